@@ -1,0 +1,27 @@
+# communehr — two commands: `make run` (a working server with demo data) and `make test` (the whole suite).
+SHELL := /bin/bash
+GO ?= go
+
+.PHONY: run test build vet fmt clean
+
+## run: private PostgreSQL under .data/postgres, migrations, demo data, a demo key, then the server
+run: build
+	@scripts/run.sh
+
+## test: go vet + go test against a throwaway PostgreSQL cluster
+test:
+	@scripts/test.sh
+
+build:
+	$(GO) build -o bin/server ./cmd/server
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	gofmt -l -w $$(git ls-files '*.go')
+
+## clean: stop the dev cluster and remove it with the build output
+clean:
+	-scripts/pg.sh stop .data/postgres
+	rm -rf .data bin

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Config is built once from the environment and validated; it is never global.
+type Config struct {
+	DatabaseURL  string
+	Addr         string
+	LogLevel     slog.Level
+	CORSOrigins  []string
+	MaxBodyBytes int64
+}
+
+func loadConfig(getenv func(string) string) (Config, error) {
+	cfg := Config{
+		DatabaseURL:  getenv("DATABASE_URL"),
+		Addr:         getenv("ADDR"),
+		MaxBodyBytes: 1 << 20,
+	}
+	if cfg.DatabaseURL == "" {
+		return cfg, errors.New("DATABASE_URL is not set (e.g. postgres://user:pass@127.0.0.1:5432/communehr)")
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8080"
+	}
+	if lv := getenv("LOG_LEVEL"); lv != "" {
+		if err := cfg.LogLevel.UnmarshalText([]byte(lv)); err != nil {
+			return cfg, fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", lv)
+		}
+	}
+	for _, o := range strings.Split(getenv("CORS_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cfg.CORSOrigins = append(cfg.CORSOrigins, o)
+		}
+	}
+	if v := getenv("MAX_BODY_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 {
+			return cfg, fmt.Errorf("MAX_BODY_BYTES %q: a whole number of bytes, at least 1024", v)
+		}
+		cfg.MaxBodyBytes = n
+	}
+	return cfg, nil
+}
+
+// String prints the configuration with the database password redacted.
+func (c Config) String() string {
+	db := c.DatabaseURL
+	if u, err := url.Parse(db); err == nil {
+		db = u.Redacted()
+	}
+	return fmt.Sprintf("addr=%s db=%s log_level=%s cors=%v max_body=%d", c.Addr, db, c.LogLevel, c.CORSOrigins, c.MaxBodyBytes)
+}

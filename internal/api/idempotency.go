@@ -1,0 +1,111 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"communehr/internal/store"
+)
+
+// idempotent honours Idempotency-Key on POST: the first request with a key runs and its 2xx response is
+// stored; the same key with the same body replays that response; with another body it is refused (422).
+// A failed first request releases the key so that the client may retry.
+func idempotent(st *store.Store) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return handle(func(w http.ResponseWriter, r *http.Request) error {
+			key := r.Header.Get("Idempotency-Key")
+			if key == "" {
+				next.ServeHTTP(w, r)
+				return nil
+			}
+			if len(key) > 200 {
+				return errInvalid("Idempotency-Key is longer than 200 characters.", "Idempotency-Key dài quá 200 ký tự.",
+					FieldError{Pointer: "header/Idempotency-Key", Code: "max", MessageEN: "at most 200 characters", MessageVI: "tối đa 200 ký tự"})
+			}
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				return jsonProblem(err)
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			h := sha256.New()
+			h.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
+			h.Write(body)
+			p := principalFrom(r.Context())
+			scope := chi.URLParam(r, "province")
+			rec, err := st.ClaimIdempotencyKey(r.Context(), p, scope, key, r.Method, r.URL.Path, h.Sum(nil))
+			switch {
+			case errors.Is(err, store.ErrIdemMismatch):
+				return errInvalid("This Idempotency-Key was already used with a different request body.",
+					"Idempotency-Key này đã được dùng với một nội dung yêu cầu khác.",
+					FieldError{Pointer: "header/Idempotency-Key", Code: "idempotency_key_reused",
+						MessageEN: "already used with another body", MessageVI: "đã được dùng với nội dung khác"})
+			case errors.Is(err, store.ErrIdemInProgress):
+				return errConflict("A request with this Idempotency-Key is still being processed; retry shortly.",
+					"Một yêu cầu với Idempotency-Key này đang được xử lý; hãy thử lại sau.")
+			case err != nil:
+				return err
+			case rec != nil:
+				if rec.Location != "" {
+					w.Header().Set("Location", rec.Location)
+				}
+				w.Header().Set("Content-Type", rec.ContentType)
+				w.Header().Set("Idempotent-Replayed", "true")
+				w.WriteHeader(rec.Status)
+				_, _ = w.Write(rec.Body)
+				return nil
+			}
+			// The response is buffered and recorded before the client sees it, so that a retry arriving
+			// right after the response always finds the finished record.
+			cw := &captureWriter{header: http.Header{}}
+			completed := false
+			defer func() {
+				ctx := context.WithoutCancel(r.Context())
+				if !completed || cw.status < 200 || cw.status >= 300 {
+					_ = st.ReleaseIdempotencyKey(ctx, p, scope, key)
+				}
+			}()
+			next.ServeHTTP(cw, r)
+			completed = true
+			if cw.status >= 200 && cw.status < 300 {
+				if err := st.FinishIdempotencyKey(r.Context(), p, scope, key, store.IdemRecord{Status: cw.status,
+					ContentType: cw.header.Get("Content-Type"), Location: cw.header.Get("Location"), Body: cw.buf.Bytes()}); err != nil {
+					return err
+				}
+			}
+			for k, v := range cw.header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(cw.status)
+			_, _ = w.Write(cw.buf.Bytes())
+			return nil
+		})
+	}
+}
+
+// captureWriter holds a whole response for the idempotency record.
+type captureWriter struct {
+	header http.Header
+	status int
+	buf    bytes.Buffer
+}
+
+func (c *captureWriter) Header() http.Header { return c.header }
+
+func (c *captureWriter) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+}
+
+func (c *captureWriter) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	return c.buf.Write(b)
+}

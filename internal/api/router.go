@@ -1,0 +1,59 @@
+// Package api is communehr's HTTP layer: the chi router, middleware (request id, logging, recovery, limits,
+// CORS, authentication, tenancy), handlers and the JSON / problem+json helpers. It knows HTTP, not SQL.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"communehr/internal/store"
+)
+
+// Config is what the router needs from the server's configuration.
+type Config struct {
+	MaxBodyBytes int64
+	CORSOrigins  []string
+	OpenAPI      []byte // served at /openapi.yaml
+}
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	cfg    Config
+	store  *store.Store
+	logger *slog.Logger
+}
+
+// NewRouter builds the whole route table. Global middleware first, then one group per resource; the
+// route table reads like the API's contract (openapi.yaml), and a test holds the two to each other.
+func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	s := &Server{cfg: cfg, store: st, logger: logger}
+	r := chi.NewRouter()
+	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes))
+	r.NotFound(handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound() }))
+	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error { return errMethodNotAllowed() }))
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", handle(s.readyz))
+	r.Get("/openapi.yaml", s.openapi)
+
+	r.Route("/v1", func(r chi.Router) {
+		r.Use(authenticate(st))
+		r.Get("/me", handle(s.me))
+		r.Get("/positions", handle(s.listPositions))
+		s.mountCalculations(r)
+		r.Route("/provinces", func(r chi.Router) {
+			r.Get("/", handle(s.listProvinces))
+			r.With(requireRole(store.RoleOperator), idempotent(st)).Post("/", handle(s.createProvince))
+			r.Route("/{province}", func(r chi.Router) {
+				r.Use(provinceScope, writerOnly)
+				r.Get("/", handle(s.getProvince))
+			})
+		})
+	})
+	return r
+}

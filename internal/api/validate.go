@@ -1,0 +1,81 @@
+package api
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/go-playground/locales/en"
+	"github.com/go-playground/locales/vi"
+	ut "github.com/go-playground/universal-translator"
+	"github.com/go-playground/validator/v10"
+	en_translations "github.com/go-playground/validator/v10/translations/en"
+	vi_translations "github.com/go-playground/validator/v10/translations/vi"
+)
+
+// validation holds one validator with its English and Vietnamese translations (validator v10 ships both).
+var validation = sync.OnceValue(func() *validatorSet {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	enLoc, viLoc := en.New(), vi.New()
+	uni := ut.New(enLoc, enLoc, viLoc)
+	tEN, _ := uni.GetTranslator("en")
+	tVI, _ := uni.GetTranslator("vi")
+	if err := en_translations.RegisterDefaultTranslations(v, tEN); err != nil {
+		panic(err)
+	}
+	if err := vi_translations.RegisterDefaultTranslations(v, tVI); err != nil {
+		panic(err)
+	}
+	return &validatorSet{v: v, en: tEN, vi: tVI}
+})
+
+type validatorSet struct {
+	v      *validator.Validate
+	en, vi ut.Translator
+}
+
+// validateStruct runs the `validate:` tags of dst and returns an *Error with one pointer per failure.
+func validateStruct(dst any) error {
+	vs := validation()
+	err := vs.v.Struct(dst)
+	if err == nil {
+		return nil
+	}
+	var ves validator.ValidationErrors
+	if !errors.As(err, &ves) {
+		var inv *validator.InvalidValidationError
+		if errors.As(err, &inv) {
+			return nil // not a struct: nothing to validate
+		}
+		return err
+	}
+	fields := make([]FieldError, 0, len(ves))
+	for _, fe := range ves {
+		fields = append(fields, FieldError{
+			Pointer:   namespacePointer(fe.Namespace()),
+			Code:      fe.Tag(),
+			MessageEN: fe.Translate(vs.en),
+			MessageVI: fe.Translate(vs.vi),
+		})
+	}
+	return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
+}
+
+// namespacePointer turns validator's "req.schedule[0].coefficient" into "/schedule/0/coefficient".
+func namespacePointer(ns string) string {
+	if i := strings.IndexByte(ns, '.'); i >= 0 {
+		ns = ns[i+1:]
+	} else {
+		return ""
+	}
+	ns = strings.NewReplacer("[", ".", "]", "").Replace(ns)
+	return "/" + strings.ReplaceAll(ns, ".", "/")
+}

@@ -1,0 +1,157 @@
+// Package store is communehr's PostgreSQL layer: the pool, one transaction helper that sets the tenant for
+// row-level security and writes the audit log, and the queries of each aggregate. It knows SQL, not HTTP.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// AppRole is the database role every query of the server runs as. It has no BYPASSRLS, so the row-level
+// security policies of the migrations hold even when DATABASE_URL names a superuser.
+const AppRole = "communehr_app"
+
+// Roles of API keys.
+const (
+	RoleOperator       = "operator"
+	RoleMinistry       = "ministry"
+	RoleProvinceEditor = "province_editor"
+	RoleProvinceViewer = "province_viewer"
+)
+
+// Principal is who a transaction acts for: the API key's id, role and (for province roles) province.
+type Principal struct {
+	KeyID     int64
+	Role      string
+	Province  string // empty for operator and ministry
+	RequestID string
+}
+
+// National reports whether the principal reads across provinces (Ministry, operator).
+func (p Principal) National() bool { return p.Role == RoleMinistry || p.Role == RoleOperator }
+
+// Store is the database handle shared by the whole server.
+type Store struct {
+	pool *pgxpool.Pool
+	now  func() time.Time
+}
+
+// Open connects a pool whose every connection runs as AppRole, and refuses a connection that could
+// bypass row-level security.
+func Open(ctx context.Context, databaseURL string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
+	}
+	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		if _, err := c.Exec(ctx, "SET ROLE "+AppRole); err != nil {
+			return fmt.Errorf("SET ROLE %s (run `server migrate up` first, as a user that may create roles): %w", AppRole, err)
+		}
+		return nil
+	}
+	if cfg.MaxConns < 8 {
+		cfg.MaxConns = 8
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	s := &Store{pool: pool, now: time.Now}
+	if err := s.checkNoBypass(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// checkNoBypass makes sure the effective role is subject to row-level security.
+func (s *Store) checkNoBypass(ctx context.Context) error {
+	var role string
+	var super, bypass bool
+	err := s.pool.QueryRow(ctx,
+		`SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`).Scan(&role, &super, &bypass)
+	if err != nil {
+		return fmt.Errorf("check database role: %w", err)
+	}
+	if super || bypass {
+		return fmt.Errorf("database role %q can bypass row-level security; refusing to serve", role)
+	}
+	return nil
+}
+
+// Close releases the pool.
+func (s *Store) Close() { s.pool.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.pool.QueryRow(ctx, "SELECT 1").Scan(&one)
+}
+
+// SetClock replaces the clock (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Tx is one tenant transaction: the pgx transaction, who it acts for and the time it started.
+type Tx struct {
+	pgx.Tx
+	P   Principal
+	Now time.Time
+}
+
+// InTx runs fn in one transaction with the tenant set for row-level security (transaction-local, so it is
+// safe behind a pooler). It rolls back on error or panic and retries serialization failures and deadlocks.
+func (s *Store) InTx(ctx context.Context, p Principal, fn func(tx *Tx) error) error {
+	const attempts = 3
+	var err error
+	for i := 0; i < attempts; i++ {
+		err = s.inTxOnce(ctx, p, fn)
+		if !isRetryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (s *Store) inTxOnce(ctx context.Context, p Principal, fn func(tx *Tx) error) (err error) {
+	ptx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			_ = ptx.Rollback(context.WithoutCancel(ctx))
+			panic(r)
+		}
+		if err != nil {
+			_ = ptx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	_, err = ptx.Exec(ctx,
+		`SELECT set_config('app.province', $1, true), set_config('app.role', $2, true), set_config('app.key_id', $3, true)`,
+		p.Province, p.Role, fmt.Sprint(p.KeyID))
+	if err != nil {
+		return fmt.Errorf("set tenant: %w", err)
+	}
+	tx := &Tx{Tx: ptx, P: p, Now: s.now().UTC()}
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = ptx.Commit(ctx); err != nil {
+		return translate(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+func isRetryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "40001" || pgErr.Code == "40P01"
+	}
+	return false
+}

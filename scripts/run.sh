@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# make run: a private PostgreSQL cluster under .data/postgres (unless DATABASE_URL is set), migrations,
+# the demo province, a demo editor key, then the server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=${DEV_PG_PORT:-55432}
+if [ -z "${DATABASE_URL:-}" ]; then
+  admin=$(scripts/pg.sh start .data/postgres "$PORT")
+  scripts/pg.sh createdb "$admin" communehr
+  export DATABASE_URL="${admin%/postgres\?*}/communehr?sslmode=disable"
+fi
+export ADDR=${ADDR:-127.0.0.1:8080}
+bin/server migrate up >&2
+bin/server seed demo
+TOKEN=$(bin/server keys create --role province_editor --province 99 --name "make run demo key")
+BASE="http://$ADDR"
+cat <<TXT
+
+communehr is starting on $BASE   (Ctrl-C stops it; the database stays in .data/postgres)
+demo province: 99 — demo editor key (shown once):
+
+  export TOKEN=$TOKEN
+
+Try:
+  curl -s $BASE/v1/me -H "Authorization: Bearer \$TOKEN"
+  curl -s $BASE/v1/provinces/99 -H "Authorization: Bearer \$TOKEN"
+  curl -s $BASE/v1/positions -H "Authorization: Bearer \$TOKEN"
+
+TXT
+exec bin/server serve
