@@ -60,13 +60,20 @@ type env struct {
 	dbURL  string
 	router routers.Router
 	logs   *bytes.Buffer
-	mu     sync.Mutex
+	mu     *sync.Mutex
+}
+
+// sub is the same environment reporting to a subtest.
+func (e *env) sub(t testing.TB) *env {
+	c := *e
+	c.t = t
+	return &c
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	st, dbURL := testdb.Open(t)
-	e := &env{t: t, st: st, dbURL: dbURL, admin: testdb.Admin(t, dbURL), router: specRouter(t), logs: &bytes.Buffer{}}
+	e := &env{t: t, st: st, dbURL: dbURL, admin: testdb.Admin(t, dbURL), router: specRouter(t), logs: &bytes.Buffer{}, mu: &sync.Mutex{}}
 	logger := slog.New(slog.NewJSONHandler(&lockedWriter{e: e}, nil))
 	e.srv = httptest.NewServer(NewRouter(Config{MaxBodyBytes: 64 << 10, OpenAPI: communehr.OpenAPI}, st, logger))
 	t.Cleanup(e.srv.Close)

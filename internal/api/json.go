@@ -66,6 +66,9 @@ func decodeJSON(r *http.Request, dst any) error {
 		}
 		return errBadRequest("The body holds more than one JSON value.", "Nội dung chứa nhiều hơn một giá trị JSON.")
 	}
+	if bad := checkParsed(dst); len(bad) > 0 {
+		return errInvalid("Some values are not in the expected format.", "Một số giá trị không đúng định dạng.", bad...)
+	}
 	return validateStruct(dst)
 }
 

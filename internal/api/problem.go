@@ -132,6 +132,10 @@ func asError(err error) (*Error, bool) {
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound(), true
 	}
+	if errors.Is(err, store.ErrInUse) {
+		return errConflict("The record is still referenced (hamlets, assignments or merged units point at it); close it with effective_to instead.",
+			"Bản ghi vẫn đang được tham chiếu (thôn, phân công hoặc đơn vị đã sáp nhập); hãy đóng bằng effective_to thay vì xóa."), true
+	}
 	if errors.Is(err, store.ErrStale) {
 		return errPreconditionFailed(), true
 	}

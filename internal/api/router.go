@@ -52,6 +52,7 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 			r.Route("/{province}", func(r chi.Router) {
 				r.Use(provinceScope, writerOnly)
 				r.Get("/", handle(s.getProvince))
+				s.mountCommunes(r)
 			})
 		})
 	})

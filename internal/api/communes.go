@@ -1,0 +1,292 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"communehr/internal/store"
+)
+
+type communeResponse struct {
+	Code             string     `json:"code"`
+	Name             string     `json:"name"`
+	Kind             string     `json:"kind"`
+	Class            int        `json:"class"`
+	Population       *int       `json:"population"`
+	AreaKm2          *Decimal   `json:"area_km2"`
+	KeySecurityOrder bool       `json:"key_security_order"`
+	Border           bool       `json:"border"`
+	Island           bool       `json:"island"`
+	EffectiveFrom    Date       `json:"effective_from"`
+	EffectiveTo      *Date      `json:"effective_to"`
+	SuccessorCode    *string    `json:"successor_code"`
+	Version          int        `json:"version"`
+	Successors       *[]unitRef `json:"successors,omitempty"`
+	Predecessors     *[]unitRef `json:"predecessors,omitempty"`
+}
+
+type unitRef struct {
+	Code          string `json:"code"`
+	Name          string `json:"name"`
+	EffectiveFrom Date   `json:"effective_from"`
+	EffectiveTo   *Date  `json:"effective_to"`
+}
+
+func toUnitRefs(us []store.UnitRef) *[]unitRef {
+	out := make([]unitRef, 0, len(us))
+	for _, u := range us {
+		out = append(out, unitRef{Code: u.Code, Name: u.Name, EffectiveFrom: Date{Time: u.EffectiveFrom}, EffectiveTo: datePtr(u.EffectiveTo)})
+	}
+	return &out
+}
+
+func toCommuneResponse(c store.Commune) communeResponse {
+	out := communeResponse{Code: c.Code, Name: c.Name, Kind: c.Kind, Class: c.Class, Population: c.Population,
+		KeySecurityOrder: c.KeySecurityOrder, Border: c.Border, Island: c.Island,
+		EffectiveFrom: Date{Time: c.EffectiveFrom}, EffectiveTo: datePtr(c.EffectiveTo), SuccessorCode: c.SuccessorCode, Version: c.Version}
+	if c.AreaKm2 != nil {
+		d := NewDecimal(*c.AreaKm2)
+		out.AreaKm2 = &d
+	}
+	return out
+}
+
+type communeList struct {
+	Items      []communeResponse `json:"items"`
+	NextCursor *string           `json:"next_cursor"`
+}
+
+func (s *Server) mountCommunes(r chi.Router) {
+	r.Route("/communes", func(r chi.Router) {
+		r.Get("/", handle(s.listCommunes))
+		r.With(idempotent(s.store)).Post("/", handle(s.createCommune))
+		r.Get("/{code}", handle(s.getCommune))
+		r.Patch("/{code}", handle(s.patchCommune))
+		r.Delete("/{code}", handle(s.deleteCommune))
+	})
+}
+
+func (s *Server) listCommunes(w http.ResponseWriter, r *http.Request) error {
+	limit, after, err := page(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := store.CommuneFilter{Kind: q.Get("kind"), Q: normalizeText(q.Get("q")), After: after, Limit: limit}
+	if f.Kind != "" && !oneOf(f.Kind, "xa", "phuong", "thi_tran", "dac_khu") {
+		return queryError("kind", "oneof", "must be xa, phuong, thi_tran or dac_khu", "phải là xa, phuong, thi_tran hoặc dac_khu")
+	}
+	if c := q.Get("class"); c != "" {
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 1 || n > 3 {
+			return queryError("class", "oneof", "must be 1, 2 or 3", "phải là 1, 2 hoặc 3")
+		}
+		f.Class = n
+	}
+	on, err := queryDate(r, "active_on")
+	if err != nil {
+		return err
+	}
+	f.ActiveOn = timePtr(on)
+	items, err := s.store.ListCommunes(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), f)
+	if err != nil {
+		return err
+	}
+	out := communeList{Items: make([]communeResponse, 0, len(items))}
+	last := ""
+	for _, c := range items {
+		out.Items = append(out.Items, toCommuneResponse(c))
+		last = c.Code
+	}
+	out.NextCursor = nextCursor(last, len(items), limit)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func oneOf(v string, options ...string) bool {
+	for _, o := range options {
+		if v == o {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) getCommune(w http.ResponseWriter, r *http.Request) error {
+	c, succ, pred, err := s.store.GetCommune(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), chi.URLParam(r, "code"))
+	if err != nil {
+		return err
+	}
+	out := toCommuneResponse(c)
+	out.Successors, out.Predecessors = toUnitRefs(succ), toUnitRefs(pred)
+	setETag(w, c.Version)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+type communeCreate struct {
+	Code             string   `json:"code" validate:"required,len=5,numeric"`
+	Name             string   `json:"name" validate:"required,min=1,max=200"`
+	Kind             string   `json:"kind" validate:"required,oneof=xa phuong thi_tran dac_khu"`
+	Class            int      `json:"class" validate:"required,min=1,max=3"`
+	Population       *int     `json:"population" validate:"omitempty,min=0"`
+	AreaKm2          *Decimal `json:"area_km2"`
+	KeySecurityOrder bool     `json:"key_security_order"`
+	Border           bool     `json:"border"`
+	Island           bool     `json:"island"`
+	EffectiveFrom    Date     `json:"effective_from" validate:"required"`
+	EffectiveTo      *Date    `json:"effective_to"`
+	SuccessorCode    *string  `json:"successor_code" validate:"omitempty,len=5,numeric"`
+}
+
+func (s *Server) createCommune(w http.ResponseWriter, r *http.Request) error {
+	var req communeCreate
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	c := store.Commune{Province: chi.URLParam(r, "province"), Code: req.Code, Name: normalizeText(req.Name), Kind: req.Kind,
+		Class: req.Class, Population: req.Population, KeySecurityOrder: req.KeySecurityOrder, Border: req.Border,
+		Island: req.Island, EffectiveFrom: req.EffectiveFrom.Time, EffectiveTo: timePtr(req.EffectiveTo), SuccessorCode: req.SuccessorCode}
+	if req.AreaKm2 != nil {
+		c.AreaKm2 = &req.AreaKm2.Decimal
+	}
+	if err := checkCommune(c); err != nil {
+		return err
+	}
+	out, err := s.store.CreateCommune(r.Context(), principalFrom(r.Context()), c)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", r.URL.Path+"/"+out.Code)
+	setETag(w, out.Version)
+	return writeJSON(w, http.StatusCreated, toCommuneResponse(out))
+}
+
+// checkCommune holds the rules that span fields (the single-field ones are validator tags).
+func checkCommune(c store.Commune) error {
+	var fields []FieldError
+	if c.AreaKm2 != nil && (c.AreaKm2.IsNegative() || c.AreaKm2.Exponent() < -2) {
+		fields = append(fields, FieldError{Pointer: "/area_km2", Code: "area", MessageEN: "must be ≥ 0 with at most 2 decimals",
+			MessageVI: "phải ≥ 0 và tối đa 2 chữ số thập phân"})
+	}
+	if c.EffectiveTo != nil && !c.EffectiveTo.After(c.EffectiveFrom) {
+		fields = append(fields, FieldError{Pointer: "/effective_to", Code: "after_effective_from",
+			MessageEN: "must be after effective_from", MessageVI: "phải sau effective_from"})
+	}
+	if c.SuccessorCode != nil {
+		switch {
+		case c.EffectiveTo == nil:
+			fields = append(fields, FieldError{Pointer: "/successor_code", Code: "requires_effective_to",
+				MessageEN: "a successor needs effective_to (the last day of the merged unit)", MessageVI: "đơn vị kế thừa cần có effective_to (ngày cuối của đơn vị bị sáp nhập)"})
+		case *c.SuccessorCode == c.Code:
+			fields = append(fields, FieldError{Pointer: "/successor_code", Code: "self", MessageEN: "cannot be the commune itself",
+				MessageVI: "không được là chính xã này"})
+		}
+	}
+	if len(fields) > 0 {
+		return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
+	}
+	return nil
+}
+
+type communePatch struct {
+	Name             Opt[string]  `json:"name"`
+	Kind             Opt[string]  `json:"kind"`
+	Class            Opt[int]     `json:"class"`
+	Population       Opt[int]     `json:"population"`
+	AreaKm2          Opt[Decimal] `json:"area_km2"`
+	KeySecurityOrder Opt[bool]    `json:"key_security_order"`
+	Border           Opt[bool]    `json:"border"`
+	Island           Opt[bool]    `json:"island"`
+	EffectiveFrom    Opt[Date]    `json:"effective_from"`
+	EffectiveTo      Opt[Date]    `json:"effective_to"`
+	SuccessorCode    Opt[string]  `json:"successor_code"`
+}
+
+// apply changes c by the fields present in the patch; a null on a required field is refused.
+func (p communePatch) apply(c *store.Commune) error {
+	var fields []FieldError
+	required := func(ptr string, set bool, isNil bool) bool {
+		if set && isNil {
+			fields = append(fields, FieldError{Pointer: ptr, Code: "required", MessageEN: "cannot be null", MessageVI: "không được để trống"})
+			return false
+		}
+		return set
+	}
+	if required("/name", p.Name.Set, p.Name.Value == nil) {
+		c.Name = normalizeText(*p.Name.Value)
+	}
+	if required("/kind", p.Kind.Set, p.Kind.Value == nil) {
+		c.Kind = *p.Kind.Value
+	}
+	if required("/class", p.Class.Set, p.Class.Value == nil) {
+		c.Class = *p.Class.Value
+	}
+	if p.Population.Set {
+		c.Population = p.Population.Value
+	}
+	if p.AreaKm2.Set {
+		c.AreaKm2 = nil
+		if p.AreaKm2.Value != nil {
+			c.AreaKm2 = &p.AreaKm2.Value.Decimal
+		}
+	}
+	if required("/key_security_order", p.KeySecurityOrder.Set, p.KeySecurityOrder.Value == nil) {
+		c.KeySecurityOrder = *p.KeySecurityOrder.Value
+	}
+	if required("/border", p.Border.Set, p.Border.Value == nil) {
+		c.Border = *p.Border.Value
+	}
+	if required("/island", p.Island.Set, p.Island.Value == nil) {
+		c.Island = *p.Island.Value
+	}
+	if required("/effective_from", p.EffectiveFrom.Set, p.EffectiveFrom.Value == nil) {
+		c.EffectiveFrom = p.EffectiveFrom.Value.Time
+	}
+	if p.EffectiveTo.Set {
+		c.EffectiveTo = timePtr(p.EffectiveTo.Value)
+	}
+	if p.SuccessorCode.Set {
+		c.SuccessorCode = p.SuccessorCode.Value
+	}
+	if len(fields) > 0 {
+		return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
+	}
+	// The patched record must still be a valid commune.
+	req := communeCreate{Code: c.Code, Name: c.Name, Kind: c.Kind, Class: c.Class, Population: c.Population,
+		EffectiveFrom: Date{Time: c.EffectiveFrom}, SuccessorCode: c.SuccessorCode}
+	if err := validateStruct(&req); err != nil {
+		return err
+	}
+	return checkCommune(*c)
+}
+
+func (s *Server) patchCommune(w http.ResponseWriter, r *http.Request) error {
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	var req communePatch
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	out, err := s.store.UpdateCommune(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"),
+		chi.URLParam(r, "code"), version, req.apply)
+	if err != nil {
+		return err
+	}
+	setETag(w, out.Version)
+	return writeJSON(w, http.StatusOK, toCommuneResponse(out))
+}
+
+func (s *Server) deleteCommune(w http.ResponseWriter, r *http.Request) error {
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteCommune(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), chi.URLParam(r, "code"), version); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,73 @@
+package api
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// ifMatch reads the required If-Match header of PATCH and DELETE: 428 when missing, the version otherwise.
+func ifMatch(r *http.Request) (int, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" {
+		return 0, &Error{Status: http.StatusPreconditionRequired, Code: "precondition_required",
+			TitleEN: "If-Match required", TitleVI: "Cần tiêu đề If-Match",
+			DetailEN: "Send the ETag you read as If-Match, so that concurrent changes are not lost.",
+			DetailVI: "Hãy gửi ETag đã đọc trong tiêu đề If-Match để không ghi đè thay đổi đồng thời."}
+	}
+	v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
+	if err != nil || v <= 0 {
+		return 0, errPreconditionFailed()
+	}
+	return v, nil
+}
+
+// page reads limit (default 50, at most 500) and cursor of a list request.
+func page(r *http.Request) (limit int, after string, err error) {
+	limit = 50
+	q := r.URL.Query()
+	if s := q.Get("limit"); s != "" {
+		n, convErr := strconv.Atoi(s)
+		if convErr != nil || n < 1 || n > 500 {
+			return 0, "", queryError("limit", "range", "must be a whole number from 1 to 500", "phải là số nguyên từ 1 đến 500")
+		}
+		limit = n
+	}
+	if c := q.Get("cursor"); c != "" {
+		b, decErr := base64.RawURLEncoding.DecodeString(c)
+		if decErr != nil || len(b) == 0 {
+			return 0, "", queryError("cursor", "cursor", "is not a cursor this API returned", "không phải con trỏ do API trả về")
+		}
+		after = string(b)
+	}
+	return limit, after, nil
+}
+
+// nextCursor encodes the last key of a full page; nil when the page was the last.
+func nextCursor(lastKey string, n, limit int) *string {
+	if n < limit || lastKey == "" {
+		return nil
+	}
+	c := base64.RawURLEncoding.EncodeToString([]byte(lastKey))
+	return &c
+}
+
+// queryError is a 422 pointing at a query parameter.
+func queryError(name, code, en, vi string) *Error {
+	return errInvalid("A query parameter is not valid.", "Một tham số truy vấn không hợp lệ.",
+		FieldError{Pointer: "query/" + name, Code: code, MessageEN: name + " " + en, MessageVI: name + " " + vi})
+}
+
+// queryDate reads an optional YYYY-MM-DD query parameter.
+func queryDate(r *http.Request, name string) (*Date, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return nil, nil
+	}
+	d, err := ParseDate(s)
+	if err != nil {
+		return nil, queryError(name, "date", "must be a date YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD")
+	}
+	return &d, nil
+}

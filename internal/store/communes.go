@@ -1,0 +1,286 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+)
+
+// Commune is a commune-level unit of a province.
+type Commune struct {
+	Province         string
+	Code             string
+	Name             string
+	Kind             string
+	Class            int
+	Population       *int
+	AreaKm2          *decimal.Decimal
+	KeySecurityOrder bool
+	Border           bool
+	Island           bool
+	EffectiveFrom    time.Time
+	EffectiveTo      *time.Time
+	SuccessorCode    *string
+	Version          int
+}
+
+// UnitRef names a unit in a lineage.
+type UnitRef struct {
+	Code          string
+	Name          string
+	EffectiveFrom time.Time
+	EffectiveTo   *time.Time
+}
+
+// CommuneFilter selects communes for a list.
+type CommuneFilter struct {
+	Kind     string
+	Class    int
+	ActiveOn *time.Time
+	Q        string // accent- and case-insensitive substring of the name
+	After    string // cursor: the last code of the previous page
+	Limit    int
+}
+
+// ErrInUse is returned when a delete would orphan rows that reference the record.
+var ErrInUse = errors.New("record is referenced")
+
+const communeCols = `province_code, code, name, kind, class, population, area_km2::text, key_security_order, border, island,
+	effective_from, effective_to, successor_code, version`
+
+func scanCommune(r pgx.CollectableRow) (Commune, error) {
+	var c Commune
+	var area *string
+	err := r.Scan(&c.Province, &c.Code, &c.Name, &c.Kind, &c.Class, &c.Population, &area, &c.KeySecurityOrder,
+		&c.Border, &c.Island, &c.EffectiveFrom, &c.EffectiveTo, &c.SuccessorCode, &c.Version)
+	if err == nil && area != nil {
+		d, derr := decimal.NewFromString(*area)
+		if derr != nil {
+			return c, derr
+		}
+		c.AreaKm2 = &d
+	}
+	return c, err
+}
+
+func decimalArg(d *decimal.Decimal) *string {
+	if d == nil {
+		return nil
+	}
+	s := d.String()
+	return &s
+}
+
+// ListCommunes returns one page of the province's communes by code.
+func (s *Store) ListCommunes(ctx context.Context, p Principal, province string, f CommuneFilter) ([]Commune, error) {
+	where := []string{"province_code = $1"}
+	args := []any{province}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if f.Class != 0 {
+		add("class = ?", f.Class)
+	}
+	if f.ActiveOn != nil {
+		add("effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)", *f.ActiveOn)
+	}
+	if f.Q != "" {
+		add("fold(name) LIKE '%' || fold(?) || '%'", likeEscape(f.Q))
+	}
+	if f.After != "" {
+		add("code > ?", f.After)
+	}
+	args = append(args, f.Limit)
+	sql := `SELECT ` + communeCols + ` FROM communes WHERE ` + strings.Join(where, " AND ") +
+		fmt.Sprintf(` ORDER BY code LIMIT $%d`, len(args))
+	var out []Commune
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, scanCommune)
+		return err
+	})
+	return out, err
+}
+
+// likeEscape protects LIKE's wildcards in a user's search text.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// GetCommune returns one commune with its lineage: the chain of successors it was merged into, and the
+// communes merged into it.
+func (s *Store) GetCommune(ctx context.Context, p Principal, province, code string) (Commune, []UnitRef, []UnitRef, error) {
+	var (
+		c                 Commune
+		successors, preds []UnitRef
+	)
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		var err error
+		if c, err = getCommune(ctx, tx, province, code, false); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `
+			WITH RECURSIVE chain(code, depth) AS (
+			  SELECT successor_code, 1 FROM communes WHERE province_code = $1 AND code = $2 AND successor_code IS NOT NULL
+			  UNION ALL
+			  SELECT c.successor_code, chain.depth + 1 FROM chain JOIN communes c ON c.province_code = $1 AND c.code = chain.code
+			  WHERE c.successor_code IS NOT NULL AND chain.depth < 20)
+			SELECT c.code, c.name, c.effective_from, c.effective_to FROM chain JOIN communes c ON c.province_code = $1 AND c.code = chain.code
+			ORDER BY chain.depth`, province, code)
+		if err != nil {
+			return err
+		}
+		if successors, err = pgx.CollectRows(rows, scanUnitRef); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT code, name, effective_from, effective_to FROM communes
+			WHERE province_code = $1 AND successor_code = $2 ORDER BY code`, province, code)
+		if err != nil {
+			return err
+		}
+		preds, err = pgx.CollectRows(rows, scanUnitRef)
+		return err
+	})
+	return c, successors, preds, err
+}
+
+func scanUnitRef(r pgx.CollectableRow) (UnitRef, error) {
+	var u UnitRef
+	err := r.Scan(&u.Code, &u.Name, &u.EffectiveFrom, &u.EffectiveTo)
+	return u, err
+}
+
+func getCommune(ctx context.Context, tx *Tx, province, code string, lock bool) (Commune, error) {
+	sql := `SELECT ` + communeCols + ` FROM communes WHERE province_code = $1 AND code = $2`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	rows, err := tx.Query(ctx, sql, province, code)
+	if err != nil {
+		return Commune{}, err
+	}
+	c, err := pgx.CollectExactlyOneRow(rows, scanCommune)
+	return c, translate(err)
+}
+
+// CreateCommune inserts a commune and audits it.
+func (s *Store) CreateCommune(ctx context.Context, p Principal, c Commune) (Commune, error) {
+	var out Commune
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, `INSERT INTO communes (province_code, code, name, kind, class, population, area_km2,
+			key_security_order, border, island, effective_from, effective_to, successor_code)
+			VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13) RETURNING `+communeCols,
+			c.Province, c.Code, c.Name, c.Kind, c.Class, c.Population, decimalArg(c.AreaKm2), c.KeySecurityOrder,
+			c.Border, c.Island, c.EffectiveFrom, c.EffectiveTo, c.SuccessorCode)
+		if err != nil {
+			return translate(err)
+		}
+		if out, err = pgx.CollectExactlyOneRow(rows, scanCommune); err != nil {
+			return translate(err)
+		}
+		if err := checkSuccessor(ctx, tx, "communes", out.Province, out.Code, out.SuccessorCode); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, c.Province, "create", "commune", c.Code, nil, out)
+	})
+	return out, err
+}
+
+// UpdateCommune applies change to the commune at version and audits before/after; ErrStale when the
+// version moved on.
+func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code string, version int, change func(*Commune) error) (Commune, error) {
+	var out Commune
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		before, err := getCommune(ctx, tx, province, code, true)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return ErrStale
+		}
+		after := before
+		if err := change(&after); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `UPDATE communes SET name = $3, kind = $4, class = $5, population = $6, area_km2 = $7::numeric,
+			key_security_order = $8, border = $9, island = $10, effective_from = $11, effective_to = $12, successor_code = $13,
+			version = version + 1, updated_at = now()
+			WHERE province_code = $1 AND code = $2 RETURNING `+communeCols,
+			province, code, after.Name, after.Kind, after.Class, after.Population, decimalArg(after.AreaKm2),
+			after.KeySecurityOrder, after.Border, after.Island, after.EffectiveFrom, after.EffectiveTo, after.SuccessorCode)
+		if err != nil {
+			return translate(err)
+		}
+		if out, err = pgx.CollectExactlyOneRow(rows, scanCommune); err != nil {
+			return translate(err)
+		}
+		if err := checkSuccessor(ctx, tx, "communes", province, code, out.SuccessorCode); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, province, "update", "commune", code, before, out)
+	})
+	return out, err
+}
+
+// checkSuccessor refuses a successor chain that loops back to the unit itself.
+func checkSuccessor(ctx context.Context, tx *Tx, table, province, code string, successor *string) error {
+	if successor == nil {
+		return nil
+	}
+	var loops bool
+	err := tx.QueryRow(ctx, fmt.Sprintf(`
+		WITH RECURSIVE chain(code, depth) AS (
+		  SELECT $3::text, 1
+		  UNION ALL
+		  SELECT t.successor_code, chain.depth + 1 FROM chain JOIN %s t ON t.province_code = $1 AND t.code = chain.code
+		  WHERE t.successor_code IS NOT NULL AND chain.depth < 50)
+		SELECT EXISTS (SELECT 1 FROM chain WHERE code = $2)`, pgx.Identifier{table}.Sanitize()), province, code, *successor).Scan(&loops)
+	if err != nil {
+		return err
+	}
+	if loops {
+		return &ConstraintError{Kind: "invalid", Constraint: table + "_successor_cycle", Field: "successor_code",
+			Err: errors.New("successor chain loops back")}
+	}
+	return nil
+}
+
+// DeleteCommune removes a commune that nothing references (a merged commune is closed with effective_to
+// and successor_code instead); ErrInUse while hamlets, assignments or successors point at it.
+func (s *Store) DeleteCommune(ctx context.Context, p Principal, province, code string, version int) error {
+	return s.InTx(ctx, p, func(tx *Tx) error {
+		before, err := getCommune(ctx, tx, province, code, true)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return ErrStale
+		}
+		var refs bool
+		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM hamlets WHERE province_code = $1 AND commune_code = $2)
+			OR EXISTS (SELECT 1 FROM assignments WHERE province_code = $1 AND commune_code = $2)
+			OR EXISTS (SELECT 1 FROM communes WHERE province_code = $1 AND successor_code = $2)`, province, code).Scan(&refs)
+		if err != nil {
+			return err
+		}
+		if refs {
+			return ErrInUse
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM communes WHERE province_code = $1 AND code = $2`, province, code); err != nil {
+			return translate(err)
+		}
+		return tx.Audit(ctx, province, "delete", "commune", code, before, nil)
+	})
+}
