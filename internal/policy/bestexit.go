@@ -1,0 +1,132 @@
+package policy
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+// Exit kinds of BestExit.
+const (
+	KindNonProfessional = "non_professional"
+	KindCadre           = "cadre"
+)
+
+// BestExitInput is the body of POST /v1/calculations/best-exit: the kind
+// of person and the union of the exit calculators' fields.
+type BestExitInput struct {
+	Kind string `json:"kind"`
+
+	MonthlyAllowance         decimal.Decimal `json:"monthly_allowance"`
+	Elected                  bool            `json:"elected"`
+	Level                    Level           `json:"level"`
+	TermEnd                  *Date           `json:"term_end"`
+	RoadmapEnd               *Date           `json:"roadmap_end"`
+	WorkMonths               *int            `json:"work_months"`
+	OnPension                bool            `json:"on_pension,omitempty"`
+	ReemployedWithin60Months bool            `json:"reemployed_within_60_months,omitempty"`
+	KeptInHamletPost         bool            `json:"kept_in_hamlet_post,omitempty"`
+
+	MonthlySalary decimal.Decimal `json:"monthly_salary"`
+	SIMonths      int             `json:"si_months"`
+
+	Gender       Gender `json:"gender"`
+	BirthDate    Date   `json:"birth_date"`
+	DecisionDate Date   `json:"decision_date"`
+	ExitDate     Date   `json:"exit_date"`
+}
+
+// ExitOption is one policy BestExit considered.
+type ExitOption struct {
+	Policy   string          `json:"policy"`
+	Total    decimal.Decimal `json:"total"`
+	Eligible bool            `json:"eligible"`
+	Reason   string          `json:"reason"`
+}
+
+// BestExitResult is the answer of BestExit: the chosen option's Result,
+// its policy code, and every option with why it was or was not chosen.
+type BestExitResult struct {
+	Result
+	Chosen  string       `json:"chosen"`
+	Options []ExitOption `json:"options"`
+}
+
+type option struct {
+	ExitOption
+	result Result
+}
+
+// BestExit runs every policy that can apply to one exit and returns the
+// single most favourable eligible one: "where a person qualifies under
+// several instruments, only the single most favourable policy is paid"
+// (rules.md §3.2). Non-professional workers: the exit policy in force on the
+// exit date (Decree 29/2023 or 154/2025; Decree 178 does not cover them).
+// Cadres and civil servants: Decree 178 Art. 7 (early retirement) and
+// Art. 9 (resignation). Ties go to the option listed first.
+func BestExit(in BestExitInput) (BestExitResult, error) {
+	var opts []option
+	switch in.Kind {
+	case KindNonProfessional:
+		r, err := NonProfessionalExit(NonProfessionalExitInput{
+			MonthlyAllowance: in.MonthlyAllowance, Elected: in.Elected, Level: in.Level,
+			DecisionDate: in.DecisionDate, ExitDate: in.ExitDate, TermEnd: in.TermEnd, RoadmapEnd: in.RoadmapEnd,
+			WorkMonths: in.WorkMonths, Gender: in.Gender, BirthDate: in.BirthDate, OnPension: in.OnPension,
+			ReemployedWithin60Months: in.ReemployedWithin60Months, KeptInHamletPost: in.KeptInHamletPost,
+		})
+		if err != nil {
+			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
+		}
+		opts = append(opts, option{ExitOption{r.Policy, r.Total, r.Eligible, r.Reason}, r.Result})
+	case KindCadre:
+		er := EarlyRetirementInput{Gender: in.Gender, BirthDate: in.BirthDate, DecisionDate: in.DecisionDate,
+			ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths}
+		e, err := EarlyRetirement(er)
+		if err != nil {
+			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
+		}
+		opts = append(opts, option{ExitOption{PolicyEarlyRetire178, e.Total, e.Eligible, e.Reason}, e.Result})
+		r, err := Resignation(ResignationInput{DecisionDate: in.DecisionDate, ExitDate: in.ExitDate,
+			MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths, Gender: in.Gender, BirthDate: in.BirthDate})
+		if err != nil {
+			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
+		}
+		opts = append(opts, option{ExitOption{PolicyResign178, r.Total, r.Eligible, r.Reason}, r.Result})
+	default:
+		return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, inputErr("/kind", "unknown_kind",
+			`kind must be "non_professional" or "cadre"`, `loại phải là "non_professional" hoặc "cadre"`)
+	}
+
+	best := -1
+	for i, o := range opts {
+		if o.Eligible && (best < 0 || o.Total.GreaterThan(opts[best].Total)) {
+			best = i
+		}
+	}
+	out := BestExitResult{Options: make([]ExitOption, len(opts))}
+	for i, o := range opts {
+		switch {
+		case i == best:
+			o.Reason = "most favourable eligible policy"
+		case o.Eligible:
+			o.Reason = fmt.Sprintf("less favourable than %s (%s < %s)", opts[best].Policy,
+				fmtMoney(o.Total), fmtMoney(opts[best].Total))
+			if o.Total.Equal(opts[best].Total) {
+				o.Reason = fmt.Sprintf("equal to %s, which is listed first", opts[best].Policy)
+			}
+		}
+		out.Options[i] = o.ExitOption
+	}
+	if best < 0 {
+		b := newBuilder()
+		for _, o := range opts {
+			b.r.Warnings = append(b.r.Warnings, o.result.Warnings...)
+		}
+		b.warn("No policy applies to this exit", "Không có chính sách nào áp dụng cho trường hợp nghỉ việc này")
+		out.Result = b.result()
+		return out, nil
+	}
+	out.Result = opts[best].result
+	out.Chosen = opts[best].Policy
+	return out, nil
+}

@@ -1,0 +1,157 @@
+package policy
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+// Decree 154/2025/NĐ-CP (staff streamlining, in force 2025-06-16 until
+// 2030-12-31): Art. 9 — commune-level non-professional workers leaving when
+// the two-level local government starts (also those kept on and leaving by
+// 2026-05-31, Official Dispatch 12-CV/BCĐ implementing Art. 2 cl. 4); Art. 10
+// — hamlet/residential-group workers surplus because hamlets are merged
+// (subject: Art. 2 cl. 5). rules.md §3.2.
+//
+// What the research notes (/tmp/communehr-verify.md items 1–3) established:
+//   - Art. 9 cl. 1 pt. a (fewer than 5 years of work) verbatim: 0.8 × the
+//     current monthly allowance × months of work; 1.5 × allowance per year of
+//     work; 3 months' allowance to look for work; SI kept.
+//   - ≥ 5 years of work and < 5 years to retirement: 0.8 × allowance × months
+//     left until retirement (+ the same three items) — confirmed from press
+//     reproductions; its point letter was not seen.
+//   - ≥ 5 years of work and ≥ 5 years to retirement: rules.md VERIFY — the
+//     group exists (the article has three groups) but its multiplier
+//     "× 60 months" was not seen in the text; coded as rules.md gives it (W7).
+//   - Art. 10 cl. 1 carries the same figures as Art. 9 cl. 1 (confirmed for
+//     the first two groups).
+//   - Art. 9 cl. 2 (NEW, not in rules.md): a commune-level worker who has
+//     reached retirement age, or is on a pension or loss-of-working-capacity
+//     benefit, gets a one-off 15 × the current monthly allowance; cl. 1
+//     explicitly excludes them. Reported by several press reproductions of
+//     the decree (ngoisao.vn 2025-09-05; dantri 2025-08-15); the clause
+//     number is inferred from cl. 1's "không bao gồm đối tượng quy định tại
+//     khoản 2 Điều này". This changes rules.md's W8 from 0 to 15 × 2,650,000.
+//     No such clause was seen in Art. 10, so hamlet workers past retirement
+//     age get nothing (rules.md VERIFY).
+//   - Art. 5 cl. 2: the current monthly allowance is the centrally funded
+//     allowance of the month before leaving, main post only (the caller's
+//     monthly_allowance). Art. 5 cl. 4–5: working time (the caller's
+//     work_months).
+//   - rules.md VERIFY: the ½-year rounding of odd months of working time
+//     (1–6 months → ½ year, > 6 → 1 year) was NOT found in Decree 154 Art. 5;
+//     it is applied as rules.md §3.2 says (the rule of Decree 178 Art. 5).
+
+type d154Params struct {
+	Rate           decimal.Decimal // × allowance × months
+	CapMonths      int             // the 60 months of group (c)
+	ThresholdYears int             // 5 years of work / to retirement
+	PerYear        decimal.Decimal // × allowance per year of work
+	JobSearch      decimal.Decimal // months of allowance to look for work
+	RetiredMonths  decimal.Decimal // Art. 9 cl. 2
+}
+
+var decree154Params = table[d154Params]{
+	Name: "decree_154_2025.non_professional",
+	Show: func(p d154Params) string {
+		return fmt.Sprintf("%s × allowance × months (cap %d), thresholds %d years, %s × allowance per year of work, %s months to look for work, %s months if past retirement age (commune)",
+			p.Rate, p.CapMonths, p.ThresholdYears, p.PerYear, p.JobSearch, p.RetiredMonths)
+	},
+	Entries: []entry[d154Params]{
+		{MustDate("2025-06-16"), MustDate("2030-12-31"),
+			d154Params{dec("0.8"), 60, 5, dec("1.5"), dec("3"), dec("15")}, cite(instDecree154of2025, "9", "1")},
+	},
+}
+
+var twoLevelStart = MustDate("2025-07-01")
+
+func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExitResult, error) {
+	art, policy := "9", PolicyDecree154Art9
+	if in.Level == LevelHamlet {
+		art, policy = "10", PolicyDecree154Art10
+	}
+	c := func(clause string) Citation { return cite(instDecree154of2025, art, clause) }
+	p, err := decree154Params.get(b, in.ExitDate)
+	if err != nil {
+		return NonProfessionalExitResult{Result: emptyResult()}, err
+	}
+	P := p.Value
+	if in.ReemployedWithin60Months {
+		b.warn("Re-employed by the state budget or given a hamlet post within 60 months: the allowance must be repaid (Decree 154/2025 Art. 3 cl. 6)",
+			"Được tuyển dụng lại hưởng lương từ ngân sách nhà nước hoặc bố trí chức danh ở thôn, tổ dân phố trong 60 tháng: phải hoàn trả trợ cấp (khoản 6 Điều 3 Nghị định 154/2025)")
+	}
+	if in.Level == LevelCommune && in.ExitDate.Before(twoLevelStart) {
+		b.warn("Art. 9 covers commune-level workers leaving when the two-level local government starts (2025-07-01); this exit is earlier",
+			"Điều 9 áp dụng với người nghỉ khi thực hiện chính quyền địa phương 2 cấp (từ 01/7/2025); ngày nghỉ này sớm hơn")
+	}
+	if in.Level == LevelCommune && in.KeptInHamletPost {
+		return ineligible(b, policy,
+			"Given a hamlet/residential-group post instead of leaving: not a leaver under Decree 154/2025 Art. 9 cl. 4",
+			"Được bố trí chức danh ở thôn, tổ dân phố: không thuộc đối tượng nghỉ việc theo khoản 4 Điều 9 Nghị định 154/2025"), nil
+	}
+	rt, _, _, err := retirement(in.Gender, in.BirthDate, false, b)
+	if err != nil {
+		return NonProfessionalExitResult{Result: emptyResult()}, err
+	}
+	A := in.MonthlyAllowance
+	if !in.ExitDate.Before(rt) || in.OnPension {
+		if in.Level == LevelHamlet {
+			return ineligible(b, policy,
+				fmt.Sprintf("At or past retirement age (retirement time %s) or on a pension: Decree 154/2025 Art. 10 cl. 1 covers only workers below retirement age (rules.md VERIFY: no 15-month clause was found for hamlet workers)", rt),
+				fmt.Sprintf("Đã đến tuổi nghỉ hưu (thời điểm nghỉ hưu %s) hoặc đang hưởng lương hưu: khoản 1 Điều 10 Nghị định 154/2025 chỉ áp dụng với người chưa đến tuổi nghỉ hưu", rt)), nil
+		}
+		b.warn(fmt.Sprintf("At or past retirement age (retirement time %s) or on a pension: Art. 9 cl. 1 does not apply; Art. 9 cl. 2 pays a one-off 15 months' allowance", rt),
+			fmt.Sprintf("Đã đủ tuổi nghỉ hưu (thời điểm nghỉ hưu %s) hoặc đang hưởng chế độ hưu trí: không áp dụng khoản 1, được trợ cấp 15 tháng phụ cấp theo khoản 2 Điều 9", rt))
+		b.line("retired_lump_sum",
+			"Trợ cấp một lần bằng 15 tháng phụ cấp hằng tháng hiện hưởng (đã đủ tuổi nghỉ hưu hoặc đang hưởng chế độ hưu trí, mất sức lao động)",
+			"One-off allowance of 15 months' current allowance (at retirement age, or on a pension or loss-of-capacity benefit)",
+			fmt.Sprintf("%s × %s", fmtNum(P.RetiredMonths), fmtMoney(A)),
+			P.RetiredMonths.Mul(A), c("2"))
+		return NonProfessionalExitResult{Result: b.result(), Policy: policy, MonthsCounted: int(P.RetiredMonths.IntPart()), Eligible: true}, nil
+	}
+	if in.WorkMonths == nil {
+		return NonProfessionalExitResult{Result: emptyResult()}, inputErr("/work_months", "required",
+			"Decree 154/2025 needs the working time in months", "Nghị định 154/2025 cần thời gian công tác (số tháng)")
+	}
+	work := *in.WorkMonths
+	threshold := P.ThresholdYears * 12
+	var months int
+	var vi, en string
+	var cl Citation
+	switch {
+	case work < threshold:
+		months, cl = work, c("1(a)")
+		vi = "Trợ cấp một lần 0,8 mức phụ cấp hằng tháng hiện hưởng × số tháng công tác (dưới 5 năm công tác)"
+		en = "One-off 0.8 × current monthly allowance × months of work (fewer than 5 years of work)"
+	default:
+		toRetire := countMonths(b, in.ExitDate, rt, "Months until the retirement time")
+		if toRetire < threshold {
+			months, cl = toRetire, c("1")
+			vi = "Trợ cấp một lần 0,8 mức phụ cấp hằng tháng hiện hưởng × số tháng nghỉ sớm so với tuổi nghỉ hưu (từ đủ 5 năm công tác, còn dưới 5 năm đến tuổi nghỉ hưu)"
+			en = "One-off 0.8 × current monthly allowance × months left until retirement age (5+ years of work, fewer than 5 years to retirement)"
+		} else {
+			months, cl = P.CapMonths, c("1")
+			vi = "Trợ cấp một lần 0,8 mức phụ cấp hằng tháng hiện hưởng × 60 tháng (từ đủ 5 năm công tác, còn từ đủ 5 năm đến tuổi nghỉ hưu)"
+			en = "One-off 0.8 × current monthly allowance × 60 months (5+ years of work, 5+ years to retirement)"
+		}
+	}
+	b.line("one_off_allowance", vi, en,
+		fmt.Sprintf("%s × %s × %s", fmtNum(P.Rate), fmtMoney(A), monthsWord(months)),
+		P.Rate.Mul(A).Mul(decInt(months)), cl)
+	years := halfYears(work)
+	if work%12 != 0 {
+		b.warn(fmt.Sprintf("Working time %d months counted as %s years (1–6 odd months → ½ year, more than 6 → 1 year; rules.md VERIFY: rule not found in Decree 154 Art. 5)", work, years),
+			fmt.Sprintf("Thời gian công tác %d tháng tính là %s năm (1–6 tháng lẻ → ½ năm, trên 6 tháng → 1 năm)", work, years))
+	}
+	b.line("allowance_per_year_of_work",
+		"Trợ cấp 1,5 mức phụ cấp hằng tháng hiện hưởng cho mỗi năm công tác",
+		"1.5 × current monthly allowance per year of work",
+		fmt.Sprintf("%s × %s × %s years", fmtNum(P.PerYear), fmtMoney(A), fmtNum(years)),
+		P.PerYear.Mul(A).Mul(years), cl)
+	b.line("job_search_allowance",
+		"Trợ cấp 03 tháng phụ cấp hằng tháng hiện hưởng để tìm việc làm",
+		"3 months of current allowance to look for work",
+		fmt.Sprintf("%s × %s", fmtNum(P.JobSearch), fmtMoney(A)),
+		P.JobSearch.Mul(A), cl)
+	return NonProfessionalExitResult{Result: b.result(), Policy: policy, MonthsCounted: months, Eligible: true}, nil
+}

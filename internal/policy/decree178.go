@@ -1,0 +1,293 @@
+package policy
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+// Decree 178/2024/NĐ-CP as amended by Decree 67/2025/NĐ-CP (in force
+// 2025-01-01, amendments from 2025-03-15): early retirement (Art. 7) and
+// resignation (Art. 9) of cadres, civil servants and public employees
+// surplus because of the reorganisation of the political system (rules.md
+// §4). Commune and hamlet non-professional workers are not covered.
+//
+// Citations confirmed by the research notes (/tmp/communehr-verify.md items
+// 4–5): the one-off allowance for the months of early retirement is Art. 7
+// cl. 1 (amended by Decree 67 Art. 1 cl. 5): within the first 12 months
+// after the reorganisation decision 1.0 × salary × months early (≤ 5 years
+// to retirement) or 0.9 × salary × 60 (> 5 to 10 years), × 0.5 from the 13th
+// month. The per-year allowances are Art. 7 cl. 2 (amended by Decree 67
+// Art. 1 cl. 6): pt. a (2 to 5 years: 5 months per year early), pt. b
+// (> 5 to 10 years: 4 months per year early); both give the SI-years
+// allowance and both require enough SI time for a pension. Art. 9: people
+// at least 2 years from retirement age AND not eligible for early retirement
+// (confirmed) — 0.8 / 0.4 × salary × the resignation months, 1.5 months per
+// SI year, 3 months to look for work. Art. 5 cl. 2 (resignation months, at
+// most 60) and cl. 3 (SI years: 1–6 odd months → ½ year, > 6 → 1 year).
+
+type d178ERParams struct {
+	WindowMonths     int             // the first 12 months after the decision
+	ShortBandMonths  int             // ≤ 5 years to retirement
+	LongBandMonths   int             // > 5 to 10 years
+	MinPerYearMonths int             // per-year allowances from 2 years
+	ShortFactor      decimal.Decimal // 1.0 × salary × months early
+	LongFactor       decimal.Decimal // 0.9 × salary × LongMonths
+	LongMonths       int             // 60
+	AfterWindow      decimal.Decimal // × 0.5 from the 13th month
+	PerYearShort     decimal.Decimal // 5 months per year early
+	PerYearLong      decimal.Decimal // 4 months per year early
+}
+
+var d178Start = MustDate("2025-01-01")
+
+var d178EarlyRetirement = table[d178ERParams]{
+	Name: "decree_178_2024.early_retirement",
+	Show: func(p d178ERParams) string {
+		return fmt.Sprintf("≤%d months early: %s × salary × months; ≤%d: %s × salary × %d; ×%s from month %d; %s / %s months per year early from %d months",
+			p.ShortBandMonths, p.ShortFactor.StringFixed(1), p.LongBandMonths, p.LongFactor, p.LongMonths, p.AfterWindow,
+			p.WindowMonths+1, p.PerYearShort, p.PerYearLong, p.MinPerYearMonths)
+	},
+	Entries: []entry[d178ERParams]{
+		{d178Start, Date{}, d178ERParams{12, 60, 120, 24, dec("1.0"), dec("0.9"), 60, dec("0.5"), dec("5"), dec("4")},
+			cite(instDecree178of2024, "7", "1")},
+	},
+}
+
+type siAllowance struct {
+	FirstMonths decimal.Decimal // months of salary for the first years
+	FirstYears  int
+	PerYear     decimal.Decimal // months of salary per further year
+}
+
+// siYearsAllowance: leaving before 2025-07-01, 5 months for the first 20
+// years of compulsory SI and ½ month per year from the 21st; from 2025-07-01,
+// 4 months for the first 15 years and ½ month per year from the 16th.
+// The research notes (item 4) found both lines in Decree 178 Art. 7 cl. 2 as
+// amended by Decree 67 Art. 1 cl. 6, the second conditioned on "đủ 15 năm …
+// và thuộc đối tượng được hưởng lương hưu … tại thời điểm nghỉ hưu trước
+// tuổi" — possible only once the SI Law 2024 (pension from 15 years) is in
+// force on 2025-07-01. rules.md §4.2 reads it as this date switch (Circular
+// 01/2025/TT-BNV Art. 4 as amended by Circular 002/2025/TT-BNV, which the
+// notes could not find): coded as rules.md says, cited to the decree.
+var siYearsAllowance = table[siAllowance]{
+	Name: "decree_178_2024.si_years_allowance",
+	Show: func(s siAllowance) string {
+		return fmt.Sprintf("%s months for the first %d years, %s month per further year", s.FirstMonths, s.FirstYears, s.PerYear)
+	},
+	Entries: []entry[siAllowance]{
+		{d178Start, MustDate("2025-06-30"), siAllowance{dec("5"), 20, dec("0.5")}, cite(instDecree178of2024, "7", "2")},
+		{MustDate("2025-07-01"), Date{}, siAllowance{dec("4"), 15, dec("0.5")}, cite(instDecree178of2024, "7", "2")},
+	},
+}
+
+// pensionMinSIYears is the compulsory-SI time needed for a pension, which
+// Art. 7 requires: 20 years (SI Law 2014 Art. 54 cl. 1), 15 years from
+// 2025-07-01 (SI Law 2024 Art. 64 cl. 1).
+var pensionMinSIYears = table[int]{
+	Name: "pension_min_si_years",
+	Show: func(y int) string { return fmt.Sprint(y) },
+	Entries: []entry[int]{
+		{MustDate("2016-01-01"), MustDate("2025-06-30"), 20, cite(instSILaw2014, "54", "1")},
+		{MustDate("2025-07-01"), Date{}, 15, cite(instSILaw2024, "64", "1")},
+	},
+}
+
+// EarlyRetirementInput is the body of POST /v1/calculations/early-retirement.
+// MonthlySalary is the current monthly salary of Decree 178 Art. 5 as one
+// amount: grade/step or position salary plus the salary allowances and any
+// retention coefficient, for the month before leaving.
+type EarlyRetirementInput struct {
+	Gender        Gender          `json:"gender"`
+	BirthDate     Date            `json:"birth_date"`
+	DecisionDate  Date            `json:"decision_date"`
+	ExitDate      Date            `json:"exit_date"`
+	MonthlySalary decimal.Decimal `json:"monthly_salary"`
+	SIMonths      int             `json:"si_months"`
+}
+
+// EarlyRetirementResult is the answer of EarlyRetirement. MonthsEarly is
+// the actual number of whole months from the exit date to the retirement
+// time (the one-off allowance caps them at 60); YearsEarly is the same with
+// the ½-year rule.
+type EarlyRetirementResult struct {
+	Result
+	MonthsEarly int             `json:"months_early"`
+	YearsEarly  decimal.Decimal `json:"years_early"`
+	Eligible    bool            `json:"-"`
+	Reason      string          `json:"-"`
+}
+
+// cadreExit is what early retirement and resignation share: validated
+// input, the retirement time and the months left to it.
+type cadreExit struct {
+	in        EarlyRetirementInput
+	rt        Date
+	toRetire  int
+	within12  bool
+	siEnough  bool
+	minSI     int
+	notYetDue bool // exit before the retirement time
+}
+
+func checkCadre(in EarlyRetirementInput) error {
+	var ec errs
+	checkGender(&ec, "/gender", in.Gender)
+	okBirth := checkBirth(&ec, "/birth_date", in.BirthDate)
+	okDecision := checkDate(&ec, "/decision_date", in.DecisionDate, true)
+	okExit := checkDate(&ec, "/exit_date", in.ExitDate, true)
+	checkMoney(&ec, "/monthly_salary", in.MonthlySalary)
+	checkNonNeg(&ec, "/si_months", in.SIMonths)
+	if okBirth && okExit {
+		checkOrder(&ec, "/birth_date", "birth_after_exit", in.BirthDate, in.ExitDate,
+			"the birth date is after the exit date", "ngày sinh sau ngày nghỉ việc")
+	}
+	if okDecision && okExit {
+		checkOrder(&ec, "/exit_date", "exit_before_decision", in.DecisionDate, in.ExitDate,
+			"the exit date is before the reorganisation decision", "ngày nghỉ việc trước quyết định sắp xếp")
+	}
+	return ec.err()
+}
+
+func newCadreExit(in EarlyRetirementInput, b *builder) (cadreExit, error) {
+	x := cadreExit{in: in}
+	rt, _, _, err := retirement(in.Gender, in.BirthDate, false, b)
+	if err != nil {
+		return x, err
+	}
+	x.rt = rt
+	x.notYetDue = in.ExitDate.Before(rt)
+	if x.notYetDue {
+		x.toRetire = countMonths(b, in.ExitDate, rt, "Months until the retirement time")
+	}
+	// "Within the first 12 months" after the decision: the exit is before
+	// the same day 12 calendar months later (month 12 ends the day before).
+	x.within12 = in.ExitDate.Before(in.DecisionDate.AddMonths(12))
+	m, err := pensionMinSIYears.at(in.ExitDate)
+	if err != nil {
+		return x, err
+	}
+	x.minSI = m.Value
+	x.siEnough = in.SIMonths >= m.Value*12
+	return x, nil
+}
+
+// earlyRetirementReason is why Art. 7 does not apply ("" when it does).
+func (x cadreExit) earlyRetirementReason(p d178ERParams) (en, vi string) {
+	switch {
+	case !x.notYetDue:
+		return fmt.Sprintf("Already at retirement age on the exit date (retirement time %s)", x.rt),
+			fmt.Sprintf("Đã đến tuổi nghỉ hưu vào ngày nghỉ (thời điểm nghỉ hưu %s)", x.rt)
+	case x.toRetire > p.LongBandMonths:
+		return fmt.Sprintf("More than 10 years to retirement age (%d months): Decree 178 Art. 7 covers at most 10 years", x.toRetire),
+			fmt.Sprintf("Còn trên 10 năm đến tuổi nghỉ hưu (%d tháng): Điều 7 Nghị định 178 chỉ áp dụng tối đa 10 năm", x.toRetire)
+	case !x.siEnough:
+		return fmt.Sprintf("Not enough compulsory SI time for a pension (%d months; %d years needed): Decree 178 Art. 7 does not apply", x.in.SIMonths, x.minSI),
+			fmt.Sprintf("Chưa đủ thời gian đóng BHXH bắt buộc để hưởng lương hưu (%d tháng; cần %d năm): không áp dụng Điều 7", x.in.SIMonths, x.minSI)
+	}
+	return "", ""
+}
+
+// EarlyRetirement computes the Decree 178/2024 Art. 7 allowances (as
+// amended by Decree 67/2025). A person more than 10 years from retirement
+// age, already at it, or without enough SI time for a pension is not
+// eligible: the result is a valid answer with total 0 and the reason (the
+// input is not wrong — the person falls under Art. 9 or nothing).
+// With fewer than 2 years to retirement only the months-early allowance of
+// cl. 1 is paid: cl. 2 pt. a/b start at 2 years (rules.md VERIFY: nothing
+// more specific was found in Decree 67).
+func EarlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
+	if err := checkCadre(in); err != nil {
+		return EarlyRetirementResult{Result: emptyResult(), YearsEarly: decimal.Zero}, err
+	}
+	b := newBuilder()
+	pe, err := d178EarlyRetirement.get(b, in.ExitDate)
+	if err != nil {
+		return EarlyRetirementResult{Result: emptyResult(), YearsEarly: decimal.Zero}, err
+	}
+	p := pe.Value
+	x, err := newCadreExit(in, b)
+	if err != nil {
+		return EarlyRetirementResult{Result: emptyResult(), YearsEarly: decimal.Zero}, err
+	}
+	if en, vi := x.earlyRetirementReason(p); en != "" {
+		b.warn(en, vi)
+		return EarlyRetirementResult{Result: b.result(), MonthsEarly: x.toRetire, YearsEarly: halfYears(x.toRetire), Reason: en}, nil
+	}
+	S, m := in.MonthlySalary, x.toRetire
+	years := halfYears(m)
+	c1 := cite(instDecree178of2024, "7", "1")
+
+	var amount decimal.Decimal
+	var formula, vi, en string
+	if m <= p.ShortBandMonths {
+		amount = p.ShortFactor.Mul(S).Mul(decInt(m))
+		formula = fmt.Sprintf("%s × %s × %s", p.ShortFactor.StringFixed(1), fmtMoney(S), monthsWord(m))
+		vi, en = "Trợ cấp hưu trí một lần cho số tháng nghỉ sớm (còn từ đủ 5 năm trở xuống)",
+			"One-off allowance for the months of early retirement (5 years or less to retirement)"
+	} else {
+		amount = p.LongFactor.Mul(S).Mul(decInt(p.LongMonths))
+		formula = fmt.Sprintf("%s × %s × %s", fmtNum(p.LongFactor), fmtMoney(S), monthsWord(p.LongMonths))
+		vi, en = "Trợ cấp hưu trí một lần: 0,9 tháng tiền lương × 60 tháng (còn trên 5 năm đến đủ 10 năm)",
+			"One-off allowance: 0.9 × salary × 60 months (more than 5 to 10 years to retirement)"
+	}
+	if !x.within12 {
+		amount = p.AfterWindow.Mul(amount)
+		formula = fmtNum(p.AfterWindow) + " × " + formula
+		vi += ", nghỉ từ tháng thứ 13 trở đi"
+		en += ", leaving from the 13th month after the decision"
+	}
+	b.line("months_early_allowance", vi, en, formula, amount, c1)
+
+	if m < p.MinPerYearMonths {
+		b.warn("Fewer than 2 years to retirement: the per-year allowances of Art. 7 cl. 2 do not apply (rules.md VERIFY)",
+			"Còn dưới 2 năm đến tuổi nghỉ hưu: không áp dụng các khoản trợ cấp theo năm tại khoản 2 Điều 7")
+	} else {
+		perYear, cl := p.PerYearShort, cite(instDecree178of2024, "7", "2(a)")
+		if m > p.ShortBandMonths {
+			perYear, cl = p.PerYearLong, cite(instDecree178of2024, "7", "2(b)")
+		}
+		if m%12 != 0 {
+			b.warn(fmt.Sprintf("%d months early counted as %s years (Decree 178 Art. 5: 1–6 odd months → ½ year, more than 6 → 1 year)", m, years),
+				fmt.Sprintf("%d tháng nghỉ sớm tính là %s năm (Điều 5 Nghị định 178)", m, years))
+		}
+		b.line("per_year_early_allowance",
+			fmt.Sprintf("Trợ cấp %s tháng tiền lương hiện hưởng cho mỗi năm nghỉ hưu trước tuổi", perYear),
+			fmt.Sprintf("%s months of current salary per year of early retirement", perYear),
+			fmt.Sprintf("%s × %s × %s years", fmtNum(perYear), fmtMoney(S), fmtNum(years)),
+			perYear.Mul(S).Mul(years), cl)
+		if err := siLine(b, in.ExitDate, in.SIMonths, S, cl); err != nil {
+			return EarlyRetirementResult{Result: emptyResult(), YearsEarly: decimal.Zero}, err
+		}
+	}
+	return EarlyRetirementResult{Result: b.result(), MonthsEarly: m, YearsEarly: years, Eligible: true}, nil
+}
+
+// siLine adds the SI-years allowance: FirstMonths of salary for the first
+// FirstYears of compulsory SI, PerYear month for each year beyond (SI years
+// with the ½-year rule of Art. 5 cl. 3).
+func siLine(b *builder, exit Date, siMonths int, S decimal.Decimal, cl Citation) error {
+	se, err := siYearsAllowance.get(b, exit)
+	if err != nil {
+		return err
+	}
+	s := se.Value
+	siYears := halfYears(siMonths)
+	extra := siYears.Sub(decInt(s.FirstYears))
+	if extra.IsNegative() {
+		extra = decimal.Zero
+	}
+	months := s.FirstMonths.Add(s.PerYear.Mul(extra))
+	formula := fmt.Sprintf("%s × %s (first %d years of SI)", fmtNum(s.FirstMonths), fmtMoney(S), s.FirstYears)
+	if extra.IsPositive() {
+		formula = fmt.Sprintf("(%s + %s × %s years) × %s (%s years of SI)", fmtNum(s.FirstMonths), fmtNum(s.PerYear),
+			fmtNum(extra), fmtMoney(S), fmtNum(siYears))
+	}
+	b.line("si_years_allowance",
+		fmt.Sprintf("Trợ cấp %s tháng tiền lương cho %d năm đầu đóng BHXH bắt buộc, từ năm thứ %d mỗi năm %s tháng",
+			s.FirstMonths, s.FirstYears, s.FirstYears+1, s.PerYear),
+		fmt.Sprintf("%s months of salary for the first %d years of compulsory SI, %s month per year from year %d",
+			s.FirstMonths, s.FirstYears, s.PerYear, s.FirstYears+1),
+		formula, months.Mul(S), cl)
+	return nil
+}

@@ -1,0 +1,103 @@
+package policy
+
+import (
+	"fmt"
+)
+
+// Decree 29/2023/NĐ-CP (staff streamlining, in force 2023-07-20), for
+// non-professional workers surplus because of the reorganisation of
+// commune-level units, hamlets and residential groups (rules.md §3.1).
+//
+// Text, as found by the legal research notes (/tmp/communehr-verify.md
+// item 6): the subject is Art. 2 cl. 3 — workers who leave "trong thời gian
+// 12 tháng kể từ khi có quyết định sắp xếp"; the benefit is Art. 9 cl. 2 —
+// elected posts: ½ × the current monthly allowance per month left early
+// before the end of the term; other posts: per month left early before the
+// end of the reorganisation roadmap; in both, when the retirement time comes
+// first, the months count to the retirement time.
+//
+// Correction to rules.md §3.1, following the decree's text: the 12-month
+// window from the reorganisation decision belongs to the subject definition
+// (Art. 2 cl. 3), so it applies to elected AND non-elected posts (rules.md
+// attaches it to elected posts only).
+
+var (
+	d29Subject = cite(instDecree29of2023, "2", "3")
+	d29Benefit = cite(instDecree29of2023, "9", "2")
+)
+
+type d29Params struct {
+	Rate         string // of the current monthly allowance, per month
+	WindowMonths int
+}
+
+var decree29Params = table[d29Params]{
+	Name: "decree_29_2023.non_professional",
+	Show: func(p d29Params) string {
+		return fmt.Sprintf("%s × monthly allowance per month left early; leaving within %d months of the decision", p.Rate, p.WindowMonths)
+	},
+	Entries: []entry[d29Params]{
+		{MustDate("2023-07-20"), MustDate("2025-06-15"), d29Params{"0.5", 12}, d29Benefit},
+	},
+}
+
+func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitResult, error) {
+	var ec errs
+	checkDate(&ec, "/decision_date", in.DecisionDate, true)
+	endField, end := "/roadmap_end", in.RoadmapEnd
+	if in.Elected {
+		endField, end = "/term_end", in.TermEnd
+	}
+	if end == nil {
+		ec.add(endField, "required", "Decree 29/2023 needs this date for this post",
+			"Nghị định 29/2023 cần ngày này đối với chức danh này")
+	}
+	if err := ec.err(); err != nil {
+		return NonProfessionalExitResult{Result: emptyResult()}, err
+	}
+	p, err := decree29Params.get(b, in.ExitDate)
+	if err != nil {
+		return NonProfessionalExitResult{Result: emptyResult()}, err
+	}
+	if !in.ExitDate.Before(in.DecisionDate.AddMonths(p.Value.WindowMonths)) {
+		return ineligible(b, PolicyDecree29,
+			fmt.Sprintf("Decree 29/2023 Art. 2 cl. 3: only workers leaving within %d months of the reorganisation decision (%s) are covered", p.Value.WindowMonths, in.DecisionDate),
+			fmt.Sprintf("Khoản 3 Điều 2 Nghị định 29/2023: chỉ áp dụng với người nghỉ trong thời gian %d tháng kể từ quyết định sắp xếp (%s)", p.Value.WindowMonths, in.DecisionDate)), nil
+	}
+	rt, _, _, err := retirement(in.Gender, in.BirthDate, false, b)
+	if err != nil {
+		return NonProfessionalExitResult{Result: emptyResult()}, err
+	}
+	if !in.ExitDate.Before(rt) {
+		return ineligible(b, PolicyDecree29,
+			fmt.Sprintf("Already at retirement age on the exit date (retirement time %s): no month is left early", rt),
+			fmt.Sprintf("Đã đến tuổi nghỉ hưu vào ngày nghỉ việc (thời điểm nghỉ hưu %s): không có tháng nghỉ trước", rt)), nil
+	}
+	stop, what := *end, "the end of the reorganisation roadmap"
+	if in.Elected {
+		what = "the end of the term"
+	}
+	if rt.Before(stop) {
+		stop, what = rt, "the retirement time"
+		b.warn(fmt.Sprintf("Months counted to the retirement time %s, which comes before %s (Decree 29/2023 Art. 9 cl. 2)", rt, end.String()),
+			fmt.Sprintf("Số tháng tính đến thời điểm nghỉ hưu %s, trước %s (khoản 2 Điều 9 Nghị định 29/2023)", rt, end.String()))
+	}
+	months := countMonths(b, in.ExitDate, stop, "Months left early")
+	rate := dec(p.Value.Rate)
+	labelVI := "Trợ cấp 1/2 mức phụ cấp hằng tháng hiện hưởng cho mỗi tháng nghỉ trước thời điểm kết thúc lộ trình sắp xếp"
+	labelEN := "½ of the current monthly allowance for each month left before the end of the reorganisation roadmap"
+	if in.Elected {
+		labelVI = "Trợ cấp 1/2 mức phụ cấp hằng tháng hiện hưởng cho mỗi tháng nghỉ trước thời điểm kết thúc nhiệm kỳ"
+		labelEN = "½ of the current monthly allowance for each month left before the end of the term"
+	}
+	if what == "the retirement time" {
+		labelVI += " (tính đến thời điểm nghỉ hưu)"
+		labelEN += " (counted to the retirement time)"
+	}
+	b.line("months_left_early", labelVI, labelEN,
+		fmt.Sprintf("%s × %s × %s", fmtNum(rate), fmtMoney(in.MonthlyAllowance), monthsWord(months)),
+		rate.Mul(in.MonthlyAllowance).Mul(decInt(months)), d29Benefit)
+	b.param(ParamUse{Name: "decree_29_2023.subject", Value: "leaving within 12 months of the reorganisation decision",
+		From: MustDate("2023-07-20"), Citation: d29Subject})
+	return NonProfessionalExitResult{Result: b.result(), Policy: PolicyDecree29, MonthsCounted: months, Eligible: true}, nil
+}

@@ -1,0 +1,152 @@
+package policy
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+)
+
+// Decree 33/2023/NĐ-CP (in force 2023-08-01): commune-level and hamlet
+// non-professional posts, their quotas and the centrally funded allowance
+// funds (rules.md §2).
+//
+// Citations, as confirmed by the legal research notes (VERIFY items of
+// rules.md, /tmp/communehr-verify.md item 7): the commune fund is Art. 34
+// cl. 1, which states it per class (21.0 / 18.0 / 15.0 × base salary, social
+// and health insurance support included — 1.5 per person of the quota); the
+// hamlet fund is Art. 34 cl. 2 (pt. a 6.0, pt. b 4.5); the HĐND sets each
+// post's allowance under Art. 34 cl. 3; at most 3 paid hamlet posts is
+// Art. 33 cl. 6. The quota 14/12/10 is Art. 33 (clause 1 per rules.md; the
+// clause number was not seen in the text). The concurrent-post 100 % rule
+// was not found in the text (rules.md VERIFY: its clause is left blank).
+
+var (
+	d33Start       = MustDate("2023-08-01")
+	d33CommuneEnds = MustDate("2025-07-31") // commune-level KCT posts ended 2025-08-01 (rules.md §2.1)
+)
+
+// communeQuota is the number of commune-level non-professional workers by
+// commune class 1, 2, 3 (Decree 33 Art. 33 cl. 1).
+var communeQuota = table[[3]int]{
+	Name: "commune_nonprofessional_quota",
+	Show: func(q [3]int) string { return fmt.Sprintf("class 1: %d, class 2: %d, class 3: %d", q[0], q[1], q[2]) },
+	Entries: []entry[[3]int]{
+		{d33Start, d33CommuneEnds, [3]int{14, 12, 10}, cite(instDecree33of2023, "33", "1")},
+	},
+}
+
+// communeFundPerPerson is the central lump-sum fund per person of the
+// quota, in base salaries, social and health insurance included. Decree 33
+// Art. 34 cl. 1 states the fund per class — class I 21.0, class II 18.0,
+// class III 15.0 × base salary — which is exactly 1.5 × the quota of each
+// class; the 1.5 per extra person of the increments is the clause's tail
+// (rules.md VERIFY: tail not seen verbatim).
+var communeFundPerPerson = table[decimal.Decimal]{
+	Name: "commune_fund_multiple_per_person",
+	Show: showDec,
+	Entries: []entry[decimal.Decimal]{
+		{d33Start, d33CommuneEnds, dec("1.5"), cite(instDecree33of2023, "34", "1")},
+	},
+}
+
+type hamletMultiples struct{ High, Low decimal.Decimal }
+
+// hamletFundMultiples is the monthly fund per hamlet/residential group in
+// base salaries: 6.0 for the listed hamlets, 4.5 for the others.
+var hamletFundMultiples = table[hamletMultiples]{
+	Name: "hamlet_fund_multiple",
+	Show: func(m hamletMultiples) string { return "6.0 / 4.5" },
+	Entries: []entry[hamletMultiples]{
+		{d33Start, Date{}, hamletMultiples{dec("6.0"), dec("4.5")}, cite(instDecree33of2023, "34", "2")},
+	},
+}
+
+type householdThresholds struct{ Thon, ToDanPho int }
+
+// hamletThresholds: a thôn of ≥ 350 households, a tổ dân phố of ≥ 500, gets
+// the 6.0 fund (Decree 33 Art. 34 cl. 2(a)).
+var hamletThresholds = table[householdThresholds]{
+	Name: "hamlet_fund_household_thresholds",
+	Show: func(h householdThresholds) string {
+		return fmt.Sprintf("thon: %d, to_dan_pho: %d", h.Thon, h.ToDanPho)
+	},
+	Entries: []entry[householdThresholds]{
+		{d33Start, Date{}, householdThresholds{350, 500}, cite(instDecree33of2023, "34", "2")},
+	},
+}
+
+// hamletMaxPaidPosts: at most 3 paid non-professional posts per hamlet.
+var hamletMaxPaidPosts = table[int]{
+	Name:    "hamlet_max_paid_posts",
+	Show:    strconv.Itoa,
+	Entries: []entry[int]{{d33Start, Date{}, 3, cite(instDecree33of2023, "33", "6")}},
+}
+
+// concurrentRate: a concurrent post is paid 100 % of its own allowance.
+var concurrentRate = table[decimal.Decimal]{
+	Name:    "concurrent_post_rate",
+	Show:    func(d decimal.Decimal) string { return d.String() + "%" },
+	Entries: []entry[decimal.Decimal]{{d33Start, Date{}, dec("100"), cite(instDecree33of2023, "34", "")}},
+}
+
+var hdndAllowanceCitation = cite(instDecree33of2023, "34", "3")
+
+// CommuneFundInput is the body of POST /v1/calculations/commune-fund.
+type CommuneFundInput struct {
+	Class int  `json:"class"`
+	AsOf  Date `json:"as_of"`
+}
+
+// CommuneFundResult is the answer of CommuneFund.
+type CommuneFundResult struct {
+	Result
+	Quota       int             `json:"quota"`
+	MonthlyFund decimal.Decimal `json:"monthly_fund"`
+}
+
+// CommuneFund returns a commune's quota of non-professional workers (Decree
+// 33 Art. 33 cl. 1) and the monthly lump-sum fund of 1.5 × base salary per
+// person of the quota (Art. 34 cl. 1). Only for dates from 2023-08-01 to
+// 2025-07-31: commune-level non-professional posts ended on 2025-08-01.
+//
+// The population/area increments of Art. 33 cl. 2 are not applied: their
+// standards (the administrative-unit classification's population and area
+// per class) are not confirmed (rules.md VERIFY), so the result warns.
+func CommuneFund(in CommuneFundInput) (CommuneFundResult, error) {
+	var ec errs
+	if in.Class < 1 || in.Class > 3 {
+		ec.add("/class", "invalid_class", "class must be 1, 2 or 3", "loại đơn vị hành chính phải là 1, 2 hoặc 3")
+	}
+	if checkDate(&ec, "/as_of", in.AsOf, true) && (in.AsOf.Before(d33Start) || in.AsOf.After(d33CommuneEnds)) {
+		ec.add("/as_of", "not_in_force",
+			"the commune-level non-professional quota and fund (Decree 33/2023) apply only from 2023-08-01 to 2025-07-31; commune-level non-professional posts ended on 2025-08-01",
+			"định mức và quỹ phụ cấp người hoạt động không chuyên trách cấp xã (Nghị định 33/2023) chỉ áp dụng từ 01/8/2023 đến 31/7/2025; chức danh không chuyên trách cấp xã chấm dứt từ 01/8/2025")
+	}
+	if err := ec.err(); err != nil {
+		return CommuneFundResult{Result: emptyResult()}, err
+	}
+	b := newBuilder()
+	q, err := communeQuota.get(b, in.AsOf)
+	if err != nil {
+		return CommuneFundResult{Result: emptyResult()}, err
+	}
+	per, err := communeFundPerPerson.get(b, in.AsOf)
+	if err != nil {
+		return CommuneFundResult{Result: emptyResult()}, err
+	}
+	base, err := baseSalary.get(b, in.AsOf)
+	if err != nil {
+		return CommuneFundResult{Result: emptyResult()}, err
+	}
+	quota := q.Value[in.Class-1]
+	b.line("commune_fund",
+		fmt.Sprintf("Quỹ phụ cấp người hoạt động không chuyên trách cấp xã loại %d (%d người × 1,5 lần mức lương cơ sở)", in.Class, quota),
+		fmt.Sprintf("Commune non-professional allowance fund, class %d (%d people × 1.5 base salaries)", in.Class, quota),
+		fmt.Sprintf("%s × %s (= %d people × %s)", decInt(quota).Mul(per.Value).StringFixed(1), fmtMoney(base.Value), quota, fmtNum(per.Value)),
+		decInt(quota).Mul(per.Value).Mul(base.Value), per.Citation)
+	b.warn("Population and area increments (Decree 33/2023 Art. 33 cl. 2) are not applied: the quota is by class only",
+		"Chưa áp dụng số người tăng thêm theo quy mô dân số, diện tích (Điều 33 khoản 2 Nghị định 33/2023): định mức chỉ tính theo loại đơn vị hành chính")
+	r := b.result()
+	return CommuneFundResult{Result: r, Quota: quota, MonthlyFund: r.Total}, nil
+}
