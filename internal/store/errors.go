@@ -53,6 +53,14 @@ var constraintFields = map[string]string{
 	"assignments_position_code_fkey": "position_code",
 }
 
+// addConstraintFields lets each aggregate's file name the fields of its own constraints (call it from an
+// init function beside the queries).
+func addConstraintFields(m map[string]string) {
+	for k, v := range m {
+		constraintFields[k] = v
+	}
+}
+
 // translate turns SQLSTATE 23xxx errors into *ConstraintError and pgx.ErrNoRows into ErrNotFound; other
 // errors pass through unchanged.
 func translate(err error) error {
@@ -68,7 +76,7 @@ func translate(err error) error {
 	}
 	kind := ""
 	switch pgErr.Code {
-	case "23505":
+	case "23505", "23P01":
 		kind = "conflict"
 	case "23503":
 		kind = "reference"
