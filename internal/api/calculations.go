@@ -1,6 +1,225 @@
 package api
 
-import "github.com/go-chi/chi/v5"
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
 
-// mountCalculations registers the stateless calculation endpoints (issue 3).
-func (s *Server) mountCalculations(r chi.Router) {}
+	"github.com/go-chi/chi/v5"
+
+	"communehr/internal/policy"
+)
+
+// calculator adapts one policy calculator to the stateless endpoint: decode its input struct, compute.
+type calculator func(r *http.Request) (any, error)
+
+// calc builds a calculator for a policy function whose input struct carries the rules.md §8 JSON names.
+func calc[In any, Out any](fn func(In) (Out, error)) calculator {
+	return func(r *http.Request) (any, error) {
+		var in In
+		if err := decodeCalcInput(r, &in); err != nil {
+			return nil, err
+		}
+		out, err := fn(in)
+		if err != nil {
+			return nil, policyProblem(err, &in)
+		}
+		return out, nil
+	}
+}
+
+var calculators = map[string]calculator{
+	"retirement-date":       calc(policy.RetirementDate),
+	"commune-fund":          calc(policy.CommuneFund),
+	"hamlet-fund":           calc(policy.HamletFund),
+	"allowance":             calc(policy.Allowance),
+	"non-professional-exit": calc(policy.NonProfessionalExit),
+	"early-retirement":      calc(policy.EarlyRetirement),
+	"resignation":           calc(policy.Resignation),
+	"best-exit":             calc(policy.BestExit),
+}
+
+// mountCalculations registers the stateless calculation endpoints (any valid key; nothing stored) and the
+// parameter listing.
+func (s *Server) mountCalculations(r chi.Router) {
+	for name, c := range calculators {
+		r.Post("/calculations/"+name, handle(func(w http.ResponseWriter, r *http.Request) error {
+			out, err := c(r)
+			if err != nil {
+				return err
+			}
+			w.Header().Set("Ruleset-Version", policy.RulesetVersion)
+			return writeJSON(w, http.StatusOK, out)
+		}))
+	}
+	r.Get("/parameters", handle(s.listParameters))
+}
+
+type parameterList struct {
+	AsOf           policy.Date       `json:"as_of"`
+	RulesetVersion string            `json:"ruleset_version"`
+	Items          []policy.ParamUse `json:"items"`
+}
+
+func (s *Server) listParameters(w http.ResponseWriter, r *http.Request) error {
+	asOf := policy.NewDate(s.store.Today().Date())
+	if v := r.URL.Query().Get("as_of"); v != "" {
+		d, err := policy.ParseDate(v)
+		if err != nil {
+			return queryError("as_of", "date", "must be a date YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD")
+		}
+		asOf = d
+	}
+	items, err := policy.Parameters(asOf)
+	if err != nil {
+		var oor *policy.OutOfRangeError
+		if errors.As(err, &oor) {
+			return queryError("as_of", "out_of_range", oor.Error(), oor.MessageVI())
+		}
+		return policyProblem(err, nil)
+	}
+	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
+	return writeJSON(w, http.StatusOK, parameterList{AsOf: asOf, RulesetVersion: policy.RulesetVersion, Items: items})
+}
+
+// decodeCalcInput decodes a calculation body strictly (unknown fields refused). encoding/json does not say
+// which field a custom decoder (dates, decimals) failed on, so such an error is located by decoding the
+// body again field by field.
+func decodeCalcInput(r *http.Request, dst any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
+		return decodeJSON(r, dst) // renders the 415
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return jsonProblem(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var (
+			syn *json.SyntaxError
+			typ *json.UnmarshalTypeError
+		)
+		if errors.As(err, &syn) || errors.As(err, &typ) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+			strings.HasPrefix(err.Error(), "json: unknown field ") {
+			return jsonProblem(err)
+		}
+		ptr := locateBadField(body, reflect.TypeOf(dst).Elem(), "")
+		return errInvalid("A value could not be read.", "Không đọc được một giá trị.",
+			FieldError{Pointer: ptr, Code: "format", MessageEN: err.Error(), MessageVI: "giá trị không đúng định dạng (ngày YYYY-MM-DD, số dạng chuỗi \"123\")"})
+	}
+	if dec.More() {
+		return errBadRequest("The body holds more than one JSON value.", "Nội dung chứa nhiều hơn một giá trị JSON.")
+	}
+	return nil
+}
+
+// locateBadField returns the JSON pointer of the first value in raw that does not decode into t.
+func locateBadField(raw []byte, t reflect.Type, ptr string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil {
+			return ptr
+		}
+		fields := jsonFields(t)
+		for name, v := range obj {
+			ft, ok := fields[name]
+			if !ok {
+				continue
+			}
+			if json.Unmarshal(v, reflect.New(ft).Interface()) != nil {
+				return locateBadField(v, ft, ptr+"/"+name)
+			}
+		}
+	case reflect.Slice:
+		var arr []json.RawMessage
+		if json.Unmarshal(raw, &arr) != nil {
+			return ptr
+		}
+		for i, v := range arr {
+			if json.Unmarshal(v, reflect.New(t.Elem()).Interface()) != nil {
+				return locateBadField(v, t.Elem(), ptr+"/"+strconv.Itoa(i))
+			}
+		}
+	}
+	return ptr
+}
+
+// jsonFields maps the JSON names of a struct's fields (embedded structs flattened) to their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			for k, v := range jsonFields(f.Type) {
+				out[k] = v
+			}
+			continue
+		}
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+// policyProblem maps the rules engine's errors to 422 problems with pointers. An out-of-range parameter
+// lookup points at the request's date field holding that date.
+func policyProblem(err error, in any) error {
+	var (
+		one  *policy.InputError
+		many policy.InputErrors
+		oor  *policy.OutOfRangeError
+	)
+	const en, vi = "The input cannot be computed as given.", "Không thể tính với dữ liệu đã nhập."
+	switch {
+	case errors.As(err, &one):
+		return errInvalid(en, vi, FieldError{Pointer: one.Field, Code: one.Code, MessageEN: one.MessageEN, MessageVI: one.MessageVI})
+	case errors.As(err, &many):
+		fields := make([]FieldError, 0, len(many))
+		for _, e := range many {
+			fields = append(fields, FieldError{Pointer: e.Field, Code: e.Code, MessageEN: e.MessageEN, MessageVI: e.MessageVI})
+		}
+		return errInvalid(en, vi, fields...)
+	case errors.As(err, &oor):
+		return errInvalid(en, vi, FieldError{Pointer: dateFieldPointer(in, oor.Date), Code: "out_of_range",
+			MessageEN: oor.Error(), MessageVI: oor.MessageVI()})
+	}
+	return err
+}
+
+// dateFieldPointer finds the top-level policy.Date field of in equal to d.
+func dateFieldPointer(in any, d policy.Date) string {
+	if in == nil {
+		return ""
+	}
+	v := reflect.Indirect(reflect.ValueOf(in))
+	if v.Kind() != reflect.Struct {
+		return ""
+	}
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := v.Field(i)
+		if f.Kind() == reflect.Pointer && !f.IsNil() {
+			f = f.Elem()
+		}
+		if got, ok := f.Interface().(policy.Date); ok && got == d {
+			return "/" + strings.SplitN(t.Field(i).Tag.Get("json"), ",", 2)[0]
+		}
+	}
+	return ""
+}

@@ -155,3 +155,9 @@ func isRetryable(err error) bool {
 	}
 	return false
 }
+
+// Today is the current date by the store's clock (UTC), for defaults such as ?as_of.
+func (s *Store) Today() time.Time {
+	y, m, d := s.now().UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
