@@ -46,6 +46,8 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 		r.Get("/me", handle(s.me))
 		r.Get("/positions", handle(s.listPositions))
 		s.mountCalculations(r)
+		s.mountImportTemplates(r)
+		r.With(requireRole(store.RoleMinistry, store.RoleOperator)).Route("/national", s.mountNational)
 		r.Route("/provinces", func(r chi.Router) {
 			r.Get("/", handle(s.listProvinces))
 			r.With(requireRole(store.RoleOperator), idempotent(st)).Post("/", handle(s.createProvince))
@@ -57,6 +59,8 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 				s.mountAllowanceSchedule(r)
 				s.mountCadres(r)
 				s.mountAudit(r)
+				s.mountImports(r)
+				s.mountProvinceReports(r)
 			})
 		})
 	})
