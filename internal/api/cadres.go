@@ -1,6 +1,354 @@
 package api
 
-import "github.com/go-chi/chi/v5"
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
-// mountCadres registers the routes of this resource under /v1/provinces/{province}.
-func (s *Server) mountCadres(r chi.Router) {}
+	"github.com/go-chi/chi/v5"
+
+	"communehr/internal/store"
+)
+
+type cadreResponse struct {
+	ID               string                `json:"id"`
+	NationalID       string                `json:"national_id"`
+	NationalIDMasked bool                  `json:"national_id_masked"`
+	FullName         string                `json:"full_name"`
+	Gender           string                `json:"gender"`
+	BirthDate        Date                  `json:"birth_date"`
+	SIMonths         int                   `json:"si_months"`
+	Status           string                `json:"status"`
+	LeftOn           *Date                 `json:"left_on"`
+	Version          int                   `json:"version"`
+	Assignments      *[]assignmentResponse `json:"assignments,omitempty"`
+}
+
+// masksNationalID reports whether the caller sees identity numbers masked: viewers do; editors, the
+// Ministry and operators see them whole.
+func masksNationalID(p store.Principal) bool { return p.Role == store.RoleProvinceViewer }
+
+func toCadreResponse(c store.Cadre, mask bool) cadreResponse {
+	out := cadreResponse{ID: c.ID, NationalID: c.NationalID, FullName: c.FullName, Gender: c.Gender,
+		BirthDate: Date{Time: c.BirthDate}, SIMonths: c.SIMonths, Status: c.Status, LeftOn: datePtr(c.LeftOn), Version: c.Version}
+	if mask {
+		out.NationalID, out.NationalIDMasked = store.MaskNationalID(c.NationalID), true
+	}
+	return out
+}
+
+type cadreList struct {
+	Items      []cadreResponse `json:"items"`
+	NextCursor *string         `json:"next_cursor"`
+}
+
+func (s *Server) mountCadres(r chi.Router) {
+	r.Route("/cadres", func(r chi.Router) {
+		r.Get("/", handle(s.listCadres))
+		r.With(idempotent(s.store)).Post("/", handle(s.createCadre))
+		r.Get("/{id}", handle(s.getCadre))
+		r.Patch("/{id}", handle(s.patchCadre))
+		r.Delete("/{id}", handle(s.deleteCadre))
+		s.mountAssignments(r)
+	})
+}
+
+var cadreUUIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// pathUUID reads a uuid path parameter; a malformed one names no resource, so it is a 404.
+func cadrePathUUID(r *http.Request, name string) (string, error) {
+	id := chi.URLParam(r, name)
+	if !cadreUUIDPattern.MatchString(id) {
+		return "", errNotFound()
+	}
+	return strings.ToLower(id), nil
+}
+
+var (
+	cadreCommuneFilterPattern = regexp.MustCompile(`^[0-9]{5}$`)
+	cadreHamletFilterPattern  = regexp.MustCompile(`^[0-9A-Za-z_.-]{1,32}$`)
+)
+
+func (s *Server) listCadres(w http.ResponseWriter, r *http.Request) error {
+	limit, after, err := page(r)
+	if err != nil {
+		return err
+	}
+	if after != "" && !cadreUUIDPattern.MatchString(after) {
+		return queryError("cursor", "cursor", "is not a cursor this API returned", "không phải con trỏ do API trả về")
+	}
+	q := r.URL.Query()
+	f := store.CadreFilter{Status: q.Get("status"), Q: normalizeText(q.Get("q")), CommuneCode: q.Get("commune_code"),
+		HamletCode: q.Get("hamlet_code"), After: after, Limit: limit}
+	if f.Status != "" && !oneOf(f.Status, "active", "left", "retired") {
+		return queryError("status", "oneof", "must be active, left or retired", "phải là active, left hoặc retired")
+	}
+	if f.CommuneCode != "" && !cadreCommuneFilterPattern.MatchString(f.CommuneCode) {
+		return queryError("commune_code", "len", "must be 5 digits", "phải gồm 5 chữ số")
+	}
+	if f.HamletCode != "" && !cadreHamletFilterPattern.MatchString(f.HamletCode) {
+		return queryError("hamlet_code", "format", "must be 1–32 letters, digits, '.', '_' or '-'", "phải gồm 1–32 chữ, số, '.', '_' hoặc '-'")
+	}
+	p := principalFrom(r.Context())
+	items, err := s.store.ListCadres(r.Context(), p, chi.URLParam(r, "province"), f)
+	if err != nil {
+		return err
+	}
+	out := cadreList{Items: make([]cadreResponse, 0, len(items))}
+	last := ""
+	for _, c := range items {
+		out.Items = append(out.Items, toCadreResponse(c, masksNationalID(p)))
+		last = c.ID
+	}
+	out.NextCursor = nextCursor(last, len(items), limit)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getCadre(w http.ResponseWriter, r *http.Request) error {
+	id, err := cadrePathUUID(r, "id")
+	if err != nil {
+		return err
+	}
+	p := principalFrom(r.Context())
+	c, as, err := s.store.GetCadre(r.Context(), p, chi.URLParam(r, "province"), id)
+	if err != nil {
+		return err
+	}
+	out := toCadreResponse(c, masksNationalID(p))
+	out.Assignments = toAssignmentResponses(as)
+	setETag(w, c.Version)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+type cadreCreate struct {
+	NationalID string `json:"national_id" validate:"required,len=12,number"`
+	FullName   string `json:"full_name" validate:"required,max=400"`
+	Gender     string `json:"gender" validate:"required,oneof=male female"`
+	BirthDate  Date   `json:"birth_date" validate:"required"`
+	SIMonths   int    `json:"si_months" validate:"min=0,max=720"`
+	Status     string `json:"status" validate:"omitempty,oneof=active left retired"`
+	LeftOn     *Date  `json:"left_on"`
+}
+
+func (s *Server) createCadre(w http.ResponseWriter, r *http.Request) error {
+	var req cadreCreate
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	c := store.Cadre{Province: chi.URLParam(r, "province"), NationalID: req.NationalID, FullName: normalizeName(req.FullName),
+		Gender: req.Gender, BirthDate: req.BirthDate.Time, SIMonths: req.SIMonths, Status: req.Status, LeftOn: timePtr(req.LeftOn)}
+	if c.Status == "" {
+		c.Status = "active"
+	}
+	if err := checkCadre(c, s.store.CadreReferenceDate()); err != nil {
+		return err
+	}
+	p := principalFrom(r.Context())
+	out, err := s.store.CreateCadre(r.Context(), p, c)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", strings.TrimSuffix(r.URL.Path, "/")+"/"+out.ID)
+	setETag(w, out.Version)
+	return writeJSON(w, http.StatusCreated, toCadreResponse(out, masksNationalID(p)))
+}
+
+// normalizeName NFC-normalises a person's name and collapses runs of spaces.
+func normalizeName(s string) string { return strings.Join(strings.Fields(normalizeText(s)), " ") }
+
+var firstOfYear1900 = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// checkCadre holds the rules that span fields or need more than a tag: the name's letters, the birth date's
+// range, left_on against status, and the identity number's gender/century and year digits (rules.md §10).
+func checkCadre(c store.Cadre, today time.Time) error {
+	var fields []FieldError
+	bad := func(ptr, code, en, vi string) {
+		fields = append(fields, FieldError{Pointer: ptr, Code: code, MessageEN: ptr[1:] + " " + en, MessageVI: ptr[1:] + " " + vi})
+	}
+	if n := utf8.RuneCountInString(c.FullName); n < 2 || n > 100 {
+		bad("/full_name", "length", "must be 2 to 100 characters", "phải dài từ 2 đến 100 ký tự")
+	} else if !validName(c.FullName) {
+		bad("/full_name", "letters", "may hold only letters (Vietnamese diacritics included), spaces, apostrophes and hyphens",
+			"chỉ được gồm chữ cái (kể cả chữ có dấu tiếng Việt), dấu cách, dấu nháy đơn và dấu gạch nối")
+	}
+	birthOK := true
+	switch {
+	case c.BirthDate.After(today):
+		birthOK = false
+		bad("/birth_date", "not_future", "must not be in the future", "không được ở tương lai")
+	case c.BirthDate.Before(firstOfYear1900):
+		birthOK = false
+		bad("/birth_date", "min_date", "must not be before 1900-01-01", "không được trước ngày 1900-01-01")
+	}
+	switch {
+	case c.Status == "active" && c.LeftOn != nil:
+		bad("/left_on", "must_be_null", "must be null while status is active", "phải để trống khi status là active")
+	case c.Status != "active" && c.LeftOn == nil:
+		bad("/left_on", "required", "is required when status is "+c.Status, "là bắt buộc khi status là "+c.Status)
+	case c.LeftOn != nil && c.LeftOn.Before(c.BirthDate):
+		bad("/left_on", "after_birth_date", "must not be before birth_date", "không được trước birth_date")
+	}
+	if birthOK && len(c.NationalID) == 12 {
+		fields = append(fields, checkNationalID(c.NationalID, c.Gender, c.BirthDate)...)
+	}
+	if len(fields) > 0 {
+		return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
+	}
+	return nil
+}
+
+func validName(s string) bool {
+	prevSep := true // a name starts with a letter and never has two separators in a row
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			prevSep = false
+		case r == ' ' || r == '\'' || r == '’' || r == '-':
+			if prevSep {
+				return false
+			}
+			prevSep = true
+		default:
+			return false
+		}
+	}
+	return !prevSep
+}
+
+// checkNationalID compares a 12-digit citizen identity number with the record: the 4th digit encodes gender
+// and century of birth (0/1 male/female 1900–1999, 2/3 2000–2099, 4/5 2100–2199), digits 5–6 the last two
+// digits of the birth year (rules.md §10). The messages say what disagrees without repeating the number.
+func checkNationalID(id, gender string, birth time.Time) []FieldError {
+	var out []FieldError
+	add := func(code, en, vi string) {
+		out = append(out, FieldError{Pointer: "/national_id", Code: code, MessageEN: "national_id " + en, MessageVI: "national_id " + vi})
+	}
+	year := birth.Year()
+	d := int(id[3] - '0')
+	if d > 5 {
+		add("gender_century_digit", fmt.Sprintf("4th digit %d is not a gender/century code (0–5)", d),
+			fmt.Sprintf("chữ số thứ 4 (%d) không phải mã giới tính/thế kỷ (0–5)", d))
+	} else {
+		digitGender, digitFrom := "male", 1900+100*(d/2)
+		if d%2 == 1 {
+			digitGender = "female"
+		}
+		if digitGender != gender {
+			add("gender_century_digit", fmt.Sprintf("4th digit %d means %s, but gender is %s", d, digitGender, gender),
+				fmt.Sprintf("chữ số thứ 4 (%d) chỉ giới tính %s, nhưng gender là %s", d, genderVI(digitGender), genderVI(gender)))
+		}
+		if year < digitFrom || year > digitFrom+99 {
+			add("gender_century_digit", fmt.Sprintf("4th digit %d means born %d–%d, but birth_date is in %d", d, digitFrom, digitFrom+99, year),
+				fmt.Sprintf("chữ số thứ 4 (%d) chỉ năm sinh %d–%d, nhưng birth_date thuộc năm %d", d, digitFrom, digitFrom+99, year))
+		}
+	}
+	if yy := id[4:6]; yy != fmt.Sprintf("%02d", year%100) {
+		add("birth_year_digits", fmt.Sprintf("digits 5–6 (%s) do not match the birth year %d", yy, year),
+			fmt.Sprintf("chữ số thứ 5–6 (%s) không khớp năm sinh %d", yy, year))
+	}
+	return out
+}
+
+func genderVI(g string) string {
+	if g == "female" {
+		return "nữ"
+	}
+	return "nam"
+}
+
+type cadrePatch struct {
+	NationalID Opt[string] `json:"national_id"`
+	FullName   Opt[string] `json:"full_name"`
+	Gender     Opt[string] `json:"gender"`
+	BirthDate  Opt[Date]   `json:"birth_date"`
+	SIMonths   Opt[int]    `json:"si_months"`
+	Status     Opt[string] `json:"status"`
+	LeftOn     Opt[Date]   `json:"left_on"`
+}
+
+// apply returns the change of the patch: the fields present replace the record's, a null on a required field
+// is refused, and the result must still be a valid person.
+func (p cadrePatch) apply(today time.Time) func(*store.Cadre) error {
+	return func(c *store.Cadre) error {
+		var fields []FieldError
+		required := func(ptr string, set, isNil bool) bool {
+			if set && isNil {
+				fields = append(fields, FieldError{Pointer: ptr, Code: "required", MessageEN: "cannot be null", MessageVI: "không được để trống"})
+				return false
+			}
+			return set
+		}
+		if required("/national_id", p.NationalID.Set, p.NationalID.Value == nil) {
+			c.NationalID = *p.NationalID.Value
+		}
+		if required("/full_name", p.FullName.Set, p.FullName.Value == nil) {
+			c.FullName = normalizeName(*p.FullName.Value)
+		}
+		if required("/gender", p.Gender.Set, p.Gender.Value == nil) {
+			c.Gender = *p.Gender.Value
+		}
+		if required("/birth_date", p.BirthDate.Set, p.BirthDate.Value == nil) {
+			c.BirthDate = p.BirthDate.Value.Time
+		}
+		if required("/si_months", p.SIMonths.Set, p.SIMonths.Value == nil) {
+			c.SIMonths = *p.SIMonths.Value
+		}
+		if required("/status", p.Status.Set, p.Status.Value == nil) {
+			c.Status = *p.Status.Value
+		}
+		if p.LeftOn.Set {
+			c.LeftOn = timePtr(p.LeftOn.Value)
+		}
+		if len(fields) > 0 {
+			return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
+		}
+		req := cadreCreate{NationalID: c.NationalID, FullName: c.FullName, Gender: c.Gender, BirthDate: Date{Time: c.BirthDate},
+			SIMonths: c.SIMonths, Status: c.Status}
+		if err := validateStruct(&req); err != nil {
+			return err
+		}
+		return checkCadre(*c, today)
+	}
+}
+
+func (s *Server) patchCadre(w http.ResponseWriter, r *http.Request) error {
+	id, err := cadrePathUUID(r, "id")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	var req cadrePatch
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	p := principalFrom(r.Context())
+	out, err := s.store.UpdateCadre(r.Context(), p, chi.URLParam(r, "province"), id, version, req.apply(s.store.CadreReferenceDate()))
+	if err != nil {
+		return err
+	}
+	setETag(w, out.Version)
+	return writeJSON(w, http.StatusOK, toCadreResponse(out, masksNationalID(p)))
+}
+
+func (s *Server) deleteCadre(w http.ResponseWriter, r *http.Request) error {
+	id, err := cadrePathUUID(r, "id")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteCadre(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), id, version); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,336 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/shopspring/decimal"
+
+	"communehr/internal/store"
+)
+
+type assignmentResponse struct {
+	ID                string   `json:"id"`
+	CadreID           string   `json:"cadre_id"`
+	PositionCode      string   `json:"position_code"`
+	CommuneCode       *string  `json:"commune_code"`
+	HamletCode        *string  `json:"hamlet_code"`
+	StartDate         Date     `json:"start_date"`
+	EndDate           *Date    `json:"end_date"`
+	Concurrent        bool     `json:"concurrent"`
+	Elected           bool     `json:"elected"`
+	ElectedDefaulted  bool     `json:"elected_defaulted"`
+	TermEnd           *Date    `json:"term_end"`
+	AllowanceOverride *Decimal `json:"allowance_override"`
+	Version           int      `json:"version"`
+}
+
+func toAssignmentResponse(a store.Assignment) assignmentResponse {
+	out := assignmentResponse{ID: a.ID, CadreID: a.CadreID, PositionCode: a.PositionCode, CommuneCode: a.CommuneCode,
+		HamletCode: a.HamletCode, StartDate: Date{Time: a.StartDate}, EndDate: datePtr(a.EndDate), Concurrent: a.Concurrent,
+		Elected: a.ElectedEffective(), ElectedDefaulted: a.Elected == nil, TermEnd: datePtr(a.TermEnd), Version: a.Version}
+	if a.AllowanceOverride != nil {
+		d := NewDecimal(*a.AllowanceOverride)
+		out.AllowanceOverride = &d
+	}
+	return out
+}
+
+func toAssignmentResponses(as []store.Assignment) *[]assignmentResponse {
+	out := make([]assignmentResponse, 0, len(as))
+	for _, a := range as {
+		out = append(out, toAssignmentResponse(a))
+	}
+	return &out
+}
+
+type assignmentList struct {
+	Items      []assignmentResponse `json:"items"`
+	NextCursor *string              `json:"next_cursor"`
+}
+
+// mountAssignments registers a person's posts under /cadres/{id}/assignments.
+func (s *Server) mountAssignments(r chi.Router) {
+	r.Route("/{id}/assignments", func(r chi.Router) {
+		r.Get("/", handle(s.listAssignments))
+		r.With(idempotent(s.store)).Post("/", handle(s.createAssignment))
+		r.Get("/{assignment_id}", handle(s.getAssignment))
+		r.Patch("/{assignment_id}", handle(s.patchAssignment))
+		r.Delete("/{assignment_id}", handle(s.deleteAssignment))
+	})
+}
+
+// assignmentPath reads the person's and (when named) the assignment's ids from the path.
+func assignmentPath(r *http.Request, withAssignment bool) (cadreID, id string, err error) {
+	if cadreID, err = cadrePathUUID(r, "id"); err != nil || !withAssignment {
+		return cadreID, "", err
+	}
+	id, err = cadrePathUUID(r, "assignment_id")
+	return cadreID, id, err
+}
+
+func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) error {
+	cadreID, _, err := assignmentPath(r, false)
+	if err != nil {
+		return err
+	}
+	limit, after, err := page(r)
+	if err != nil {
+		return err
+	}
+	f := store.AssignmentFilter{Limit: limit}
+	if after != "" {
+		day, id, ok := strings.Cut(after, "|")
+		d, derr := ParseDate(day)
+		if !ok || derr != nil || !cadreUUIDPattern.MatchString(id) {
+			return queryError("cursor", "cursor", "is not a cursor this API returned", "không phải con trỏ do API trả về")
+		}
+		f.AfterStart, f.AfterID = &d.Time, id
+	}
+	items, err := s.store.ListAssignments(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), cadreID, f)
+	if err != nil {
+		return err
+	}
+	out := assignmentList{Items: *toAssignmentResponses(items)}
+	last := ""
+	if n := len(items); n > 0 {
+		last = items[n-1].StartDate.Format(dateLayout) + "|" + items[n-1].ID
+	}
+	out.NextCursor = nextCursor(last, len(items), limit)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request) error {
+	cadreID, id, err := assignmentPath(r, true)
+	if err != nil {
+		return err
+	}
+	a, err := s.store.GetAssignment(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), cadreID, id)
+	if err != nil {
+		return err
+	}
+	setETag(w, a.Version)
+	return writeJSON(w, http.StatusOK, toAssignmentResponse(a))
+}
+
+type assignmentCreate struct {
+	PositionCode      string   `json:"position_code" validate:"required,max=64"`
+	CommuneCode       *string  `json:"commune_code" validate:"omitempty,len=5,number"`
+	HamletCode        *string  `json:"hamlet_code" validate:"omitempty,min=1,max=32"`
+	StartDate         Date     `json:"start_date" validate:"required"`
+	EndDate           *Date    `json:"end_date"`
+	Concurrent        bool     `json:"concurrent"`
+	Elected           *bool    `json:"elected"`
+	TermEnd           *Date    `json:"term_end"`
+	AllowanceOverride *Decimal `json:"allowance_override"`
+}
+
+func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request) error {
+	cadreID, _, err := assignmentPath(r, false)
+	if err != nil {
+		return err
+	}
+	var req assignmentCreate
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	a := store.Assignment{Province: chi.URLParam(r, "province"), CadreID: cadreID, PositionCode: req.PositionCode,
+		CommuneCode: req.CommuneCode, HamletCode: req.HamletCode, StartDate: req.StartDate.Time, EndDate: timePtr(req.EndDate),
+		Concurrent: req.Concurrent, Elected: req.Elected, TermEnd: timePtr(req.TermEnd)}
+	if req.AllowanceOverride != nil {
+		a.AllowanceOverride = &req.AllowanceOverride.Decimal
+	}
+	if err := checkAssignmentFields(a); err != nil {
+		return err
+	}
+	out, err := s.store.CreateAssignment(r.Context(), principalFrom(r.Context()), a)
+	if err != nil {
+		return assignmentProblem(err)
+	}
+	w.Header().Set("Location", strings.TrimSuffix(r.URL.Path, "/")+"/"+out.ID)
+	setETag(w, out.Version)
+	return writeJSON(w, http.StatusCreated, toAssignmentResponse(out))
+}
+
+// maxAllowance is the largest amount numeric(14, 0) holds.
+var maxAllowance = decimal.New(1, 14)
+
+// checkAssignmentFields holds the rules between fields of the request; the rules that need the register
+// (the post's level, overlaps, the hamlet's 3 paid posts) are the store's.
+func checkAssignmentFields(a store.Assignment) error {
+	var fields []FieldError
+	if a.EndDate != nil && a.EndDate.Before(a.StartDate) {
+		fields = append(fields, FieldError{Pointer: "/end_date", Code: "after_start_date",
+			MessageEN: "end_date must not be before start_date", MessageVI: "end_date không được trước start_date"})
+	}
+	if a.TermEnd != nil && a.TermEnd.Before(a.StartDate) {
+		fields = append(fields, FieldError{Pointer: "/term_end", Code: "after_start_date",
+			MessageEN: "term_end must not be before start_date", MessageVI: "term_end không được trước start_date"})
+	}
+	if d := a.AllowanceOverride; d != nil && (d.IsNegative() || !d.Equal(d.Truncate(0)) || d.GreaterThanOrEqual(maxAllowance)) {
+		fields = append(fields, FieldError{Pointer: "/allowance_override", Code: "money",
+			MessageEN: "allowance_override must be a whole number of đồng, 0 or more (below 10^14)",
+			MessageVI: "allowance_override phải là số đồng nguyên, từ 0 trở lên (dưới 10^14)"})
+	}
+	if len(fields) > 0 {
+		return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
+	}
+	return nil
+}
+
+// assignmentProblem words a broken register rule for the client; other errors pass through.
+func assignmentProblem(err error) error {
+	var re *store.AssignmentRuleError
+	if !errors.As(err, &re) {
+		return err
+	}
+	ptr := "/" + re.Field
+	level := map[string][2]string{"commune": {"commune-level", "cấp xã"}, "hamlet": {"hamlet-level", "cấp thôn, tổ dân phố"}}[re.Position.Level]
+	switch re.Rule {
+	case store.RuleUnknownPosition:
+		return errInvalid("The post is not in the national catalogue.", "Chức danh không có trong danh mục quốc gia.",
+			FieldError{Pointer: ptr, Code: "unknown_position", MessageEN: "position_code is not a post of GET /v1/positions",
+				MessageVI: "position_code không phải chức danh trong GET /v1/positions"})
+	case store.RuleUnitRequired:
+		en := fmt.Sprintf("%s is required: %s is a %s post", re.Field, re.Position.TitleEN, level[0])
+		vn := fmt.Sprintf("%s là bắt buộc: %s là chức danh %s", re.Field, re.Position.TitleVI, level[1])
+		return errInvalid(en, vn, FieldError{Pointer: ptr, Code: "required_by_level", MessageEN: en, MessageVI: vn})
+	case store.RuleUnitNotAllowed:
+		en := fmt.Sprintf("%s must be null: %s is a %s post", re.Field, re.Position.TitleEN, level[0])
+		vn := fmt.Sprintf("%s phải để trống: %s là chức danh %s", re.Field, re.Position.TitleVI, level[1])
+		return errInvalid(en, vn, FieldError{Pointer: ptr, Code: "not_allowed_by_level", MessageEN: en, MessageVI: vn})
+	case store.RuleOverlap:
+		o := re.Overlaps
+		en := fmt.Sprintf("this person already holds %s from %s to %s (assignment %s); periods of the same post may not overlap",
+			re.Position.TitleEN, o.StartDate.Format(dateLayout), dateOrOpen(o.EndDate, "open-ended"), o.ID)
+		vn := fmt.Sprintf("người này đã giữ chức danh %s từ %s đến %s (phân công %s); các thời kỳ của cùng một chức danh không được trùng nhau",
+			re.Position.TitleVI, o.StartDate.Format(dateLayout), dateOrOpen(o.EndDate, "nay"), o.ID)
+		return errConflict(en, vn, FieldError{Pointer: ptr, Code: "overlap", MessageEN: en, MessageVI: vn})
+	case store.RuleHamletPosts:
+		var postsEN, postsVI []string
+		for _, h := range re.InForce {
+			period := h.StartDate.Format(dateLayout) + "–" + dateOrOpen(h.EndDate, "")
+			postsEN = append(postsEN, fmt.Sprintf("%s (%s, %s)", h.Position.TitleEN, h.CadreName, period))
+			postsVI = append(postsVI, fmt.Sprintf("%s (%s, %s)", h.Position.TitleVI, h.CadreName, period))
+		}
+		en := fmt.Sprintf("hamlet %s (%s) already has %d paid posts in force on %s: %s; at most %d (Decree 33/2023/NĐ-CP)",
+			re.Hamlet.Name, re.Hamlet.Code, len(re.InForce), re.On.Format(dateLayout), strings.Join(postsEN, "; "), store.MaxPaidHamletPosts)
+		vn := fmt.Sprintf("thôn/tổ dân phố %s (%s) đã có %d chức danh hưởng phụ cấp vào ngày %s: %s; tối đa %d (Nghị định 33/2023/NĐ-CP)",
+			re.Hamlet.Name, re.Hamlet.Code, len(re.InForce), re.On.Format(dateLayout), strings.Join(postsVI, "; "), store.MaxPaidHamletPosts)
+		return errInvalid(en, vn, FieldError{Pointer: ptr, Code: "hamlet_paid_posts", MessageEN: en, MessageVI: vn})
+	}
+	return err
+}
+
+func dateOrOpen(t *time.Time, open string) string {
+	if t == nil {
+		return open
+	}
+	return t.Format(dateLayout)
+}
+
+type assignmentPatch struct {
+	PositionCode      Opt[string]  `json:"position_code"`
+	CommuneCode       Opt[string]  `json:"commune_code"`
+	HamletCode        Opt[string]  `json:"hamlet_code"`
+	StartDate         Opt[Date]    `json:"start_date"`
+	EndDate           Opt[Date]    `json:"end_date"`
+	Concurrent        Opt[bool]    `json:"concurrent"`
+	Elected           Opt[bool]    `json:"elected"`
+	TermEnd           Opt[Date]    `json:"term_end"`
+	AllowanceOverride Opt[Decimal] `json:"allowance_override"`
+}
+
+// apply changes a by the fields present; null clears an optional field (elected: back to the post's
+// default) and is refused on a required one.
+func (p assignmentPatch) apply(a *store.Assignment) error {
+	var fields []FieldError
+	required := func(ptr string, set, isNil bool) bool {
+		if set && isNil {
+			fields = append(fields, FieldError{Pointer: ptr, Code: "required", MessageEN: "cannot be null", MessageVI: "không được để trống"})
+			return false
+		}
+		return set
+	}
+	if required("/position_code", p.PositionCode.Set, p.PositionCode.Value == nil) {
+		a.PositionCode = *p.PositionCode.Value
+	}
+	if p.CommuneCode.Set {
+		a.CommuneCode = p.CommuneCode.Value
+	}
+	if p.HamletCode.Set {
+		a.HamletCode = p.HamletCode.Value
+	}
+	if required("/start_date", p.StartDate.Set, p.StartDate.Value == nil) {
+		a.StartDate = p.StartDate.Value.Time
+	}
+	if p.EndDate.Set {
+		a.EndDate = timePtr(p.EndDate.Value)
+	}
+	if required("/concurrent", p.Concurrent.Set, p.Concurrent.Value == nil) {
+		a.Concurrent = *p.Concurrent.Value
+	}
+	if p.Elected.Set {
+		a.Elected = p.Elected.Value
+	}
+	if p.TermEnd.Set {
+		a.TermEnd = timePtr(p.TermEnd.Value)
+	}
+	if p.AllowanceOverride.Set {
+		a.AllowanceOverride = nil
+		if p.AllowanceOverride.Value != nil {
+			a.AllowanceOverride = &p.AllowanceOverride.Value.Decimal
+		}
+	}
+	if len(fields) > 0 {
+		return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
+	}
+	req := assignmentCreate{PositionCode: a.PositionCode, CommuneCode: a.CommuneCode, HamletCode: a.HamletCode,
+		StartDate: Date{Time: a.StartDate}}
+	if err := validateStruct(&req); err != nil {
+		return err
+	}
+	return checkAssignmentFields(*a)
+}
+
+func (s *Server) patchAssignment(w http.ResponseWriter, r *http.Request) error {
+	cadreID, id, err := assignmentPath(r, true)
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	var req assignmentPatch
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	out, err := s.store.UpdateAssignment(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), cadreID, id,
+		version, req.apply)
+	if err != nil {
+		return assignmentProblem(err)
+	}
+	setETag(w, out.Version)
+	return writeJSON(w, http.StatusOK, toAssignmentResponse(out))
+}
+
+func (s *Server) deleteAssignment(w http.ResponseWriter, r *http.Request) error {
+	cadreID, id, err := assignmentPath(r, true)
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteAssignment(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), cadreID, id, version); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,358 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+)
+
+func init() {
+	addConstraintFields(map[string]string{
+		"assignments_pkey":                     "id",
+		"assignments_no_overlap":               "start_date",
+		"assignments_allowance_override_check": "allowance_override",
+	})
+}
+
+// MaxPaidHamletPosts is how many paid non-professional posts a hamlet or residential group may have at one
+// time (Decree 33/2023/NĐ-CP; rules.md §2.2).
+const MaxPaidHamletPosts = 3
+
+// Assignment is a person's period in a post at a commune or a hamlet.
+type Assignment struct {
+	Province          string
+	ID                string
+	CadreID           string
+	PositionCode      string
+	CommuneCode       *string
+	HamletCode        *string
+	StartDate         time.Time
+	EndDate           *time.Time // inclusive; nil while in force
+	Concurrent        bool
+	Elected           *bool // nil: the position's default
+	ElectedDefault    bool  // the position's elected_default (read-only)
+	TermEnd           *time.Time
+	AllowanceOverride *decimal.Decimal
+	Version           int
+}
+
+// ElectedEffective is the assignment's own elected flag, or the position's default when it has none.
+func (a Assignment) ElectedEffective() bool {
+	if a.Elected != nil {
+		return *a.Elected
+	}
+	return a.ElectedDefault
+}
+
+// AssignmentFilter pages a person's assignments by (start_date, id).
+type AssignmentFilter struct {
+	AfterStart *time.Time
+	AfterID    string
+	Limit      int // 0: all
+}
+
+// Rules an assignment can break, in AssignmentRuleError.Rule.
+const (
+	RuleUnknownPosition = "unknown_position" // position_code is not in the national catalogue
+	RuleUnitRequired    = "unit_required"    // the post's level needs this unit (commune_code or hamlet_code)
+	RuleUnitNotAllowed  = "unit_not_allowed" // the post's level forbids this unit
+	RuleOverlap         = "overlap"          // the person already holds this post over an overlapping period
+	RuleHamletPosts     = "hamlet_posts"     // the hamlet already has MaxPaidHamletPosts paid posts in force
+)
+
+// AssignmentRuleError reports a register rule an assignment breaks, with what the API needs to word it.
+type AssignmentRuleError struct {
+	Rule     string
+	Field    string      // the JSON field it concerns
+	Position Position    // the post being assigned (when known)
+	Overlaps *Assignment // RuleOverlap: the existing assignment
+	Hamlet   UnitRef     // RuleHamletPosts: the hamlet
+	On       time.Time   // RuleHamletPosts: a day on which the posts below are all in force
+	InForce  []HeldPost  // RuleHamletPosts: the paid posts in force on that day
+}
+
+func (e *AssignmentRuleError) Error() string {
+	return "assignment breaks rule " + e.Rule + " (field " + e.Field + ")"
+}
+
+// HeldPost is a post someone holds in a hamlet, as named in a RuleHamletPosts error.
+type HeldPost struct {
+	AssignmentID string
+	Position     Position
+	CadreName    string
+	StartDate    time.Time
+	EndDate      *time.Time
+}
+
+const assignmentCols = `a.province_code, a.id::text, a.cadre_id::text, a.position_code, a.commune_code, a.hamlet_code,
+	a.start_date, a.end_date, a.concurrent, a.elected, p.elected_default, a.term_end, a.allowance_override::text, a.version`
+
+func scanAssignment(r pgx.CollectableRow) (Assignment, error) {
+	var a Assignment
+	var override *string
+	err := r.Scan(&a.Province, &a.ID, &a.CadreID, &a.PositionCode, &a.CommuneCode, &a.HamletCode, &a.StartDate,
+		&a.EndDate, &a.Concurrent, &a.Elected, &a.ElectedDefault, &a.TermEnd, &override, &a.Version)
+	if err == nil && override != nil {
+		d, derr := decimal.NewFromString(*override)
+		if derr != nil {
+			return a, derr
+		}
+		a.AllowanceOverride = &d
+	}
+	return a, err
+}
+
+// ListAssignments returns one page of a person's assignments; ErrNotFound when the person is not visible.
+func (s *Store) ListAssignments(ctx context.Context, p Principal, province, cadreID string, f AssignmentFilter) ([]Assignment, error) {
+	var out []Assignment
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		if _, err := getCadre(ctx, tx, province, cadreID, false); err != nil {
+			return err
+		}
+		var err error
+		out, err = listAssignments(ctx, tx, province, cadreID, f)
+		return err
+	})
+	return out, err
+}
+
+func listAssignments(ctx context.Context, tx *Tx, province, cadreID string, f AssignmentFilter) ([]Assignment, error) {
+	sql := `SELECT ` + assignmentCols + ` FROM assignments a JOIN positions p ON p.code = a.position_code
+		WHERE a.province_code = $1 AND a.cadre_id = $2::uuid`
+	args := []any{province, cadreID}
+	if f.AfterStart != nil {
+		args = append(args, *f.AfterStart, f.AfterID)
+		sql += ` AND (a.start_date, a.id) > ($3::date, $4::uuid)`
+	}
+	sql += ` ORDER BY a.start_date, a.id`
+	if f.Limit > 0 {
+		args = append(args, f.Limit)
+		sql += fmt.Sprintf(` LIMIT $%d`, len(args))
+	}
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanAssignment)
+}
+
+// GetAssignment returns one assignment of a person.
+func (s *Store) GetAssignment(ctx context.Context, p Principal, province, cadreID, id string) (Assignment, error) {
+	var out Assignment
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		var err error
+		out, err = getAssignment(ctx, tx, province, cadreID, id, false)
+		return err
+	})
+	return out, err
+}
+
+func getAssignment(ctx context.Context, tx *Tx, province, cadreID, id string, lock bool) (Assignment, error) {
+	sql := `SELECT ` + assignmentCols + ` FROM assignments a JOIN positions p ON p.code = a.position_code
+		WHERE a.province_code = $1 AND a.cadre_id = $2::uuid AND a.id = $3::uuid`
+	if lock {
+		sql += ` FOR UPDATE OF a`
+	}
+	rows, err := tx.Query(ctx, sql, province, cadreID, id)
+	if err != nil {
+		return Assignment{}, err
+	}
+	a, err := pgx.CollectExactlyOneRow(rows, scanAssignment)
+	return a, translate(err)
+}
+
+// CreateAssignment adds a post to a person after checking the register's rules (see checkAssignment);
+// ErrNotFound when the person is not visible, *AssignmentRuleError when a rule is broken.
+func (s *Store) CreateAssignment(ctx context.Context, p Principal, a Assignment) (Assignment, error) {
+	var out Assignment
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		if _, err := getCadre(ctx, tx, a.Province, a.CadreID, false); err != nil {
+			return err
+		}
+		if err := checkAssignment(ctx, tx, a); err != nil {
+			return err
+		}
+		var id string
+		err := tx.QueryRow(ctx, `INSERT INTO assignments (province_code, cadre_id, position_code, commune_code, hamlet_code,
+			start_date, end_date, concurrent, elected, term_end, allowance_override)
+			VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11::numeric) RETURNING id::text`,
+			a.Province, a.CadreID, a.PositionCode, a.CommuneCode, a.HamletCode, a.StartDate, a.EndDate, a.Concurrent,
+			a.Elected, a.TermEnd, decimalArg(a.AllowanceOverride)).Scan(&id)
+		if err != nil {
+			return translate(err)
+		}
+		if out, err = getAssignment(ctx, tx, a.Province, a.CadreID, id, false); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, a.Province, "create", "assignment", id, nil, out)
+	})
+	return out, err
+}
+
+// UpdateAssignment applies change to the assignment at version, checks the rules again and audits
+// before/after; ErrStale when the version moved on.
+func (s *Store) UpdateAssignment(ctx context.Context, p Principal, province, cadreID, id string, version int,
+	change func(*Assignment) error) (Assignment, error) {
+	var out Assignment
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		before, err := getAssignment(ctx, tx, province, cadreID, id, true)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return ErrStale
+		}
+		after := before
+		if err := change(&after); err != nil {
+			return err
+		}
+		if err := checkAssignment(ctx, tx, after); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE assignments SET position_code = $4, commune_code = $5, hamlet_code = $6,
+			start_date = $7, end_date = $8, concurrent = $9, elected = $10, term_end = $11, allowance_override = $12::numeric,
+			version = version + 1, updated_at = now()
+			WHERE province_code = $1 AND cadre_id = $2::uuid AND id = $3::uuid`,
+			province, cadreID, id, after.PositionCode, after.CommuneCode, after.HamletCode, after.StartDate, after.EndDate,
+			after.Concurrent, after.Elected, after.TermEnd, decimalArg(after.AllowanceOverride))
+		if err != nil {
+			return translate(err)
+		}
+		if out, err = getAssignment(ctx, tx, province, cadreID, id, false); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, province, "update", "assignment", id, before, out)
+	})
+	return out, err
+}
+
+// DeleteAssignment removes an assignment at version and audits it.
+func (s *Store) DeleteAssignment(ctx context.Context, p Principal, province, cadreID, id string, version int) error {
+	return s.InTx(ctx, p, func(tx *Tx) error {
+		before, err := getAssignment(ctx, tx, province, cadreID, id, true)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return ErrStale
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM assignments WHERE province_code = $1 AND id = $2::uuid`, province, id); err != nil {
+			return translate(err)
+		}
+		return tx.Audit(ctx, province, "delete", "assignment", id, before, nil)
+	})
+}
+
+// checkAssignment enforces the rules that need the database: the post exists and its level decides which
+// unit is named; the person does not hold the same post twice over overlapping periods; and a hamlet never
+// has more than MaxPaidHamletPosts paid posts in force at one time. The hamlet row is locked first, so
+// concurrent assignments to one hamlet are checked one after the other.
+func checkAssignment(ctx context.Context, tx *Tx, a Assignment) error {
+	var pos Position
+	err := tx.QueryRow(ctx, `SELECT code, level, title_vi, title_en, elected_default, paid_hamlet_post FROM positions WHERE code = $1`,
+		a.PositionCode).Scan(&pos.Code, &pos.Level, &pos.TitleVI, &pos.TitleEN, &pos.ElectedDefault, &pos.PaidHamletPost)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return &AssignmentRuleError{Rule: RuleUnknownPosition, Field: "position_code"}
+	}
+	if err != nil {
+		return err
+	}
+	wanted, other := a.CommuneCode, a.HamletCode
+	wantedField, otherField := "commune_code", "hamlet_code"
+	if pos.Level == "hamlet" {
+		wanted, other = a.HamletCode, a.CommuneCode
+		wantedField, otherField = "hamlet_code", "commune_code"
+	}
+	if other != nil {
+		return &AssignmentRuleError{Rule: RuleUnitNotAllowed, Field: otherField, Position: pos}
+	}
+	if wanted == nil {
+		return &AssignmentRuleError{Rule: RuleUnitRequired, Field: wantedField, Position: pos}
+	}
+	if pos.Level == "hamlet" && pos.PaidHamletPost {
+		if err := checkHamletPosts(ctx, tx, a, pos); err != nil {
+			return err
+		}
+	}
+	rows, err := tx.Query(ctx, `SELECT `+assignmentCols+` FROM assignments a JOIN positions p ON p.code = a.position_code
+		WHERE a.province_code = $1 AND a.cadre_id = $2::uuid AND a.position_code = $3 AND a.id::text <> $4
+		  AND daterange(a.start_date, a.end_date, '[]') && daterange($5::date, $6::date, '[]')
+		ORDER BY a.start_date LIMIT 1`, a.Province, a.CadreID, a.PositionCode, a.ID, a.StartDate, a.EndDate)
+	if err != nil {
+		return err
+	}
+	same, err := pgx.CollectRows(rows, scanAssignment)
+	if err != nil {
+		return err
+	}
+	if len(same) > 0 {
+		return &AssignmentRuleError{Rule: RuleOverlap, Field: "start_date", Position: pos, Overlaps: &same[0]}
+	}
+	return nil
+}
+
+// checkHamletPosts locks the hamlet and refuses a paid post that would be the fourth in force on any day
+// of the new period. The most posts in force at once is reached on the first day of some period, so only
+// those days are counted.
+func checkHamletPosts(ctx context.Context, tx *Tx, a Assignment, pos Position) error {
+	var hamlet UnitRef
+	err := tx.QueryRow(ctx, `SELECT code, name, effective_from, effective_to FROM hamlets
+		WHERE province_code = $1 AND code = $2 FOR UPDATE`, a.Province, *a.HamletCode).
+		Scan(&hamlet.Code, &hamlet.Name, &hamlet.EffectiveFrom, &hamlet.EffectiveTo)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return &ConstraintError{Kind: "reference", Constraint: "assignments_hamlet_fkey", Field: "hamlet_code", Err: err}
+	}
+	if err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT a.id::text, p.code, p.level, p.title_vi, p.title_en, p.elected_default, p.paid_hamlet_post,
+		c.full_name, a.start_date, a.end_date
+		FROM assignments a JOIN positions p ON p.code = a.position_code
+		JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
+		WHERE a.province_code = $1 AND a.hamlet_code = $2 AND p.paid_hamlet_post AND a.id::text <> $3
+		  AND daterange(a.start_date, a.end_date, '[]') && daterange($4::date, $5::date, '[]')
+		ORDER BY a.start_date, a.id`, a.Province, *a.HamletCode, a.ID, a.StartDate, a.EndDate)
+	if err != nil {
+		return err
+	}
+	held, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (HeldPost, error) {
+		var h HeldPost
+		err := r.Scan(&h.AssignmentID, &h.Position.Code, &h.Position.Level, &h.Position.TitleVI, &h.Position.TitleEN,
+			&h.Position.ElectedDefault, &h.Position.PaidHamletPost, &h.CadreName, &h.StartDate, &h.EndDate)
+		return h, err
+	})
+	if err != nil {
+		return err
+	}
+	for _, day := range candidateDays(a.StartDate, held) {
+		var inForce []HeldPost
+		for _, h := range held {
+			if !h.StartDate.After(day) && (h.EndDate == nil || !h.EndDate.Before(day)) {
+				inForce = append(inForce, h)
+			}
+		}
+		if len(inForce) >= MaxPaidHamletPosts {
+			return &AssignmentRuleError{Rule: RuleHamletPosts, Field: "hamlet_code", Position: pos, Hamlet: hamlet,
+				On: day, InForce: inForce}
+		}
+	}
+	return nil
+}
+
+// candidateDays are the days of the new period on which a period starts (the new one's first day, and each
+// overlapping period's first day that falls after it), in order.
+func candidateDays(start time.Time, held []HeldPost) []time.Time {
+	days := []time.Time{start}
+	for _, h := range held {
+		if h.StartDate.After(start) {
+			days = append(days, h.StartDate)
+		}
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i].Before(days[j]) })
+	return days
+}

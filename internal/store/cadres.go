@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+func init() {
+	addConstraintFields(map[string]string{
+		"cadres_pkey":              "id",
+		"cadres_national_id_key":   "national_id",
+		"cadres_national_id_check": "national_id",
+		"cadres_full_name_check":   "full_name",
+		"cadres_gender_check":      "gender",
+		"cadres_si_months_check":   "si_months",
+		"cadres_status_check":      "status",
+		"cadres_left_on_check":     "left_on",
+	})
+}
+
+// Cadre is a person who holds or has held a local post. NationalID is personal data: it is masked for
+// viewers and in the audit log, and never logged.
+type Cadre struct {
+	Province   string
+	ID         string
+	NationalID string
+	FullName   string
+	Gender     string
+	BirthDate  time.Time
+	SIMonths   int
+	Status     string
+	LeftOn     *time.Time
+	Version    int
+}
+
+// CadreFilter selects people for a list.
+type CadreFilter struct {
+	Status      string
+	Q           string // accent- and case-insensitive substring of the full name
+	CommuneCode string // has an assignment at this commune or at one of its hamlets
+	HamletCode  string // has an assignment at this hamlet
+	After       string // cursor: the last id of the previous page
+	Limit       int
+}
+
+// MaskNationalID hides the middle of a citizen identity number: the first 4 digits (province of birth,
+// gender/century), 5 asterisks, the last 3 digits ("0010*****123").
+func MaskNationalID(id string) string {
+	if len(id) != 12 {
+		return strings.Repeat("*", len(id))
+	}
+	return id[:4] + "*****" + id[9:]
+}
+
+// vietnam is the country's civil time zone (UTC+7, no daylight saving): "today" for a register is the
+// date in Vietnam.
+var vietnam = time.FixedZone("ICT", 7*3600)
+
+// CadreReferenceDate is today's date in Vietnam by the store's clock: birth dates after it are refused.
+func (s *Store) CadreReferenceDate() time.Time {
+	y, m, d := s.now().In(vietnam).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// auditView is what the audit log keeps of a cadre: everything but the full identity number.
+func (c Cadre) auditView() Cadre {
+	c.NationalID = MaskNationalID(c.NationalID)
+	return c
+}
+
+const cadreCols = `province_code, id::text, national_id, full_name, gender, birth_date, si_months, status, left_on, version`
+
+func scanCadre(r pgx.CollectableRow) (Cadre, error) {
+	var c Cadre
+	err := r.Scan(&c.Province, &c.ID, &c.NationalID, &c.FullName, &c.Gender, &c.BirthDate, &c.SIMonths, &c.Status,
+		&c.LeftOn, &c.Version)
+	return c, err
+}
+
+// ListCadres returns one page of the province's people by id.
+func (s *Store) ListCadres(ctx context.Context, p Principal, province string, f CadreFilter) ([]Cadre, error) {
+	where := []string{"c.province_code = $1"}
+	args := []any{province}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.Status != "" {
+		add("c.status = ?", f.Status)
+	}
+	if f.Q != "" {
+		add("fold(c.full_name) LIKE '%' || fold(?) || '%'", likeEscape(f.Q))
+	}
+	if f.CommuneCode != "" {
+		add(`EXISTS (SELECT 1 FROM assignments a WHERE a.province_code = c.province_code AND a.cadre_id = c.id
+			AND (a.commune_code = ? OR a.hamlet_code IN (SELECT h.code FROM hamlets h
+			     WHERE h.province_code = c.province_code AND h.commune_code = ?)))`, f.CommuneCode)
+	}
+	if f.HamletCode != "" {
+		add(`EXISTS (SELECT 1 FROM assignments a WHERE a.province_code = c.province_code AND a.cadre_id = c.id
+			AND a.hamlet_code = ?)`, f.HamletCode)
+	}
+	if f.After != "" {
+		add("c.id > ?::uuid", f.After)
+	}
+	args = append(args, f.Limit)
+	sql := `SELECT ` + prefixCols("c.", cadreCols) + ` FROM cadres c WHERE ` + strings.Join(where, " AND ") +
+		fmt.Sprintf(` ORDER BY c.id LIMIT $%d`, len(args))
+	var out []Cadre
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, scanCadre)
+		return err
+	})
+	return out, err
+}
+
+// prefixCols qualifies a column list with a table alias.
+func prefixCols(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = alias + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// GetCadre returns one person with their assignments (oldest first).
+func (s *Store) GetCadre(ctx context.Context, p Principal, province, id string) (Cadre, []Assignment, error) {
+	var (
+		c  Cadre
+		as []Assignment
+	)
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		var err error
+		if c, err = getCadre(ctx, tx, province, id, false); err != nil {
+			return err
+		}
+		as, err = listAssignments(ctx, tx, province, id, AssignmentFilter{})
+		return err
+	})
+	return c, as, err
+}
+
+func getCadre(ctx context.Context, tx *Tx, province, id string, lock bool) (Cadre, error) {
+	sql := `SELECT ` + cadreCols + ` FROM cadres WHERE province_code = $1 AND id = $2::uuid`
+	if lock {
+		sql += ` FOR UPDATE`
+	}
+	rows, err := tx.Query(ctx, sql, province, id)
+	if err != nil {
+		return Cadre{}, err
+	}
+	c, err := pgx.CollectExactlyOneRow(rows, scanCadre)
+	return c, translate(err)
+}
+
+// CreateCadre inserts a person (the id is made by the database) and audits it.
+func (s *Store) CreateCadre(ctx context.Context, p Principal, c Cadre) (Cadre, error) {
+	var out Cadre
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, `INSERT INTO cadres (province_code, national_id, full_name, gender, birth_date, si_months,
+			status, left_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+cadreCols,
+			c.Province, c.NationalID, c.FullName, c.Gender, c.BirthDate, c.SIMonths, c.Status, c.LeftOn)
+		if err != nil {
+			return translate(err)
+		}
+		if out, err = pgx.CollectExactlyOneRow(rows, scanCadre); err != nil {
+			return translate(err)
+		}
+		return tx.Audit(ctx, out.Province, "create", "cadre", out.ID, nil, out.auditView())
+	})
+	return out, err
+}
+
+// UpdateCadre applies change to the person at version and audits before/after; ErrStale when the version
+// moved on.
+func (s *Store) UpdateCadre(ctx context.Context, p Principal, province, id string, version int, change func(*Cadre) error) (Cadre, error) {
+	var out Cadre
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		before, err := getCadre(ctx, tx, province, id, true)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return ErrStale
+		}
+		after := before
+		if err := change(&after); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `UPDATE cadres SET national_id = $3, full_name = $4, gender = $5, birth_date = $6,
+			si_months = $7, status = $8, left_on = $9, version = version + 1, updated_at = now()
+			WHERE province_code = $1 AND id = $2::uuid RETURNING `+cadreCols,
+			province, id, after.NationalID, after.FullName, after.Gender, after.BirthDate, after.SIMonths, after.Status, after.LeftOn)
+		if err != nil {
+			return translate(err)
+		}
+		if out, err = pgx.CollectExactlyOneRow(rows, scanCadre); err != nil {
+			return translate(err)
+		}
+		return tx.Audit(ctx, province, "update", "cadre", id, before.auditView(), out.auditView())
+	})
+	return out, err
+}
+
+// DeleteCadre removes a person and, by the foreign key's cascade, their assignments; each removed
+// assignment gets its own audit row beside the person's.
+func (s *Store) DeleteCadre(ctx context.Context, p Principal, province, id string, version int) error {
+	return s.InTx(ctx, p, func(tx *Tx) error {
+		before, err := getCadre(ctx, tx, province, id, true)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return ErrStale
+		}
+		as, err := listAssignments(ctx, tx, province, id, AssignmentFilter{})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM cadres WHERE province_code = $1 AND id = $2::uuid`, province, id); err != nil {
+			return translate(err)
+		}
+		for _, a := range as {
+			if err := tx.Audit(ctx, province, "delete", "assignment", a.ID, a, nil); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(ctx, province, "delete", "cadre", id, before.auditView(), nil)
+	})
+}

@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+func init() {
+	addConstraintFields(map[string]string{
+		"hamlets_pkey":             "code",
+		"hamlets_code_check":       "code",
+		"hamlets_name_check":       "name",
+		"hamlets_kind_check":       "kind",
+		"hamlets_households_check": "households",
+		"hamlets_commune_fkey":     "commune_code",
+		"hamlets_successor_fkey":   "successor_code",
+		"hamlets_effective_check":  "effective_to",
+		"hamlets_successor_check":  "successor_code",
+	})
+}
+
+// Hamlet is a thôn (rural hamlet) or tổ dân phố (urban residential group) of a commune.
+type Hamlet struct {
+	Province          string
+	Code              string
+	CommuneCode       string
+	Name              string
+	Kind              string
+	Households        int
+	KeySecurityOrder  bool
+	BorderOrIsland    *bool // nil: derived from the commune's border and island flags
+	ConvertedFromThon bool
+	EffectiveFrom     time.Time
+	EffectiveTo       *time.Time
+	SuccessorCode     *string
+	Version           int
+	// Commune holds the flags of the hamlet's commune that its fund category depends on. It is read with
+	// the hamlet, never written, and kept out of the audit log (it belongs to the commune's record).
+	Commune CommuneFlags `json:"-"`
+}
+
+// CommuneFlags are the commune designations that give its hamlets the higher fund (Decree 33/2023 Art. 34
+// cl. 2(a)).
+type CommuneFlags struct {
+	KeySecurityOrder bool
+	Border           bool
+	Island           bool
+}
+
+// HamletFilter selects hamlets for a list.
+type HamletFilter struct {
+	CommuneCode string
+	Kind        string
+	ActiveOn    *time.Time
+	Q           string // accent- and case-insensitive substring of the name
+	After       string // cursor: the last code of the previous page
+	Limit       int
+}
+
+const hamletCols = `h.province_code, h.code, h.commune_code, h.name, h.kind, h.households, h.key_security_order,
+	h.border_or_island, h.converted_from_thon, h.effective_from, h.effective_to, h.successor_code, h.version,
+	c.key_security_order, c.border, c.island`
+
+// hamletFrom joins each hamlet to its commune (same province: the foreign key is composite).
+const hamletFrom = ` FROM hamlets h JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code`
+
+func scanHamlet(r pgx.CollectableRow) (Hamlet, error) {
+	var h Hamlet
+	err := r.Scan(&h.Province, &h.Code, &h.CommuneCode, &h.Name, &h.Kind, &h.Households, &h.KeySecurityOrder,
+		&h.BorderOrIsland, &h.ConvertedFromThon, &h.EffectiveFrom, &h.EffectiveTo, &h.SuccessorCode, &h.Version,
+		&h.Commune.KeySecurityOrder, &h.Commune.Border, &h.Commune.Island)
+	return h, err
+}
+
+// ListHamlets returns one page of the province's hamlets by code, each with its commune's flags.
+func (s *Store) ListHamlets(ctx context.Context, p Principal, province string, f HamletFilter) ([]Hamlet, error) {
+	where := []string{"h.province_code = $1"}
+	args := []any{province}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.CommuneCode != "" {
+		add("h.commune_code = ?", f.CommuneCode)
+	}
+	if f.Kind != "" {
+		add("h.kind = ?", f.Kind)
+	}
+	if f.ActiveOn != nil {
+		add("h.effective_from <= ? AND (h.effective_to IS NULL OR h.effective_to >= ?)", *f.ActiveOn)
+	}
+	if f.Q != "" {
+		add("fold(h.name) LIKE '%' || fold(?) || '%'", likeEscape(f.Q))
+	}
+	if f.After != "" {
+		add("h.code > ?", f.After)
+	}
+	args = append(args, f.Limit)
+	sql := `SELECT ` + hamletCols + hamletFrom + ` WHERE ` + strings.Join(where, " AND ") +
+		fmt.Sprintf(` ORDER BY h.code LIMIT $%d`, len(args))
+	var out []Hamlet
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, scanHamlet)
+		return err
+	})
+	return out, err
+}
+
+// GetHamlet returns one hamlet with its lineage: the chain of hamlets it was merged into, and the hamlets
+// merged into it.
+func (s *Store) GetHamlet(ctx context.Context, p Principal, province, code string) (Hamlet, []UnitRef, []UnitRef, error) {
+	var (
+		h                 Hamlet
+		successors, preds []UnitRef
+	)
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		var err error
+		if h, err = getHamlet(ctx, tx, province, code, false); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `
+			WITH RECURSIVE chain(code, depth) AS (
+			  SELECT successor_code, 1 FROM hamlets WHERE province_code = $1 AND code = $2 AND successor_code IS NOT NULL
+			  UNION ALL
+			  SELECT h.successor_code, chain.depth + 1 FROM chain JOIN hamlets h ON h.province_code = $1 AND h.code = chain.code
+			  WHERE h.successor_code IS NOT NULL AND chain.depth < 20)
+			SELECT h.code, h.name, h.effective_from, h.effective_to FROM chain JOIN hamlets h ON h.province_code = $1 AND h.code = chain.code
+			ORDER BY chain.depth`, province, code)
+		if err != nil {
+			return err
+		}
+		if successors, err = pgx.CollectRows(rows, scanUnitRef); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT code, name, effective_from, effective_to FROM hamlets
+			WHERE province_code = $1 AND successor_code = $2 ORDER BY code`, province, code)
+		if err != nil {
+			return err
+		}
+		preds, err = pgx.CollectRows(rows, scanUnitRef)
+		return err
+	})
+	return h, successors, preds, err
+}
+
+func getHamlet(ctx context.Context, tx *Tx, province, code string, lock bool) (Hamlet, error) {
+	sql := `SELECT ` + hamletCols + hamletFrom + ` WHERE h.province_code = $1 AND h.code = $2`
+	if lock {
+		sql += ` FOR UPDATE OF h`
+	}
+	rows, err := tx.Query(ctx, sql, province, code)
+	if err != nil {
+		return Hamlet{}, err
+	}
+	h, err := pgx.CollectExactlyOneRow(rows, scanHamlet)
+	return h, translate(err)
+}
+
+// CreateHamlet inserts a hamlet and audits it. The commune must exist in the same province (the composite
+// foreign key refuses it otherwise, reported on commune_code).
+func (s *Store) CreateHamlet(ctx context.Context, p Principal, h Hamlet) (Hamlet, error) {
+	var out Hamlet
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO hamlets (province_code, code, commune_code, name, kind, households,
+			key_security_order, border_or_island, converted_from_thon, effective_from, effective_to, successor_code)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			h.Province, h.Code, h.CommuneCode, h.Name, h.Kind, h.Households, h.KeySecurityOrder, h.BorderOrIsland,
+			h.ConvertedFromThon, h.EffectiveFrom, h.EffectiveTo, h.SuccessorCode)
+		if err != nil {
+			return translate(err)
+		}
+		if out, err = getHamlet(ctx, tx, h.Province, h.Code, false); err != nil {
+			return err
+		}
+		if err := checkSuccessor(ctx, tx, "hamlets", out.Province, out.Code, out.SuccessorCode); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, h.Province, "create", "hamlet", h.Code, nil, out)
+	})
+	return out, err
+}
+
+// UpdateHamlet applies change to the hamlet at version and audits before/after; ErrStale when the version
+// moved on.
+func (s *Store) UpdateHamlet(ctx context.Context, p Principal, province, code string, version int, change func(*Hamlet) error) (Hamlet, error) {
+	var out Hamlet
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		before, err := getHamlet(ctx, tx, province, code, true)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return ErrStale
+		}
+		after := before
+		if err := change(&after); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE hamlets SET commune_code = $3, name = $4, kind = $5, households = $6,
+			key_security_order = $7, border_or_island = $8, converted_from_thon = $9, effective_from = $10,
+			effective_to = $11, successor_code = $12, version = version + 1, updated_at = now()
+			WHERE province_code = $1 AND code = $2`,
+			province, code, after.CommuneCode, after.Name, after.Kind, after.Households, after.KeySecurityOrder,
+			after.BorderOrIsland, after.ConvertedFromThon, after.EffectiveFrom, after.EffectiveTo, after.SuccessorCode)
+		if err != nil {
+			return translate(err)
+		}
+		if out, err = getHamlet(ctx, tx, province, code, false); err != nil {
+			return err
+		}
+		if err := checkSuccessor(ctx, tx, "hamlets", province, code, out.SuccessorCode); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, province, "update", "hamlet", code, before, out)
+	})
+	return out, err
+}
+
+// DeleteHamlet removes a hamlet that nothing references (a merged hamlet is closed with effective_to and
+// successor_code instead); ErrInUse while assignments or successors point at it.
+func (s *Store) DeleteHamlet(ctx context.Context, p Principal, province, code string, version int) error {
+	return s.InTx(ctx, p, func(tx *Tx) error {
+		before, err := getHamlet(ctx, tx, province, code, true)
+		if err != nil {
+			return err
+		}
+		if before.Version != version {
+			return ErrStale
+		}
+		var refs bool
+		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM assignments WHERE province_code = $1 AND hamlet_code = $2)
+			OR EXISTS (SELECT 1 FROM hamlets WHERE province_code = $1 AND successor_code = $2)`, province, code).Scan(&refs)
+		if err != nil {
+			return err
+		}
+		if refs {
+			return ErrInUse
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM hamlets WHERE province_code = $1 AND code = $2`, province, code); err != nil {
+			return translate(err)
+		}
+		return tx.Audit(ctx, province, "delete", "hamlet", code, before, nil)
+	})
+}
