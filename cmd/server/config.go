@@ -11,18 +11,20 @@ import (
 
 // Config is built once from the environment and validated; it is never global.
 type Config struct {
-	DatabaseURL  string
-	Addr         string
-	LogLevel     slog.Level
-	CORSOrigins  []string
-	MaxBodyBytes int64
+	DatabaseURL    string
+	Addr           string
+	LogLevel       slog.Level
+	CORSOrigins    []string
+	MaxBodyBytes   int64
+	ImportMaxBytes int64
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
 	cfg := Config{
-		DatabaseURL:  getenv("DATABASE_URL"),
-		Addr:         getenv("ADDR"),
-		MaxBodyBytes: 1 << 20,
+		DatabaseURL:    getenv("DATABASE_URL"),
+		Addr:           getenv("ADDR"),
+		MaxBodyBytes:   1 << 20,
+		ImportMaxBytes: 200 << 20,
 	}
 	if cfg.DatabaseURL == "" {
 		return cfg, errors.New("DATABASE_URL is not set (e.g. postgres://user:pass@127.0.0.1:5432/communehr)")
@@ -46,6 +48,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			return cfg, fmt.Errorf("MAX_BODY_BYTES %q: a whole number of bytes, at least 1024", v)
 		}
 		cfg.MaxBodyBytes = n
+	}
+	if v := getenv("IMPORT_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 {
+			return cfg, fmt.Errorf("IMPORT_MAX_BYTES %q: a whole number of bytes, at least 1024", v)
+		}
+		cfg.ImportMaxBytes = n
 	}
 	return cfg, nil
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"communehr"
@@ -29,7 +30,13 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 	}
 	defer st.Close()
 
-	handler := api.NewRouter(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI}, st, logger)
+	// Background jobs (large imports) run under jobCtx: at shutdown it is cancelled after the HTTP server
+	// has drained, their transactions roll back, and the jobs read failed/interrupted.
+	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelJobs()
+	var jobs sync.WaitGroup
+	handler := api.NewRouter(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, ImportMaxBytes: cfg.ImportMaxBytes,
+		CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI, JobContext: jobCtx, Jobs: &jobs}, st, logger)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -61,6 +68,8 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	cancelJobs()
+	jobs.Wait()
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

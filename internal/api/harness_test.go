@@ -102,6 +102,12 @@ func (e *env) key(role, province string) string {
 	return tok
 }
 
+// rawBody is a request body sent as it is, with its content type.
+type rawBody struct {
+	contentType string
+	body        []byte
+}
+
 // resp is a response read whole.
 type resp struct {
 	Status int
@@ -133,7 +139,10 @@ func (e *env) do(method, path, token string, body any, headers ...string) resp {
 	e.t.Helper()
 	var rdr io.Reader
 	var raw []byte
+	contentType := "application/json"
 	switch b := body.(type) {
+	case rawBody:
+		raw, contentType = b.body, b.contentType
 	case nil:
 	case string:
 		raw = []byte(b)
@@ -153,7 +162,7 @@ func (e *env) do(method, path, token string, body any, headers ...string) resp {
 		e.t.Fatal(err)
 	}
 	if raw != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -152,10 +152,14 @@ func recoverer(next http.Handler) http.Handler {
 }
 
 // limitBody caps request bodies: a declared Content-Length over the limit is refused at once (413,
-// without reading the body); otherwise reads stop at the limit.
-func limitBody(limit int64) func(http.Handler) http.Handler {
+// without reading the body); otherwise reads stop at the limit. CSV uploads have their own, larger limit.
+func limitBody(jsonLimit, importLimit int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			limit := jsonLimit
+			if r.Method == http.MethodPost && strings.HasSuffix(strings.TrimSuffix(r.URL.Path, "/"), "/imports") {
+				limit = importLimit
+			}
 			if r.ContentLength > limit {
 				w.Header().Set("Connection", "close")
 				writeProblem(w, r, errTooLarge(limit))

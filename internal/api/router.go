@@ -3,8 +3,10 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/go-chi/chi/v5"
 
@@ -13,9 +15,14 @@ import (
 
 // Config is what the router needs from the server's configuration.
 type Config struct {
-	MaxBodyBytes int64
-	CORSOrigins  []string
-	OpenAPI      []byte // served at /openapi.yaml
+	MaxBodyBytes   int64
+	ImportMaxBytes int64 // limit on CSV uploads (default 200 MB)
+	// JobContext is cancelled when the server shuts down; background imports stop (and roll back) with it,
+	// and Jobs tracks them so that shutdown can wait for their rollback.
+	JobContext  context.Context
+	Jobs        *sync.WaitGroup
+	CORSOrigins []string
+	OpenAPI     []byte // served at /openapi.yaml
 }
 
 // Server holds the dependencies of the handlers.
@@ -23,6 +30,10 @@ type Server struct {
 	cfg    Config
 	store  *store.Store
 	logger *slog.Logger
+	jobs   struct {
+		ctx context.Context
+		wg  *sync.WaitGroup
+	}
 }
 
 // NewRouter builds the whole route table. Global middleware first, then one group per resource; the
@@ -31,9 +42,19 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.ImportMaxBytes <= 0 {
+		cfg.ImportMaxBytes = 200 << 20
+	}
 	s := &Server{cfg: cfg, store: st, logger: logger}
+	s.jobs.ctx, s.jobs.wg = cfg.JobContext, cfg.Jobs
+	if s.jobs.ctx == nil {
+		s.jobs.ctx = context.Background()
+	}
+	if s.jobs.wg == nil {
+		s.jobs.wg = &sync.WaitGroup{}
+	}
 	r := chi.NewRouter()
-	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes))
+	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes, cfg.ImportMaxBytes))
 	r.NotFound(handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound() }))
 	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error { return errMethodNotAllowed() }))
 

@@ -1,0 +1,314 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/shopspring/decimal"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"communehr/internal/store"
+)
+
+// importColumn is one column of an import kind: its API name (also the staging column), whether it is
+// required, and the Vietnamese headers accepted for it (compared accent- and case-insensitively).
+type importColumn struct {
+	name     string
+	required bool
+	aliases  []string
+	example  string
+}
+
+// importKind describes one kind of CSV import.
+type importKind struct {
+	name    string
+	columns []importColumn
+	// row converts one record's cells (by column name; absent columns are "") into the staging values, in
+	// the order of store.ImportSpecs[name].StageCols after `line`, or the problems of the row with the API
+	// field each concerns.
+	row func(ctx *rowContext, cell func(string) string) ([]any, []FieldError)
+}
+
+// rowContext carries what row validation needs beyond the row: the province and the catalogue of posts.
+type rowContext struct {
+	province  string
+	today     time.Time
+	positions map[string]store.Position
+}
+
+var importKinds = map[string]*importKind{
+	"communes": {name: "communes", row: communeRow, columns: []importColumn{
+		{"code", true, []string{"mã", "mã xã", "mã đơn vị"}, "00004"},
+		{"name", true, []string{"tên", "tên xã", "tên đơn vị"}, "Phường Ba Đình"},
+		{"kind", true, []string{"loại", "loại đơn vị"}, "phuong"},
+		{"class", true, []string{"phân loại", "loại đơn vị hành chính", "hạng"}, "1"},
+		{"population", false, []string{"dân số", "số dân"}, "65000"},
+		{"area_km2", false, []string{"diện tích", "diện tích km2", "diện tích (km2)"}, "2.45"},
+		{"key_security_order", false, []string{"trọng điểm an ninh", "trọng điểm an ninh trật tự"}, "false"},
+		{"border", false, []string{"biên giới"}, "false"},
+		{"island", false, []string{"hải đảo"}, "false"},
+		{"effective_from", true, []string{"hiệu lực từ", "ngày hiệu lực"}, "2025-07-01"},
+		{"effective_to", false, []string{"hiệu lực đến", "ngày hết hiệu lực"}, ""},
+		{"successor_code", false, []string{"mã đơn vị kế thừa", "sáp nhập vào"}, ""},
+	}},
+	"hamlets": {name: "hamlets", row: hamletRow, columns: []importColumn{
+		{"code", true, []string{"mã", "mã thôn", "mã tổ dân phố"}, "00004-01"},
+		{"commune_code", true, []string{"mã xã"}, "00004"},
+		{"name", true, []string{"tên", "tên thôn", "tên thôn tổ dân phố"}, "Tổ dân phố 1"},
+		{"kind", true, []string{"loại"}, "to_dan_pho"},
+		{"households", true, []string{"số hộ", "số hộ gia đình"}, "520"},
+		{"key_security_order", false, []string{"trọng điểm an ninh"}, "false"},
+		{"border_or_island", false, []string{"biên giới hải đảo"}, ""},
+		{"converted_from_thon", false, []string{"chuyển từ thôn"}, "false"},
+		{"effective_from", true, []string{"hiệu lực từ", "ngày hiệu lực"}, "2025-07-01"},
+		{"effective_to", false, []string{"hiệu lực đến"}, ""},
+		{"successor_code", false, []string{"mã đơn vị kế thừa", "sáp nhập vào"}, ""},
+	}},
+	"cadres": {name: "cadres", row: cadreRow, columns: []importColumn{
+		{"national_id", true, []string{"số định danh", "số định danh cá nhân", "cccd", "số cccd", "căn cước"}, "001080012345"},
+		{"full_name", true, []string{"họ và tên", "họ tên"}, "Nguyễn Văn An"},
+		{"gender", true, []string{"giới tính"}, "male"},
+		{"birth_date", true, []string{"ngày sinh"}, "1980-05-17"},
+		{"si_months", false, []string{"số tháng bhxh", "số tháng đóng bhxh"}, "180"},
+		{"status", false, []string{"trạng thái"}, "active"},
+		{"left_on", false, []string{"ngày nghỉ", "ngày thôi việc"}, ""},
+	}},
+	"assignments": {name: "assignments", row: assignmentRow, columns: []importColumn{
+		{"national_id", true, []string{"số định danh", "cccd", "số cccd"}, "001080012345"},
+		{"position_code", true, []string{"chức danh", "mã chức danh"}, "truong_thon_to_truong"},
+		{"commune_code", false, []string{"mã xã"}, ""},
+		{"hamlet_code", false, []string{"mã thôn", "mã tổ dân phố"}, "00004-01"},
+		{"start_date", true, []string{"ngày bắt đầu", "từ ngày"}, "2024-01-01"},
+		{"end_date", false, []string{"ngày kết thúc", "đến ngày"}, ""},
+		{"concurrent", false, []string{"kiêm nhiệm"}, "false"},
+		{"elected", false, []string{"bầu cử", "do bầu cử"}, ""},
+		{"term_end", false, []string{"hết nhiệm kỳ", "ngày hết nhiệm kỳ"}, "2027-12-31"},
+		{"allowance_override", false, []string{"phụ cấp riêng"}, ""},
+	}},
+}
+
+// foldHeader is the accent-, case- and punctuation-insensitive form of a header: "Họ và tên" → "ho_va_ten".
+func foldHeader(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	s, _, _ = transform.String(t, strings.ToLower(strings.TrimSpace(s)))
+	var b strings.Builder
+	underscore := false
+	for _, r := range s {
+		switch {
+		case r == 'đ':
+			r = 'd'
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		default:
+			if !underscore && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			underscore = true
+			continue
+		}
+		b.WriteRune(r)
+		underscore = false
+	}
+	return strings.TrimSuffix(b.String(), "_")
+}
+
+// mapHeader maps a file's header to column names: every header must name a column of the kind (by its
+// name or an alias), no column twice, and every required column present.
+func (k *importKind) mapHeader(header []string) (map[string]int, []store.RowError) {
+	known := map[string]string{}
+	for _, c := range k.columns {
+		known[foldHeader(c.name)] = c.name
+		for _, a := range c.aliases {
+			known[foldHeader(a)] = c.name
+		}
+	}
+	idx := map[string]int{}
+	var errs []store.RowError
+	for i, h := range header {
+		name, ok := known[foldHeader(h)]
+		switch {
+		case strings.TrimSpace(h) == "":
+			errs = append(errs, store.RowError{Line: 1, Column: fmt.Sprintf("#%d", i+1), Code: "empty_header",
+				MessageEN: fmt.Sprintf("column %d has no header", i+1), MessageVI: fmt.Sprintf("cột %d không có tiêu đề", i+1)})
+		case !ok:
+			errs = append(errs, store.RowError{Line: 1, Column: h, Code: "unknown_column",
+				MessageEN: fmt.Sprintf("unknown column %q (expected: %s)", h, k.columnList()),
+				MessageVI: fmt.Sprintf("cột %q không hợp lệ (các cột: %s)", h, k.columnList())})
+		default:
+			if _, dup := idx[name]; dup {
+				errs = append(errs, store.RowError{Line: 1, Column: h, Code: "duplicate_column",
+					MessageEN: fmt.Sprintf("column %s appears twice", name), MessageVI: fmt.Sprintf("cột %s xuất hiện hai lần", name)})
+				continue
+			}
+			idx[name] = i
+		}
+	}
+	for _, c := range k.columns {
+		if _, ok := idx[c.name]; c.required && !ok {
+			errs = append(errs, store.RowError{Line: 1, Column: c.name, Code: "missing_column",
+				MessageEN: fmt.Sprintf("required column %s is missing", c.name), MessageVI: fmt.Sprintf("thiếu cột bắt buộc %s", c.name)})
+		}
+	}
+	return idx, errs
+}
+
+func (k *importKind) columnList() string {
+	names := make([]string, len(k.columns))
+	for i, c := range k.columns {
+		names[i] = c.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// cellParser converts cells and collects conversion problems by field.
+type cellParser struct{ errs []FieldError }
+
+func (p *cellParser) fail(field, code, en, vi string) {
+	p.errs = append(p.errs, FieldError{Pointer: "/" + field, Code: code, MessageEN: en, MessageVI: vi})
+}
+
+func (p *cellParser) str(v string) *string {
+	if v == "" {
+		return nil
+	}
+	return &v
+}
+
+func (p *cellParser) integer(field, v string) *int {
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(v, " ", ""))
+	if err != nil {
+		p.fail(field, "integer", fmt.Sprintf("%q is not a whole number", v), fmt.Sprintf("%q không phải số nguyên", v))
+		return nil
+	}
+	return &n
+}
+
+func (p *cellParser) boolean(field, v string) *bool {
+	if v == "" {
+		return nil
+	}
+	switch foldHeader(v) {
+	case "true", "1", "yes", "x", "co", "dung":
+		b := true
+		return &b
+	case "false", "0", "no", "khong", "sai":
+		b := false
+		return &b
+	}
+	p.fail(field, "boolean", fmt.Sprintf("%q is not true/false (also có/không, 1/0, x)", v),
+		fmt.Sprintf("%q không phải true/false (hoặc có/không, 1/0, x)", v))
+	return nil
+}
+
+// date accepts YYYY-MM-DD and, as Excel in Vietnam writes it, DD/MM/YYYY.
+func (p *cellParser) date(field, v string) *Date {
+	if v == "" {
+		return nil
+	}
+	layouts := []string{"2006-01-02", "02/01/2006", "2/1/2006"}
+	for _, l := range layouts {
+		if t, err := time.Parse(l, v); err == nil {
+			return &Date{Time: t}
+		}
+	}
+	p.fail(field, "date", fmt.Sprintf("%q is not a date (YYYY-MM-DD or DD/MM/YYYY)", v),
+		fmt.Sprintf("%q không phải ngày (YYYY-MM-DD hoặc DD/MM/YYYY)", v))
+	return nil
+}
+
+func (p *cellParser) decimal(field, v string) *Decimal {
+	if v == "" {
+		return nil
+	}
+	if len(v) > 40 || strings.ContainsAny(v, "eE") {
+		p.fail(field, "decimal", fmt.Sprintf("%q is not a decimal number", v), fmt.Sprintf("%q không phải số thập phân", v))
+		return nil
+	}
+	d, err := decimal.NewFromString(v)
+	if err != nil {
+		p.fail(field, "decimal", fmt.Sprintf("%q is not a decimal number (use . for decimals)", v),
+			fmt.Sprintf("%q không phải số thập phân (dùng dấu . cho phần thập phân)", v))
+		return nil
+	}
+	out := NewDecimal(d)
+	return &out
+}
+
+// enum maps Vietnamese spellings of a value to its API code ("Phường" → phuong).
+func enum(v string) string {
+	if v == "" {
+		return ""
+	}
+	f := foldHeader(v)
+	switch f {
+	case "nam":
+		return "male"
+	case "nu":
+		return "female"
+	case "dang_cong_tac", "dang_lam_viec":
+		return "active"
+	case "da_nghi", "nghi_viec":
+		return "left"
+	case "nghi_huu":
+		return "retired"
+	}
+	return f
+}
+
+// fieldsOf turns a validation error of the records API into field errors (same codes, same messages).
+func fieldsOf(err error) []FieldError {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		if len(e.Fields) > 0 {
+			return e.Fields
+		}
+		return []FieldError{{Pointer: "", Code: e.Code, MessageEN: e.DetailEN, MessageVI: e.DetailVI}}
+	}
+	return []FieldError{{Code: "invalid", MessageEN: err.Error(), MessageVI: err.Error()}}
+}
+
+func boolOr(b *bool, def bool) bool {
+	if b == nil {
+		return def
+	}
+	return *b
+}
+
+func timeOrNil(d *Date) any {
+	if d == nil {
+		return nil
+	}
+	return d.Time
+}
+
+func decimalOrNil(d *Decimal) any {
+	if d == nil {
+		return nil
+	}
+	return d.Decimal.String()
+}
+
+func intOrNil(n *int) any {
+	if n == nil {
+		return nil
+	}
+	return *n
+}
+
+func strOrNil(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}

@@ -1,0 +1,162 @@
+package api
+
+import (
+	"fmt"
+
+	"communehr/internal/store"
+)
+
+// The row converters build the records API's own request structs from the cells and run the same
+// validation (validator tags and the check functions), so an import and a POST refuse the same values
+// with the same codes and messages.
+
+func communeRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
+	var p cellParser
+	req := communeCreate{Code: cell("code"), Name: normalizeText(cell("name")), Kind: enum(cell("kind")),
+		Population: p.integer("population", cell("population")), AreaKm2: p.decimal("area_km2", cell("area_km2")),
+		KeySecurityOrder: boolOr(p.boolean("key_security_order", cell("key_security_order")), false),
+		Border:           boolOr(p.boolean("border", cell("border")), false),
+		Island:           boolOr(p.boolean("island", cell("island")), false),
+		EffectiveTo:      p.date("effective_to", cell("effective_to")), SuccessorCode: p.str(cell("successor_code"))}
+	if n := p.integer("class", cell("class")); n != nil {
+		req.Class = *n
+	}
+	if d := p.date("effective_from", cell("effective_from")); d != nil {
+		req.EffectiveFrom = *d
+	}
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	if err := validateStruct(&req); err != nil {
+		return nil, fieldsOf(err)
+	}
+	c := store.Commune{Code: req.Code, Name: req.Name, Kind: req.Kind, Class: req.Class, Population: req.Population,
+		EffectiveFrom: req.EffectiveFrom.Time, EffectiveTo: timePtr(req.EffectiveTo), SuccessorCode: req.SuccessorCode}
+	if req.AreaKm2 != nil {
+		c.AreaKm2 = &req.AreaKm2.Decimal
+	}
+	if err := checkCommune(c); err != nil {
+		return nil, fieldsOf(err)
+	}
+	return []any{req.Code, req.Name, req.Kind, req.Class, intOrNil(req.Population), decimalOrNil(req.AreaKm2),
+		req.KeySecurityOrder, req.Border, req.Island, req.EffectiveFrom.Time, timeOrNil(req.EffectiveTo), strOrNil(req.SuccessorCode)}, nil
+}
+
+func hamletRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
+	var p cellParser
+	req := hamletCreate{Code: cell("code"), CommuneCode: cell("commune_code"), Name: normalizeText(cell("name")),
+		Kind: enum(cell("kind")), Households: p.integer("households", cell("households")),
+		KeySecurityOrder:  boolOr(p.boolean("key_security_order", cell("key_security_order")), false),
+		BorderOrIsland:    p.boolean("border_or_island", cell("border_or_island")),
+		ConvertedFromThon: boolOr(p.boolean("converted_from_thon", cell("converted_from_thon")), false),
+		EffectiveTo:       p.date("effective_to", cell("effective_to")), SuccessorCode: p.str(cell("successor_code"))}
+	if d := p.date("effective_from", cell("effective_from")); d != nil {
+		req.EffectiveFrom = *d
+	}
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	if err := validateStruct(&req); err != nil {
+		return nil, fieldsOf(err)
+	}
+	h := store.Hamlet{Code: req.Code, CommuneCode: req.CommuneCode, Name: req.Name, Kind: req.Kind, Households: *req.Households,
+		KeySecurityOrder: req.KeySecurityOrder, BorderOrIsland: req.BorderOrIsland, ConvertedFromThon: req.ConvertedFromThon,
+		EffectiveFrom: req.EffectiveFrom.Time, EffectiveTo: timePtr(req.EffectiveTo), SuccessorCode: req.SuccessorCode}
+	if err := checkHamlet(h); err != nil {
+		return nil, fieldsOf(err)
+	}
+	var boi any
+	if req.BorderOrIsland != nil {
+		boi = *req.BorderOrIsland
+	}
+	return []any{req.Code, req.CommuneCode, req.Name, req.Kind, *req.Households, req.KeySecurityOrder, boi,
+		req.ConvertedFromThon, req.EffectiveFrom.Time, timeOrNil(req.EffectiveTo), strOrNil(req.SuccessorCode)}, nil
+}
+
+func cadreRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
+	var p cellParser
+	req := cadreCreate{NationalID: cell("national_id"), FullName: normalizeName(cell("full_name")), Gender: enum(cell("gender")),
+		Status: enum(cell("status")), LeftOn: p.date("left_on", cell("left_on"))}
+	if n := p.integer("si_months", cell("si_months")); n != nil {
+		req.SIMonths = *n
+	}
+	if d := p.date("birth_date", cell("birth_date")); d != nil {
+		req.BirthDate = *d
+	}
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	if err := validateStruct(&req); err != nil {
+		return nil, fieldsOf(err)
+	}
+	if req.Status == "" {
+		req.Status = "active"
+	}
+	c := store.Cadre{NationalID: req.NationalID, FullName: req.FullName, Gender: req.Gender, BirthDate: req.BirthDate.Time,
+		SIMonths: req.SIMonths, Status: req.Status, LeftOn: timePtr(req.LeftOn)}
+	if err := checkCadre(c, rc.today); err != nil {
+		return nil, fieldsOf(err)
+	}
+	return []any{req.NationalID, req.FullName, req.Gender, req.BirthDate.Time, req.SIMonths, req.Status, timeOrNil(req.LeftOn)}, nil
+}
+
+func assignmentRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
+	var p cellParser
+	nid := cell("national_id")
+	req := assignmentCreate{PositionCode: cell("position_code"), CommuneCode: p.str(cell("commune_code")),
+		HamletCode: p.str(cell("hamlet_code")), EndDate: p.date("end_date", cell("end_date")),
+		Concurrent: boolOr(p.boolean("concurrent", cell("concurrent")), false), Elected: p.boolean("elected", cell("elected")),
+		TermEnd: p.date("term_end", cell("term_end")), AllowanceOverride: p.decimal("allowance_override", cell("allowance_override"))}
+	if d := p.date("start_date", cell("start_date")); d != nil {
+		req.StartDate = *d
+	}
+	if len(nid) != 12 || !isDigits(nid) {
+		p.fail("national_id", "national_id", "must be 12 digits", "phải gồm 12 chữ số")
+	}
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	if err := validateStruct(&req); err != nil {
+		return nil, fieldsOf(err)
+	}
+	a := store.Assignment{PositionCode: req.PositionCode, CommuneCode: req.CommuneCode, HamletCode: req.HamletCode,
+		StartDate: req.StartDate.Time, EndDate: timePtr(req.EndDate), Concurrent: req.Concurrent, Elected: req.Elected,
+		TermEnd: timePtr(req.TermEnd)}
+	if req.AllowanceOverride != nil {
+		a.AllowanceOverride = &req.AllowanceOverride.Decimal
+	}
+	if err := checkAssignmentFields(a); err != nil {
+		return nil, fieldsOf(err)
+	}
+	// The post's level decides which unit is required (the same rule as POST …/assignments).
+	pos, ok := rc.positions[req.PositionCode]
+	switch {
+	case !ok:
+		return nil, []FieldError{{Pointer: "/position_code", Code: "unknown_position",
+			MessageEN: fmt.Sprintf("position_code %q is not in the national catalogue (GET /v1/positions)", req.PositionCode),
+			MessageVI: fmt.Sprintf("position_code %q không có trong danh mục chức danh (GET /v1/positions)", req.PositionCode)}}
+	case pos.Level == "commune" && (req.CommuneCode == nil || req.HamletCode != nil):
+		return nil, []FieldError{{Pointer: "/commune_code", Code: "unit_for_level",
+			MessageEN: "a commune-level post needs commune_code and no hamlet_code",
+			MessageVI: "chức danh cấp xã cần commune_code và không có hamlet_code"}}
+	case pos.Level == "hamlet" && (req.HamletCode == nil || req.CommuneCode != nil):
+		return nil, []FieldError{{Pointer: "/hamlet_code", Code: "unit_for_level",
+			MessageEN: "a hamlet-level post needs hamlet_code and no commune_code",
+			MessageVI: "chức danh cấp thôn cần hamlet_code và không có commune_code"}}
+	}
+	var elected any
+	if req.Elected != nil {
+		elected = *req.Elected
+	}
+	return []any{nid, req.PositionCode, strOrNil(req.CommuneCode), strOrNil(req.HamletCode), req.StartDate.Time,
+		timeOrNil(req.EndDate), req.Concurrent, elected, timeOrNil(req.TermEnd), decimalOrNil(req.AllowanceOverride)}, nil
+}
+
+func isDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

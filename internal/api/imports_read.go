@@ -1,0 +1,107 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+)
+
+func utf8Valid(s string) bool { return utf8.ValidString(s) }
+
+type importJobList struct {
+	Items      []importJobResponse `json:"items"`
+	NextCursor *string             `json:"next_cursor"`
+}
+
+func (s *Server) listImports(w http.ResponseWriter, r *http.Request) error {
+	limit, before, err := page(r)
+	if err != nil {
+		return err
+	}
+	jobs, err := s.store.ListImportJobs(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), limit, before)
+	if err != nil {
+		return err
+	}
+	out := importJobList{Items: make([]importJobResponse, 0, len(jobs))}
+	last := ""
+	for _, j := range jobs {
+		out.Items = append(out.Items, toImportJobResponse(j, vietnamese(r)))
+		last = j.Cursor()
+	}
+	out.NextCursor = nextCursor(last, len(jobs), limit)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getImport(w http.ResponseWriter, r *http.Request) error {
+	j, err := s.store.GetImportJob(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toImportJobResponse(j, vietnamese(r)))
+}
+
+// importErrorsCSV returns every failed row as uploaded plus an `error` column (UTF-8 with BOM, formula
+// cells neutralised), to fix in Excel and upload again.
+func (s *Server) importErrorsCSV(w http.ResponseWriter, r *http.Request) error {
+	p := principalFrom(r.Context())
+	province, id := chi.URLParam(r, "province"), chi.URLParam(r, "id")
+	j, err := s.store.GetImportJob(r.Context(), p, province, id)
+	if err != nil {
+		return err
+	}
+	rejects, err := s.store.ImportRejects(r.Context(), p, province, id)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	cw := csv.NewWriter(&buf)
+	header := append(append([]string{}, j.Header...), "error")
+	_ = cw.Write(header)
+	for _, rj := range rejects {
+		row := make([]string, 0, len(header))
+		for _, f := range rj.Fields {
+			row = append(row, neutralizeCell(f))
+		}
+		for len(row) < len(header)-1 {
+			row = append(row, "")
+		}
+		row = append(row, neutralizeCell(rj.Error))
+		_ = cw.Write(row)
+	}
+	cw.Flush()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="import-`+j.ID+`-errors.csv"`)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
+// importTemplate serves /v1/import-templates/{kind}.csv: UTF-8 with BOM (so Excel shows Vietnamese
+// correctly), the header row and one example row.
+func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
+	name := chi.URLParam(r, "file")
+	kind, ok := importKinds[strings.TrimSuffix(name, ".csv")]
+	if !ok || !strings.HasSuffix(name, ".csv") {
+		return errNotFound()
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	cw := csv.NewWriter(&buf)
+	header := make([]string, len(kind.columns))
+	example := make([]string, len(kind.columns))
+	for i, c := range kind.columns {
+		header[i], example[i] = c.name, c.example
+	}
+	_ = cw.Write(header)
+	_ = cw.Write(example)
+	cw.Flush()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ImportSpec is how one kind of record is staged, checked against the database and earlier rows of the
+// same file, and upserted by its natural key.
+type ImportSpec struct {
+	Entity    string   // audit entity
+	StageDDL  string   // columns of the temporary staging table; the first is `line int`
+	StageCols []string // the COPY columns, in the order the rows give them
+	// Checks are queries over import_stage ($1 = province) that return
+	// (line, column, code, message_en, message_vi) for every row that fails a set-based rule.
+	Checks []string
+	// Upsert moves import_stage into the table ($1 = province), returning one boolean per written row:
+	// true when inserted, false when updated; identical rows are not written (unchanged).
+	Upsert string
+}
+
+func checkStage(ctx context.Context, tx *Tx, spec ImportSpec) ([]RowError, error) {
+	var out []RowError
+	for _, q := range spec.Checks {
+		var args []any
+		if strings.Contains(q, "$1") {
+			args = append(args, tx.P.Province)
+		}
+		rows, err := tx.Query(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("import check: %w", err)
+		}
+		errs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[RowError])
+		if err != nil {
+			return nil, fmt.Errorf("import check: %w", err)
+		}
+		out = append(out, errs...)
+	}
+	return out, nil
+}
+
+func upsertStage(ctx context.Context, tx *Tx, spec ImportSpec) (inserted, updated int, err error) {
+	if spec.Upsert == "" {
+		return 0, 0, errImportSpec
+	}
+	rows, err := tx.Query(ctx, spec.Upsert, tx.P.Province)
+	if err != nil {
+		return 0, 0, translate(err)
+	}
+	flags, err := pgx.CollectRows(rows, pgx.RowTo[bool])
+	if err != nil {
+		return 0, 0, translate(err)
+	}
+	for _, ins := range flags {
+		if ins {
+			inserted++
+		} else {
+			updated++
+		}
+	}
+	return inserted, updated, nil
+}
+
+// duplicateCheck flags later lines that repeat a natural key of the file.
+func duplicateCheck(keyCols, column, what string) string {
+	return fmt.Sprintf(`SELECT line, '%s', 'duplicate_in_file',
+		'the same %s appears on line ' || first_line || ' of this file',
+		'%s này đã có ở dòng ' || first_line || ' của tệp'
+		FROM (SELECT line, min(line) OVER (PARTITION BY %s) AS first_line FROM import_stage) d WHERE line <> first_line`,
+		column, what, what, keyCols)
+}
+
+// ImportSpecs are the four kinds of import.
+var ImportSpecs = map[string]ImportSpec{
+	"communes": {
+		Entity: "commune",
+		StageDDL: `line int, code text, name text, kind text, class smallint, population int, area_km2 numeric,
+			key_security_order bool, border bool, island bool, effective_from date, effective_to date, successor_code text`,
+		StageCols: []string{"line", "code", "name", "kind", "class", "population", "area_km2", "key_security_order", "border", "island",
+			"effective_from", "effective_to", "successor_code"},
+		Checks: []string{
+			duplicateCheck("code", "code", "commune code"),
+			`SELECT s.line, 'successor_code', 'invalid_reference',
+				'commune ' || s.successor_code || ' does not exist in the province or earlier in this file',
+				'xã ' || s.successor_code || ' không có trong tỉnh hoặc trong tệp này'
+			 FROM import_stage s WHERE s.successor_code IS NOT NULL
+			 AND NOT EXISTS (SELECT 1 FROM communes c WHERE c.province_code = $1 AND c.code = s.successor_code)
+			 AND NOT EXISTS (SELECT 1 FROM import_stage s2 WHERE s2.code = s.successor_code)`,
+		},
+		Upsert: `INSERT INTO communes AS t (province_code, code, name, kind, class, population, area_km2, key_security_order, border,
+				island, effective_from, effective_to, successor_code)
+			SELECT $1, code, name, kind, class, population, area_km2, key_security_order, border, island, effective_from, effective_to,
+				successor_code FROM import_stage ORDER BY line
+			ON CONFLICT (province_code, code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, class = EXCLUDED.class,
+				population = EXCLUDED.population, area_km2 = EXCLUDED.area_km2, key_security_order = EXCLUDED.key_security_order,
+				border = EXCLUDED.border, island = EXCLUDED.island, effective_from = EXCLUDED.effective_from,
+				effective_to = EXCLUDED.effective_to, successor_code = EXCLUDED.successor_code, version = t.version + 1, updated_at = now()
+			WHERE (t.name, t.kind, t.class, t.population, t.area_km2, t.key_security_order, t.border, t.island, t.effective_from,
+				t.effective_to, t.successor_code) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.class, EXCLUDED.population,
+				EXCLUDED.area_km2, EXCLUDED.key_security_order, EXCLUDED.border, EXCLUDED.island, EXCLUDED.effective_from,
+				EXCLUDED.effective_to, EXCLUDED.successor_code)
+			RETURNING (xmax = 0)`,
+	},
+	"hamlets": {
+		Entity: "hamlet",
+		StageDDL: `line int, code text, commune_code text, name text, kind text, households int, key_security_order bool,
+			border_or_island bool, converted_from_thon bool, effective_from date, effective_to date, successor_code text`,
+		StageCols: []string{"line", "code", "commune_code", "name", "kind", "households", "key_security_order", "border_or_island",
+			"converted_from_thon", "effective_from", "effective_to", "successor_code"},
+		Checks: []string{
+			duplicateCheck("code", "code", "hamlet code"),
+			`SELECT s.line, 'commune_code', 'invalid_reference',
+				'commune ' || s.commune_code || ' does not exist in the province: import the communes file first',
+				'xã ' || s.commune_code || ' chưa có trong tỉnh: hãy nhập tệp xã trước'
+			 FROM import_stage s WHERE NOT EXISTS (SELECT 1 FROM communes c WHERE c.province_code = $1 AND c.code = s.commune_code)`,
+			`SELECT s.line, 'successor_code', 'invalid_reference',
+				'hamlet ' || s.successor_code || ' does not exist in the province or in this file',
+				'thôn ' || s.successor_code || ' không có trong tỉnh hoặc trong tệp này'
+			 FROM import_stage s WHERE s.successor_code IS NOT NULL
+			 AND NOT EXISTS (SELECT 1 FROM hamlets h WHERE h.province_code = $1 AND h.code = s.successor_code)
+			 AND NOT EXISTS (SELECT 1 FROM import_stage s2 WHERE s2.code = s.successor_code)`,
+		},
+		Upsert: `INSERT INTO hamlets AS t (province_code, code, commune_code, name, kind, households, key_security_order, border_or_island,
+				converted_from_thon, effective_from, effective_to, successor_code)
+			SELECT $1, code, commune_code, name, kind, households, key_security_order, border_or_island, converted_from_thon,
+				effective_from, effective_to, successor_code FROM import_stage ORDER BY line
+			ON CONFLICT (province_code, code) DO UPDATE SET commune_code = EXCLUDED.commune_code, name = EXCLUDED.name,
+				kind = EXCLUDED.kind, households = EXCLUDED.households, key_security_order = EXCLUDED.key_security_order,
+				border_or_island = EXCLUDED.border_or_island, converted_from_thon = EXCLUDED.converted_from_thon,
+				effective_from = EXCLUDED.effective_from, effective_to = EXCLUDED.effective_to, successor_code = EXCLUDED.successor_code,
+				version = t.version + 1, updated_at = now()
+			WHERE (t.commune_code, t.name, t.kind, t.households, t.key_security_order, t.border_or_island, t.converted_from_thon,
+				t.effective_from, t.effective_to, t.successor_code) IS DISTINCT FROM (EXCLUDED.commune_code, EXCLUDED.name, EXCLUDED.kind,
+				EXCLUDED.households, EXCLUDED.key_security_order, EXCLUDED.border_or_island, EXCLUDED.converted_from_thon,
+				EXCLUDED.effective_from, EXCLUDED.effective_to, EXCLUDED.successor_code)
+			RETURNING (xmax = 0)`,
+	},
+	"cadres": {
+		Entity:    "cadre",
+		StageDDL:  `line int, national_id text, full_name text, gender text, birth_date date, si_months int, status text, left_on date`,
+		StageCols: []string{"line", "national_id", "full_name", "gender", "birth_date", "si_months", "status", "left_on"},
+		Checks:    []string{duplicateCheck("national_id", "national_id", "national ID")},
+		Upsert: `INSERT INTO cadres AS t (province_code, national_id, full_name, gender, birth_date, si_months, status, left_on)
+			SELECT $1, national_id, full_name, gender, birth_date, si_months, status, left_on FROM import_stage ORDER BY line
+			ON CONFLICT (province_code, national_id) DO UPDATE SET full_name = EXCLUDED.full_name, gender = EXCLUDED.gender,
+				birth_date = EXCLUDED.birth_date, si_months = EXCLUDED.si_months, status = EXCLUDED.status, left_on = EXCLUDED.left_on,
+				version = t.version + 1, updated_at = now()
+			WHERE (t.full_name, t.gender, t.birth_date, t.si_months, t.status, t.left_on) IS DISTINCT FROM
+				(EXCLUDED.full_name, EXCLUDED.gender, EXCLUDED.birth_date, EXCLUDED.si_months, EXCLUDED.status, EXCLUDED.left_on)
+			RETURNING (xmax = 0)`,
+	},
+	"assignments": assignmentImportSpec,
+}

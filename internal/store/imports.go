@@ -1,0 +1,424 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Import jobs. A job's data work is one transaction that holds two advisory locks until it ends: the
+// job's own (so that a reader who can take it knows the importing session died: the job is interrupted)
+// and the province's (so that imports into one province run one at a time and never deadlock). The job
+// row itself is committed separately at the start so that progress is visible, and its final state is
+// written inside the data transaction, so data and outcome commit together.
+
+const (
+	lockClassImportJob      = 4711
+	lockClassImportProvince = 4712
+)
+
+// ImportJob is the job resource.
+type ImportJob struct {
+	Province      string
+	ID            string
+	Kind          string
+	Mode          string
+	Status        string
+	FailureReason *string
+	RowsTotal     int
+	RowsProcessed int
+	RowsInserted  int
+	RowsUpdated   int
+	RowsUnchanged int
+	RowsFailed    int
+	Errors        []RowError
+	Header        []string
+	KeyID         *int64
+	StartedAt     time.Time
+	FinishedAt    *time.Time
+}
+
+// RowError is one problem with one CSV row (line 1 is the header).
+type RowError struct {
+	Line      int    `json:"line"`
+	Column    string `json:"column"`
+	Code      string `json:"code"`
+	MessageEN string `json:"message_en"`
+	MessageVI string `json:"message_vi"`
+}
+
+// MaxJobErrors is how many row errors a job keeps (issue 5: the first 1,000).
+const MaxJobErrors = 1000
+
+const importJobCols = `province_code, id::text, kind, mode, status, failure_reason, rows_total, rows_processed, rows_inserted,
+	rows_updated, rows_unchanged, rows_failed, errors, header, api_key_id, started_at, finished_at`
+
+func scanImportJob(r pgx.CollectableRow) (ImportJob, error) {
+	var j ImportJob
+	var errs []byte
+	err := r.Scan(&j.Province, &j.ID, &j.Kind, &j.Mode, &j.Status, &j.FailureReason, &j.RowsTotal, &j.RowsProcessed,
+		&j.RowsInserted, &j.RowsUpdated, &j.RowsUnchanged, &j.RowsFailed, &errs, &j.Header, &j.KeyID, &j.StartedAt, &j.FinishedAt)
+	if err == nil {
+		err = json.Unmarshal(errs, &j.Errors)
+	}
+	return j, err
+}
+
+// markInterrupted fails the running jobs of a province whose importing session is gone (its advisory
+// lock can be taken).
+const markInterrupted = `UPDATE import_jobs SET status = 'failed', failure_reason = 'interrupted', finished_at = now()
+	WHERE province_code = $1 AND status = 'running' AND ($2::uuid IS NULL OR id = $2::uuid)
+	AND pg_try_advisory_xact_lock(` + "4711" + `, hashtext(id::text))`
+
+// GetImportJob returns one job (marking it interrupted first when its session died).
+func (s *Store) GetImportJob(ctx context.Context, p Principal, province, id string) (ImportJob, error) {
+	var out ImportJob
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		if !validUUID(id) {
+			return ErrNotFound
+		}
+		if _, err := tx.Exec(ctx, markInterrupted, province, id); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT `+importJobCols+` FROM import_jobs WHERE province_code = $1 AND id = $2::uuid`, province, id)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectExactlyOneRow(rows, scanImportJob)
+		return translate(err)
+	})
+	return out, err
+}
+
+// ListImportJobs returns the province's jobs, newest first; before is a cursor (started_at|id).
+func (s *Store) ListImportJobs(ctx context.Context, p Principal, province string, limit int, before string) ([]ImportJob, error) {
+	var out []ImportJob
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, markInterrupted, province, nil); err != nil {
+			return err
+		}
+		args := []any{province, limit}
+		cond := ""
+		if at, id, ok := strings.Cut(before, "|"); ok && validUUID(id) {
+			if t, err := time.Parse(time.RFC3339Nano, at); err == nil {
+				cond = ` AND (started_at, id) < ($3, $4::uuid)`
+				args = append(args, t, id)
+			}
+		}
+		rows, err := tx.Query(ctx, `SELECT `+importJobCols+` FROM import_jobs WHERE province_code = $1`+cond+
+			` ORDER BY started_at DESC, id DESC LIMIT $2`, args...)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, scanImportJob)
+		return err
+	})
+	return out, err
+}
+
+// Cursor is the list cursor of a job.
+func (j ImportJob) Cursor() string { return j.StartedAt.Format(time.RFC3339Nano) + "|" + j.ID }
+
+// ImportRejects returns the failed rows of a job as uploaded, with their errors, by line.
+func (s *Store) ImportRejects(ctx context.Context, p Principal, province, id string) ([]Reject, error) {
+	var out []Reject
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		if !validUUID(id) {
+			return ErrNotFound
+		}
+		rows, err := tx.Query(ctx, `SELECT line, fields, error FROM import_rejects WHERE province_code = $1 AND job_id = $2::uuid ORDER BY line`, province, id)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Reject])
+		return err
+	})
+	return out, err
+}
+
+// Reject is a failed row as uploaded.
+type Reject struct {
+	Line   int
+	Fields []string
+	Error  string
+}
+
+func validUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// ImportWork is what the HTTP layer supplies to run an import: the parsed and validated rows (invalid
+// rows are reported through RowErrors and not yielded), and the original fields of given lines for
+// errors.csv.
+type ImportWork struct {
+	Spec      ImportSpec
+	Rows      pgx.CopyFromSource
+	RowErrors func() []RowError // errors found while parsing, after Rows is exhausted
+	RowsTotal func() int        // data rows read, after Rows is exhausted
+	FileError func() *RowError  // a fault that stops reading (bad encoding, a line too long); nil when none
+	Original  func(lines map[int]bool) (map[int][]string, error)
+	Progress  func() int      // rows read so far (called from the progress ticker)
+	Started   func(ImportJob) // called once the job row is visible (running)
+}
+
+// ErrImportBusy is never returned: imports into one province wait for each other.
+
+// RunImport runs one import job to its end and returns the finished job. The job row is created first
+// (visible, running) and finished inside the data transaction.
+func (s *Store) RunImport(ctx context.Context, p Principal, job ImportJob, w ImportWork) (ImportJob, error) {
+	if job.Header == nil {
+		job.Header = []string{}
+	}
+	if p.Role != RoleProvinceEditor {
+		return job, ErrNotFound
+	}
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return job, err
+	}
+	defer conn.Release()
+	ptx, err := conn.Begin(ctx)
+	if err != nil {
+		return job, err
+	}
+	defer func() { _ = ptx.Rollback(context.WithoutCancel(ctx)) }()
+	if _, err := ptx.Exec(ctx, `SELECT set_config('app.province', $1, true), set_config('app.role', $2, true),
+		set_config('app.key_id', $3, true), pg_advisory_xact_lock($4, hashtext($5))`,
+		p.Province, p.Role, fmt.Sprint(p.KeyID), lockClassImportJob, job.ID); err != nil {
+		return job, fmt.Errorf("begin import: %w", err)
+	}
+	tx := &Tx{Tx: ptx, P: p, Now: s.now().UTC()}
+
+	// The job row, committed on its own so that GET shows it running while the data loads.
+	err = s.InTx(ctx, p, func(jtx *Tx) error {
+		_, err := jtx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, api_key_id, request_id, started_at)
+			VALUES ($1, $2::uuid, $3, $4, 'running', $5, $6, $7, $8)`,
+			job.Province, job.ID, job.Kind, job.Mode, job.Header, p.KeyID, p.RequestID, jtx.Now)
+		return err
+	})
+	if err != nil {
+		return job, translate(err)
+	}
+	job.Status, job.StartedAt = "running", tx.Now
+	if w.Started != nil {
+		w.Started(job)
+	}
+
+	// Imports into one province run one at a time.
+	if _, err := ptx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockClassImportProvince, p.Province); err != nil {
+		return job, err
+	}
+	stop := s.progressTicker(ctx, p, job, w.Progress)
+	outcome, runErr := runImportData(ctx, tx, job, w)
+	stop()
+	if runErr != nil {
+		return job, runErr
+	}
+	if err := finishJob(ctx, tx, &job, outcome); err != nil {
+		return job, err
+	}
+	if err := ptx.Commit(ctx); err != nil {
+		return job, translate(err)
+	}
+	return job, nil
+}
+
+// progressTicker writes rows_processed every second while the import runs.
+func (s *Store) progressTicker(ctx context.Context, p Principal, job ImportJob, read func() int) func() {
+	if read == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				_ = s.InTx(ctx, p, func(jtx *Tx) error {
+					_, err := jtx.Exec(ctx, `UPDATE import_jobs SET rows_processed = $3 WHERE province_code = $1 AND id = $2::uuid AND status = 'running'`,
+						job.Province, job.ID, read())
+					return err
+				})
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+type importOutcome struct {
+	total, inserted, updated, unchanged int
+	errs                                []RowError
+	fileErr                             *RowError
+	rejects                             []Reject
+}
+
+func runImportData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (importOutcome, error) {
+	var out importOutcome
+	if _, err := tx.Exec(ctx, `SAVEPOINT import_data`); err != nil {
+		return out, err
+	}
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE import_stage (`+w.Spec.StageDDL+`) ON COMMIT DROP`); err != nil {
+		return out, fmt.Errorf("staging table: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"import_stage"}, w.Spec.StageCols, w.Rows); err != nil {
+		return out, fmt.Errorf("copy into staging: %w", err)
+	}
+	out.total = w.RowsTotal()
+	out.fileErr = w.FileError()
+	out.errs = w.RowErrors()
+	if out.fileErr == nil {
+		if _, err := tx.Exec(ctx, `ANALYZE import_stage`); err != nil {
+			return out, err
+		}
+		sqlErrs, err := checkStage(ctx, tx, w.Spec)
+		if err != nil {
+			return out, err
+		}
+		out.errs = append(out.errs, sqlErrs...)
+	}
+	if out.fileErr == nil && len(out.errs) == 0 {
+		var err error
+		out.inserted, out.updated, err = upsertStage(ctx, tx, w.Spec)
+		if err != nil {
+			return out, err
+		}
+		out.unchanged = out.total - out.inserted - out.updated
+		if job.Mode == "apply" {
+			if err := tx.Audit(ctx, job.Province, "import", w.Spec.Entity, job.ID, nil, map[string]any{
+				"kind": job.Kind, "rows_total": out.total, "rows_inserted": out.inserted,
+				"rows_updated": out.updated, "rows_unchanged": out.unchanged}); err != nil {
+				return out, err
+			}
+			_, err := tx.Exec(ctx, `RELEASE SAVEPOINT import_data`)
+			return out, err
+		}
+	}
+	// Validation only, or a failed import: nothing of the file stays.
+	if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT import_data`); err != nil {
+		return out, err
+	}
+	if len(out.errs) > 0 && w.Original != nil {
+		lines := map[int]bool{}
+		for _, e := range out.errs {
+			if len(lines) >= 10000 {
+				break
+			}
+			lines[e.Line] = true
+		}
+		orig, err := w.Original(lines)
+		if err != nil {
+			return out, err
+		}
+		byLine := map[int][]string{}
+		for _, e := range out.errs {
+			if _, ok := orig[e.Line]; ok {
+				byLine[e.Line] = append(byLine[e.Line], fmt.Sprintf("%s: %s", e.Column, e.MessageVI+" / "+e.MessageEN))
+			}
+		}
+		for line, msgs := range byLine {
+			out.rejects = append(out.rejects, Reject{Line: line, Fields: orig[line], Error: strings.Join(msgs, "; ")})
+		}
+	}
+	return out, nil
+}
+
+func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) error {
+	job.RowsTotal, job.RowsProcessed = o.total, o.total
+	failedLines := map[int]bool{}
+	for _, e := range o.errs {
+		failedLines[e.Line] = true
+	}
+	job.RowsFailed = len(failedLines)
+	errs := o.errs
+	if o.fileErr != nil {
+		errs = append([]RowError{*o.fileErr}, errs...)
+	}
+	if len(errs) > MaxJobErrors {
+		errs = errs[:MaxJobErrors]
+	}
+	job.Errors = errs
+	if job.Errors == nil {
+		job.Errors = []RowError{}
+	}
+	switch {
+	case o.fileErr != nil:
+		job.Status, job.FailureReason = "failed", strPtr("invalid_file")
+	case len(o.errs) > 0:
+		job.Status, job.FailureReason = "failed", strPtr("invalid_rows")
+	default:
+		job.Status = "succeeded"
+		job.RowsInserted, job.RowsUpdated, job.RowsUnchanged = o.inserted, o.updated, o.unchanged
+	}
+	ej, err := json.Marshal(job.Errors)
+	if err != nil {
+		return err
+	}
+	now := tx.Now
+	job.FinishedAt = &now
+	if len(o.rejects) > 0 {
+		rows := make([][]any, 0, len(o.rejects))
+		for _, r := range o.rejects {
+			rows = append(rows, []any{job.Province, job.ID, r.Line, r.Fields, r.Error})
+		}
+		if _, err := tx.CopyInsert(ctx, "import_rejects", []string{"province_code", "job_id", "line", "fields", "error"}, pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+	}
+	_, err = tx.Exec(ctx, `UPDATE import_jobs SET status = $3, failure_reason = $4, rows_total = $5, rows_processed = $5,
+		rows_inserted = $6, rows_updated = $7, rows_unchanged = $8, rows_failed = $9, errors = $10, finished_at = clock_timestamp()
+		WHERE province_code = $1 AND id = $2::uuid`,
+		job.Province, job.ID, job.Status, job.FailureReason, job.RowsTotal, job.RowsInserted, job.RowsUpdated,
+		job.RowsUnchanged, job.RowsFailed, ej)
+	return err
+}
+
+func strPtr(s string) *string { return &s }
+
+// FailImport records a job that could not start its data work (the file was refused before any row was
+// read): the job row is written failed at once.
+func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, e RowError) (ImportJob, error) {
+	job.Status, job.FailureReason, job.Errors = "failed", strPtr("invalid_file"), []RowError{e}
+	if job.Header == nil {
+		job.Header = []string{}
+	}
+	ej, _ := json.Marshal(job.Errors)
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		now := tx.Now
+		job.StartedAt, job.FinishedAt = now, &now
+		_, err := tx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, failure_reason, errors, header,
+			api_key_id, request_id, started_at, finished_at) VALUES ($1, $2::uuid, $3, $4, 'failed', 'invalid_file', $5, $6, $7, $8, $9, $9)`,
+			job.Province, job.ID, job.Kind, job.Mode, ej, job.Header, p.KeyID, p.RequestID, now)
+		return err
+	})
+	return job, translate(err)
+}
+
+// errImportSpec reports a programming error in a spec.
+var errImportSpec = errors.New("import spec has no upsert")
