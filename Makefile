@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: run test build vet fmt clean
+.PHONY: run test build vet fmt clean bench-import
 
 ## run: private PostgreSQL under .data/postgres, migrations, demo data, a demo key, then the server
 run: build
@@ -25,3 +25,7 @@ fmt:
 clean:
 	-scripts/pg.sh stop .data/postgres
 	rm -rf .data bin
+
+## bench-import: CSV import vs psql \copy (ROWS=200000 by default); prints times, ratio and peak RSS
+bench-import:
+	@scripts/bench-import.sh

@@ -95,8 +95,11 @@ var importKinds = map[string]*importKind{
 
 // foldHeader is the accent-, case- and punctuation-insensitive form of a header: "Họ và tên" → "ho_va_ten".
 func foldHeader(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	s, _, _ = transform.String(t, strings.ToLower(strings.TrimSpace(s)))
+	s = strings.ToLower(strings.TrimSpace(s))
+	if !isASCII(s) {
+		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+		s, _, _ = transform.String(t, s)
+	}
 	var b strings.Builder
 	underscore := false
 	for _, r := range s {
@@ -242,10 +245,30 @@ func (p *cellParser) decimal(field, v string) *Decimal {
 	return &out
 }
 
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// isCode reports whether v already is an API code (lower-case ASCII letters, digits and '_').
+func isCode(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // enum maps Vietnamese spellings of a value to its API code ("Phường" → phuong).
 func enum(v string) string {
-	if v == "" {
-		return ""
+	if v == "" || (isCode(v) && v != "nam" && v != "nu") {
+		return v
 	}
 	f := foldHeader(v)
 	switch f {

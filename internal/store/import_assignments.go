@@ -50,7 +50,7 @@ var assignmentImportSpec = ImportSpec{
 		     AND (x.line IS NULL OR x.line < c.line)
 		     AND daterange(x.start_date, x.end_date, '[]') && daterange(c.start_date, c.end_date, '[]')) >= 3`,
 	},
-	Upsert: `INSERT INTO assignments AS t (province_code, cadre_id, position_code, commune_code, hamlet_code, start_date, end_date,
+	Upsert: []string{`INSERT INTO assignments AS t (province_code, cadre_id, position_code, commune_code, hamlet_code, start_date, end_date,
 			concurrent, elected, term_end, allowance_override)
 		SELECT $1, c.id, s.position_code, s.commune_code, s.hamlet_code, s.start_date, s.end_date, s.concurrent, s.elected, s.term_end,
 			s.allowance_override
@@ -62,5 +62,5 @@ var assignmentImportSpec = ImportSpec{
 		WHERE (t.commune_code, t.hamlet_code, t.end_date, t.concurrent, t.elected, t.term_end, t.allowance_override)
 			IS DISTINCT FROM (EXCLUDED.commune_code, EXCLUDED.hamlet_code, EXCLUDED.end_date, EXCLUDED.concurrent, EXCLUDED.elected,
 			EXCLUDED.term_end, EXCLUDED.allowance_override)
-		RETURNING (xmax = 0)`,
+		RETURNING (xmax = 0)`},
 }
