@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -162,6 +163,27 @@ func (s *Server) createCommune(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusCreated, toCommuneResponse(out))
 }
 
+// checkUnitDates holds the effective-dating rules communes and hamlets share: effective_to after
+// effective_from, and a successor only for a closed unit and never the unit itself.
+func checkUnitDates(code string, from time.Time, to *time.Time, successor *string, selfEN, selfVI string) []FieldError {
+	var fields []FieldError
+	if to != nil && !to.After(from) {
+		fields = append(fields, FieldError{Pointer: "/effective_to", Code: "after_effective_from",
+			MessageEN: "must be after effective_from", MessageVI: "phải sau effective_from"})
+	}
+	if successor != nil {
+		switch {
+		case to == nil:
+			fields = append(fields, FieldError{Pointer: "/successor_code", Code: "requires_effective_to",
+				MessageEN: "a successor needs effective_to (the last day of the merged unit)",
+				MessageVI: "đơn vị kế thừa cần có effective_to (ngày cuối của đơn vị bị sáp nhập)"})
+		case *successor == code:
+			fields = append(fields, FieldError{Pointer: "/successor_code", Code: "self", MessageEN: selfEN, MessageVI: selfVI})
+		}
+	}
+	return fields
+}
+
 // checkCommune holds the rules that span fields (the single-field ones are validator tags).
 func checkCommune(c store.Commune) error {
 	var fields []FieldError
@@ -169,20 +191,8 @@ func checkCommune(c store.Commune) error {
 		fields = append(fields, FieldError{Pointer: "/area_km2", Code: "area", MessageEN: "must be ≥ 0 with at most 2 decimals",
 			MessageVI: "phải ≥ 0 và tối đa 2 chữ số thập phân"})
 	}
-	if c.EffectiveTo != nil && !c.EffectiveTo.After(c.EffectiveFrom) {
-		fields = append(fields, FieldError{Pointer: "/effective_to", Code: "after_effective_from",
-			MessageEN: "must be after effective_from", MessageVI: "phải sau effective_from"})
-	}
-	if c.SuccessorCode != nil {
-		switch {
-		case c.EffectiveTo == nil:
-			fields = append(fields, FieldError{Pointer: "/successor_code", Code: "requires_effective_to",
-				MessageEN: "a successor needs effective_to (the last day of the merged unit)", MessageVI: "đơn vị kế thừa cần có effective_to (ngày cuối của đơn vị bị sáp nhập)"})
-		case *c.SuccessorCode == c.Code:
-			fields = append(fields, FieldError{Pointer: "/successor_code", Code: "self", MessageEN: "cannot be the commune itself",
-				MessageVI: "không được là chính xã này"})
-		}
-	}
+	fields = append(fields, checkUnitDates(c.Code, c.EffectiveFrom, c.EffectiveTo, c.SuccessorCode,
+		"cannot be the commune itself", "không được là chính xã này")...)
 	if len(fields) > 0 {
 		return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
 	}

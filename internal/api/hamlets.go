@@ -213,20 +213,8 @@ func checkHamlet(h store.Hamlet) error {
 			MessageEN: "only a residential group (to_dan_pho) can have been converted from a thôn",
 			MessageVI: "chỉ tổ dân phố (to_dan_pho) mới có thể được chuyển từ thôn"})
 	}
-	if h.EffectiveTo != nil && !h.EffectiveTo.After(h.EffectiveFrom) {
-		fields = append(fields, FieldError{Pointer: "/effective_to", Code: "after_effective_from",
-			MessageEN: "must be after effective_from", MessageVI: "phải sau effective_from"})
-	}
-	if h.SuccessorCode != nil {
-		switch {
-		case h.EffectiveTo == nil:
-			fields = append(fields, FieldError{Pointer: "/successor_code", Code: "requires_effective_to",
-				MessageEN: "a successor needs effective_to (the last day of the merged unit)", MessageVI: "đơn vị kế thừa cần có effective_to (ngày cuối của đơn vị bị sáp nhập)"})
-		case *h.SuccessorCode == h.Code:
-			fields = append(fields, FieldError{Pointer: "/successor_code", Code: "self", MessageEN: "cannot be the hamlet itself",
-				MessageVI: "không được là chính thôn, tổ dân phố này"})
-		}
-	}
+	fields = append(fields, checkUnitDates(h.Code, h.EffectiveFrom, h.EffectiveTo, h.SuccessorCode,
+		"cannot be the hamlet itself", "không được là chính thôn, tổ dân phố này")...)
 	if len(fields) > 0 {
 		return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
 	}

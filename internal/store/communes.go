@@ -131,29 +131,37 @@ func (s *Store) GetCommune(ctx context.Context, p Principal, province, code stri
 		if c, err = getCommune(ctx, tx, province, code, false); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `
-			WITH RECURSIVE chain(code, depth) AS (
-			  SELECT successor_code, 1 FROM communes WHERE province_code = $1 AND code = $2 AND successor_code IS NOT NULL
-			  UNION ALL
-			  SELECT c.successor_code, chain.depth + 1 FROM chain JOIN communes c ON c.province_code = $1 AND c.code = chain.code
-			  WHERE c.successor_code IS NOT NULL AND chain.depth < 20)
-			SELECT c.code, c.name, c.effective_from, c.effective_to FROM chain JOIN communes c ON c.province_code = $1 AND c.code = chain.code
-			ORDER BY chain.depth`, province, code)
-		if err != nil {
-			return err
-		}
-		if successors, err = pgx.CollectRows(rows, scanUnitRef); err != nil {
-			return err
-		}
-		rows, err = tx.Query(ctx, `SELECT code, name, effective_from, effective_to FROM communes
-			WHERE province_code = $1 AND successor_code = $2 ORDER BY code`, province, code)
-		if err != nil {
-			return err
-		}
-		preds, err = pgx.CollectRows(rows, scanUnitRef)
+		successors, preds, err = lineage(ctx, tx, "communes", province, code)
 		return err
 	})
 	return c, successors, preds, err
+}
+
+// lineage returns the chain of units a commune or hamlet was merged into (successor_code, followed at most
+// 20 steps) and the units merged into it.
+func lineage(ctx context.Context, tx *Tx, table, province, code string) (successors, preds []UnitRef, err error) {
+	t := pgx.Identifier{table}.Sanitize()
+	rows, err := tx.Query(ctx, fmt.Sprintf(`
+		WITH RECURSIVE chain(code, depth) AS (
+		  SELECT successor_code, 1 FROM %[1]s WHERE province_code = $1 AND code = $2 AND successor_code IS NOT NULL
+		  UNION ALL
+		  SELECT u.successor_code, chain.depth + 1 FROM chain JOIN %[1]s u ON u.province_code = $1 AND u.code = chain.code
+		  WHERE u.successor_code IS NOT NULL AND chain.depth < 20)
+		SELECT u.code, u.name, u.effective_from, u.effective_to FROM chain JOIN %[1]s u ON u.province_code = $1 AND u.code = chain.code
+		ORDER BY chain.depth`, t), province, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	if successors, err = pgx.CollectRows(rows, scanUnitRef); err != nil {
+		return nil, nil, err
+	}
+	rows, err = tx.Query(ctx, fmt.Sprintf(`SELECT code, name, effective_from, effective_to FROM %s
+		WHERE province_code = $1 AND successor_code = $2 ORDER BY code`, t), province, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	preds, err = pgx.CollectRows(rows, scanUnitRef)
+	return successors, preds, err
 }
 
 func scanUnitRef(r pgx.CollectableRow) (UnitRef, error) {

@@ -126,26 +126,7 @@ func (s *Store) GetHamlet(ctx context.Context, p Principal, province, code strin
 		if h, err = getHamlet(ctx, tx, province, code, false); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `
-			WITH RECURSIVE chain(code, depth) AS (
-			  SELECT successor_code, 1 FROM hamlets WHERE province_code = $1 AND code = $2 AND successor_code IS NOT NULL
-			  UNION ALL
-			  SELECT h.successor_code, chain.depth + 1 FROM chain JOIN hamlets h ON h.province_code = $1 AND h.code = chain.code
-			  WHERE h.successor_code IS NOT NULL AND chain.depth < 20)
-			SELECT h.code, h.name, h.effective_from, h.effective_to FROM chain JOIN hamlets h ON h.province_code = $1 AND h.code = chain.code
-			ORDER BY chain.depth`, province, code)
-		if err != nil {
-			return err
-		}
-		if successors, err = pgx.CollectRows(rows, scanUnitRef); err != nil {
-			return err
-		}
-		rows, err = tx.Query(ctx, `SELECT code, name, effective_from, effective_to FROM hamlets
-			WHERE province_code = $1 AND successor_code = $2 ORDER BY code`, province, code)
-		if err != nil {
-			return err
-		}
-		preds, err = pgx.CollectRows(rows, scanUnitRef)
+		successors, preds, err = lineage(ctx, tx, "hamlets", province, code)
 		return err
 	})
 	return h, successors, preds, err
