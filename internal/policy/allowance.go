@@ -47,10 +47,11 @@ func validCategory(c string) bool { return c == "" || c == CategoryHigh || c == 
 
 // Allowance returns a person's monthly allowance from a provincial schedule:
 // the main post's coefficient × the base salary in force on in.AsOf, plus
-// 100 % of each concurrent post's own allowance (Decree 33 Art. 34 cl. 4).
+// 100 % of each concurrent post's own allowance (rules.md §2.2; the clause was not found
+// in Decree 33, so the parameter cites Art. 34 with no clause).
 // A post matches the schedule row with its position code and its hamlet
 // category, else the row of that code with no category. A post without a
-// row, more than one main post, or more than 3 hamlet posts (Art. 33 cl. 3)
+// row, more than one main post, or more than 3 hamlet posts (Art. 33 cl. 6)
 // is an input error.
 func Allowance(in AllowanceInput) (AllowanceResult, error) {
 	var ec errs

@@ -136,6 +136,22 @@ func (d Date) AddMonths(n int) Date {
 	return Date{y, m, day}
 }
 
+// withinMonthsAfter reports whether day falls within the period of n months
+// "kể từ" event (e.g. "trong thời gian 12 tháng kể từ khi có quyết định sắp
+// xếp", Decree 29/2023 Art. 2 cl. 3; "trong thời hạn 12 tháng đầu tiên",
+// Decree 178/2024 Art. 7 cl. 1 and Art. 9). The decrees do not say how to
+// count it, so the Civil Code 2015 rules for periods apply (Art. 145 cl. 1):
+// the day of the event is not counted, the period starts the next day
+// (Art. 147 cl. 3), and a period in months ends at the end of the
+// corresponding day of its last month, or of that month's last day when it
+// has no such day (Art. 148 cl. 3). A decision of 2025-01-15 thus gives a
+// 12-month period 2025-01-16 … 2026-01-15: an exit on 2026-01-15 is within
+// it and 2026-01-16 is in the 13th month. (Ruleset 1.0.0 ended the period
+// the day before, 2026-01-14.)
+func withinMonthsAfter(event, day Date, n int) bool {
+	return !day.After(event.AddMonths(n))
+}
+
 // FirstOfMonth returns the first day of d's month.
 func (d Date) FirstOfMonth() Date { return Date{d.Year, d.Month, 1} }
 

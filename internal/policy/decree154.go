@@ -63,7 +63,10 @@ var decree154Params = table[d154Params]{
 	},
 }
 
-var twoLevelStart = MustDate("2025-07-01")
+var (
+	twoLevelStart = MustDate("2025-07-01")
+	keptOnUntil   = MustDate("2026-05-31")
+)
 
 func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExitResult, error) {
 	art, policy := "9", PolicyDecree154Art9
@@ -83,6 +86,13 @@ func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExit
 	if in.Level == LevelCommune && in.ExitDate.Before(twoLevelStart) {
 		b.warn("Art. 9 covers commune-level workers leaving when the two-level local government starts (2025-07-01); this exit is earlier",
 			"Điều 9 áp dụng với người nghỉ khi thực hiện chính quyền địa phương 2 cấp (từ 01/7/2025); ngày nghỉ này sớm hơn")
+	}
+	// Commune-level posts ended on 2025-08-01; Official Dispatch 12-CV/BCĐ
+	// (implementing Art. 2 cl. 4) extends Art. 9 only to people kept on and
+	// leaving by 2026-05-31 (rules.md §2.1, §3.2).
+	if in.Level == LevelCommune && in.ExitDate.After(keptOnUntil) {
+		b.warn(fmt.Sprintf("Art. 9 covers commune-level workers kept on after 2025-08-01 only when they leave by %s (Official Dispatch 12-CV/BCĐ); this exit is later", keptOnUntil),
+			fmt.Sprintf("Điều 9 chỉ áp dụng với người hoạt động không chuyên trách cấp xã được giữ lại sau 01/8/2025 nếu nghỉ việc đến hết %s (Văn bản 12-CV/BCĐ); ngày nghỉ này muộn hơn", keptOnUntil))
 	}
 	if in.Level == LevelCommune && in.KeptInHamletPost {
 		return ineligible(b, policy,

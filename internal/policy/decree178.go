@@ -160,9 +160,10 @@ func newCadreExit(in EarlyRetirementInput, b *builder) (cadreExit, error) {
 	if x.notYetDue {
 		x.toRetire = countMonths(b, in.ExitDate, rt, "Months until the retirement time")
 	}
-	// "Within the first 12 months" after the decision: the exit is before
-	// the same day 12 calendar months later (month 12 ends the day before).
-	x.within12 = in.ExitDate.Before(in.DecisionDate.AddMonths(12))
+	// "Within the first 12 months" after the decision: up to and including
+	// the same day 12 calendar months later (Civil Code 2015 Art. 147 cl. 3,
+	// Art. 148 cl. 3 — see withinMonthsAfter).
+	x.within12 = withinMonthsAfter(in.DecisionDate, in.ExitDate, 12)
 	m, err := pensionMinSIYears.at(in.ExitDate)
 	if err != nil {
 		return x, err

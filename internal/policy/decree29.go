@@ -59,7 +59,9 @@ func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitR
 	if err != nil {
 		return NonProfessionalExitResult{Result: emptyResult()}, err
 	}
-	if !in.ExitDate.Before(in.DecisionDate.AddMonths(p.Value.WindowMonths)) {
+	// The 12 months run from the day after the decision to the end of the
+	// same day 12 months later (Civil Code 2015 Art. 147–148, withinMonthsAfter).
+	if !withinMonthsAfter(in.DecisionDate, in.ExitDate, p.Value.WindowMonths) {
 		return ineligible(b, PolicyDecree29,
 			fmt.Sprintf("Decree 29/2023 Art. 2 cl. 3: only workers leaving within %d months of the reorganisation decision (%s) are covered", p.Value.WindowMonths, in.DecisionDate),
 			fmt.Sprintf("Khoản 3 Điều 2 Nghị định 29/2023: chỉ áp dụng với người nghỉ trong thời gian %d tháng kể từ quyết định sắp xếp (%s)", p.Value.WindowMonths, in.DecisionDate)), nil
