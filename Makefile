@@ -29,3 +29,9 @@ clean:
 ## bench-import: CSV import vs psql \copy (ROWS=200000 by default); prints times, ratio and peak RSS
 bench-import:
 	@scripts/bench-import.sh
+
+## bench-national: seed 34 provinces at national scale on a throwaway cluster; time GET /v1/national/summary
+## against the equivalent hand-written SQL in psql and print the ratio (goal ≤ 1.5×)
+.PHONY: bench-national
+bench-national:
+	@scripts/bench-national.sh

@@ -1,0 +1,469 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/shopspring/decimal"
+
+	"communehr/internal/policy"
+	"communehr/internal/store"
+)
+
+// allowanceCalc turns the register as of one date into Decree 33 funds and the allowances the province's
+// schedule pays. Every amount comes from the rules engine; the per-post amount depends only on (post,
+// hamlet category, concurrent), so it is computed once per combination and reused.
+type allowanceCalc struct {
+	asOf     policy.Date
+	base     decimal.Decimal
+	schedule []policy.ScheduleRow
+	posts    map[postKey]postAmount
+}
+
+type postKey struct {
+	position, category string
+	concurrent         bool
+}
+
+type postAmount struct {
+	line policy.Line
+	ok   bool // false: the schedule has no row for the post
+}
+
+func newAllowanceCalc(asOf policy.Date, sched []store.ScheduleEntry) (*allowanceCalc, error) {
+	base, _, err := policy.BaseSalary(asOf)
+	if err != nil {
+		var oor *policy.OutOfRangeError
+		if errors.As(err, &oor) {
+			return nil, queryError("as_of", "out_of_range", oor.Error(), oor.MessageVI())
+		}
+		return nil, err
+	}
+	c := &allowanceCalc{asOf: asOf, base: base, posts: map[postKey]postAmount{}}
+	for _, e := range sched {
+		c.schedule = append(c.schedule, policy.ScheduleRow{PositionCode: e.PositionCode,
+			HamletFundCategory: e.HamletFundCategory, Coefficient: e.Coefficient})
+	}
+	return c, nil
+}
+
+// hdndCitation is where the province's own amount for a post comes from (the HĐND resolution).
+var hdndCitation = policy.Citation{Instrument: "Nghị định 33/2023/NĐ-CP", Article: "34", Clause: "3"}
+
+// post returns the monthly allowance line of one post held on the date: the schedule's amount (a
+// concurrent post at the concurrent rate, 100 %), or the assignment's own allowance_override.
+func (c *allowanceCalc) post(ph store.PostHeld, category string) (policy.Line, string) {
+	if ph.AllowanceOverride != nil {
+		return policy.Line{Code: "override:" + ph.PositionCode,
+			LabelVI: "Phụ cấp chức danh " + ph.PositionCode + " (mức riêng ghi trên phân công)",
+			LabelEN: "Allowance of post " + ph.PositionCode + " (amount recorded on the assignment)",
+			Formula: "allowance_override " + ph.AllowanceOverride.String(), Amount: *ph.AllowanceOverride,
+			Citation: hdndCitation}, "override"
+	}
+	k := postKey{ph.PositionCode, category, ph.Concurrent}
+	pa, seen := c.posts[k]
+	if !seen {
+		res, err := policy.Allowance(policy.AllowanceInput{Schedule: c.schedule, AsOf: c.asOf,
+			Posts: []policy.Post{{PositionCode: ph.PositionCode, HamletFundCategory: category, Concurrent: ph.Concurrent}}})
+		if err == nil && len(res.Lines) == 1 {
+			pa = postAmount{line: res.Lines[0], ok: true}
+		} else {
+			pa = postAmount{line: policy.Line{Code: "no_schedule_row:" + ph.PositionCode,
+				LabelVI: "Biểu mức phụ cấp của tỉnh không có dòng cho chức danh " + ph.PositionCode,
+				LabelEN: "The province's schedule has no row for post " + ph.PositionCode,
+				Formula: "0", Amount: decimal.Zero, Citation: hdndCitation}}
+		}
+		c.posts[k] = pa
+	}
+	if !pa.ok {
+		return pa.line, "no_schedule_row"
+	}
+	return pa.line, "schedule"
+}
+
+// hamletInput is the Decree 33 input of a hamlet: key security from the hamlet or its commune; border or
+// island from the hamlet when recorded, else from the commune.
+func hamletInput(h store.ReportHamlet, c *store.ReportCommune, asOf policy.Date) policy.HamletFundInput {
+	in := policy.HamletFundInput{Kind: policy.HamletKind(h.Kind), Households: h.Households,
+		KeySecurityOrder: h.KeySecurityOrder, ConvertedFromThon: h.ConvertedFromThon, AsOf: asOf}
+	if c != nil {
+		in.KeySecurityOrder = in.KeySecurityOrder || c.KeySecurityOrder
+		in.BorderOrIsland = c.Border || c.Island
+	}
+	if h.BorderOrIsland != nil {
+		in.BorderOrIsland = *h.BorderOrIsland
+	}
+	return in
+}
+
+// policyNote is the message of a rules-engine refusal, used where a report shows "no fund" instead of
+// failing (e.g. the commune fund after commune posts ended on 2025-08-01).
+func policyNote(err error) string {
+	var (
+		one  *policy.InputError
+		oor  *policy.OutOfRangeError
+		many policy.InputErrors
+	)
+	switch {
+	case errors.As(err, &one):
+		return one.MessageEN + " / " + one.MessageVI
+	case errors.As(err, &many) && len(many) > 0:
+		return many[0].MessageEN + " / " + many[0].MessageVI
+	case errors.As(err, &oor):
+		return oor.Error() + " / " + oor.MessageVI()
+	}
+	return err.Error()
+}
+
+// unitFigures is what every unit of the report shows.
+type unitFigures struct {
+	Fund        *decimal.Decimal `json:"fund"`
+	FundNote    *string          `json:"fund_note"`
+	Paid        decimal.Decimal  `json:"paid"`
+	Difference  *decimal.Decimal `json:"difference"`
+	OverFund    bool             `json:"over_fund"`
+	PostsFilled int              `json:"posts_filled"`
+}
+
+func (u *unitFigures) finish() {
+	if u.Fund != nil {
+		d := u.Fund.Sub(u.Paid)
+		u.Difference = &d
+		u.OverFund = u.Paid.GreaterThan(*u.Fund)
+	}
+}
+
+type hamletAllowance struct {
+	Code       string  `json:"code"`
+	Name       string  `json:"name"`
+	Kind       string  `json:"kind"`
+	Households int     `json:"households"`
+	Category   *string `json:"category"`
+	Criterion  *string `json:"criterion"`
+	unitFigures
+}
+
+type communeAllowance struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`
+	Class int    `json:"class"`
+	Quota *int   `json:"quota"`
+	unitFigures
+	Hamlets []hamletAllowance `json:"hamlets"`
+}
+
+type allowanceTotals struct {
+	Communes        int             `json:"communes"`
+	Hamlets         int             `json:"hamlets"`
+	CommuneFund     decimal.Decimal `json:"commune_fund"`
+	HamletFund      decimal.Decimal `json:"hamlet_fund"`
+	Fund            decimal.Decimal `json:"fund"`
+	Paid            decimal.Decimal `json:"paid"`
+	PaidWithoutFund decimal.Decimal `json:"paid_without_fund"`
+	Difference      decimal.Decimal `json:"difference"`
+	UnitsOverFund   int             `json:"units_over_fund"`
+	PostsFilled     int             `json:"posts_filled"`
+}
+
+type allowanceReport struct {
+	Province       string             `json:"province"`
+	AsOf           policy.Date        `json:"as_of"`
+	RulesetVersion string             `json:"ruleset_version"`
+	BaseSalary     decimal.Decimal    `json:"base_salary"`
+	Communes       []communeAllowance `json:"communes"`
+	Totals         allowanceTotals    `json:"totals"`
+}
+
+// postItem is one person's post in a unit's itemised report.
+type postItem struct {
+	AssignmentID string          `json:"assignment_id"`
+	CadreID      string          `json:"cadre_id"`
+	FullName     string          `json:"full_name"`
+	PositionCode string          `json:"position_code"`
+	TitleVI      string          `json:"title_vi"`
+	TitleEN      string          `json:"title_en"`
+	Concurrent   bool            `json:"concurrent"`
+	Source       string          `json:"source"`
+	Amount       decimal.Decimal `json:"amount"`
+	Line         policy.Line     `json:"line"`
+}
+
+// buildReport computes the province report; items, when not nil, collects the itemised posts by unit
+// ("c:"+commune code or "h:"+hamlet code), and funds the full fund results by the same keys.
+func buildReport(province string, asOf policy.Date, d store.AllowanceData, items map[string][]postItem, funds map[string]any) (allowanceReport, error) {
+	calc, err := newAllowanceCalc(asOf, d.Schedule)
+	if err != nil {
+		return allowanceReport{}, err
+	}
+	rep := allowanceReport{Province: province, AsOf: asOf, RulesetVersion: policy.RulesetVersion, BaseSalary: calc.base,
+		Communes: make([]communeAllowance, 0, len(d.Communes))}
+	communeIdx := map[string]int{}
+	communes := map[string]*store.ReportCommune{}
+	for i := range d.Communes {
+		c := &d.Communes[i]
+		communes[c.Code] = c
+		ca := communeAllowance{Code: c.Code, Name: c.Name, Kind: c.Kind, Class: c.Class, Hamlets: []hamletAllowance{}}
+		cf, err := policy.CommuneFund(policy.CommuneFundInput{Class: c.Class, AsOf: asOf})
+		if err != nil {
+			note := policyNote(err)
+			ca.FundNote = &note
+		} else {
+			ca.Fund, ca.Quota = &cf.MonthlyFund, &cf.Quota
+			if funds != nil {
+				funds["c:"+c.Code] = cf
+			}
+		}
+		communeIdx[c.Code] = len(rep.Communes)
+		rep.Communes = append(rep.Communes, ca)
+	}
+	type hamletRef struct{ commune, idx int }
+	hamletIdx := map[string]hamletRef{}
+	hamletCat := map[string]string{}
+	for _, h := range d.Hamlets {
+		ci, ok := communeIdx[h.CommuneCode]
+		if !ok {
+			continue // the commune is not in force on the date: the register is inconsistent; nothing to attach to
+		}
+		ha := hamletAllowance{Code: h.Code, Name: h.Name, Kind: h.Kind, Households: h.Households}
+		hf, err := policy.HamletFund(hamletInput(h, communes[h.CommuneCode], asOf))
+		if err != nil {
+			note := policyNote(err)
+			ha.FundNote = &note
+		} else {
+			ha.Fund, ha.Category, ha.Criterion = &hf.MonthlyFund, &hf.Category, &hf.Criterion
+			hamletCat[h.Code] = hf.Category
+			if funds != nil {
+				funds["h:"+h.Code] = hf
+			}
+		}
+		hamletIdx[h.Code] = hamletRef{ci, len(rep.Communes[ci].Hamlets)}
+		rep.Communes[ci].Hamlets = append(rep.Communes[ci].Hamlets, ha)
+	}
+	for _, ph := range d.Posts {
+		var (
+			fig *unitFigures
+			key string
+			cat string
+		)
+		switch {
+		case ph.HamletCode != nil:
+			ref, ok := hamletIdx[*ph.HamletCode]
+			if !ok {
+				continue
+			}
+			fig, key, cat = &rep.Communes[ref.commune].Hamlets[ref.idx].unitFigures, "h:"+*ph.HamletCode, hamletCat[*ph.HamletCode]
+		case ph.CommuneCode != nil:
+			ci, ok := communeIdx[*ph.CommuneCode]
+			if !ok {
+				continue
+			}
+			fig, key = &rep.Communes[ci].unitFigures, "c:"+*ph.CommuneCode
+		}
+		line, source := calc.post(ph, cat)
+		fig.Paid = fig.Paid.Add(line.Amount)
+		fig.PostsFilled++
+		if items != nil {
+			items[key] = append(items[key], postItem{AssignmentID: ph.AssignmentID, CadreID: ph.CadreID, FullName: ph.FullName,
+				PositionCode: ph.PositionCode, TitleVI: ph.TitleVI, TitleEN: ph.TitleEN, Concurrent: ph.Concurrent,
+				Source: source, Amount: line.Amount, Line: line})
+		}
+	}
+	t := &rep.Totals
+	add := func(u *unitFigures, fund *decimal.Decimal) {
+		u.finish()
+		t.Paid = t.Paid.Add(u.Paid)
+		t.PostsFilled += u.PostsFilled
+		if u.Fund == nil {
+			t.PaidWithoutFund = t.PaidWithoutFund.Add(u.Paid)
+		} else {
+			*fund = fund.Add(*u.Fund)
+		}
+		if u.OverFund {
+			t.UnitsOverFund++
+		}
+	}
+	for i := range rep.Communes {
+		c := &rep.Communes[i]
+		t.Communes++
+		add(&c.unitFigures, &t.CommuneFund)
+		for j := range c.Hamlets {
+			t.Hamlets++
+			add(&c.Hamlets[j].unitFigures, &t.HamletFund)
+		}
+	}
+	t.Fund = t.CommuneFund.Add(t.HamletFund)
+	t.Difference = t.Fund.Sub(t.Paid.Sub(t.PaidWithoutFund))
+	return rep, nil
+}
+
+// asOfParam reads ?as_of (today by default) as a policy date.
+func (s *Server) asOfParam(r *http.Request) (policy.Date, error) {
+	d, err := queryDate(r, "as_of")
+	if err != nil {
+		return policy.Date{}, err
+	}
+	if d == nil {
+		return policy.NewDate(s.store.Today().Date()), nil
+	}
+	return policy.NewDate(d.Date()), nil
+}
+
+func toTime(d policy.Date) Date { t, _ := ParseDate(d.String()); return t }
+
+func (s *Server) provinceAllowances(w http.ResponseWriter, r *http.Request) error {
+	asOf, err := s.asOfParam(r)
+	if err != nil {
+		return err
+	}
+	csvOut, err := wantCSV(r)
+	if err != nil {
+		return err
+	}
+	province := chi.URLParam(r, "province")
+	d, err := s.store.AllowanceData(r.Context(), principalFrom(r.Context()), province, toTime(asOf).Time, store.UnitScope{})
+	if err != nil {
+		return err
+	}
+	rep, err := buildReport(province, asOf, d, nil, nil)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
+	if csvOut {
+		return writeCSV(w, "allowances-"+province+"-"+asOf.String()+".csv", allowanceCSVHeader, allowanceCSVRows(rep))
+	}
+	return writeJSON(w, http.StatusOK, rep)
+}
+
+var allowanceCSVHeader = []string{"level", "commune_code", "hamlet_code", "name", "kind", "class", "households",
+	"category", "fund", "paid", "difference", "over_fund", "posts_filled", "fund_note"}
+
+func allowanceCSVRows(rep allowanceReport) [][]string {
+	dec := func(d *decimal.Decimal) string {
+		if d == nil {
+			return ""
+		}
+		return d.String()
+	}
+	str := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	var rows [][]string
+	for _, c := range rep.Communes {
+		rows = append(rows, []string{"commune", c.Code, "", c.Name, c.Kind, strconv.Itoa(c.Class), "", "", dec(c.Fund),
+			c.Paid.String(), dec(c.Difference), strconv.FormatBool(c.OverFund), strconv.Itoa(c.PostsFilled), str(c.FundNote)})
+		for _, h := range c.Hamlets {
+			rows = append(rows, []string{"hamlet", c.Code, h.Code, h.Name, h.Kind, "", strconv.Itoa(h.Households),
+				str(h.Category), dec(h.Fund), h.Paid.String(), dec(h.Difference), strconv.FormatBool(h.OverFund),
+				strconv.Itoa(h.PostsFilled), str(h.FundNote)})
+		}
+	}
+	t := rep.Totals
+	rows = append(rows, []string{"total", "", "", rep.Province, "", "", "", "", t.Fund.String(), t.Paid.String(),
+		t.Difference.String(), strconv.FormatBool(t.UnitsOverFund > 0), strconv.Itoa(t.PostsFilled), ""})
+	return rows
+}
+
+// unitAllowanceReport is one commune's or hamlet's fund, itemised per person and post.
+type unitAllowanceReport struct {
+	Province       string            `json:"province"`
+	AsOf           policy.Date       `json:"as_of"`
+	RulesetVersion string            `json:"ruleset_version"`
+	Level          string            `json:"level"`
+	Code           string            `json:"code"`
+	Name           string            `json:"name"`
+	CommuneCode    string            `json:"commune_code"`
+	FundResult     any               `json:"fund_result"`
+	Posts          []postItem        `json:"posts"`
+	Hamlets        []hamletAllowance `json:"hamlets,omitempty"`
+	unitFigures
+}
+
+func (s *Server) unitAllowances(level string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		asOf, err := s.asOfParam(r)
+		if err != nil {
+			return err
+		}
+		csvOut, err := wantCSV(r)
+		if err != nil {
+			return err
+		}
+		province, code := chi.URLParam(r, "province"), chi.URLParam(r, "code")
+		scope := store.UnitScope{CommuneCode: code}
+		if level == "hamlet" {
+			scope = store.UnitScope{HamletCode: code}
+		}
+		d, err := s.store.AllowanceData(r.Context(), principalFrom(r.Context()), province, toTime(asOf).Time, scope)
+		if err != nil {
+			return err
+		}
+		items, funds := map[string][]postItem{}, map[string]any{}
+		rep, err := buildReport(province, asOf, d, items, funds)
+		if err != nil {
+			return err
+		}
+		out := unitAllowanceReport{Province: province, AsOf: asOf, RulesetVersion: policy.RulesetVersion, Level: level, Code: code}
+		key := "c:" + code
+		if level == "hamlet" {
+			key = "h:" + code
+		}
+		for _, c := range rep.Communes {
+			if level == "commune" && c.Code == code {
+				out.Name, out.CommuneCode, out.unitFigures, out.Hamlets = c.Name, c.Code, c.unitFigures, c.Hamlets
+			}
+			for _, h := range c.Hamlets {
+				if level == "hamlet" && h.Code == code {
+					out.Name, out.CommuneCode, out.unitFigures = h.Name, c.Code, h.unitFigures
+				}
+			}
+		}
+		if out.Name == "" {
+			// The unit exists but is not in force on the date (or its commune is not).
+			note := "The unit is not in force on as_of / Đơn vị không còn hiệu lực vào ngày as_of"
+			out.FundNote = &note
+			if level == "commune" && len(d.Communes) > 0 {
+				out.Name = d.Communes[0].Name
+			}
+			if level == "hamlet" && len(d.Hamlets) > 0 {
+				out.Name, out.CommuneCode = d.Hamlets[0].Name, d.Hamlets[0].CommuneCode
+			}
+		}
+		out.FundResult = funds[key]
+		out.Posts = items[key]
+		if out.Posts == nil {
+			out.Posts = []postItem{}
+		}
+		w.Header().Set("Ruleset-Version", policy.RulesetVersion)
+		if csvOut {
+			return writeCSV(w, "allowances-"+province+"-"+code+"-"+asOf.String()+".csv", unitCSVHeader, unitCSVRows(out))
+		}
+		return writeJSON(w, http.StatusOK, out)
+	}
+}
+
+var unitCSVHeader = []string{"assignment_id", "cadre_id", "full_name", "position_code", "title_vi", "concurrent",
+	"source", "amount", "formula", "citation"}
+
+func unitCSVRows(u unitAllowanceReport) [][]string {
+	var rows [][]string
+	for _, p := range u.Posts {
+		c := p.Line.Citation
+		rows = append(rows, []string{p.AssignmentID, p.CadreID, p.FullName, p.PositionCode, p.TitleVI,
+			strconv.FormatBool(p.Concurrent), p.Source, p.Amount.String(), p.Line.Formula,
+			c.Instrument + " Art. " + c.Article + " cl. " + c.Clause})
+	}
+	fund := ""
+	if u.Fund != nil {
+		fund = u.Fund.String()
+	}
+	rows = append(rows, []string{"", "", "paid", "", "", "", "", u.Paid.String(), "", ""},
+		[]string{"", "", "fund", "", "", "", "", fund, "", ""})
+	return rows
+}

@@ -1,0 +1,154 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/shopspring/decimal"
+
+	"communehr/internal/store"
+)
+
+// decisionResponse is a stored decision; the large parts (inputs, context, parameters, result) only on GET
+// one and on creation.
+type decisionResponse struct {
+	ID             string          `json:"id"`
+	CadreID        string          `json:"cadre_id"`
+	Reason         string          `json:"reason"`
+	Kind           string          `json:"kind"`
+	ExitDate       Date            `json:"exit_date"`
+	Policy         string          `json:"policy"`
+	Total          decimal.Decimal `json:"total"`
+	RulesetVersion string          `json:"ruleset_version"`
+	KeyID          *int64          `json:"key_id"`
+	RequestID      string          `json:"request_id"`
+	CreatedAt      time.Time       `json:"created_at"`
+	Supersedes     *string         `json:"supersedes"`
+	SupersededBy   *string         `json:"superseded_by"`
+	Inputs         json.RawMessage `json:"inputs,omitempty"`
+	Context        json.RawMessage `json:"context,omitempty"`
+	Parameters     json.RawMessage `json:"parameters,omitempty"`
+	Result         json.RawMessage `json:"result,omitempty"`
+}
+
+func toDecisionResponse(d store.Decision, summary bool) (decisionResponse, error) {
+	out := decisionResponse{ID: d.ID, CadreID: d.CadreID, Reason: d.Reason, Kind: d.Kind, ExitDate: Date{Time: d.ExitDate},
+		Policy: d.Policy, Total: d.Total, RulesetVersion: d.RulesetVersion, KeyID: d.KeyID, RequestID: d.RequestID,
+		CreatedAt: d.CreatedAt.UTC(), Supersedes: d.Supersedes, SupersededBy: d.SupersededBy}
+	if !summary {
+		out.Inputs, out.Context, out.Parameters, out.Result = d.Inputs, d.Request, d.Parameters, d.Result
+	}
+	return out, nil
+}
+
+type decisionList struct {
+	Items      []decisionResponse `json:"items"`
+	NextCursor *string            `json:"next_cursor"`
+}
+
+func (s *Server) listDecisions(w http.ResponseWriter, r *http.Request) error {
+	limit, after, err := page(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := store.DecisionFilter{CadreID: q.Get("cadre_id"), Policy: q.Get("policy"), Limit: limit}
+	switch q.Get("current") {
+	case "", "false":
+	case "true":
+		f.Current = true
+	default:
+		return queryError("current", "bool", "must be true or false", "phải là true hoặc false")
+	}
+	if after != "" {
+		at, id, ok := strings.Cut(after, "|")
+		t, perr := time.Parse(time.RFC3339Nano, at)
+		if !ok || perr != nil {
+			return queryError("cursor", "cursor", "is not a cursor this API returned", "không phải con trỏ do API trả về")
+		}
+		f.BeforeAt, f.BeforeID = &t, id
+	}
+	items, err := s.store.ListDecisions(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), f)
+	if err != nil {
+		return err
+	}
+	out := decisionList{Items: make([]decisionResponse, 0, len(items))}
+	last := ""
+	for _, d := range items {
+		dr, err := toDecisionResponse(d, true)
+		if err != nil {
+			return err
+		}
+		out.Items = append(out.Items, dr)
+		last = d.CreatedAt.UTC().Format(time.RFC3339Nano) + "|" + d.ID
+	}
+	out.NextCursor = nextCursor(last, len(items), limit)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) getDecision(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.store.GetDecision(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	out, err := toDecisionResponse(d, false)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Ruleset-Version", d.RulesetVersion)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// supersedeDecision recomputes the old decision's person with a corrected request and stores the result as
+// a new decision that supersedes the old one (which is otherwise left untouched).
+func (s *Server) supersedeDecision(w http.ResponseWriter, r *http.Request) error {
+	var req entitlementRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	province, id := chi.URLParam(r, "province"), chi.URLParam(r, "id")
+	p := principalFrom(r.Context())
+	old, err := s.store.GetDecision(r.Context(), p, province, id)
+	if err != nil {
+		return err
+	}
+	if old.SupersededBy != nil {
+		return errAlreadySuperseded(*old.SupersededBy)
+	}
+	ent, err := s.computeEntitlement(r, province, old.CadreID, req)
+	if err != nil {
+		return err
+	}
+	d, err := toDecision(province, ent)
+	if err != nil {
+		return err
+	}
+	saved, err := s.store.SupersedeDecision(r.Context(), p, province, old.ID, d)
+	if errors.Is(err, store.ErrSuperseded) {
+		return errAlreadySuperseded("")
+	}
+	if err != nil {
+		return err
+	}
+	out, err := toDecisionResponse(saved, false)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Ruleset-Version", saved.RulesetVersion)
+	w.Header().Set("Location", "/v1/provinces/"+province+"/decisions/"+saved.ID)
+	return writeJSON(w, http.StatusCreated, out)
+}
+
+func errAlreadySuperseded(by string) error {
+	en, vi := "This decision was already superseded; supersede the newest one instead.",
+		"Quyết định này đã được thay thế; hãy thay thế quyết định mới nhất."
+	if by != "" {
+		en += " (superseded by " + by + ")"
+		vi += " (được thay thế bởi " + by + ")"
+	}
+	return errConflict(en, vi, FieldError{Pointer: "/id", Code: "superseded", MessageEN: "already superseded", MessageVI: "đã được thay thế"})
+}

@@ -1,0 +1,295 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/shopspring/decimal"
+
+	"communehr/internal/policy"
+	"communehr/internal/store"
+)
+
+// entitlementRequest is the body of POST cadres/{id}/entitlements (and of a decision's supersede).
+// Everything else the computation needs comes from the stored person and assignments.
+type entitlementRequest struct {
+	ExitDate                 Date     `json:"exit_date" validate:"required"`
+	Reason                   string   `json:"reason" validate:"required,oneof=reorganisation streamlining early_retirement resignation"`
+	DecisionDate             *Date    `json:"decision_date,omitempty"`
+	MonthlySalary            *Decimal `json:"monthly_salary,omitempty"`
+	RoadmapEnd               *Date    `json:"roadmap_end,omitempty"`
+	OnPension                bool     `json:"on_pension,omitempty"`
+	ReemployedWithin60Months bool     `json:"reemployed_within_60_months,omitempty"`
+	KeptInHamletPost         bool     `json:"kept_in_hamlet_post,omitempty"`
+}
+
+// kindOf maps the reason of an exit to the group of policies that can apply: a reorganisation or
+// streamlining exit of a non-professional worker is Decree 29/2023 or 154/2025 (the one in force on the
+// exit date); early retirement and resignation are Decree 178/2024 Art. 7 and Art. 9, both computed, the
+// more favourable chosen (they need the person's salary as a cadre or civil servant: monthly_salary).
+func kindOf(reason string) string {
+	if reason == "early_retirement" || reason == "resignation" {
+		return policy.KindCadre
+	}
+	return policy.KindNonProfessional
+}
+
+// allowanceBasis shows both readings of the "current monthly allowance" (rules.md §3.2) and the one used.
+type allowanceBasis struct {
+	Basis              string           `json:"basis"`
+	HDNDLevel          *decimal.Decimal `json:"hdnd_level"`
+	CentralFundShare   *decimal.Decimal `json:"central_fund_share"`
+	Used               *decimal.Decimal `json:"used"`
+	AssignmentID       string           `json:"assignment_id"`
+	PositionCode       string           `json:"position_code"`
+	Level              string           `json:"level"`
+	HamletFundCategory string           `json:"hamlet_fund_category"`
+	On                 policy.Date      `json:"on"`
+	Lines              []policy.Line    `json:"lines"`
+}
+
+// workTime is how the working time was counted from the assignments.
+type workTime struct {
+	Months      int `json:"months"`
+	DaysDropped int `json:"days_dropped"`
+	Periods     int `json:"periods"`
+}
+
+// entitlementContext is what, besides the policy input, explains a computation; it is stored with a decision.
+type entitlementContext struct {
+	Request   entitlementRequest `json:"request"`
+	Allowance *allowanceBasis    `json:"allowance"`
+	Work      workTime           `json:"work"`
+}
+
+type entitlementResponse struct {
+	CadreID  string                `json:"cadre_id"`
+	FullName string                `json:"full_name"`
+	Reason   string                `json:"reason"`
+	Kind     string                `json:"kind"`
+	Inputs   policy.BestExitInput  `json:"inputs"`
+	Context  entitlementContext    `json:"context"`
+	Result   policy.BestExitResult `json:"result"`
+	Decision *decisionResponse     `json:"decision,omitempty"`
+}
+
+func noPost(detailEN, detailVI string) error {
+	return errInvalid("The stored records do not allow this computation.", "Hồ sơ lưu trữ không cho phép tính toán này.",
+		FieldError{Pointer: "/exit_date", Code: "no_post_held", MessageEN: detailEN, MessageVI: detailVI})
+}
+
+// centralShareCoefficient is Decree 33 Art. 34 cl. 1's per-person share of the commune fund (1.5 × base
+// salary), read from the rules engine as fund / quota / base on the last day the fund was in force at or
+// before on (so that it stays available for workers kept on after 2025-08-01).
+func centralShareCoefficient(on policy.Date) (decimal.Decimal, error) {
+	last := policy.MustDate("2025-07-31")
+	if on.Before(last) {
+		last = on
+	}
+	cf, err := policy.CommuneFund(policy.CommuneFundInput{Class: 1, AsOf: last})
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	base, _, err := policy.BaseSalary(last)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	return cf.MonthlyFund.Div(decimal.NewFromInt(int64(cf.Quota))).Div(base), nil
+}
+
+// buildEntitlement turns the stored person and a request into the rules engine's input, with the context
+// that explains where each value came from.
+func buildEntitlement(p store.EntitlementPerson, req entitlementRequest) (policy.BestExitInput, entitlementContext, error) {
+	exit := policy.NewDate(req.ExitDate.Date())
+	before := exit.AddDays(-1)
+	kind := kindOf(req.Reason)
+	ctx := entitlementContext{Request: req}
+	in := policy.BestExitInput{Kind: kind, Gender: policy.Gender(p.Gender), BirthDate: policy.NewDate(p.BirthDate.Date()),
+		ExitDate: exit, SIMonths: p.SIMonths, OnPension: req.OnPension, ReemployedWithin60Months: req.ReemployedWithin60Months,
+		KeptInHamletPost: req.KeptInHamletPost}
+	if req.DecisionDate != nil {
+		in.DecisionDate = policy.NewDate(req.DecisionDate.Date())
+	}
+	if req.RoadmapEnd != nil {
+		d := policy.NewDate(req.RoadmapEnd.Date())
+		in.RoadmapEnd = &d
+	}
+
+	// Working time: the union of the periods in post up to the exit (a concurrent post adds no time).
+	var main *store.PersonPost
+	type span struct{ from, to policy.Date } // to exclusive
+	var spans []span
+	for i := range p.Posts {
+		pp := &p.Posts[i]
+		from := policy.NewDate(pp.StartDate.Date())
+		if !from.Before(exit) {
+			continue
+		}
+		to := exit
+		if pp.EndDate != nil {
+			if e := policy.NewDate(pp.EndDate.Date()).AddDays(1); e.Before(exit) {
+				to = e
+			}
+		}
+		if n := len(spans); n > 0 && !from.After(spans[n-1].to) {
+			if to.After(spans[n-1].to) {
+				spans[n-1].to = to
+			}
+		} else {
+			spans = append(spans, span{from, to})
+		}
+		if !before.Before(from) && to.After(before) && (main == nil || (main.Concurrent && !pp.Concurrent)) {
+			main = pp
+		}
+	}
+	for _, s := range spans {
+		m, d := policy.MonthsBetween(s.from, s.to)
+		ctx.Work.Months += m
+		ctx.Work.DaysDropped += d
+	}
+	ctx.Work.Periods = len(spans)
+	if main == nil {
+		return in, ctx, noPost("the person holds no post on the day before exit_date", "người này không giữ chức danh nào vào ngày trước ngày nghỉ việc")
+	}
+	wm := ctx.Work.Months
+	in.WorkMonths = &wm
+	in.Level = policy.Level(main.Level)
+	in.Elected = main.Elected
+	if main.TermEnd != nil {
+		d := policy.NewDate(main.TermEnd.Date())
+		in.TermEnd = &d
+	}
+
+	if kind == policy.KindCadre {
+		if req.MonthlySalary == nil {
+			return in, ctx, errInvalid("Early retirement and resignation need the current monthly salary.",
+				"Nghỉ hưu trước tuổi và nghỉ thôi việc cần tiền lương tháng hiện hưởng.",
+				FieldError{Pointer: "/monthly_salary", Code: "required", MessageEN: "monthly_salary is required for this reason",
+					MessageVI: "monthly_salary là bắt buộc với lý do này"})
+		}
+		in.MonthlySalary = req.MonthlySalary.Decimal
+		return in, ctx, nil
+	}
+	if req.MonthlySalary != nil {
+		in.MonthlySalary = req.MonthlySalary.Decimal
+	}
+
+	// The current monthly allowance: the main post's allowance in the month before leaving (Decree 154/2025
+	// Art. 5 cl. 2), by the province's schedule (hdnd_level), or the centrally funded share of 1.5 × base
+	// salary for a commune-level worker (central_fund_share, Decree 33/2023 Art. 34 cl. 1).
+	ab := &allowanceBasis{Basis: p.AllowanceBasis, AssignmentID: main.AssignmentID, PositionCode: main.PositionCode,
+		Level: main.Level, On: before, Lines: []policy.Line{}}
+	ctx.Allowance = ab
+	calc, err := newAllowanceCalc(before, p.Schedule)
+	if err != nil {
+		return in, ctx, noPost("no base salary is in force on the day before exit_date", "không có mức lương cơ sở áp dụng vào ngày trước ngày nghỉ việc")
+	}
+	if main.Hamlet != nil {
+		if hc, err := policy.HamletFundCategory(hamletInput(*main.Hamlet, main.Commune, before)); err == nil {
+			ab.HamletFundCategory = hc.Category
+		}
+	}
+	line, source := calc.post(main.PostHeld, ab.HamletFundCategory)
+	if source != "no_schedule_row" {
+		ab.HDNDLevel = &line.Amount
+		ab.Lines = append(ab.Lines, line)
+	}
+	if main.Level == string(policy.LevelCommune) {
+		if coef, err := centralShareCoefficient(before); err == nil {
+			v := coef.Mul(calc.base).Round(0)
+			ab.CentralFundShare = &v
+			ab.Lines = append(ab.Lines, policy.Line{Code: "central_fund_share",
+				LabelVI: "Phần kinh phí ngân sách trung ương khoán cho mỗi người hoạt động không chuyên trách cấp xã",
+				LabelEN: "Centrally funded share per commune-level non-professional worker",
+				Formula: fmt.Sprintf("%s × %s", coef.String(), calc.base.String()), Amount: v,
+				Citation: policy.Citation{Instrument: "Nghị định 33/2023/NĐ-CP", Article: "34", Clause: "1"}})
+		}
+	}
+	ab.Used = ab.HDNDLevel
+	if p.AllowanceBasis == "central_fund_share" && ab.CentralFundShare != nil {
+		ab.Used = ab.CentralFundShare
+	}
+	if ab.Used == nil {
+		return in, ctx, noPost("the province's schedule has no allowance for the person's post on the day before exit_date",
+			"biểu mức phụ cấp của tỉnh không có mức cho chức danh của người này vào ngày trước ngày nghỉ việc")
+	}
+	in.MonthlyAllowance = *ab.Used
+	return in, ctx, nil
+}
+
+// computeEntitlement reads the person and runs the rules engine.
+func (s *Server) computeEntitlement(r *http.Request, province, cadreID string, req entitlementRequest) (entitlementResponse, error) {
+	exit := policy.NewDate(req.ExitDate.Date())
+	p, err := s.store.EntitlementPerson(r.Context(), principalFrom(r.Context()), province, cadreID, toTime(exit.AddDays(-1)).Time)
+	if err != nil {
+		return entitlementResponse{}, err
+	}
+	in, ctx, err := buildEntitlement(p, req)
+	if err != nil {
+		return entitlementResponse{}, err
+	}
+	res, err := policy.BestExit(in)
+	if err != nil {
+		return entitlementResponse{}, policyProblem(err, &in)
+	}
+	return entitlementResponse{CadreID: p.CadreID, FullName: p.FullName, Reason: req.Reason, Kind: in.Kind, Inputs: in,
+		Context: ctx, Result: res}, nil
+}
+
+// toDecision is the record a computation is stored as.
+func toDecision(province string, e entitlementResponse) (store.Decision, error) {
+	d := store.Decision{Province: province, CadreID: e.CadreID, Reason: e.Reason, Kind: e.Kind,
+		ExitDate: toTime(e.Inputs.ExitDate).Time, Policy: e.Result.Chosen, Total: e.Result.Total,
+		RulesetVersion: e.Result.RulesetVersion}
+	var err error
+	for _, f := range []struct {
+		dst *json.RawMessage
+		v   any
+	}{{&d.Inputs, e.Inputs}, {&d.Request, e.Context}, {&d.Parameters, e.Result.Parameters}, {&d.Result, e.Result}} {
+		if *f.dst, err = json.Marshal(f.v); err != nil {
+			return d, fmt.Errorf("marshal decision: %w", err)
+		}
+	}
+	return d, nil
+}
+
+func (s *Server) postEntitlement(w http.ResponseWriter, r *http.Request) error {
+	save := false
+	switch r.URL.Query().Get("save") {
+	case "", "false":
+	case "true":
+		save = true
+	default:
+		return queryError("save", "bool", "must be true or false", "phải là true hoặc false")
+	}
+	var req entitlementRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	province := chi.URLParam(r, "province")
+	out, err := s.computeEntitlement(r, province, chi.URLParam(r, "id"), req)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
+	if !save {
+		return writeJSON(w, http.StatusOK, out)
+	}
+	d, err := toDecision(province, out)
+	if err != nil {
+		return err
+	}
+	saved, err := s.store.CreateDecision(r.Context(), principalFrom(r.Context()), d)
+	if err != nil {
+		return err
+	}
+	dr, err := toDecisionResponse(saved, false)
+	if err != nil {
+		return err
+	}
+	out.Decision = &dr
+	w.Header().Set("Location", "/v1/provinces/"+province+"/decisions/"+saved.ID)
+	return writeJSON(w, http.StatusCreated, out)
+}

@@ -1,0 +1,228 @@
+package api
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"communehr/internal/policy"
+	"communehr/internal/store"
+)
+
+const (
+	cadreH = "00000000-0000-0000-0000-000000000002" // two successive commune posts, the second with a term end
+	cadreI = "00000000-0000-0000-0000-000000000003" // W9's civil servant: early retirement vs resignation
+)
+
+// entitlementFixture adds, to the report fixture, a person with two successive posts and a term end, and
+// rules.md W9's civil servant.
+func entitlementFixture(e *env) {
+	e.t.Helper()
+	reportFixture(e)
+	e.exec(`INSERT INTO allowance_schedules (province_code, position_code, hamlet_fund_category, effective_from, coefficient, resolution) VALUES
+		('01', 'pho_chu_tich_hoi_ccb', '', '2024-07-01', 1.0, 'NQ 18/2023')`)
+	e.exec(`INSERT INTO cadres (province_code, id, national_id, full_name, gender, birth_date, si_months) VALUES
+		('01', $1, '001068000008', 'Ngô Văn Hải', 'male', '1968-04-10', 120),
+		('01', $2, '001066000009', 'Bùi Văn Ích', 'male', '1966-09-10', 240)`, cadreH, cadreI)
+	e.exec(`INSERT INTO assignments (province_code, cadre_id, position_code, commune_code, start_date, end_date, term_end) VALUES
+		('01', $1, 'pho_chu_tich_mttq', '00002', '2015-01-01', '2019-12-31', NULL),
+		('01', $1, 'pho_chu_tich_hoi_ccb', '00002', '2020-01-01', NULL, '2026-10-31'),
+		('01', $2, 'van_phong_dang_uy', '00002', '2020-01-01', NULL, NULL)`, cadreH, cadreI)
+}
+
+func TestEntitlementOfAYouthUnionDeputyWithAConcurrentPostUsesTheCentralShareAndShowsBoth(t *testing.T) {
+	e := newEnv(t)
+	entitlementFixture(e)
+	ed := e.key(store.RoleProvinceEditor, "01")
+	body := map[string]any{"exit_date": "2025-08-01", "reason": "reorganisation"}
+	r := e.do("POST", "/v1/provinces/01/cadres/"+cadreA+"/entitlements", ed, body)
+	mustStatus(t, r, 200)
+	var out entitlementResponse
+	r.json(t, &out)
+	a := out.Context.Allowance
+	// Main post only (the concurrent party-office post is not part of the current allowance): 1.0 × 2,340,000
+	// by the schedule; 1.5 × 2,340,000 = 3,510,000 centrally funded, used by the default basis.
+	if a == nil || a.HDNDLevel.String() != "2340000" || a.CentralFundShare.String() != "3510000" || a.Used.String() != "3510000" ||
+		a.PositionCode != "pho_bi_thu_doan" || a.Basis != "central_fund_share" {
+		t.Fatalf("allowance basis: %s", r.Body)
+	}
+	// 2019-08-01 → 2025-08-01: 72 months; Decree 154 Art. 9(c) (rules.md W7 shape): 0.8 × 60 + 1.5 × 6 + 3 = 60
+	// months of 3,510,000 = 210,600,000.
+	if out.Context.Work.Months != 72 || *out.Inputs.WorkMonths != 72 || out.Inputs.Level != "commune" || !out.Inputs.Elected {
+		t.Fatalf("inputs %+v work %+v", out.Inputs, out.Context.Work)
+	}
+	if out.Result.Chosen != policy.PolicyDecree154Art9 || out.Result.Total.String() != "210600000" {
+		t.Fatalf("result %s %s: %s", out.Result.Chosen, out.Result.Total, r.Body)
+	}
+	// The province's own reading (hdnd_level): 60 × 2,340,000.
+	e.exec(`UPDATE provinces SET allowance_basis = 'hdnd_level' WHERE province_code = '01'`)
+	r = e.do("POST", "/v1/provinces/01/cadres/"+cadreA+"/entitlements", ed, body)
+	mustStatus(t, r, 200)
+	r.json(t, &out)
+	if out.Result.Total.String() != "140400000" || out.Context.Allowance.Used.String() != "2340000" {
+		t.Fatalf("hdnd_level: %s", r.Body)
+	}
+	var n int
+	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM decisions`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("a computation without save stored %d decisions (%v)", n, err)
+	}
+}
+
+func TestEntitlementOfAPersonWithTwoAssignmentsAndATermEndUnderDecree29(t *testing.T) {
+	e := newEnv(t)
+	entitlementFixture(e)
+	ed := e.key(store.RoleProvinceEditor, "01")
+	r := e.do("POST", "/v1/provinces/01/cadres/"+cadreH+"/entitlements", ed,
+		map[string]any{"exit_date": "2025-05-01", "decision_date": "2025-03-01", "reason": "reorganisation"})
+	mustStatus(t, r, 200)
+	var out entitlementResponse
+	r.json(t, &out)
+	// Work: 2015-01-01 → 2019-12-31 and 2020-01-01 → 2025-04-30 join into one period of 124 months.
+	if out.Context.Work.Months != 124 || out.Context.Work.Periods != 1 {
+		t.Fatalf("work %+v", out.Context.Work)
+	}
+	// The main post on 2025-04-30 is the veterans' vice-chair, elected by default, term ending 2026-10-31.
+	if out.Inputs.TermEnd == nil || out.Inputs.TermEnd.String() != "2026-10-31" || !out.Inputs.Elected ||
+		out.Context.Allowance.PositionCode != "pho_chu_tich_hoi_ccb" {
+		t.Fatalf("inputs %+v", out.Inputs)
+	}
+	// Decree 29/2023: within 12 months of the decision, ½ × 3,510,000 for each month left before the term
+	// end: 2025-05-01 → 2026-10-31 is 17 whole months (and 30 days), so 17 × 1,755,000 = 29,835,000.
+	if out.Result.Chosen != policy.PolicyDecree29 || out.Result.Total.String() != "29835000" {
+		t.Fatalf("result %s %s: %s", out.Result.Chosen, out.Result.Total, r.Body)
+	}
+	// Nobody in post the day before: 422 at /exit_date; an unknown person: 404.
+	r = e.do("POST", "/v1/provinces/01/cadres/"+cadreF+"/entitlements", ed, map[string]any{"exit_date": "2025-08-01", "reason": "reorganisation"})
+	mustStatus(t, r, 422)
+	if p := r.problem(t); p.Errors[0].Pointer != "/exit_date" {
+		t.Fatalf("pointer %+v", p.Errors)
+	}
+	mustStatus(t, e.do("POST", "/v1/provinces/01/cadres/00000000-0000-0000-0000-0000000000ff/entitlements", ed,
+		map[string]any{"exit_date": "2025-08-01", "reason": "reorganisation"}), 404)
+	mustStatus(t, e.do("POST", "/v1/provinces/01/cadres/"+cadreH+"/entitlements", ed,
+		map[string]any{"exit_date": "2025-08-01", "reason": "fired"}), 422)
+	mustStatus(t, e.do("POST", "/v1/provinces/01/cadres/"+cadreI+"/entitlements", ed,
+		map[string]any{"exit_date": "2025-06-01", "reason": "early_retirement"}), 422) // monthly_salary missing
+}
+
+func TestTheMostFavourableOfEarlyRetirementAndResignationIsChosen(t *testing.T) {
+	e := newEnv(t)
+	entitlementFixture(e)
+	ed := e.key(store.RoleProvinceEditor, "01")
+	// rules.md W9: 10,000,000 a month, 20 years of SI, decision 2025-01-15, leaves 2025-06-01, retirement
+	// time 2028-10-01: early retirement 400,000,000 + 175,000,000 + 50,000,000 = 625,000,000.
+	r := e.do("POST", "/v1/provinces/01/cadres/"+cadreI+"/entitlements", ed, map[string]any{"exit_date": "2025-06-01",
+		"decision_date": "2025-01-15", "reason": "early_retirement", "monthly_salary": "10000000"})
+	mustStatus(t, r, 200)
+	var out entitlementResponse
+	r.json(t, &out)
+	if out.Result.Chosen != policy.PolicyEarlyRetire178 || out.Result.Total.String() != "625000000" || len(out.Result.Options) != 2 {
+		t.Fatalf("result: %s", r.Body)
+	}
+	other := out.Result.Options[1]
+	if other.Policy != policy.PolicyResign178 || other.Reason == "" || !strings.Contains(out.Result.Options[0].Reason, "most favourable") {
+		t.Fatalf("options %+v", out.Result.Options)
+	}
+}
+
+func TestDecisionsAreStoredImmutableRecomputableAndSuperseded(t *testing.T) {
+	e := newEnv(t)
+	entitlementFixture(e)
+	ed := e.key(store.RoleProvinceEditor, "01")
+	viewer := e.key(store.RoleProvinceViewer, "01")
+	ministry := e.key(store.RoleMinistry, "")
+	body := map[string]any{"exit_date": "2025-08-01", "reason": "reorganisation"}
+	mustStatus(t, e.do("POST", "/v1/provinces/01/cadres/"+cadreA+"/entitlements?save=true", viewer, body), 403)
+	mustStatus(t, e.do("POST", "/v1/provinces/01/cadres/"+cadreA+"/entitlements?save=true", ministry, body), 403)
+	r := e.do("POST", "/v1/provinces/01/cadres/"+cadreA+"/entitlements?save=true", ed, body)
+	mustStatus(t, r, 201)
+	var out entitlementResponse
+	r.json(t, &out)
+	if out.Decision == nil || r.Header.Get("Location") != "/v1/provinces/01/decisions/"+out.Decision.ID ||
+		out.Decision.Total.String() != "210600000" || out.Decision.Policy != policy.PolicyDecree154Art9 {
+		t.Fatalf("saved: %s", r.Body)
+	}
+	id := out.Decision.ID
+
+	// Recomputing the stored inputs with the rules engine gives the identical stored result.
+	r = e.do("GET", "/v1/provinces/01/decisions/"+id, viewer, nil)
+	mustStatus(t, r, 200)
+	var d decisionResponse
+	r.json(t, &d)
+	var in policy.BestExitInput
+	if err := json.Unmarshal(d.Inputs, &in); err != nil {
+		t.Fatal(err)
+	}
+	again, err := policy.BestExit(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.RulesetVersion != policy.RulesetVersion {
+		t.Fatalf("ruleset %s", d.RulesetVersion)
+	}
+	againJSON, _ := json.Marshal(again)
+	var stored, recomputed any
+	_ = json.Unmarshal(d.Result, &stored)
+	_ = json.Unmarshal(againJSON, &recomputed)
+	if !reflect.DeepEqual(stored, recomputed) {
+		t.Fatalf("recomputed result differs:\nstored     %s\nrecomputed %s", d.Result, againJSON)
+	}
+
+	// Immutable, even for the owner: no change but superseded_by, no delete.
+	for _, sql := range []string{`UPDATE decisions SET total = 1`, `UPDATE decisions SET result = '{}'`, `DELETE FROM decisions`} {
+		if _, err := e.admin.Exec(t.Context(), sql); err == nil || !strings.Contains(err.Error(), "immutable") {
+			t.Errorf("%s: %v", sql, err)
+		}
+	}
+
+	// Supersede with the province's corrected basis: a new decision, linked both ways.
+	e.exec(`UPDATE provinces SET allowance_basis = 'hdnd_level' WHERE province_code = '01'`)
+	mustStatus(t, e.do("POST", "/v1/provinces/01/decisions/"+id+"/supersede", viewer, body), 403)
+	mustStatus(t, e.do("POST", "/v1/provinces/01/decisions/"+id+"/supersede", ministry, body), 403)
+	r = e.do("POST", "/v1/provinces/01/decisions/"+id+"/supersede", ed, body)
+	mustStatus(t, r, 201)
+	var nd decisionResponse
+	r.json(t, &nd)
+	if nd.Supersedes == nil || *nd.Supersedes != id || nd.Total.String() != "140400000" || nd.CadreID != cadreA {
+		t.Fatalf("new decision %s", r.Body)
+	}
+	r = e.do("GET", "/v1/provinces/01/decisions/"+id, ministry, nil)
+	mustStatus(t, r, 200)
+	r.json(t, &d)
+	if d.SupersededBy == nil || *d.SupersededBy != nd.ID || d.Total.String() != "210600000" {
+		t.Fatalf("old decision %s", r.Body)
+	}
+	mustStatus(t, e.do("POST", "/v1/provinces/01/decisions/"+id+"/supersede", ed, body), 409)
+	if _, err := e.admin.Exec(t.Context(), `UPDATE decisions SET superseded_by = $1 WHERE id = $2`, nd.ID, id); err == nil {
+		t.Fatal("superseded_by was set twice")
+	}
+
+	// Lists: newest first, paged; current only.
+	r = e.do("GET", "/v1/provinces/01/decisions?limit=1", viewer, nil)
+	mustStatus(t, r, 200)
+	var l decisionList
+	r.json(t, &l)
+	if len(l.Items) != 1 || l.Items[0].ID != nd.ID || l.NextCursor == nil || l.Items[0].Result != nil {
+		t.Fatalf("page 1 %s", r.Body)
+	}
+	r = e.do("GET", "/v1/provinces/01/decisions?limit=1&cursor="+*l.NextCursor, viewer, nil)
+	r.json(t, &l)
+	if len(l.Items) != 1 || l.Items[0].ID != id {
+		t.Fatalf("page 2 %s", r.Body)
+	}
+	r = e.do("GET", "/v1/provinces/01/decisions?current=true&cadre_id="+cadreA, viewer, nil)
+	r.json(t, &l)
+	if len(l.Items) != 1 || l.Items[0].ID != nd.ID {
+		t.Fatalf("current %s", r.Body)
+	}
+	var audits int
+	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE entity = 'decision'`).Scan(&audits); err != nil || audits != 3 {
+		t.Fatalf("%d audit rows (create, create, update), %v", audits, err)
+	}
+	// Another province sees none of it.
+	e.province("79", "Thành phố Hồ Chí Minh")
+	hcm := e.key(store.RoleProvinceEditor, "79")
+	mustStatus(t, e.do("GET", "/v1/provinces/01/decisions/"+id, hcm, nil), 404)
+	mustStatus(t, e.do("GET", "/v1/provinces/79/decisions/"+id, hcm, nil), 404)
+}

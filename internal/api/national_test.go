@@ -1,0 +1,172 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"communehr/internal/store"
+)
+
+func TestNationalSummaryAgreesWithTheProvinceReportAndCountsEveryGroup(t *testing.T) {
+	e := newEnv(t)
+	entitlementFixture(e)
+	e.province("79", "Thành phố Hồ Chí Minh")
+	e.exec(`INSERT INTO communes (province_code, code, name, kind, class, key_security_order, effective_from) VALUES
+		('79', '26734', 'Phường Sài Gòn', 'phuong', 1, true, '2020-01-01')`)
+	e.exec(`INSERT INTO hamlets (province_code, code, commune_code, name, kind, households, effective_from) VALUES
+		('79', 'K1', '26734', 'Khu phố 1', 'to_dan_pho', 200, '2020-01-01')`)
+	ed := e.key(store.RoleProvinceEditor, "01")
+	mustStatus(t, e.do("POST", "/v1/provinces/01/cadres/"+cadreA+"/entitlements?save=true", ed,
+		map[string]any{"exit_date": "2025-08-01", "reason": "reorganisation"}), 201)
+	ministry := e.key(store.RoleMinistry, "")
+
+	mustStatus(t, e.do("GET", "/v1/national/summary?as_of=2025-03-01", ed, nil), 403)
+	r := e.do("GET", "/v1/national/summary?as_of=2025-03-01", ministry, nil)
+	mustStatus(t, r, 200)
+	var s nationalSummary
+	r.json(t, &s)
+	if len(s.Provinces) != 2 || s.Provinces[0].Province != "01" {
+		t.Fatalf("provinces %s", r.Body)
+	}
+	hn := s.Provinces[0]
+	// The report fixture's 30,166,000 plus H (2,340,000) and I (1.2 × 2,340,000 = 2,808,000) at commune 00002;
+	// the same figures as GET /v1/provinces/01/allowances on that date (read here with the Ministry key).
+	if hn.Funds.Fund.String() != "115830000" || hn.Funds.Paid.String() != "35314000" || hn.Funds.Difference.String() != "80516000" ||
+		hn.Funds.CommuneFund.String() != "77220000" || hn.Funds.HamletFund.String() != "38610000" ||
+		hn.Funds.PaidCommune.String() != "15636000" || hn.Funds.PaidHamlet.String() != "19678000" {
+		t.Fatalf("funds of 01 %+v", hn.Funds)
+	}
+	var rep allowanceReport
+	rr := e.do("GET", "/v1/provinces/01/allowances?as_of=2025-03-01", ministry, nil)
+	mustStatus(t, rr, 200)
+	rr.json(t, &rep)
+	if !rep.Totals.Fund.Equal(hn.Funds.Fund) || !rep.Totals.Paid.Equal(hn.Funds.Paid) || !rep.Totals.Difference.Equal(hn.Funds.Difference) {
+		t.Fatalf("province report %+v vs national %+v", rep.Totals, hn.Funds)
+	}
+	// Cadre I (W9) is in post too on 2025-03-01, and cadre H: 9 + 2 posts, of which commune level: A×2, B, G, H, I.
+	levels := map[string]levelCount{}
+	for _, l := range hn.People {
+		levels[l.Level] = l
+	}
+	if levels["commune"].Posts != 6 || levels["commune"].People != 5 || levels["hamlet"].Posts != 5 || levels["hamlet"].People != 3 {
+		t.Fatalf("people %+v", hn.People)
+	}
+	hc := map[string]int64{}
+	for _, h := range s.Country.Hamlets {
+		hc[h.Kind+"/"+h.Category] = h.Count
+	}
+	// H1 thôn 420 → 6.0, H3 thôn in a border commune → 6.0, H2 tổ 480 → 4.5, K1 in a key-security ward → 6.0.
+	if hc["thon/6.0"] != 2 || hc["to_dan_pho/4.5"] != 1 || hc["to_dan_pho/6.0"] != 1 || len(hc) != 3 {
+		t.Fatalf("hamlets by kind and category %v", hc)
+	}
+	cc := map[string]int64{}
+	for _, c := range s.Country.Communes {
+		cc[c.Kind+"/"+string(rune('0'+c.Class))] = c.Count
+	}
+	if cc["xa/2"] != 1 || cc["xa/3"] != 1 || cc["phuong/1"] != 1 {
+		t.Fatalf("communes %v", cc)
+	}
+	// Country = the sum of the provinces (HCMC: class 1 fund 14 × 1.5 × 2,340,000 + one 6.0 group).
+	if s.Country.Funds.Fund.String() != "179010000" {
+		t.Fatalf("country fund %s, want 115,830,000 + 49,140,000 + 14,040,000", s.Country.Funds.Fund)
+	}
+
+	// Decisions by policy, as of a date after the decision was stored.
+	r = e.do("GET", "/v1/national/summary?as_of=2099-01-01", ministry, nil)
+	mustStatus(t, r, 200)
+	r.json(t, &s)
+	if d := s.Country.Decisions; len(d) != 1 || d[0].Policy != "decree_154_2025_art9" || d[0].Count != 1 || d[0].Total.String() != "210600000" {
+		t.Fatalf("decisions %+v", d)
+	}
+	if s.Country.Funds.CommuneFund != nil || s.Country.Funds.CommuneFundNote == nil {
+		t.Fatalf("commune fund after 2025-08-01 %+v", s.Country.Funds)
+	}
+
+	// The CSV holds the same numbers.
+	r = e.do("GET", "/v1/national/summary?as_of=2025-03-01&format=csv", ministry, nil)
+	mustStatus(t, r, 200)
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\xEF\xBB\xBF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]string{}
+	for _, row := range recs[1:] {
+		if row[1] == "funds" {
+			found[row[0]+"/"+row[2]] = row[6]
+		}
+	}
+	if found["01/fund"] != "115830000" || found["01/paid"] != "35314000" || found["all/fund"] != "179010000" {
+		t.Fatalf("csv funds %v", found)
+	}
+}
+
+// TestMinistryKeysReadEveryProvinceRouteAndWriteNone walks the router: every GET under
+// /v1/provinces/{province} answers a Ministry key (never 401/403), every other method is 403.
+func TestMinistryKeysReadEveryProvinceRouteAndWriteNone(t *testing.T) {
+	e := newEnv(t)
+	entitlementFixture(e)
+	ed := e.key(store.RoleProvinceEditor, "01")
+	r := e.do("POST", "/v1/provinces/01/cadres/"+cadreA+"/entitlements?save=true", ed,
+		map[string]any{"exit_date": "2025-08-01", "reason": "reorganisation"})
+	mustStatus(t, r, 201)
+	var ent entitlementResponse
+	r.json(t, &ent)
+	ministry := e.key(store.RoleMinistry, "")
+
+	var routes []string
+	for rt := range routeSet(t) {
+		if strings.Contains(rt, " /v1/provinces/{province}") {
+			routes = append(routes, rt)
+		}
+	}
+	sort.Strings(routes)
+	fill := func(path string) string {
+		id := "00000000-0000-0000-0000-000000000000"
+		code := "00001"
+		switch {
+		case strings.Contains(path, "/cadres/"):
+			id = cadreA
+		case strings.Contains(path, "/decisions/"):
+			id = ent.Decision.ID
+		}
+		if strings.Contains(path, "/hamlets/") {
+			code = "H1"
+		}
+		return strings.NewReplacer("{province}", "01", "{code}", code, "{id}", id).Replace(path)
+	}
+	mustOK := map[string]bool{"/v1/provinces/01/allowances": true, "/v1/provinces/01/decisions": true,
+		"/v1/provinces/01/decisions/" + ent.Decision.ID: true, "/v1/provinces/01/communes/00001/allowances": true,
+		"/v1/provinces/01/hamlets/H1/allowances": true, "/v1/provinces/01/communes": true}
+	for _, rt := range routes {
+		method, path, _ := strings.Cut(rt, " ")
+		path = fill(path)
+		for strings.Contains(path, "{") { // a parameter this test does not know: any value
+			i, j := strings.Index(path, "{"), strings.Index(path, "}")
+			path = path[:i] + "x" + path[j+1:]
+		}
+		req, _ := http.NewRequest(method, e.srv.URL+path+"?as_of=2025-03-01", strings.NewReader(`{}`))
+		req.Header.Set("Authorization", "Bearer "+ministry)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := e.srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		switch {
+		case method == "GET" && (res.StatusCode == 401 || res.StatusCode == 403 || res.StatusCode >= 500):
+			t.Errorf("Ministry %s %s → %d", method, path, res.StatusCode)
+		case method == "GET" && mustOK[path] && res.StatusCode != 200:
+			t.Errorf("Ministry %s %s → %d, want 200", method, path, res.StatusCode)
+		case method != "GET" && method != "HEAD" && method != "OPTIONS" && res.StatusCode != 403:
+			t.Errorf("Ministry %s %s → %d, want 403", method, path, res.StatusCode)
+		}
+	}
+	var n int
+	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM decisions`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("%d decisions after the Ministry's attempts (%v)", n, err)
+	}
+}

@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+)
+
+// PersonPost is one of a person's assignments with what an exit computation needs about its unit: the
+// hamlet's Decree 33 inputs (nil for a commune post) and the commune's.
+type PersonPost struct {
+	PostHeld
+	Hamlet  *ReportHamlet
+	Commune *ReportCommune
+}
+
+// EntitlementPerson is the stored record an exit entitlement is computed from.
+type EntitlementPerson struct {
+	CadreID        string
+	FullName       string
+	Gender         string
+	BirthDate      time.Time
+	SIMonths       int
+	Status         string
+	AllowanceBasis string
+	Posts          []PersonPost    // every assignment, oldest first
+	Schedule       []ScheduleEntry // the schedule in force on scheduleOn
+}
+
+// EntitlementPerson reads, in one transaction, a person, all their assignments with their units, the
+// province's allowance basis and the schedule in force on scheduleOn (the day before the exit).
+func (s *Store) EntitlementPerson(ctx context.Context, p Principal, province, cadreID string, scheduleOn time.Time) (EntitlementPerson, error) {
+	var out EntitlementPerson
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		err := tx.QueryRow(ctx, `SELECT c.id::text, c.full_name, c.gender, c.birth_date, c.si_months, c.status, pr.allowance_basis
+			FROM cadres c JOIN provinces pr ON pr.province_code = c.province_code
+			WHERE c.province_code = $1 AND c.id::text = $2`, province, cadreID).
+			Scan(&out.CadreID, &out.FullName, &out.Gender, &out.BirthDate, &out.SIMonths, &out.Status, &out.AllowanceBasis)
+		if err != nil {
+			return translate(err)
+		}
+		rows, err := tx.Query(ctx, `SELECT a.id::text, a.cadre_id::text, '', a.position_code, p.level, p.title_vi, p.title_en,
+			a.commune_code, a.hamlet_code, a.concurrent, coalesce(a.elected, p.elected_default), a.start_date, a.end_date,
+			a.term_end, a.allowance_override::text,
+			h.code, h.commune_code, h.name, h.kind, h.households, h.key_security_order, h.border_or_island, h.converted_from_thon,
+			cm.code, cm.name, cm.kind, cm.class, cm.key_security_order, cm.border, cm.island
+			FROM assignments a
+			JOIN positions p ON p.code = a.position_code
+			LEFT JOIN hamlets h ON h.province_code = a.province_code AND h.code = a.hamlet_code
+			LEFT JOIN communes cm ON cm.province_code = a.province_code AND cm.code = coalesce(a.commune_code, h.commune_code)
+			WHERE a.province_code = $1 AND a.cadre_id::text = $2
+			ORDER BY a.start_date, a.concurrent, a.id`, province, cadreID)
+		if err != nil {
+			return err
+		}
+		out.Posts, err = pgx.CollectRows(rows, scanPersonPost)
+		if err != nil {
+			return err
+		}
+		out.Schedule, err = scheduleInForce(ctx, tx, province, scheduleOn)
+		return err
+	})
+	return out, err
+}
+
+func scanPersonPost(r pgx.CollectableRow) (PersonPost, error) {
+	var (
+		pp                            PersonPost
+		override                      *string
+		hCode, hCommune, hName, hKind *string
+		hHouseholds                   *int
+		hKey, hBorder, hConverted     *bool
+		cCode, cName, cKind           *string
+		cClass                        *int
+		cKey, cBorder, cIsland        *bool
+	)
+	err := r.Scan(&pp.AssignmentID, &pp.CadreID, &pp.FullName, &pp.PositionCode, &pp.Level, &pp.TitleVI, &pp.TitleEN,
+		&pp.CommuneCode, &pp.HamletCode, &pp.Concurrent, &pp.Elected, &pp.StartDate, &pp.EndDate, &pp.TermEnd, &override,
+		&hCode, &hCommune, &hName, &hKind, &hHouseholds, &hKey, &hBorder, &hConverted,
+		&cCode, &cName, &cKind, &cClass, &cKey, &cBorder, &cIsland)
+	if err != nil {
+		return pp, err
+	}
+	if override != nil {
+		v, err := decimal.NewFromString(*override)
+		if err != nil {
+			return pp, err
+		}
+		pp.AllowanceOverride = &v
+	}
+	if hCode != nil {
+		pp.Hamlet = &ReportHamlet{Code: *hCode, CommuneCode: *hCommune, Name: *hName, Kind: *hKind, Households: *hHouseholds,
+			KeySecurityOrder: *hKey, BorderOrIsland: hBorder, ConvertedFromThon: *hConverted}
+	}
+	if cCode != nil {
+		pp.Commune = &ReportCommune{Code: *cCode, Name: *cName, Kind: *cKind, Class: *cClass, KeySecurityOrder: *cKey,
+			Border: *cBorder, Island: *cIsland}
+	}
+	return pp, nil
+}

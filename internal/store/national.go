@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+)
+
+// HamletInputs is one distinct combination of the Decree 33 inputs of hamlets in force on a date (the
+// commune's flags folded in); the rules engine classifies each combination once.
+type HamletInputs struct {
+	Kind              string
+	Households        int
+	KeySecurityOrder  bool
+	BorderOrIsland    bool
+	ConvertedFromThon bool
+}
+
+// ClassifiedHamletInputs is a combination with the fund category the rules engine gave it.
+type ClassifiedHamletInputs struct {
+	HamletInputs
+	Category string
+}
+
+// NationalProvince is a province's name.
+type NationalProvince struct{ Code, Name string }
+
+// NationalCount is one group of a national aggregate: its province, up to two keys, a count and an amount.
+type NationalCount struct {
+	Province string
+	Key1     string
+	Key2     string
+	Count    int64
+	People   int64
+	Amount   decimal.Decimal
+}
+
+// NationalData is what the national summary aggregates in SQL: communes by kind and class, hamlets by kind
+// and fund category, posts by level and position (people, posts, paid; Key2 "" = the level's total) and
+// current decisions by policy.
+type NationalData struct {
+	Provinces []NationalProvince
+	Communes  []NationalCount
+	Hamlets   []NationalCount
+	Posts     []NationalCount
+	Decisions []NationalCount
+}
+
+// NationalHamletInputs returns the distinct Decree 33 input combinations of the hamlets in force on asOf
+// across every province the principal may read.
+func (s *Store) NationalHamletInputs(ctx context.Context, p Principal, asOf time.Time) ([]HamletInputs, error) {
+	var out []HamletInputs
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, `SELECT DISTINCT h.kind, h.households, h.key_security_order OR c.key_security_order,
+			coalesce(h.border_or_island, c.border OR c.island), h.converted_from_thon
+			FROM hamlets h JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code
+			WHERE h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1)`, asOf)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (HamletInputs, error) {
+			var h HamletInputs
+			err := r.Scan(&h.Kind, &h.Households, &h.KeySecurityOrder, &h.BorderOrIsland, &h.ConvertedFromThon)
+			return h, err
+		})
+		return err
+	})
+	return out, err
+}
+
+// nationalHamletsCTE classifies every hamlet in force on $1 by joining it to the classified input
+// combinations passed as parallel arrays $2..$7. Both are MATERIALIZED: inlined, the planner cannot
+// estimate unnest's rows and re-evaluates the hamlet join inside a nested loop over the assignments
+// (minutes at national scale instead of about a second).
+const nationalHamletsCTE = `cat AS MATERIALIZED (
+	  SELECT * FROM unnest($2::text[], $3::int[], $4::bool[], $5::bool[], $6::bool[], $7::text[])
+	    AS t(kind, households, key_security_order, border_or_island, converted_from_thon, category)),
+	hc AS MATERIALIZED (
+	  SELECT h.province_code, h.code, h.kind, cat.category
+	  FROM hamlets h
+	  JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code
+	  JOIN cat ON cat.kind = h.kind AND cat.households = h.households
+	    AND cat.key_security_order = (h.key_security_order OR c.key_security_order)
+	    AND cat.border_or_island = coalesce(h.border_or_island, c.border OR c.island)
+	    AND cat.converted_from_thon = h.converted_from_thon
+	  WHERE h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1))`
+
+// NationalSummary aggregates the register as of asOf in one transaction of set-based queries. base is the
+// base salary in force and concurrentRate the share of a concurrent post's allowance paid (both from the
+// rules engine), so that the paid amounts equal the province report's.
+func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time, combos []ClassifiedHamletInputs,
+	base, concurrentRate decimal.Decimal) (NationalData, error) {
+	var d NationalData
+	n := len(combos)
+	kinds, households, keys, borders, convs, cats := make([]string, n), make([]int32, n), make([]bool, n), make([]bool, n),
+		make([]bool, n), make([]string, n)
+	for i, c := range combos {
+		kinds[i], households[i], keys[i], borders[i], convs[i], cats[i] = c.Kind, int32(c.Households), c.KeySecurityOrder,
+			c.BorderOrIsland, c.ConvertedFromThon, c.Category
+	}
+	hamletArgs := []any{asOf, kinds, households, keys, borders, convs, cats}
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, `SELECT province_code, name FROM provinces ORDER BY province_code`)
+		if err != nil {
+			return err
+		}
+		if d.Provinces, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (NationalProvince, error) {
+			var np NationalProvince
+			err := r.Scan(&np.Code, &np.Name)
+			return np, err
+		}); err != nil {
+			return err
+		}
+		if d.Communes, err = nationalCounts(ctx, tx, `SELECT province_code, kind, class::text, count(*), 0, 0::text
+			FROM communes WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to >= $1)
+			GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, asOf); err != nil {
+			return err
+		}
+		if d.Hamlets, err = nationalCounts(ctx, tx, `WITH `+nationalHamletsCTE+`
+			SELECT province_code, kind, category, count(*), 0, 0::text FROM hc GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+			hamletArgs...); err != nil {
+			return err
+		}
+		if d.Posts, err = nationalCounts(ctx, tx, `WITH `+nationalHamletsCTE+`,
+			sched AS (
+			  SELECT DISTINCT ON (province_code, position_code, hamlet_fund_category)
+			    province_code, position_code, hamlet_fund_category, coefficient
+			  FROM allowance_schedules WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to >= $1)
+			  ORDER BY province_code, position_code, hamlet_fund_category, effective_from DESC),
+			posts AS (
+			  SELECT a.province_code, a.cadre_id, p.level, a.position_code,
+			    coalesce(a.allowance_override,
+			      round(coalesce(s1.coefficient, s2.coefficient, 0) * $8::numeric
+			        * CASE WHEN a.concurrent THEN $9::numeric ELSE 1 END)) AS paid
+			  FROM assignments a
+			  JOIN positions p ON p.code = a.position_code
+			  LEFT JOIN hc ON hc.province_code = a.province_code AND hc.code = a.hamlet_code
+			  LEFT JOIN sched s1 ON s1.province_code = a.province_code AND s1.position_code = a.position_code
+			    AND s1.hamlet_fund_category = hc.category
+			  LEFT JOIN sched s2 ON s2.province_code = a.province_code AND s2.position_code = a.position_code
+			    AND s2.hamlet_fund_category = ''
+			  WHERE a.start_date <= $1 AND (a.end_date IS NULL OR a.end_date >= $1))
+			SELECT province_code, level, coalesce(position_code, ''), count(*), count(DISTINCT cadre_id), sum(paid)::text
+			FROM posts GROUP BY GROUPING SETS ((province_code, level, position_code), (province_code, level))
+			ORDER BY 1, 2, 3`, append(hamletArgs, base.String(), concurrentRate.String())...); err != nil {
+			return err
+		}
+		d.Decisions, err = nationalCounts(ctx, tx, `SELECT province_code, policy, '', count(*), count(DISTINCT cadre_id), sum(total)::text
+			FROM decisions WHERE superseded_by IS NULL AND created_at < ($1::date + 1)
+			GROUP BY 1, 2 ORDER BY 1, 2`, asOf)
+		return err
+	})
+	return d, err
+}
+
+func nationalCounts(ctx context.Context, tx *Tx, sql string, args ...any) ([]NationalCount, error) {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (NationalCount, error) {
+		var c NationalCount
+		var amount string
+		if err := r.Scan(&c.Province, &c.Key1, &c.Key2, &c.Count, &c.People, &amount); err != nil {
+			return c, err
+		}
+		v, err := decimal.NewFromString(amount)
+		c.Amount = v
+		return c, err
+	})
+}

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+)
+
+// ReportCommune is a commune as the allowance report needs it.
+type ReportCommune struct {
+	Code             string
+	Name             string
+	Kind             string
+	Class            int
+	KeySecurityOrder bool
+	Border           bool
+	Island           bool
+}
+
+// ReportHamlet is a hamlet as the allowance report needs it; BorderOrIsland nil means "as the commune".
+type ReportHamlet struct {
+	Code              string
+	CommuneCode       string
+	Name              string
+	Kind              string
+	Households        int
+	KeySecurityOrder  bool
+	BorderOrIsland    *bool
+	ConvertedFromThon bool
+}
+
+// ScheduleEntry is one row of the province's allowance schedule in force on a date.
+type ScheduleEntry struct {
+	PositionCode       string
+	HamletFundCategory string
+	Coefficient        decimal.Decimal
+	Resolution         string
+	EffectiveFrom      time.Time
+}
+
+// PostHeld is one assignment in force on a date, with its person and post.
+type PostHeld struct {
+	AssignmentID      string
+	CadreID           string
+	FullName          string
+	PositionCode      string
+	Level             string
+	TitleVI           string
+	TitleEN           string
+	CommuneCode       *string
+	HamletCode        *string
+	Concurrent        bool
+	Elected           bool
+	StartDate         time.Time
+	EndDate           *time.Time
+	TermEnd           *time.Time
+	AllowanceOverride *decimal.Decimal
+}
+
+// AllowanceData is everything the allowance report of one province (or one unit) reads, as of a date.
+type AllowanceData struct {
+	Communes []ReportCommune
+	Hamlets  []ReportHamlet
+	Schedule []ScheduleEntry
+	Posts    []PostHeld
+}
+
+// UnitScope narrows AllowanceData to one commune (with its hamlets) or one hamlet; empty = the province.
+type UnitScope struct {
+	CommuneCode string
+	HamletCode  string
+}
+
+const activeOn = `effective_from <= $2 AND (effective_to IS NULL OR effective_to >= $2)`
+
+// AllowanceData reads, in one transaction and four set-based queries, the units in force on asOf, the
+// schedule in force on asOf and the posts filled on asOf. With a unit scope the unit is read whatever its
+// dates (ErrNotFound when it does not exist), so that a report for a closed unit says so rather than 404.
+func (s *Store) AllowanceData(ctx context.Context, p Principal, province string, asOf time.Time, u UnitScope) (AllowanceData, error) {
+	var d AllowanceData
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		var err error
+		d, err = allowanceData(ctx, tx, province, asOf, u)
+		return err
+	})
+	return d, err
+}
+
+func allowanceData(ctx context.Context, tx *Tx, province string, asOf time.Time, u UnitScope) (AllowanceData, error) {
+	var d AllowanceData
+	communeWhere, hamletWhere, postWhere := activeOn, activeOn, ""
+	args := []any{province, asOf}
+	switch {
+	case u.HamletCode != "":
+		args = append(args, u.HamletCode)
+		hamletWhere = "code = $3 AND $2::date IS NOT NULL"
+		communeWhere = "code = (SELECT commune_code FROM hamlets WHERE province_code = $1 AND code = $3) AND $2::date IS NOT NULL"
+		postWhere = " AND a.hamlet_code = $3"
+	case u.CommuneCode != "":
+		args = append(args, u.CommuneCode)
+		communeWhere = "code = $3 AND $2::date IS NOT NULL"
+		hamletWhere = "commune_code = $3 AND " + activeOn
+		postWhere = ` AND (a.commune_code = $3 OR a.hamlet_code IN
+			(SELECT code FROM hamlets WHERE province_code = $1 AND commune_code = $3))`
+	}
+	rows, err := tx.Query(ctx, `SELECT code, name, kind, class, key_security_order, border, island
+		FROM communes WHERE province_code = $1 AND `+communeWhere+` ORDER BY code`, args...)
+	if err != nil {
+		return d, err
+	}
+	if d.Communes, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReportCommune, error) {
+		var c ReportCommune
+		err := r.Scan(&c.Code, &c.Name, &c.Kind, &c.Class, &c.KeySecurityOrder, &c.Border, &c.Island)
+		return c, err
+	}); err != nil {
+		return d, err
+	}
+	rows, err = tx.Query(ctx, `SELECT code, commune_code, name, kind, households, key_security_order, border_or_island,
+		converted_from_thon FROM hamlets WHERE province_code = $1 AND `+hamletWhere+` ORDER BY commune_code, code`, args...)
+	if err != nil {
+		return d, err
+	}
+	if d.Hamlets, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReportHamlet, error) {
+		var h ReportHamlet
+		err := r.Scan(&h.Code, &h.CommuneCode, &h.Name, &h.Kind, &h.Households, &h.KeySecurityOrder, &h.BorderOrIsland,
+			&h.ConvertedFromThon)
+		return h, err
+	}); err != nil {
+		return d, err
+	}
+	if (u.CommuneCode != "" && len(d.Communes) == 0) || (u.HamletCode != "" && len(d.Hamlets) == 0) {
+		return d, ErrNotFound
+	}
+	if d.Schedule, err = scheduleInForce(ctx, tx, province, asOf); err != nil {
+		return d, err
+	}
+	rows, err = tx.Query(ctx, `SELECT a.id::text, a.cadre_id::text, c.full_name, a.position_code, p.level, p.title_vi, p.title_en,
+		a.commune_code, a.hamlet_code, a.concurrent, coalesce(a.elected, p.elected_default), a.start_date, a.end_date,
+		a.term_end, a.allowance_override::text
+		FROM assignments a
+		JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
+		JOIN positions p ON p.code = a.position_code
+		WHERE a.province_code = $1 AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date >= $2)`+postWhere+`
+		ORDER BY coalesce(a.commune_code, a.hamlet_code), a.concurrent, p.level, a.position_code, c.full_name, a.id`, args...)
+	if err != nil {
+		return d, err
+	}
+	d.Posts, err = pgx.CollectRows(rows, scanPostHeld)
+	return d, err
+}
+
+func scanPostHeld(r pgx.CollectableRow) (PostHeld, error) {
+	var ph PostHeld
+	var override *string
+	err := r.Scan(&ph.AssignmentID, &ph.CadreID, &ph.FullName, &ph.PositionCode, &ph.Level, &ph.TitleVI, &ph.TitleEN,
+		&ph.CommuneCode, &ph.HamletCode, &ph.Concurrent, &ph.Elected, &ph.StartDate, &ph.EndDate, &ph.TermEnd, &override)
+	if err == nil && override != nil {
+		v, derr := decimal.NewFromString(*override)
+		if derr != nil {
+			return ph, derr
+		}
+		ph.AllowanceOverride = &v
+	}
+	return ph, err
+}
+
+// scheduleInForce returns the schedule rows in force on asOf: effective_from ≤ asOf ≤ effective_to (or
+// open); where versions overlap, the newest version of each (post, hamlet category) wins.
+func scheduleInForce(ctx context.Context, tx *Tx, province string, asOf time.Time) ([]ScheduleEntry, error) {
+	rows, err := tx.Query(ctx, `SELECT DISTINCT ON (position_code, hamlet_fund_category)
+		position_code, hamlet_fund_category, coefficient::text, resolution, effective_from
+		FROM allowance_schedules WHERE province_code = $1 AND `+activeOn+`
+		ORDER BY position_code, hamlet_fund_category, effective_from DESC`, province, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ScheduleEntry, error) {
+		var e ScheduleEntry
+		var coef string
+		if err := r.Scan(&e.PositionCode, &e.HamletFundCategory, &coef, &e.Resolution, &e.EffectiveFrom); err != nil {
+			return e, err
+		}
+		v, err := decimal.NewFromString(coef)
+		e.Coefficient = v
+		return e, err
+	})
+}

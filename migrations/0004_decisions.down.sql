@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS decisions;
+DROP FUNCTION IF EXISTS decisions_immutable();
