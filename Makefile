@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: run test build vet fmt clean bench-import
+.PHONY: run test build vet fmt clean bench-import fuzz load
 
 ## run: private PostgreSQL under .data/postgres, migrations, demo data, a demo key, then the server
 run: build
@@ -35,3 +35,11 @@ bench-import:
 .PHONY: bench-national
 bench-national:
 	@scripts/bench-national.sh
+
+## fuzz: every Fuzz* target for FUZZTIME each (default 30s); make test runs their seed corpora
+fuzz:
+	@FUZZTIME=$(or $(FUZZTIME),30s) scripts/fuzz.sh
+
+## load: wrk on loopback against the demo province for LOAD_SECONDS (default 30); prints req/s, p50/p99, errors
+load:
+	@scripts/load.sh

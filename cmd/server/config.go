@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is built once from the environment and validated; it is never global.
@@ -17,6 +18,10 @@ type Config struct {
 	CORSOrigins    []string
 	MaxBodyBytes   int64
 	ImportMaxBytes int64
+
+	// readHeaderTimeout bounds how long a client may take to send its request headers (slow-loris);
+	// not configurable from the environment, shortened by tests.
+	readHeaderTimeout time.Duration
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -25,6 +30,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		Addr:           getenv("ADDR"),
 		MaxBodyBytes:   1 << 20,
 		ImportMaxBytes: 200 << 20,
+
+		readHeaderTimeout: 10 * time.Second,
 	}
 	if cfg.DatabaseURL == "" {
 		return cfg, errors.New("DATABASE_URL is not set (e.g. postgres://user:pass@127.0.0.1:5432/communehr)")

@@ -78,6 +78,11 @@ func newEnv(t testing.TB) *env {
 	e.srv = httptest.NewServer(NewRouter(Config{MaxBodyBytes: 64 << 10, OpenAPI: communehr.OpenAPI}, st, logger))
 	t.Cleanup(e.srv.Close)
 	t.Cleanup(func() {
+		// No API token and no national ID in any log line the server wrote (design.md §3).
+		e.mu.Lock()
+		logs := e.logs.String()
+		e.mu.Unlock()
+		testdb.CheckLogs(t, logs)
 		if t.Failed() {
 			e.mu.Lock()
 			t.Logf("server log:\n%s", e.logs.String())

@@ -153,6 +153,7 @@ func legacyEncoding(b []byte) string {
 type lineLimitReader struct {
 	r       io.Reader
 	run     int
+	lines   int // newlines read so far: the line that grew too long is lines+1
 	tooLong bool
 }
 
@@ -163,6 +164,7 @@ func (l *lineLimitReader) Read(p []byte) (int, error) {
 	for i := 0; i < n; i++ {
 		if p[i] == '\n' {
 			l.run = 0
+			l.lines++
 			continue
 		}
 		l.run++

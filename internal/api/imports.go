@@ -434,6 +434,9 @@ func (c *csvRows) readOne() ([]string, int, *store.RowError, bool) {
 			}
 			switch {
 			case c.ll.tooLong || errors.Is(err, errLineTooLong):
+				// encoding/csv passes the reader's error through without a position: the line is the
+				// reader's own count.
+				line = c.ll.lines + 1
 				c.fileErr = &store.RowError{Line: line, Code: "line_too_long",
 					MessageEN: fmt.Sprintf("a line near line %d is longer than %d bytes; the file cannot be read", line, maxLineBytes),
 					MessageVI: fmt.Sprintf("một dòng gần dòng %d dài quá %d byte; không thể đọc tệp", line, maxLineBytes)}
