@@ -36,6 +36,12 @@ bench-import:
 bench-national:
 	@scripts/bench-national.sh
 
+## bench-run: one province of PEOPLE people (default 30,000) on a throwaway cluster; time an entitlement run
+## through the HTTP API and print time per person and the split reading (SQL) / computing / writing
+.PHONY: bench-run
+bench-run:
+	@scripts/bench-run.sh
+
 ## fuzz: every Fuzz* target for FUZZTIME each (default 30s); make test runs their seed corpora
 fuzz:
 	@FUZZTIME=$(or $(FUZZTIME),30s) scripts/fuzz.sh

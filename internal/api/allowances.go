@@ -20,6 +20,12 @@ type allowanceCalc struct {
 	base     decimal.Decimal
 	schedule []policy.ScheduleRow
 	posts    map[postKey]postAmount
+	central  *centralShare // Decree 33 Art. 34 cl. 1 coefficient on asOf, computed once (entitlements)
+}
+
+type centralShare struct {
+	coef decimal.Decimal
+	err  error
 }
 
 type postKey struct {

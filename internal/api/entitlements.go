@@ -99,9 +99,24 @@ func centralShareCoefficient(on policy.Date) (decimal.Decimal, error) {
 	return cf.MonthlyFund.Div(decimal.NewFromInt(int64(cf.Quota))).Div(base), nil
 }
 
+// centralShare returns centralShareCoefficient(asOf), computed once per calculator.
+func (c *allowanceCalc) centralShare() (decimal.Decimal, error) {
+	if c.central == nil {
+		coef, err := centralShareCoefficient(c.asOf)
+		c.central = &centralShare{coef: coef, err: err}
+	}
+	return c.central.coef, c.central.err
+}
+
 // buildEntitlement turns the stored person and a request into the rules engine's input, with the context
 // that explains where each value came from.
 func buildEntitlement(p store.EntitlementPerson, req entitlementRequest) (policy.BestExitInput, entitlementContext, error) {
+	return buildEntitlementWith(p, req, nil)
+}
+
+// buildEntitlementWith is buildEntitlement with a calculator for the day before the exit and the person's
+// schedule, shared by the people of an entitlement run (nil: a new one).
+func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, calc *allowanceCalc) (policy.BestExitInput, entitlementContext, error) {
 	exit := policy.NewDate(req.ExitDate.Date())
 	before := exit.AddDays(-1)
 	kind := kindOf(req.Reason)
@@ -182,7 +197,10 @@ func buildEntitlement(p store.EntitlementPerson, req entitlementRequest) (policy
 	ab := &allowanceBasis{Basis: p.AllowanceBasis, AssignmentID: main.AssignmentID, PositionCode: main.PositionCode,
 		Level: main.Level, On: before, Lines: []policy.Line{}}
 	ctx.Allowance = ab
-	calc, err := newAllowanceCalc(before, p.Schedule)
+	var err error
+	if calc == nil {
+		calc, err = newAllowanceCalc(before, p.Schedule)
+	}
 	if err != nil {
 		return in, ctx, noPost("no base salary is in force on the day before exit_date", "không có mức lương cơ sở áp dụng vào ngày trước ngày nghỉ việc")
 	}
@@ -197,7 +215,7 @@ func buildEntitlement(p store.EntitlementPerson, req entitlementRequest) (policy
 		ab.Lines = append(ab.Lines, line)
 	}
 	if main.Level == string(policy.LevelCommune) {
-		if coef, err := centralShareCoefficient(before); err == nil {
+		if coef, err := calc.centralShare(); err == nil {
 			v := coef.Mul(calc.base).Round(0)
 			ab.CentralFundShare = &v
 			ab.Lines = append(ab.Lines, policy.Line{Code: "central_fund_share",

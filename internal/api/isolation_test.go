@@ -110,15 +110,23 @@ func isolationFixture(e *env) map[string]string {
 	if job.Status != "failed" {
 		e.t.Fatalf("fixture import %+v, want failed", job)
 	}
+	// A finished entitlement run, through the API (its results.csv names A's person).
+	r = e.do("POST", "/v1/provinces/01/entitlement-runs", ed, map[string]any{"exit_date": "2025-08-01", "reason": "reorganisation"})
+	mustStatus(e.t, r, http.StatusAccepted)
+	var run runResponse
+	r.json(e.t, &run)
+	waitRun(e, viewerOf(e), "01", run.ID)
+
 	return map[string]string{
-		"province":           "01",
-		"communes/code":      "00001",
-		"hamlets/code":       "H1",
-		"cadres/id":          isoCadreID,
-		"assignments/id":     asg,
-		"imports/id":         job.ID,
-		"decisions/id":       ent.Decision.ID,
-		"import-templates/f": "cadres.csv",
+		"province":            "01",
+		"entitlement-runs/id": run.ID,
+		"communes/code":       "00001",
+		"hamlets/code":        "H1",
+		"cadres/id":           isoCadreID,
+		"assignments/id":      asg,
+		"imports/id":          job.ID,
+		"decisions/id":        ent.Decision.ID,
+		"import-templates/f":  "cadres.csv",
 	}
 }
 

@@ -2,7 +2,7 @@ package api
 
 import "github.com/go-chi/chi/v5"
 
-// mountProvinceReports registers allowances, entitlements and decisions under /v1/provinces/{province}
+// mountProvinceReports registers allowances, entitlements, decisions and entitlement runs under /v1/provinces/{province}
 // (issue 6). provinceScope and writerOnly already guard the group: province keys see only their province,
 // and only editors may POST.
 func (s *Server) mountProvinceReports(r chi.Router) {
@@ -14,6 +14,12 @@ func (s *Server) mountProvinceReports(r chi.Router) {
 		r.Get("/", handle(s.listDecisions))
 		r.Get("/{id}", handle(s.getDecision))
 		r.Post("/{id}/supersede", handle(s.supersedeDecision))
+	})
+	r.Route("/entitlement-runs", func(r chi.Router) {
+		r.Get("/", handle(s.listEntitlementRuns))
+		r.With(idempotent(s.store)).Post("/", handle(s.createEntitlementRun))
+		r.Get("/{id}", handle(s.getEntitlementRun))
+		r.Get("/{id}/results.csv", handle(s.entitlementRunResultsCSV))
 	})
 }
 

@@ -41,15 +41,7 @@ func (s *Store) EntitlementPerson(ctx context.Context, p Principal, province, ca
 		if err != nil {
 			return translate(err)
 		}
-		rows, err := tx.Query(ctx, `SELECT a.id::text, a.cadre_id::text, '', a.position_code, p.level, p.title_vi, p.title_en,
-			a.commune_code, a.hamlet_code, a.concurrent, coalesce(a.elected, p.elected_default), a.start_date, a.end_date,
-			a.term_end, a.allowance_override::text,
-			h.code, h.commune_code, h.name, h.kind, h.households, h.key_security_order, h.border_or_island, h.converted_from_thon,
-			cm.code, cm.name, cm.kind, cm.class, cm.key_security_order, cm.border, cm.island
-			FROM assignments a
-			JOIN positions p ON p.code = a.position_code
-			LEFT JOIN hamlets h ON h.province_code = a.province_code AND h.code = a.hamlet_code
-			LEFT JOIN communes cm ON cm.province_code = a.province_code AND cm.code = coalesce(a.commune_code, h.commune_code)
+		rows, err := tx.Query(ctx, `SELECT `+personPostCols+`
 			WHERE a.province_code = $1 AND a.cadre_id::text = $2
 			ORDER BY a.start_date, a.concurrent, a.id`, province, cadreID)
 		if err != nil {
@@ -64,6 +56,18 @@ func (s *Store) EntitlementPerson(ctx context.Context, p Principal, province, ca
 	})
 	return out, err
 }
+
+// personPostCols is the select list and joins of scanPersonPost: an assignment with its post, hamlet and
+// commune (the commune of a hamlet post is the hamlet's).
+const personPostCols = `a.id::text, a.cadre_id::text, '', a.position_code, p.level, p.title_vi, p.title_en,
+	a.commune_code, a.hamlet_code, a.concurrent, coalesce(a.elected, p.elected_default), a.start_date, a.end_date,
+	a.term_end, a.allowance_override::text,
+	h.code, h.commune_code, h.name, h.kind, h.households, h.key_security_order, h.border_or_island, h.converted_from_thon,
+	cm.code, cm.name, cm.kind, cm.class, cm.key_security_order, cm.border, cm.island
+	FROM assignments a
+	JOIN positions p ON p.code = a.position_code
+	LEFT JOIN hamlets h ON h.province_code = a.province_code AND h.code = a.hamlet_code
+	LEFT JOIN communes cm ON cm.province_code = a.province_code AND cm.code = coalesce(a.commune_code, h.commune_code)`
 
 func scanPersonPost(r pgx.CollectableRow) (PersonPost, error) {
 	var (

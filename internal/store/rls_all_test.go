@@ -40,6 +40,7 @@ func allTablesFixture(t *testing.T) (*store.Store, *pgx.Conn, map[string]int64) 
 		keys[p.code] = keyID
 		cadre := "00000000-0000-4000-8000-0000000000" + p.code
 		job := "00000000-0000-4000-9000-0000000000" + p.code
+		run := "00000000-0000-4000-a000-0000000000" + p.code
 		finished := "now()"
 		if p.status == "running" {
 			finished = "NULL"
@@ -54,6 +55,8 @@ func allTablesFixture(t *testing.T) (*store.Store, *pgx.Conn, map[string]int64) 
 			fmt.Sprintf(`INSERT INTO idempotency_keys (province_code, api_key_id, key, method, path, request_hash, status, body) VALUES ($1, %d, 'k1', 'POST', '/x', '\x00', 201, '\x7b7d')`, keyID),
 			`INSERT INTO import_jobs (province_code, id, kind, mode, status, finished_at) VALUES ($1, '` + job + `', 'cadres', 'apply', '` + p.status + `', ` + finished + `)`,
 			`INSERT INTO import_rejects (province_code, job_id, line, fields, error) VALUES ($1, '` + job + `', 2, '{a,b}', 'bad')`,
+			`INSERT INTO entitlement_runs (province_code, id, exit_date, reason, status, finished_at) VALUES ($1, '` + run + `', '2025-08-01', 'reorganisation', '` + p.status + `', ` + finished + `)`,
+			`INSERT INTO entitlement_run_results (province_code, run_id, cadre_id, policy, total, eligible, reason) VALUES ($1, '` + run + `', '` + cadre + `', 'decree_154_2025_art9', 1000, true, 'ok')`,
 			`INSERT INTO decisions (province_code, cadre_id, reason, kind, exit_date, total, ruleset_version, inputs, request, parameters, result)
 				VALUES ($1, '` + cadre + `', 'reorganisation', 'cadre', '2025-08-01', 1000, '1.0.0', '{}', '{}', '{}', '{}')`,
 		}
@@ -66,6 +69,10 @@ func allTablesFixture(t *testing.T) (*store.Store, *pgx.Conn, map[string]int64) 
 	// B's job is live: a session holds its advisory lock, as the importing session does.
 	holder := testdb.Admin(t, dbURL)
 	if _, err := holder.Exec(context.Background(), `SELECT pg_advisory_lock(4711, hashtext($1))`, "00000000-0000-4000-9000-0000000000"+provB); err != nil {
+		t.Fatal(err)
+	}
+	// B's entitlement run is live too (lock class 4713 on the run id).
+	if _, err := holder.Exec(context.Background(), `SELECT pg_advisory_lock(4713, hashtext($1))`, "00000000-0000-4000-a000-0000000000"+provB); err != nil {
 		t.Fatal(err)
 	}
 	return st, admin, keys
@@ -223,6 +230,12 @@ func TestRLSOnEveryTenantTable(t *testing.T) {
 					name, sql string
 					args      []any
 				}{"mark B's running job interrupted", `UPDATE import_jobs SET status = 'failed', failure_reason = 'interrupted', finished_at = now() WHERE province_code = $1`, []any{provB}})
+			}
+			if ti.name == "entitlement_runs" {
+				writes = append(writes, struct {
+					name, sql string
+					args      []any
+				}{"mark B's running run interrupted", `UPDATE entitlement_runs SET status = 'failed', failure_reason = 'interrupted', finished_at = now() WHERE province_code = $1`, []any{provB}})
 			}
 			for who, p := range principals {
 				// Reads.

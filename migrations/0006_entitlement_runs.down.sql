@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS entitlement_run_results;
+DROP TABLE IF EXISTS entitlement_runs;
