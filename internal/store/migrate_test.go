@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 
 	"communehr/internal/store"
 	"communehr/internal/testdb"
+	"communehr/migrations"
 )
 
 func TestMigrationsGoUpAndDownCleanly(t *testing.T) {
@@ -31,8 +33,12 @@ func TestMigrationsGoUpAndDownCleanly(t *testing.T) {
 	if err := store.CheckCurrent(dbURL); err != nil {
 		t.Fatalf("after up: %v", err)
 	}
-	if err := mg.Down(int(latest)); err != nil {
-		t.Fatalf("down %d: %v", latest, err)
+	ups, err := fs.Glob(migrations.FS, "*.up.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mg.Down(len(ups)); err != nil {
+		t.Fatalf("down %d: %v", len(ups), err)
 	}
 	conn := testdb.Admin(t, dbURL)
 	var tables int

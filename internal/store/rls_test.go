@@ -245,3 +245,38 @@ func TestServerRoleCannotBypassRLS(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestNationalTransactionsRunAsTheNationalRoleWithoutBypass(t *testing.T) {
+	st := twoProvinces(t)
+	ctx := context.Background()
+	for _, p := range []store.Principal{{Role: store.RoleMinistry}, {Role: store.RoleOperator}} {
+		err := st.InTx(ctx, p, func(tx *store.Tx) error {
+			var user string
+			var bypass bool
+			if err := tx.QueryRow(ctx, `SELECT current_user, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user`).Scan(&user, &bypass); err != nil {
+				return err
+			}
+			if user != store.NationalRole || bypass {
+				t.Errorf("%s runs as %s (bypass=%v), want %s without bypass", p.Role, user, bypass, store.NationalRole)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Province transactions stay on the application role, whose reads are filtered.
+	err := st.InTx(ctx, store.Principal{Role: store.RoleProvinceViewer, Province: "01"}, func(tx *store.Tx) error {
+		var user string
+		if err := tx.QueryRow(ctx, `SELECT current_user`).Scan(&user); err != nil {
+			return err
+		}
+		if user != store.AppRole {
+			t.Errorf("province viewer runs as %s, want %s", user, store.AppRole)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -17,6 +17,11 @@ import (
 // security policies of the migrations hold even when DATABASE_URL names a superuser.
 const AppRole = "communehr_app"
 
+// NationalRole is the role of Ministry and operator transactions (SET LOCAL ROLE): the same grants and
+// write policies as AppRole, plus a read policy without a row filter, so that national aggregations plan
+// as well as hand-written SQL (migration 0007). It has no BYPASSRLS either.
+const NationalRole = "communehr_national"
+
 // Roles of API keys.
 const (
 	RoleOperator       = "operator"
@@ -72,17 +77,23 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 
 // checkNoBypass makes sure the effective role is subject to row-level security.
 func (s *Store) checkNoBypass(ctx context.Context) error {
-	var role string
-	var super, bypass bool
-	err := s.pool.QueryRow(ctx,
-		`SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`).Scan(&role, &super, &bypass)
+	rows, err := s.pool.Query(ctx,
+		`SELECT rolname, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname IN (current_user, $1)`, NationalRole)
 	if err != nil {
-		return fmt.Errorf("check database role: %w", err)
+		return fmt.Errorf("check database roles: %w", err)
 	}
-	if super || bypass {
-		return fmt.Errorf("database role %q can bypass row-level security; refusing to serve", role)
+	defer rows.Close()
+	for rows.Next() {
+		var role string
+		var bypass bool
+		if err := rows.Scan(&role, &bypass); err != nil {
+			return err
+		}
+		if bypass {
+			return fmt.Errorf("database role %q can bypass row-level security; refusing to serve", role)
+		}
 	}
-	return nil
+	return rows.Err()
 }
 
 // Close releases the pool.
@@ -137,6 +148,11 @@ func (s *Store) inTxOnce(ctx context.Context, p Principal, fn func(tx *Tx) error
 		p.Province, p.Role, fmt.Sprint(p.KeyID))
 	if err != nil {
 		return fmt.Errorf("set tenant: %w", err)
+	}
+	if p.National() {
+		if _, err = ptx.Exec(ctx, "SET LOCAL ROLE "+NationalRole); err != nil {
+			return fmt.Errorf("set national role: %w", err)
+		}
 	}
 	tx := &Tx{Tx: ptx, P: p, Now: s.now().UTC()}
 	if err = fn(tx); err != nil {
