@@ -24,7 +24,7 @@ demo province: 99 — demo editor key (shown once):
 Try:
   curl -s $BASE/v1/me -H "Authorization: Bearer \$TOKEN"
   curl -s "$BASE/v1/provinces/99/hamlets?limit=2" -H "Authorization: Bearer \$TOKEN"
-  curl -s -X POST $BASE/v1/calculations/hamlet-fund -H "Authorization: Bearer \$TOKEN" -d '{"kind":"thon","households":420,"as_of":"2025-03-01"}'
+  curl -s $BASE/v1/calculations/hamlet-fund -H "Authorization: Bearer \$TOKEN" -H "Content-Type: application/json" -d '{"kind":"thon","households":420,"as_of":"2025-03-01"}'
 
 TXT
 exec bin/server serve
