@@ -51,13 +51,7 @@ func idempotent(st *store.Store) func(http.Handler) http.Handler {
 			case err != nil:
 				return err
 			case rec != nil:
-				if rec.Location != "" {
-					w.Header().Set("Location", rec.Location)
-				}
-				w.Header().Set("Content-Type", rec.ContentType)
-				w.Header().Set("Idempotent-Replayed", "true")
-				w.WriteHeader(rec.Status)
-				_, _ = w.Write(rec.Body)
+				replay(w, rec)
 				return nil
 			}
 			// The response is buffered and recorded before the client sees it, so that a retry arriving
@@ -86,6 +80,17 @@ func idempotent(st *store.Store) func(http.Handler) http.Handler {
 			return nil
 		})
 	}
+}
+
+// replay writes a recorded response again, marked Idempotent-Replayed.
+func replay(w http.ResponseWriter, rec *store.IdemRecord) {
+	if rec.Location != "" {
+		w.Header().Set("Location", rec.Location)
+	}
+	w.Header().Set("Content-Type", rec.ContentType)
+	w.Header().Set("Idempotent-Replayed", "true")
+	w.WriteHeader(rec.Status)
+	_, _ = w.Write(rec.Body)
 }
 
 // captureWriter holds a whole response for the idempotency record.

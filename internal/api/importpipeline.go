@@ -1,0 +1,277 @@
+package api
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"communehr/internal/store"
+)
+
+// csvRows is the COPY source: it reads, cleans and validates one record at a time; invalid rows are
+// recorded (with their line and column) and skipped, so that one pass reports every bad row. Reading
+// stays on one goroutine (CSV is sequential) while validation, the costly part, runs on convWorkers
+// goroutines over batches; the staging order does not matter (the upsert orders by line) and the errors
+// are sorted by line at the end.
+type csvRows struct {
+	cr     *csv.Reader
+	ll     *lineLimitReader
+	kind   *importKind
+	rc     *rowContext
+	idx    map[string]int
+	header []string
+
+	once    sync.Once
+	results chan convBatch
+	stop    chan struct{}
+	batch   convBatch
+	pos     int
+	cur     []any
+
+	errs    []store.RowError
+	total   int
+	read    atomic.Int64
+	fileErr *store.RowError
+}
+
+const (
+	convWorkers   = 2
+	convBatchSize = 512
+)
+
+type rawRow struct {
+	line int
+	rec  []string
+}
+
+type convBatch struct {
+	rows [][]any
+	errs []store.RowError
+}
+
+func (c *csvRows) start() {
+	c.results = make(chan convBatch, convWorkers*2)
+	c.stop = make(chan struct{})
+	raw := make(chan []rawRow, convWorkers*2)
+	var readErrs []store.RowError
+	go func() {
+		defer close(raw)
+		buf := make([]rawRow, 0, convBatchSize)
+		flush := func() bool {
+			if len(buf) == 0 {
+				return true
+			}
+			select {
+			case raw <- buf:
+				buf = make([]rawRow, 0, convBatchSize)
+				return true
+			case <-c.stop:
+				return false
+			}
+		}
+		for {
+			rec, line, rerr, ok := c.readOne()
+			if !ok {
+				break
+			}
+			if rerr != nil {
+				readErrs = append(readErrs, *rerr)
+				continue
+			}
+			buf = append(buf, rawRow{line, rec})
+			if len(buf) == convBatchSize && !flush() {
+				return
+			}
+		}
+		flush()
+	}()
+	var wg sync.WaitGroup
+	for i := 0; i < convWorkers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for rows := range raw {
+				var out convBatch
+				for _, r := range rows {
+					if v, errs := c.convert(r.line, r.rec); len(errs) == 0 {
+						out.rows = append(out.rows, append([]any{r.line}, v...))
+					} else {
+						out.errs = append(out.errs, errs...)
+					}
+				}
+				select {
+				case c.results <- out:
+				case <-c.stop:
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		// The reader is done too (raw is closed and drained): its errors join the last batch.
+		select {
+		case c.results <- convBatch{errs: readErrs}:
+		case <-c.stop:
+		}
+		close(c.results)
+	}()
+}
+
+// readOne reads the next non-blank record; a malformed record comes back as a row error, a fault that
+// stops reading sets fileErr and ends the file.
+func (c *csvRows) readOne() ([]string, int, *store.RowError, bool) {
+	for {
+		rec, err := c.cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil, 0, nil, false
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			// FieldPos is only defined for a record that was read; a parse error carries its own line.
+			line := 0
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
+			switch {
+			case c.ll.tooLong || errors.Is(err, errLineTooLong):
+				// encoding/csv passes the reader's error through without a position: the line is the
+				// reader's own count.
+				line = c.ll.lines + 1
+				c.fileErr = &store.RowError{Line: line, Code: "line_too_long",
+					MessageEN: fmt.Sprintf("a line near line %d is longer than %d bytes; the file cannot be read", line, maxLineBytes),
+					MessageVI: fmt.Sprintf("một dòng gần dòng %d dài quá %d byte; không thể đọc tệp", line, maxLineBytes)}
+				return nil, 0, nil, false
+			case pe != nil:
+				c.total++
+				c.read.Add(1)
+				return nil, line, &store.RowError{Line: pe.StartLine, Code: "csv_syntax",
+					MessageEN: "the row is not valid CSV: " + pe.Err.Error(), MessageVI: "dòng không đúng định dạng CSV: " + pe.Err.Error()}, true
+			default:
+				c.fileErr = &store.RowError{Line: line, Code: "read_error", MessageEN: "the file could not be read: " + err.Error(),
+					MessageVI: "không đọc được tệp: " + err.Error()}
+				return nil, 0, nil, false
+			}
+		}
+		line, _ := c.cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a blank line
+		}
+		c.total++
+		c.read.Add(1)
+		return rec, line, nil, true
+	}
+}
+
+func (c *csvRows) Next() bool {
+	c.once.Do(c.start)
+	for c.pos >= len(c.batch.rows) {
+		b, ok := <-c.results
+		if !ok {
+			sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Line < c.errs[j].Line })
+			return false
+		}
+		c.errs = append(c.errs, b.errs...)
+		c.batch, c.pos = b, 0
+	}
+	c.cur = c.batch.rows[c.pos]
+	c.pos++
+	return true
+}
+
+// Close stops the pipeline when the consumer gives up early (the COPY failed).
+func (c *csvRows) Close() {
+	c.once.Do(func() {})
+	if c.stop != nil {
+		select {
+		case <-c.stop:
+		default:
+			close(c.stop)
+		}
+	}
+}
+
+// convert validates one record (safe to call from several goroutines: it only reads shared state).
+func (c *csvRows) convert(line int, rec []string) ([]any, []store.RowError) {
+	size := 0
+	for _, f := range rec {
+		size += len(f)
+	}
+	rowErr := func(col, code, en, vi string) []store.RowError {
+		return []store.RowError{{Line: line, Column: col, Code: code, MessageEN: en, MessageVI: vi}}
+	}
+	switch {
+	case size > maxRowBytes:
+		return nil, rowErr("", "row_too_long", fmt.Sprintf("the row is longer than %d bytes", maxRowBytes), fmt.Sprintf("dòng dài quá %d byte", maxRowBytes))
+	case len(rec) != len(c.header):
+		return nil, rowErr("", "field_count", fmt.Sprintf("the row has %d cells, the header %d", len(rec), len(c.header)),
+			fmt.Sprintf("dòng có %d ô, dòng tiêu đề có %d", len(rec), len(c.header)))
+	}
+	for i, f := range rec {
+		if !utf8Valid(f) {
+			return nil, rowErr(c.header[i], "invalid_utf8", "the cell is not valid UTF-8; save the file as CSV UTF-8",
+				"ô không đúng mã UTF-8; hãy lưu tệp dạng CSV UTF-8")
+		}
+		rec[i] = cleanCell(f)
+	}
+	cell := func(name string) string {
+		if i, ok := c.idx[name]; ok {
+			return rec[i]
+		}
+		return ""
+	}
+	v, ferrs := c.kind.row(c.rc, cell)
+	var errs []store.RowError
+	for _, fe := range ferrs {
+		col := strings.TrimPrefix(fe.Pointer, "/")
+		if i, ok := c.idx[col]; ok {
+			col = c.header[i] // the file's own header, e.g. "Họ và tên"
+		}
+		errs = append(errs, store.RowError{Line: line, Column: col, Code: fe.Code, MessageEN: fe.MessageEN, MessageVI: fe.MessageVI})
+	}
+	return v, errs
+}
+
+func (c *csvRows) Values() ([]any, error) { return c.cur, nil }
+func (c *csvRows) Err() error             { return nil }
+
+// originalLines reads the spooled file again for the given lines, as uploaded, for errors.csv.
+func originalLines(sp *spool, delim rune, lines map[int]bool) (map[int][]string, error) {
+	src, err := sp.open()
+	if err != nil {
+		return nil, err
+	}
+	cr, _ := newCSVReader(src, delim)
+	out := map[int][]string{}
+	for len(out) < len(lines) {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			if lines[pe.StartLine] {
+				out[pe.StartLine] = []string{}
+			}
+			continue
+		}
+		if err != nil {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if lines[line] {
+			for i := range rec {
+				if !utf8Valid(rec[i]) {
+					rec[i] = strings.ToValidUTF8(rec[i], "\uFFFD")
+				}
+			}
+			out[line] = rec
+		}
+	}
+	return out, nil
+}
