@@ -41,6 +41,8 @@ type Assignment struct {
 	Version           int
 }
 
+func (a Assignment) rowVersion() int { return a.Version }
+
 // ElectedEffective is the assignment's own elected flag, or the position's default when it has none.
 func (a Assignment) ElectedEffective() bool {
 	if a.Elected != nil {
@@ -200,15 +202,10 @@ func (s *Store) UpdateAssignment(ctx context.Context, p Principal, province, cad
 	change func(*Assignment) error) (Assignment, error) {
 	var out Assignment
 	err := s.InTx(ctx, p, func(tx *Tx) error {
-		before, err := getAssignment(ctx, tx, province, cadreID, id, true)
+		before, after, err := lockAtVersion(version, change, func() (Assignment, error) {
+			return getAssignment(ctx, tx, province, cadreID, id, true)
+		})
 		if err != nil {
-			return err
-		}
-		if before.Version != version {
-			return ErrStale
-		}
-		after := before
-		if err := change(&after); err != nil {
 			return err
 		}
 		if err := checkAssignment(ctx, tx, after); err != nil {
@@ -234,12 +231,11 @@ func (s *Store) UpdateAssignment(ctx context.Context, p Principal, province, cad
 // DeleteAssignment removes an assignment at version and audits it.
 func (s *Store) DeleteAssignment(ctx context.Context, p Principal, province, cadreID, id string, version int) error {
 	return s.InTx(ctx, p, func(tx *Tx) error {
-		before, err := getAssignment(ctx, tx, province, cadreID, id, true)
+		before, _, err := lockAtVersion(version, nil, func() (Assignment, error) {
+			return getAssignment(ctx, tx, province, cadreID, id, true)
+		})
 		if err != nil {
 			return err
-		}
-		if before.Version != version {
-			return ErrStale
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM assignments WHERE province_code = $1 AND id = $2::uuid`, province, id); err != nil {
 			return translate(err)

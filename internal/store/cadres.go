@@ -37,6 +37,8 @@ type Cadre struct {
 	Version    int
 }
 
+func (c Cadre) rowVersion() int { return c.Version }
+
 // CadreFilter selects people for a list.
 type CadreFilter struct {
 	Status      string
@@ -184,15 +186,8 @@ func (s *Store) CreateCadre(ctx context.Context, p Principal, c Cadre) (Cadre, e
 func (s *Store) UpdateCadre(ctx context.Context, p Principal, province, id string, version int, change func(*Cadre) error) (Cadre, error) {
 	var out Cadre
 	err := s.InTx(ctx, p, func(tx *Tx) error {
-		before, err := getCadre(ctx, tx, province, id, true)
+		before, after, err := lockAtVersion(version, change, func() (Cadre, error) { return getCadre(ctx, tx, province, id, true) })
 		if err != nil {
-			return err
-		}
-		if before.Version != version {
-			return ErrStale
-		}
-		after := before
-		if err := change(&after); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `UPDATE cadres SET national_id = $3, full_name = $4, gender = $5, birth_date = $6,
@@ -214,12 +209,9 @@ func (s *Store) UpdateCadre(ctx context.Context, p Principal, province, id strin
 // assignment gets its own audit row beside the person's.
 func (s *Store) DeleteCadre(ctx context.Context, p Principal, province, id string, version int) error {
 	return s.InTx(ctx, p, func(tx *Tx) error {
-		before, err := getCadre(ctx, tx, province, id, true)
+		before, _, err := lockAtVersion(version, nil, func() (Cadre, error) { return getCadre(ctx, tx, province, id, true) })
 		if err != nil {
 			return err
-		}
-		if before.Version != version {
-			return ErrStale
 		}
 		as, err := listAssignments(ctx, tx, province, id, AssignmentFilter{})
 		if err != nil {

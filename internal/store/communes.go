@@ -29,6 +29,8 @@ type Commune struct {
 	Version          int
 }
 
+func (c Commune) rowVersion() int { return c.Version }
+
 // UnitRef names a unit in a lineage.
 type UnitRef struct {
 	Code          string
@@ -211,15 +213,8 @@ func (s *Store) CreateCommune(ctx context.Context, p Principal, c Commune) (Comm
 func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code string, version int, change func(*Commune) error) (Commune, error) {
 	var out Commune
 	err := s.InTx(ctx, p, func(tx *Tx) error {
-		before, err := getCommune(ctx, tx, province, code, true)
+		before, after, err := lockAtVersion(version, change, func() (Commune, error) { return getCommune(ctx, tx, province, code, true) })
 		if err != nil {
-			return err
-		}
-		if before.Version != version {
-			return ErrStale
-		}
-		after := before
-		if err := change(&after); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `UPDATE communes SET name = $3, kind = $4, class = $5, population = $6, area_km2 = $7::numeric,
@@ -269,12 +264,9 @@ func checkSuccessor(ctx context.Context, tx *Tx, table, province, code string, s
 // and successor_code instead); ErrInUse while hamlets, assignments or successors point at it.
 func (s *Store) DeleteCommune(ctx context.Context, p Principal, province, code string, version int) error {
 	return s.InTx(ctx, p, func(tx *Tx) error {
-		before, err := getCommune(ctx, tx, province, code, true)
+		before, _, err := lockAtVersion(version, nil, func() (Commune, error) { return getCommune(ctx, tx, province, code, true) })
 		if err != nil {
 			return err
-		}
-		if before.Version != version {
-			return ErrStale
 		}
 		var refs bool
 		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM hamlets WHERE province_code = $1 AND commune_code = $2)

@@ -43,6 +43,8 @@ type Hamlet struct {
 	Commune CommuneFlags `json:"-"`
 }
 
+func (h Hamlet) rowVersion() int { return h.Version }
+
 // CommuneFlags are the commune designations that give its hamlets the higher fund (Decree 33/2023 Art. 34
 // cl. 2(a)).
 type CommuneFlags struct {
@@ -174,15 +176,8 @@ func (s *Store) CreateHamlet(ctx context.Context, p Principal, h Hamlet) (Hamlet
 func (s *Store) UpdateHamlet(ctx context.Context, p Principal, province, code string, version int, change func(*Hamlet) error) (Hamlet, error) {
 	var out Hamlet
 	err := s.InTx(ctx, p, func(tx *Tx) error {
-		before, err := getHamlet(ctx, tx, province, code, true)
+		before, after, err := lockAtVersion(version, change, func() (Hamlet, error) { return getHamlet(ctx, tx, province, code, true) })
 		if err != nil {
-			return err
-		}
-		if before.Version != version {
-			return ErrStale
-		}
-		after := before
-		if err := change(&after); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE hamlets SET commune_code = $3, name = $4, kind = $5, households = $6,
@@ -209,12 +204,9 @@ func (s *Store) UpdateHamlet(ctx context.Context, p Principal, province, code st
 // successor_code instead); ErrInUse while assignments or successors point at it.
 func (s *Store) DeleteHamlet(ctx context.Context, p Principal, province, code string, version int) error {
 	return s.InTx(ctx, p, func(tx *Tx) error {
-		before, err := getHamlet(ctx, tx, province, code, true)
+		before, _, err := lockAtVersion(version, nil, func() (Hamlet, error) { return getHamlet(ctx, tx, province, code, true) })
 		if err != nil {
 			return err
-		}
-		if before.Version != version {
-			return ErrStale
 		}
 		var refs bool
 		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM assignments WHERE province_code = $1 AND hamlet_code = $2)

@@ -164,6 +164,26 @@ func (s *Store) inTxOnce(ctx context.Context, p Principal, fn func(tx *Tx) error
 	return nil
 }
 
+// versioned is a row that carries the optimistic-lock version a client names in If-Match.
+type versioned interface{ rowVersion() int }
+
+// lockAtVersion is how every update and delete starts: get reads the row FOR UPDATE, and the row is
+// refused with ErrStale once its version has moved on from the one the client saw. It returns the row
+// (before) and a copy edited by change (after); change is nil for a delete.
+func lockAtVersion[T versioned](version int, change func(*T) error, get func() (T, error)) (before, after T, err error) {
+	if before, err = get(); err != nil {
+		return before, after, err
+	}
+	if before.rowVersion() != version {
+		return before, after, ErrStale
+	}
+	after = before
+	if change != nil {
+		err = change(&after)
+	}
+	return before, after, err
+}
+
 func isRetryable(err error) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
