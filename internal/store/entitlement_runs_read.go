@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -79,14 +78,7 @@ func (s *Store) ListEntitlementRuns(ctx context.Context, p Principal, province s
 		if _, err := tx.Exec(ctx, markRunsInterrupted, province, nil); err != nil {
 			return err
 		}
-		args := []any{province, limit}
-		cond := ""
-		if at, id, ok := strings.Cut(before, "|"); ok && validUUID(id) {
-			if t, err := time.Parse(time.RFC3339Nano, at); err == nil {
-				cond = ` AND (started_at, id) < ($3, $4::uuid)`
-				args = append(args, t, id)
-			}
-		}
+		cond, args := startedBefore(before, []any{province, limit})
 		rows, err := tx.Query(ctx, `SELECT `+entitlementRunCols+` FROM entitlement_runs WHERE province_code = $1`+cond+
 			` ORDER BY started_at DESC, id DESC LIMIT $2`, args...)
 		if err != nil {

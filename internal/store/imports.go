@@ -102,14 +102,7 @@ func (s *Store) ListImportJobs(ctx context.Context, p Principal, province string
 		if _, err := tx.Exec(ctx, markInterrupted, province, nil); err != nil {
 			return err
 		}
-		args := []any{province, limit}
-		cond := ""
-		if at, id, ok := strings.Cut(before, "|"); ok && validUUID(id) {
-			if t, err := time.Parse(time.RFC3339Nano, at); err == nil {
-				cond = ` AND (started_at, id) < ($3, $4::uuid)`
-				args = append(args, t, id)
-			}
-		}
+		cond, args := startedBefore(before, []any{province, limit})
 		rows, err := tx.Query(ctx, `SELECT `+importJobCols+` FROM import_jobs WHERE province_code = $1`+cond+
 			` ORDER BY started_at DESC, id DESC LIMIT $2`, args...)
 		if err != nil {
@@ -123,6 +116,18 @@ func (s *Store) ListImportJobs(ctx context.Context, p Principal, province string
 
 // Cursor is the list cursor of a job.
 func (j ImportJob) Cursor() string { return j.StartedAt.Format(time.RFC3339Nano) + "|" + j.ID }
+
+// startedBefore turns the cursor of a background job (ImportJob.Cursor, EntitlementRun.Cursor: started_at|id)
+// into the keyset condition of the next, older page, appending its two arguments to args; a cursor that
+// does not parse is ignored (the first page).
+func startedBefore(before string, args []any) (string, []any) {
+	if at, id, ok := strings.Cut(before, "|"); ok && validUUID(id) {
+		if t, err := time.Parse(time.RFC3339Nano, at); err == nil {
+			return fmt.Sprintf(` AND (started_at, id) < ($%d, $%d::uuid)`, len(args)+1, len(args)+2), append(args, t, id)
+		}
+	}
+	return "", args
+}
 
 // ImportRejects returns the failed rows of a job as uploaded, with their errors, by line.
 func (s *Store) ImportRejects(ctx context.Context, p Principal, province, id string) ([]Reject, error) {
