@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -29,6 +28,7 @@ import (
 
 	"communehr"
 	"communehr/internal/api"
+	"communehr/internal/benchutil"
 	"communehr/internal/store"
 )
 
@@ -50,34 +50,11 @@ func main() {
 }
 
 func national(ctx context.Context, adminURL string, runs int, asOf string, keep bool) error {
-	if adminURL == "" {
-		return fmt.Errorf("-db (or DATABASE_URL) is required")
-	}
-	admin, err := pgx.Connect(ctx, adminURL)
+	dbURL, cleanup, err := benchutil.NewDB(ctx, adminURL, "chr_bench", keep)
 	if err != nil {
 		return err
 	}
-	name := fmt.Sprintf("chr_bench_%d", time.Now().Unix())
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return err
-	}
-	if !keep {
-		defer func() {
-			_, _ = admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			admin.Close(context.Background())
-		}()
-	}
-	u, _ := url.Parse(adminURL)
-	u.Path = "/" + name
-	dbURL := u.String()
-	mg, err := store.NewMigrator(dbURL)
-	if err != nil {
-		return err
-	}
-	if err := mg.Up(); err != nil {
-		return err
-	}
-	_ = mg.Close()
+	defer cleanup()
 
 	owner, err := pgx.Connect(ctx, dbURL)
 	if err != nil {

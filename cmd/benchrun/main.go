@@ -20,7 +20,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"runtime/pprof"
 	"sort"
@@ -31,6 +30,7 @@ import (
 
 	"communehr"
 	"communehr/internal/api"
+	"communehr/internal/benchutil"
 	"communehr/internal/store"
 )
 
@@ -68,34 +68,11 @@ type run struct {
 }
 
 func bench(ctx context.Context, adminURL string, people, runs int, exitDate string, keep bool, cpuProfile string) error {
-	if adminURL == "" {
-		return fmt.Errorf("-db (or DATABASE_URL) is required")
-	}
-	admin, err := pgx.Connect(ctx, adminURL)
+	dbURL, cleanup, err := benchutil.NewDB(ctx, adminURL, "chr_benchrun", keep)
 	if err != nil {
 		return err
 	}
-	name := fmt.Sprintf("chr_benchrun_%d", time.Now().Unix())
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return err
-	}
-	defer func() {
-		if !keep {
-			_, _ = admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		}
-		admin.Close(context.Background())
-	}()
-	u, _ := url.Parse(adminURL)
-	u.Path = "/" + name
-	dbURL := u.String()
-	mg, err := store.NewMigrator(dbURL)
-	if err != nil {
-		return err
-	}
-	if err := mg.Up(); err != nil {
-		return err
-	}
-	_ = mg.Close()
+	defer cleanup()
 
 	owner, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
