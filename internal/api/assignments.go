@@ -249,14 +249,7 @@ type assignmentPatch struct {
 // default) and is refused on a required one.
 func (p assignmentPatch) apply(a *store.Assignment) error {
 	var fields []FieldError
-	required := func(ptr string, set, isNil bool) bool {
-		if set && isNil {
-			fields = append(fields, FieldError{Pointer: ptr, Code: "required", MessageEN: "cannot be null", MessageVI: "không được để trống"})
-			return false
-		}
-		return set
-	}
-	if required("/position_code", p.PositionCode.Set, p.PositionCode.Value == nil) {
+	if p.PositionCode.required("/position_code", &fields) {
 		a.PositionCode = *p.PositionCode.Value
 	}
 	if p.CommuneCode.Set {
@@ -265,13 +258,13 @@ func (p assignmentPatch) apply(a *store.Assignment) error {
 	if p.HamletCode.Set {
 		a.HamletCode = p.HamletCode.Value
 	}
-	if required("/start_date", p.StartDate.Set, p.StartDate.Value == nil) {
+	if p.StartDate.required("/start_date", &fields) {
 		a.StartDate = p.StartDate.Value.Time
 	}
 	if p.EndDate.Set {
 		a.EndDate = timePtr(p.EndDate.Value)
 	}
-	if required("/concurrent", p.Concurrent.Set, p.Concurrent.Value == nil) {
+	if p.Concurrent.required("/concurrent", &fields) {
 		a.Concurrent = *p.Concurrent.Value
 	}
 	if p.Elected.Set {

@@ -275,29 +275,22 @@ type cadrePatch struct {
 func (p cadrePatch) apply(today time.Time) func(*store.Cadre) error {
 	return func(c *store.Cadre) error {
 		var fields []FieldError
-		required := func(ptr string, set, isNil bool) bool {
-			if set && isNil {
-				fields = append(fields, FieldError{Pointer: ptr, Code: "required", MessageEN: "cannot be null", MessageVI: "không được để trống"})
-				return false
-			}
-			return set
-		}
-		if required("/national_id", p.NationalID.Set, p.NationalID.Value == nil) {
+		if p.NationalID.required("/national_id", &fields) {
 			c.NationalID = *p.NationalID.Value
 		}
-		if required("/full_name", p.FullName.Set, p.FullName.Value == nil) {
+		if p.FullName.required("/full_name", &fields) {
 			c.FullName = normalizeName(*p.FullName.Value)
 		}
-		if required("/gender", p.Gender.Set, p.Gender.Value == nil) {
+		if p.Gender.required("/gender", &fields) {
 			c.Gender = *p.Gender.Value
 		}
-		if required("/birth_date", p.BirthDate.Set, p.BirthDate.Value == nil) {
+		if p.BirthDate.required("/birth_date", &fields) {
 			c.BirthDate = p.BirthDate.Value.Time
 		}
-		if required("/si_months", p.SIMonths.Set, p.SIMonths.Value == nil) {
+		if p.SIMonths.required("/si_months", &fields) {
 			c.SIMonths = *p.SIMonths.Value
 		}
-		if required("/status", p.Status.Set, p.Status.Value == nil) {
+		if p.Status.required("/status", &fields) {
 			c.Status = *p.Status.Value
 		}
 		if p.LeftOn.Set {

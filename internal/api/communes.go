@@ -216,20 +216,13 @@ type communePatch struct {
 // apply changes c by the fields present in the patch; a null on a required field is refused.
 func (p communePatch) apply(c *store.Commune) error {
 	var fields []FieldError
-	required := func(ptr string, set bool, isNil bool) bool {
-		if set && isNil {
-			fields = append(fields, FieldError{Pointer: ptr, Code: "required", MessageEN: "cannot be null", MessageVI: "không được để trống"})
-			return false
-		}
-		return set
-	}
-	if required("/name", p.Name.Set, p.Name.Value == nil) {
+	if p.Name.required("/name", &fields) {
 		c.Name = normalizeText(*p.Name.Value)
 	}
-	if required("/kind", p.Kind.Set, p.Kind.Value == nil) {
+	if p.Kind.required("/kind", &fields) {
 		c.Kind = *p.Kind.Value
 	}
-	if required("/class", p.Class.Set, p.Class.Value == nil) {
+	if p.Class.required("/class", &fields) {
 		c.Class = *p.Class.Value
 	}
 	if p.Population.Set {
@@ -241,16 +234,16 @@ func (p communePatch) apply(c *store.Commune) error {
 			c.AreaKm2 = &p.AreaKm2.Value.Decimal
 		}
 	}
-	if required("/key_security_order", p.KeySecurityOrder.Set, p.KeySecurityOrder.Value == nil) {
+	if p.KeySecurityOrder.required("/key_security_order", &fields) {
 		c.KeySecurityOrder = *p.KeySecurityOrder.Value
 	}
-	if required("/border", p.Border.Set, p.Border.Value == nil) {
+	if p.Border.required("/border", &fields) {
 		c.Border = *p.Border.Value
 	}
-	if required("/island", p.Island.Set, p.Island.Value == nil) {
+	if p.Island.required("/island", &fields) {
 		c.Island = *p.Island.Value
 	}
-	if required("/effective_from", p.EffectiveFrom.Set, p.EffectiveFrom.Value == nil) {
+	if p.EffectiveFrom.required("/effective_from", &fields) {
 		c.EffectiveFrom = p.EffectiveFrom.Value.Time
 	}
 	if p.EffectiveTo.Set {

@@ -237,35 +237,28 @@ type hamletPatch struct {
 // apply changes h by the fields present in the patch; a null on a required field is refused.
 func (p hamletPatch) apply(h *store.Hamlet) error {
 	var fields []FieldError
-	required := func(ptr string, set bool, isNil bool) bool {
-		if set && isNil {
-			fields = append(fields, FieldError{Pointer: ptr, Code: "required", MessageEN: "cannot be null", MessageVI: "không được để trống"})
-			return false
-		}
-		return set
-	}
-	if required("/commune_code", p.CommuneCode.Set, p.CommuneCode.Value == nil) {
+	if p.CommuneCode.required("/commune_code", &fields) {
 		h.CommuneCode = *p.CommuneCode.Value
 	}
-	if required("/name", p.Name.Set, p.Name.Value == nil) {
+	if p.Name.required("/name", &fields) {
 		h.Name = normalizeText(*p.Name.Value)
 	}
-	if required("/kind", p.Kind.Set, p.Kind.Value == nil) {
+	if p.Kind.required("/kind", &fields) {
 		h.Kind = *p.Kind.Value
 	}
-	if required("/households", p.Households.Set, p.Households.Value == nil) {
+	if p.Households.required("/households", &fields) {
 		h.Households = *p.Households.Value
 	}
-	if required("/key_security_order", p.KeySecurityOrder.Set, p.KeySecurityOrder.Value == nil) {
+	if p.KeySecurityOrder.required("/key_security_order", &fields) {
 		h.KeySecurityOrder = *p.KeySecurityOrder.Value
 	}
 	if p.BorderOrIsland.Set {
 		h.BorderOrIsland = p.BorderOrIsland.Value // null: derive from the commune again
 	}
-	if required("/converted_from_thon", p.ConvertedFromThon.Set, p.ConvertedFromThon.Value == nil) {
+	if p.ConvertedFromThon.required("/converted_from_thon", &fields) {
 		h.ConvertedFromThon = *p.ConvertedFromThon.Value
 	}
-	if required("/effective_from", p.EffectiveFrom.Set, p.EffectiveFrom.Value == nil) {
+	if p.EffectiveFrom.required("/effective_from", &fields) {
 		h.EffectiveFrom = p.EffectiveFrom.Value.Time
 	}
 	if p.EffectiveTo.Set {

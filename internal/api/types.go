@@ -89,6 +89,16 @@ func (o *Opt[T]) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// required reports whether a required PATCH field is to be applied: it was sent and is not null. A null
+// cannot clear a required field, so it adds a "cannot be null" error at ptr to fields instead.
+func (o Opt[T]) required(ptr string, fields *[]FieldError) bool {
+	if o.Set && o.Value == nil {
+		*fields = append(*fields, FieldError{Pointer: ptr, Code: "required", MessageEN: "cannot be null", MessageVI: "không được để trống"})
+		return false
+	}
+	return o.Set
+}
+
 // parsed is implemented by lenient field types (Date, Money) that remember a value they could not parse.
 type parsed interface {
 	parseProblem() (en, vi string, bad bool)
