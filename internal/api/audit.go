@@ -44,7 +44,11 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := store.AuditFilter{Entity: q.Get("entity"), EntityID: q.Get("entity_id"), Limit: limit}
+	entityID, err := queryText(r, "entity_id")
+	if err != nil {
+		return err
+	}
+	f := store.AuditFilter{Entity: q.Get("entity"), EntityID: entityID, Limit: limit}
 	if f.Entity != "" && !auditEntityPattern.MatchString(f.Entity) {
 		return queryError("entity", "pattern", "must be an entity name such as commune or hamlet", "phải là tên đối tượng như commune hoặc hamlet")
 	}

@@ -82,7 +82,11 @@ func (s *Server) listCadres(w http.ResponseWriter, r *http.Request) error {
 		return queryError("cursor", "cursor", "is not a cursor this API returned", "không phải con trỏ do API trả về")
 	}
 	q := r.URL.Query()
-	f := store.CadreFilter{Status: q.Get("status"), Q: normalizeText(q.Get("q")), CommuneCode: q.Get("commune_code"),
+	search, err := queryText(r, "q")
+	if err != nil {
+		return err
+	}
+	f := store.CadreFilter{Status: q.Get("status"), Q: normalizeText(search), CommuneCode: q.Get("commune_code"),
 		HamletCode: q.Get("hamlet_code"), After: after, Limit: limit}
 	if f.Status != "" && !oneOf(f.Status, "active", "left", "retired") {
 		return queryError("status", "oneof", "must be active, left or retired", "phải là active, left hoặc retired")

@@ -75,7 +75,11 @@ func (s *Server) listCommunes(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := store.CommuneFilter{Kind: q.Get("kind"), Q: normalizeText(q.Get("q")), After: after, Limit: limit}
+	search, err := queryText(r, "q")
+	if err != nil {
+		return err
+	}
+	f := store.CommuneFilter{Kind: q.Get("kind"), Q: normalizeText(search), After: after, Limit: limit}
 	if f.Kind != "" && !oneOf(f.Kind, "xa", "phuong", "thi_tran", "dac_khu") {
 		return queryError("kind", "oneof", "must be xa, phuong, thi_tran or dac_khu", "phải là xa, phuong, thi_tran hoặc dac_khu")
 	}

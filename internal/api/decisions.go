@@ -56,7 +56,16 @@ func (s *Server) listDecisions(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := store.DecisionFilter{CadreID: q.Get("cadre_id"), Policy: q.Get("policy"), Limit: limit}
+	// Both filters go to the database as text: not UTF-8, or a control character, is a 422 (queryText).
+	cadreID, err := queryText(r, "cadre_id")
+	if err != nil {
+		return err
+	}
+	pol, err := queryText(r, "policy")
+	if err != nil {
+		return err
+	}
+	f := store.DecisionFilter{CadreID: cadreID, Policy: pol, Limit: limit}
 	switch q.Get("current") {
 	case "", "false":
 	case "true":

@@ -66,6 +66,19 @@ func hamletFund(h store.Hamlet, asOf time.Time) (policy.HamletCategory, error) {
 		return c, queryError("as_of", "out_of_range", "is before the hamlet fund rules in force ("+oor.Error()+")",
 			"trước khi quy định về quỹ phụ cấp thôn có hiệu lực ("+oor.MessageVI()+")")
 	}
+	// An input error on the date: ?as_of=0000-01-01 parses as
+	// YYYY-MM-DD but is outside the engine's 1900–9999 range (it was a 500).
+	var one *policy.InputError
+	var many policy.InputErrors
+	if errors.As(err, &one) {
+		many = policy.InputErrors{*one}
+	} else {
+		errors.As(err, &many)
+	}
+	if len(many) > 0 && many[0].Field == "/as_of" {
+		return c, queryError("as_of", "date", "must be a date between 1900-01-01 and 9999-12-31",
+			"phải là ngày trong khoảng 1900-01-01 đến 9999-12-31")
+	}
 	return c, err
 }
 
@@ -106,7 +119,15 @@ func (s *Server) listHamlets(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := store.HamletFilter{CommuneCode: q.Get("commune_code"), Kind: q.Get("kind"), Q: normalizeText(q.Get("q")),
+	search, err := queryText(r, "q")
+	if err != nil {
+		return err
+	}
+	commune, err := queryText(r, "commune_code")
+	if err != nil {
+		return err
+	}
+	f := store.HamletFilter{CommuneCode: commune, Kind: q.Get("kind"), Q: normalizeText(search),
 		After: after, Limit: limit}
 	if f.Kind != "" && !oneOf(f.Kind, "thon", "to_dan_pho") {
 		return queryError("kind", "oneof", "must be thon or to_dan_pho", "phải là thon hoặc to_dan_pho")

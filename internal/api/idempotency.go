@@ -24,9 +24,8 @@ func idempotent(st *store.Store) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return nil
 			}
-			if len(key) > 200 {
-				return errInvalid("Idempotency-Key is longer than 200 characters.", "Idempotency-Key dài quá 200 ký tự.",
-					FieldError{Pointer: "header/Idempotency-Key", Code: "max", MessageEN: "at most 200 characters", MessageVI: "tối đa 200 ký tự"})
+			if err := checkIdempotencyKey(key); err != nil {
+				return err
 			}
 			body, err := io.ReadAll(r.Body)
 			if err != nil {
@@ -80,6 +79,22 @@ func idempotent(st *store.Store) func(http.Handler) http.Handler {
 			return nil
 		})
 	}
+}
+
+// checkIdempotencyKey refuses a key the idempotency_keys table cannot hold: over 200 characters (its CHECK)
+// or not UTF-8 text (PostgreSQL refuses the bytes). Both were 500s on the import upload, which claims keys
+// itself.
+func checkIdempotencyKey(key string) error {
+	if len(key) > 200 {
+		return errInvalid("Idempotency-Key is longer than 200 characters.", "Idempotency-Key dài quá 200 ký tự.",
+			FieldError{Pointer: "header/Idempotency-Key", Code: "max", MessageEN: "at most 200 characters", MessageVI: "tối đa 200 ký tự"})
+	}
+	if !readableText(key) {
+		return errInvalid("Idempotency-Key must be UTF-8 text.", "Idempotency-Key phải là văn bản UTF-8.",
+			FieldError{Pointer: "header/Idempotency-Key", Code: "encoding", MessageEN: "must be UTF-8 text without control characters",
+				MessageVI: "phải là văn bản UTF-8 không có ký tự điều khiển"})
+	}
+	return nil
 }
 
 // replay writes a recorded response again, marked Idempotent-Replayed.

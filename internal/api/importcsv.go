@@ -233,6 +233,14 @@ func cleanCell(s string) string {
 	return s
 }
 
+// storableText replaces what PostgreSQL cannot hold in text or jsonb (invalid UTF-8, NUL) with U+FFFD.
+func storableText(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
+}
+
 // neutralizeCell protects a cell of an exported CSV from being run as a formula by a spreadsheet.
 func neutralizeCell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {

@@ -217,6 +217,9 @@ func (c *csvRows) convert(line int, rec []string) ([]any, []store.RowError) {
 			return nil, rowErr(c.header[i], "invalid_utf8", "the cell is not valid UTF-8; save the file as CSV UTF-8",
 				"ô không đúng mã UTF-8; hãy lưu tệp dạng CSV UTF-8")
 		}
+		if strings.IndexByte(f, 0) >= 0 { // PostgreSQL refuses NUL in text: a row error, not a failed COPY
+			return nil, rowErr(c.header[i], "nul_character", "the cell holds a NUL character", "ô chứa ký tự NUL")
+		}
 		rec[i] = cleanCell(f)
 	}
 	cell := func(name string) string {
@@ -266,9 +269,7 @@ func originalLines(sp *spool, delim rune, lines map[int]bool) (map[int][]string,
 		line, _ := cr.FieldPos(0)
 		if lines[line] {
 			for i := range rec {
-				if !utf8Valid(rec[i]) {
-					rec[i] = strings.ToValidUTF8(rec[i], "\uFFFD")
-				}
+				rec[i] = storableText(rec[i])
 			}
 			out[line] = rec
 		}

@@ -144,6 +144,10 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 
 	// Idempotency-Key: the hash of kind, mode and the whole file, computed while spooling.
 	idemKey := r.Header.Get("Idempotency-Key")
+	if err := checkIdempotencyKey(idemKey); idemKey != "" && err != nil {
+		sp.Close()
+		return err
+	}
 	if idemKey != "" {
 		h := append([]byte(kind.name+"|"+mode+"|"), sp.sum...)
 		rec, err := s.store.ClaimIdempotencyKey(r.Context(), p, province, idemKey, r.Method, r.URL.Path, h)
@@ -267,7 +271,10 @@ func (s *Server) runImport(ctx context.Context, p store.Principal, job store.Imp
 			MessageEN: "the file is empty or its header row cannot be read", MessageVI: "tệp trống hoặc không đọc được dòng tiêu đề"})
 	}
 	for i := range header {
-		header[i] = cleanCell(header[i])
+		// The header is stored with the job and echoed in its errors: bytes PostgreSQL refuses in text
+		// and jsonb (not UTF-8, NUL) are replaced, so that the file fails with unknown_column rather than
+		// the upload with a 500.
+		header[i] = cleanCell(storableText(header[i]))
 	}
 	job.Header = header
 	idx, herrs := kind.mapHeader(header)

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
+
+	"communehr/internal/store"
 )
 
 func utf8Valid(s string) bool { return utf8.ValidString(s) }
@@ -62,9 +64,22 @@ func (s *Server) importErrorsCSV(w http.ResponseWriter, r *http.Request) error {
 	cw := csv.NewWriter(&buf)
 	header := append(append([]string{}, j.Header...), "error")
 	_ = cw.Write(header)
+	// The rows are echoed as uploaded, identity numbers included: a viewer sees them masked, as in the
+	// cadre views (design.md §3); the editor who fixes the file gets them whole.
+	nidCol := -1
+	if kind, ok := importKinds[j.Kind]; ok && masksNationalID(p) {
+		if idx, _ := kind.mapHeader(j.Header); idx != nil {
+			if i, ok := idx["national_id"]; ok {
+				nidCol = i
+			}
+		}
+	}
 	for _, rj := range rejects {
 		row := make([]string, 0, len(header))
-		for _, f := range rj.Fields {
+		for i, f := range rj.Fields {
+			if i == nidCol {
+				f = store.MaskNationalID(strings.TrimSpace(f))
+			}
 			row = append(row, neutralizeCell(f))
 		}
 		for len(row) < len(header)-1 {

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -237,6 +238,32 @@ func requireRole(roles ...string) func(http.Handler) http.Handler {
 			return nil
 		})
 	}
+}
+
+// readablePath answers 404 to a path that is not valid UTF-8 or holds a control character (%00, %FF, ...):
+// such a path names no resource, and PostgreSQL would refuse the bytes as a text parameter (a 500).
+func readablePath(next http.Handler) http.Handler {
+	return handle(func(w http.ResponseWriter, r *http.Request) error {
+		if !readableText(r.URL.Path) {
+			return errNotFound()
+		}
+		next.ServeHTTP(w, r)
+		return nil
+	})
+}
+
+// readableText reports whether s can be stored and compared as PostgreSQL text: valid UTF-8 without NUL
+// or other C0 control characters.
+func readableText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // provinceScope guards /v1/provinces/{province}/...: a province key naming another province gets 404

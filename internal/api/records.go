@@ -36,7 +36,9 @@ func page(r *http.Request) (limit int, after string, err error) {
 	}
 	if c := q.Get("cursor"); c != "" {
 		b, decErr := base64.RawURLEncoding.DecodeString(c)
-		if decErr != nil || len(b) == 0 {
+		// A cursor that decodes to bytes PostgreSQL cannot compare as text (not UTF-8, NUL) was never
+		// returned by this API; passed on, it would fail the query with a 500.
+		if decErr != nil || len(b) == 0 || !readableText(string(b)) {
 			return 0, "", queryError("cursor", "cursor", "is not a cursor this API returned", "không phải con trỏ do API trả về")
 		}
 		after = string(b)
@@ -57,6 +59,18 @@ func nextCursor(lastKey string, n, limit int) *string {
 func queryError(name, code, en, vi string) *Error {
 	return errInvalid("A query parameter is not valid.", "Một tham số truy vấn không hợp lệ.",
 		FieldError{Pointer: "query/" + name, Code: code, MessageEN: name + " " + en, MessageVI: name + " " + vi})
+}
+
+// queryText reads an optional free-text query parameter (a search or a filter that goes to the database
+// as it is): a value that is not valid UTF-8 or holds a control character is a 422, not a 500 from
+// PostgreSQL's text input.
+func queryText(r *http.Request, name string) (string, error) {
+	s := r.URL.Query().Get(name)
+	if !readableText(s) {
+		return "", queryError(name, "encoding", "must be UTF-8 text without control characters",
+			"phải là văn bản UTF-8 không có ký tự điều khiển")
+	}
+	return s, nil
 }
 
 // queryDate reads an optional YYYY-MM-DD query parameter.

@@ -63,7 +63,7 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 	r.Get("/openapi.yaml", s.openapi)
 
 	r.Route("/v1", func(r chi.Router) {
-		r.Use(authenticate(st))
+		r.Use(authenticate(st), readablePath)
 		r.Get("/me", handle(s.me))
 		r.Get("/positions", handle(s.listPositions))
 		s.mountCalculations(r)

@@ -104,8 +104,8 @@ type parsed interface {
 	parseProblem() (en, vi string, bad bool)
 }
 
-// checkParsed walks a decoded request and reports every lenient field that held a malformed value, with
-// its JSON pointer.
+// checkParsed walks a decoded request and reports every lenient field that held a malformed value, and
+// every string holding a NUL character, with its JSON pointer.
 func checkParsed(v any) []FieldError {
 	var out []FieldError
 	walkParsed(reflect.ValueOf(v), "", &out)
@@ -128,6 +128,13 @@ func walkParsed(v reflect.Value, ptr string, out *[]FieldError) {
 		}
 	}
 	switch v.Kind() {
+	case reflect.String:
+		// encoding/json turns invalid UTF-8 into U+FFFD but keeps \u0000, which PostgreSQL refuses in text
+		// and jsonb (SQLSTATE 22021 / 22P05): without this check such a name or filter was a 500.
+		if strings.IndexByte(v.String(), 0) >= 0 {
+			*out = append(*out, FieldError{Pointer: ptr, Code: "nul_character",
+				MessageEN: "must not contain the NUL character (\\u0000)", MessageVI: "không được chứa ký tự NUL (\\u0000)"})
+		}
 	case reflect.Pointer, reflect.Interface:
 		walkParsed(v.Elem(), ptr, out)
 	case reflect.Slice, reflect.Array:

@@ -90,6 +90,11 @@ func retirement(g Gender, birth Date, reduced bool, b *builder) (Date, Age, Date
 	for _, e := range t.Entries {
 		reached := start.AddMonths(e.Value)
 		if e.covers(reached) {
+			// A birth date late in year 9999 reaches the age after 9999-12-31: a date no caller can
+			// write as YYYY-MM-DD (the answer broke its contract), so it is out of the rules' range.
+			if reached.AddMonths(1).Year > 9999 {
+				break
+			}
 			if b != nil {
 				b.param(t.use(e))
 			}
