@@ -210,6 +210,12 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 	communes := map[string]*store.ReportCommune{}
 	for i := range d.Communes {
 		c := &d.Communes[i]
+		if !c.InForce {
+			// A one-unit report reads its unit whatever its dates; a unit not in force on the date has no
+			// fund and pays nothing, as in the province report, which never lists it (issue 6: "for every
+			// commune and hamlet active on that date").
+			continue
+		}
 		communes[c.Code] = c
 		ca := communeAllowance{Code: c.Code, Name: c.Name, Kind: c.Kind, Class: c.Class, Hamlets: []hamletAllowance{}}
 		cf, err := policy.CommuneFund(policy.CommuneFundInput{Class: c.Class, AsOf: asOf})
@@ -230,8 +236,8 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 	hamletCat := map[string]string{}
 	for _, h := range d.Hamlets {
 		ci, ok := communeIdx[h.CommuneCode]
-		if !ok {
-			continue // the commune is not in force on the date: the register is inconsistent; nothing to attach to
+		if !ok || !h.InForce {
+			continue // the hamlet, or its commune, is not in force on the date: no fund, and its posts are not listed
 		}
 		ha := hamletAllowance{Code: h.Code, Name: h.Name, Kind: h.Kind, Households: h.Households}
 		hf, err := policy.HamletFund(hamletInput(h, communes[h.CommuneCode], asOf))

@@ -3,8 +3,11 @@ package api
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
 
 	"communehr/internal/store"
 )
@@ -241,5 +244,235 @@ func TestAllowanceCSVParsesBackToTheSameNumbers(t *testing.T) {
 	mustStatus(t, r, 200)
 	if !bytes.Contains(r.Body, []byte("4914000")) || !bytes.Contains(r.Body, []byte("3510000")) {
 		t.Fatalf("hamlet csv %s", r.Body)
+	}
+}
+
+// Fixed ids of province 02's people (the review fixture).
+const (
+	p02P1  = "00000000-0000-0000-0002-000000000001" // youth-union deputy, 00012, ended 2025-03-01 (inclusive)
+	p02P2  = "00000000-0000-0000-0002-000000000002" // youth-union deputy, 00012, started 2025-03-01
+	p02P3  = "00000000-0000-0000-0002-000000000003" // youth-union deputy, 00012, left 2025-02-28
+	p02P4  = "00000000-0000-0000-0002-000000000004" // youth-union deputy, 00012, starts 2025-03-02
+	p02P5  = "00000000-0000-0000-0002-000000000005" // hamlet head T4 (349 households) + concurrent cell secretary
+	p02P6  = "00000000-0000-0000-0002-000000000006" // hamlet head T5 (350 households), own amount + concurrent Front head
+	p02P7  = "00000000-0000-0000-0002-000000000007" // cell secretary T5
+	p02P8  = "00000000-0000-0000-0002-000000000008" // hamlet head T1 (island commune)
+	p02P9  = "00000000-0000-0000-0002-000000000009" // group head T3 (key-security commune)
+	p02P10 = "00000000-0000-0000-0002-000000000010" // hamlet head of T7, closed 2024-12-31, assignment still open
+	p02P11 = "00000000-0000-0000-0002-000000000011" // posts in commune 00013 (closed) and its hamlet T8
+	p02P12 = "00000000-0000-0000-0002-000000000012" // party office 00010: no row in the 2025 schedule
+	p02P13 = "00000000-0000-0000-0002-000000000013" // group head T6 (499 households)
+	p02P14 = "00000000-0000-0000-0002-000000000014" // cell secretary T6
+	p02P15 = "00000000-0000-0000-0002-000000000015" // Front head T6, own amount 3,042,000
+)
+
+// province02Fixture is a second province built for the review: two schedule versions, the second not
+// closing the first (effective_to of a version is "until replaced"), units closed before the report date
+// with assignments still open, boundary household counts, communes whose flags make their hamlets 6.0,
+// and a hamlet paid exactly its fund.
+func province02Fixture(e *env) {
+	e.t.Helper()
+	e.province("02", "Tỉnh Thử")
+	e.exec(`INSERT INTO communes (province_code, code, name, kind, class, key_security_order, border, island, effective_from, effective_to) VALUES
+		('02', '00010', 'Xã Đảo', 'xa', 1, false, false, true, '2000-01-01', NULL),
+		('02', '00011', 'Phường An Ninh', 'phuong', 3, true, false, false, '2000-01-01', NULL),
+		('02', '00012', 'Xã Thường', 'xa', 2, false, false, false, '2000-01-01', NULL),
+		('02', '00013', 'Xã Đã Nhập', 'xa', 2, false, false, false, '2000-01-01', '2024-12-31')`)
+	e.exec(`INSERT INTO hamlets (province_code, code, commune_code, name, kind, households, border_or_island, effective_from, effective_to) VALUES
+		('02', 'T1', '00010', 'Thôn Đảo', 'thon', 100, NULL, '2000-01-01', NULL),
+		('02', 'T3', '00011', 'Tổ An Ninh', 'to_dan_pho', 100, NULL, '2000-01-01', NULL),
+		('02', 'T4', '00012', 'Thôn 349', 'thon', 349, NULL, '2000-01-01', NULL),
+		('02', 'T5', '00012', 'Thôn 350', 'thon', 350, NULL, '2000-01-01', NULL),
+		('02', 'T6', '00012', 'Tổ 499', 'to_dan_pho', 499, NULL, '2000-01-01', NULL),
+		('02', 'T7', '00012', 'Thôn Cũ', 'thon', 90, NULL, '2000-01-01', '2024-12-31'),
+		('02', 'T8', '00013', 'Thôn Của Xã Cũ', 'thon', 400, NULL, '2000-01-01', NULL)`)
+	// Version 1 (2023-08-01, left open) and version 2 (2025-01-01), which replaces it: version 2 pays the
+	// hamlet head one rate whatever the category, and has no row for the party office.
+	e.exec(`INSERT INTO allowance_schedules (province_code, position_code, hamlet_fund_category, effective_from, effective_to, coefficient, resolution) VALUES
+		('02', 'truong_thon_to_truong', '6.0', '2023-08-01', NULL, 2.1, 'NQ 1/2023'),
+		('02', 'truong_thon_to_truong', '4.5', '2023-08-01', NULL, 1.6, 'NQ 1/2023'),
+		('02', 'bi_thu_chi_bo', '', '2023-08-01', NULL, 1.5, 'NQ 1/2023'),
+		('02', 'truong_ban_cong_tac_mat_tran', '', '2023-08-01', NULL, 1.2, 'NQ 1/2023'),
+		('02', 'pho_bi_thu_doan', '', '2023-08-01', NULL, 1.0, 'NQ 1/2023'),
+		('02', 'van_phong_dang_uy', '', '2023-08-01', NULL, 1.2, 'NQ 1/2023'),
+		('02', 'truong_thon_to_truong', '', '2025-01-01', NULL, 1.8, 'NQ 2/2024'),
+		('02', 'bi_thu_chi_bo', '6.0', '2025-01-01', NULL, 1.7, 'NQ 2/2024'),
+		('02', 'bi_thu_chi_bo', '4.5', '2025-01-01', NULL, 1.4, 'NQ 2/2024'),
+		('02', 'truong_ban_cong_tac_mat_tran', '', '2025-01-01', NULL, 1.1, 'NQ 2/2024'),
+		('02', 'pho_bi_thu_doan', '', '2025-01-01', NULL, 1.1, 'NQ 2/2024'),
+		('02', 'pho_chu_tich_mttq', '', '2025-01-01', NULL, 1.0, 'NQ 2/2024'),
+		('02', 'pho_chu_tich_hoi_lhpn', '', '2025-01-01', NULL, 1.0, 'NQ 2/2024'),
+		('02', 'chu_tich_hoi_nguoi_cao_tuoi', '', '2025-01-01', NULL, 1.2, 'NQ 2/2024')`)
+	ids := []any{p02P1, p02P2, p02P3, p02P4, p02P5, p02P6, p02P7, p02P8, p02P9, p02P10, p02P11, p02P12, p02P13, p02P14, p02P15}
+	for i, id := range ids {
+		e.exec(`INSERT INTO cadres (province_code, id, national_id, full_name, gender, birth_date, si_months)
+			VALUES ('02', $1, $2, $3, 'male', '1970-02-01', 60)`, id, fmt.Sprintf("002070%06d", i+1), fmt.Sprintf("Người Thử %02d", i+1))
+	}
+	e.exec(`INSERT INTO assignments (province_code, cadre_id, position_code, commune_code, hamlet_code, start_date, end_date,
+		concurrent, elected, term_end, allowance_override) VALUES
+		('02', $1, 'pho_bi_thu_doan', '00012', NULL, '2023-01-01', '2025-03-01', false, NULL, NULL, NULL),
+		('02', $2, 'pho_bi_thu_doan', '00012', NULL, '2025-03-01', NULL, false, NULL, NULL, NULL),
+		('02', $3, 'pho_bi_thu_doan', '00012', NULL, '2023-01-01', '2025-02-28', false, NULL, NULL, NULL),
+		('02', $4, 'pho_bi_thu_doan', '00012', NULL, '2025-03-02', NULL, false, NULL, NULL, NULL),
+		('02', $5, 'truong_thon_to_truong', NULL, 'T4', '2023-09-01', NULL, false, NULL, '2026-06-30', NULL),
+		('02', $5, 'bi_thu_chi_bo', NULL, 'T4', '2023-09-01', NULL, true, NULL, NULL, NULL),
+		('02', $6, 'truong_thon_to_truong', NULL, 'T5', '2023-09-01', NULL, false, NULL, NULL, 7488001),
+		('02', $6, 'truong_ban_cong_tac_mat_tran', NULL, 'T5', '2023-09-01', NULL, true, NULL, NULL, NULL),
+		('02', $7, 'bi_thu_chi_bo', NULL, 'T5', '2023-09-01', NULL, false, NULL, NULL, NULL),
+		('02', $8, 'truong_thon_to_truong', NULL, 'T1', '2023-09-01', NULL, false, NULL, NULL, NULL),
+		('02', $9, 'truong_thon_to_truong', NULL, 'T3', '2023-09-01', NULL, false, NULL, NULL, NULL),
+		('02', $10, 'truong_thon_to_truong', NULL, 'T7', '2023-09-01', NULL, false, NULL, NULL, NULL),
+		('02', $11, 'pho_bi_thu_doan', '00013', NULL, '2023-09-01', NULL, false, NULL, NULL, NULL),
+		('02', $11, 'truong_thon_to_truong', NULL, 'T8', '2023-09-01', NULL, true, NULL, NULL, NULL),
+		('02', $12, 'van_phong_dang_uy', '00010', NULL, '2023-09-01', NULL, false, NULL, NULL, NULL),
+		('02', $13, 'truong_thon_to_truong', NULL, 'T6', '2023-09-01', NULL, false, NULL, NULL, NULL),
+		('02', $14, 'bi_thu_chi_bo', NULL, 'T6', '2023-09-01', NULL, false, NULL, NULL, NULL),
+		('02', $15, 'truong_ban_cong_tac_mat_tran', NULL, 'T6', '2023-09-01', NULL, false, NULL, NULL, 3042000)`, ids...)
+}
+
+// unitFigs flattens a province report to fund/paid/difference/over/posts per unit code.
+func unitFigs(rep allowanceReport) map[string]string {
+	out := map[string]string{}
+	f := func(u unitFigures) string {
+		s := func(d *decimal.Decimal) string {
+			if d == nil {
+				return "-"
+			}
+			return d.String()
+		}
+		return fmt.Sprintf("%s/%s/%s/%t/%d", s(u.Fund), u.Paid, s(u.Difference), u.OverFund, u.PostsFilled)
+	}
+	for _, c := range rep.Communes {
+		out[c.Code] = f(c.unitFigures)
+		for _, h := range c.Hamlets {
+			out[h.Code] = f(h.unitFigures)
+		}
+	}
+	return out
+}
+
+// TestReviewProvinceReportHandChecked checks, with figures computed by hand, the dates a post counts on
+// (start and end inclusive), the schedule version in force (the newest, whole: an older version left open
+// contributes nothing), the hamlet category row vs the row with no category, concurrent posts at 100 %,
+// own amounts, boundary household counts, commune flags making a hamlet 6.0, paid == fund (not over) vs
+// fund + 1 đồng (over), and units closed before the date (with their still-open posts) left out.
+func TestReviewProvinceReportHandChecked(t *testing.T) {
+	e := newEnv(t)
+	province02Fixture(e)
+	viewer := e.key(store.RoleProvinceViewer, "02")
+	r := e.do("GET", "/v1/provinces/02/allowances?as_of=2025-03-01", viewer, nil)
+	mustStatus(t, r, 200)
+	var rep allowanceReport
+	r.json(t, &rep)
+	want := map[string]string{
+		// class 1: 14 × 1.5 × 2,340,000; the party office has no row in version 2: paid 0, still a post filled.
+		"00010": "49140000/0/49140000/false/1",
+		// thôn of 100 households in an island commune → 6.0; hamlet head, version 2's single row: 1.8 × 2,340,000.
+		"T1": "14040000/4212000/9828000/false/1",
+		// class 3: 10 × 1.5 × 2,340,000; nobody in post.
+		"00011": "35100000/0/35100000/false/0",
+		// tổ of 100 households in a key-security ward → 6.0; 1.8 × 2,340,000.
+		"T3": "14040000/4212000/9828000/false/1",
+		// class 2: 12 × 1.5 × 2,340,000; P1 (ends on the date) and P2 (starts on it): 2 × 1.1 × 2,340,000.
+		"00012": "42120000/5148000/36972000/false/2",
+		// thôn of 349 → 4.5 (10,530,000): head 1.8 × 2,340,000 = 4,212,000 + concurrent secretary, 4.5 row,
+		// 1.4 × 2,340,000 = 3,276,000 (100 %).
+		"T4": "10530000/7488000/3042000/false/2",
+		// thôn of 350 → 6.0 (14,040,000): own amount 7,488,001 + concurrent Front head 1.1 × 2,340,000 =
+		// 2,574,000 + secretary, 6.0 row, 1.7 × 2,340,000 = 3,978,000 = 14,040,001: one đồng over.
+		"T5": "14040000/14040001/-1/true/3",
+		// tổ of 499 → 4.5 (10,530,000): 4,212,000 + 3,276,000 + own amount 3,042,000 = 10,530,000: not over.
+		"T6": "10530000/10530000/0/false/3",
+	}
+	got := unitFigs(rep)
+	if len(got) != len(want) {
+		t.Errorf("units %v, want exactly %v (T7 and 00013 with T8 are closed)", got, want)
+	}
+	for code, w := range want {
+		if got[code] != w {
+			t.Errorf("%s: got %s, want %s", code, got[code], w)
+		}
+	}
+	tt := rep.Totals
+	// Funds 126,360,000 (communes) + 3 × 14,040,000 + 2 × 10,530,000 = 189,540,000; paid 45,630,001.
+	if tt.CommuneFund.String() != "126360000" || tt.HamletFund.String() != "63180000" || tt.Fund.String() != "189540000" ||
+		tt.Paid.String() != "45630001" || tt.Difference.String() != "143909999" || tt.UnitsOverFund != 1 ||
+		tt.PostsFilled != 13 || tt.Communes != 3 || tt.Hamlets != 5 || !tt.PaidWithoutFund.IsZero() {
+		t.Errorf("totals %+v", tt)
+	}
+
+	// The CSV parses back to the same figures, unit by unit (a difference of -1 and of 0 included).
+	r = e.do("GET", "/v1/provinces/02/allowances?as_of=2025-03-01&format=csv", viewer, nil)
+	mustStatus(t, r, 200)
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\xEF\xBB\xBF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromCSV := map[string]string{}
+	for _, row := range recs[1:] {
+		code := row[2]
+		if code == "" {
+			code = row[1]
+		}
+		if row[0] == "total" {
+			code = "total"
+		}
+		fund := row[8]
+		if fund == "" {
+			fund = "-"
+		}
+		diff := row[10]
+		if diff == "" {
+			diff = "-"
+		}
+		fromCSV[code] = fund + "/" + row[9] + "/" + diff + "/" + row[11] + "/" + row[12]
+	}
+	if fromCSV["total"] != "189540000/45630001/143909999/true/13" {
+		t.Errorf("csv total %s", fromCSV["total"])
+	}
+	delete(fromCSV, "total")
+	if fmt.Sprint(fromCSV) != fmt.Sprint(got) {
+		t.Errorf("csv %v\njson %v", fromCSV, got)
+	}
+
+	// Base salary 2024-06-30 vs 2024-07-01, version 1 in force: the head of T4 (4.5) 1.6 × 1,800,000 =
+	// 2,880,000 (rules.md W5) then 1.6 × 2,340,000 = 3,744,000; the secretary, no-category row, 1.5 ×.
+	for _, c := range []struct{ on, fund, paid, head string }{
+		{"2024-06-30", "8100000", "5580000", "2880000"},  // 4.5 × 1,800,000; 2,880,000 + 2,700,000
+		{"2024-07-01", "10530000", "7254000", "3744000"}, // 4.5 × 2,340,000; 3,744,000 + 3,510,000
+	} {
+		r := e.do("GET", "/v1/provinces/02/hamlets/T4/allowances?as_of="+c.on, viewer, nil)
+		mustStatus(t, r, 200)
+		var u unitAllowanceReport
+		r.json(t, &u)
+		if u.Fund == nil || u.Fund.String() != c.fund || u.Paid.String() != c.paid || len(u.Posts) != 2 {
+			t.Errorf("T4 on %s: %s", c.on, r.Body)
+			continue
+		}
+		for _, p := range u.Posts {
+			if p.PositionCode == "truong_thon_to_truong" && p.Amount.String() != c.head {
+				t.Errorf("T4 head on %s: %s, want %s", c.on, p.Amount, c.head)
+			}
+		}
+	}
+
+	// The one-unit reports of units closed before the date say so: no fund, nothing paid, the same as the
+	// province report (which leaves them out).
+	for _, path := range []string{"hamlets/T7", "communes/00013", "hamlets/T8"} {
+		r := e.do("GET", "/v1/provinces/02/"+path+"/allowances?as_of=2025-03-01", viewer, nil)
+		mustStatus(t, r, 200)
+		var u unitAllowanceReport
+		r.json(t, &u)
+		if u.Fund != nil || u.FundNote == nil || !u.Paid.IsZero() || len(u.Posts) != 0 || u.Name == "" {
+			t.Errorf("%s closed before 2025-03-01: %s", path, r.Body)
+		}
+	}
+	// ... and the open unit's report equals its line in the province report.
+	r = e.do("GET", "/v1/provinces/02/communes/00012/allowances?as_of=2025-03-01", viewer, nil)
+	mustStatus(t, r, 200)
+	var u unitAllowanceReport
+	r.json(t, &u)
+	if u.Paid.String() != "5148000" || u.Fund.String() != "42120000" || len(u.Hamlets) != 3 || len(u.Posts) != 2 {
+		t.Errorf("commune 00012: %s", r.Body)
 	}
 }

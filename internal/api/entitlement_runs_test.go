@@ -307,3 +307,75 @@ func TestEntitlementRunAccessIdempotencyAndInterruption(t *testing.T) {
 		t.Fatalf("released run %+v", got)
 	}
 }
+
+// TestReviewEntitlementRunGivesEachPersonTheSinglePersonResult runs province 02 (schedule versions, units
+// closed with posts still open, a post with no schedule row, people with old and concurrent posts, a
+// person past retirement age) under both allowance bases and checks every person's row against POST
+// cadres/{id}/entitlements with the same body — including the people the single endpoint refuses (422),
+// whose row must say why with the same code — and a few rows against figures computed by hand.
+func TestReviewEntitlementRunGivesEachPersonTheSinglePersonResult(t *testing.T) {
+	e := newEnv(t)
+	province02Fixture(e)
+	province02People(e)
+	ed := e.key(store.RoleProvinceEditor, "02")
+	body := map[string]any{"exit_date": "2025-08-01", "reason": "reorganisation"}
+	for _, basis := range []string{"central_fund_share", "hdnd_level"} {
+		e.exec(`UPDATE provinces SET allowance_basis = $1 WHERE province_code = '02'`, basis)
+		r := e.do("POST", "/v1/provinces/02/entitlement-runs", ed, body)
+		mustStatus(t, r, 202)
+		var run runResponse
+		r.json(t, &run)
+		run = waitRun(e, ed, "02", run.ID)
+		// In post on 2025-07-31: P2, P4–P15 (13, P10 and P11 in units closed on 2024-12-31) and Q1–Q3.
+		if run.Status != "succeeded" || run.PeopleTotal != 16 {
+			t.Fatalf("%s: run %+v", basis, run)
+		}
+		r = e.do("GET", "/v1/provinces/02/entitlement-runs/"+run.ID+"/results.csv", ed, nil)
+		mustStatus(t, r, 200)
+		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\uFEFF")))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := decimal.Zero
+		for _, rec := range recs[1:] {
+			row := runCSVRow{}
+			for i, h := range recs[0] {
+				row[h] = rec[i]
+			}
+			sum = sum.Add(dec(t, row["total"]))
+			r := e.do("POST", "/v1/provinces/02/cadres/"+row["cadre_id"]+"/entitlements", ed, body)
+			if r.Status != 200 {
+				mustStatus(t, r, 422)
+				p := r.problem(t)
+				if row["eligible"] != "false" || row["total"] != "0" || row["policy"] != "" ||
+					!strings.HasPrefix(row["reason"], p.Errors[0].Code+": ") {
+					t.Errorf("%s: run row %v, single %s", basis, row, r.Body)
+				}
+				continue
+			}
+			var one entitlementResponse
+			r.json(t, &one)
+			lines := []string{}
+			for _, l := range one.Result.Lines {
+				lines = append(lines, l.Code+"="+l.Amount.String())
+			}
+			if row["policy"] != one.Result.Chosen || !dec(t, row["total"]).Equal(one.Result.Total) ||
+				!dec(t, row["monthly_allowance"]).Equal(*one.Context.Allowance.Used) ||
+				row["work_months"] != strconv.Itoa(*one.Inputs.WorkMonths) || row["position_code"] != one.Context.Allowance.PositionCode ||
+				row["level"] != one.Context.Allowance.Level || row["eligible"] != strconv.FormatBool(one.Result.Chosen != "") {
+				t.Errorf("%s: run row %v, single %s %s %v", basis, row, one.Result.Chosen, one.Result.Total, lines)
+			}
+			want := map[string]map[string]string{
+				// Hand-checked in TestReviewEntitlementsFromRecordsHandChecked.
+				"central_fund_share": {p02Q1: "223762500", p02Q3: "52650000", p02P5: "102772800"},
+				"hdnd_level":         {p02Q1: "149175000", p02Q3: "42120000", p02P5: "102772800"},
+			}[basis]
+			if w, ok := want[row["cadre_id"]]; ok && row["total"] != w {
+				t.Errorf("%s: %s total %s, want %s", basis, row["cadre_id"], row["total"], w)
+			}
+		}
+		if !sum.Equal(run.Total) || len(recs)-1 != 16 {
+			t.Errorf("%s: rows add up to %s over %d, run total %s", basis, sum, len(recs)-1, run.Total)
+		}
+	}
+}

@@ -134,6 +134,11 @@ func (s *Server) nationalSummary(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 
+	// Whether the hamlet fund is in force on the date (Decree 33/2023 from 2023-08-01): when it is not,
+	// what hamlet posts are paid has no fund to be compared with and stays out of the difference, as the
+	// province report's paid_without_fund does.
+	_, hamletFundErr := policy.HamletFund(policy.HamletFundInput{Kind: policy.Thon, AsOf: asOf})
+
 	communeFund := map[int]*decimal.Decimal{}
 	var communeNote *string
 	for class := 1; class <= 3; class++ {
@@ -207,7 +212,10 @@ func (s *Server) nationalSummary(w http.ResponseWriter, r *http.Request) error {
 		f := &u.Funds
 		f.Paid = f.PaidCommune.Add(f.PaidHamlet)
 		f.Fund = f.HamletFund
-		f.Difference = f.HamletFund.Sub(f.PaidHamlet)
+		f.Difference = f.HamletFund
+		if hamletFundErr == nil {
+			f.Difference = f.Difference.Sub(f.PaidHamlet)
+		}
 		if f.CommuneFund != nil {
 			f.Fund = f.Fund.Add(*f.CommuneFund)
 			f.Difference = f.Difference.Add(f.CommuneFund.Sub(f.PaidCommune))

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"communehr/internal/store"
 )
 
@@ -168,5 +170,119 @@ func TestMinistryKeysReadEveryProvinceRouteAndWriteNone(t *testing.T) {
 	var n int
 	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM decisions`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("%d decisions after the Ministry's attempts (%v)", n, err)
+	}
+}
+
+// TestReviewNationalSummaryIsTheSumOfTheProvinceReports compares, on dates on both sides of every
+// boundary (before Decree 33, the 2024-07-01 base salary, the 2025-01-01 schedule version of province 02,
+// after commune posts ended), each province's national figures with GET /v1/provinces/{p}/allowances
+// for the same as_of, the country with their sum, and the CSV with the JSON, number by number. Province 02
+// has units closed before the date with assignments still open, and an older schedule version left open.
+func TestReviewNationalSummaryIsTheSumOfTheProvinceReports(t *testing.T) {
+	e := newEnv(t)
+	entitlementFixture(e)
+	province02Fixture(e)
+	e.province("79", "Thành phố Hồ Chí Minh")
+	e.exec(`INSERT INTO communes (province_code, code, name, kind, class, key_security_order, effective_from) VALUES
+		('79', '26734', 'Phường Sài Gòn', 'phuong', 1, true, '2020-01-01')`)
+	e.exec(`INSERT INTO hamlets (province_code, code, commune_code, name, kind, households, effective_from) VALUES
+		('79', 'K1', '26734', 'Khu phố 1', 'to_dan_pho', 200, '2020-01-01')`)
+	ministry := e.key(store.RoleMinistry, "")
+	for _, asOf := range []string{"2023-07-15", "2024-06-30", "2024-07-01", "2025-03-01", "2025-09-01"} {
+		t.Run(asOf, func(t *testing.T) {
+			e := e.sub(t)
+			r := e.do("GET", "/v1/national/summary?as_of="+asOf, ministry, nil)
+			mustStatus(t, r, 200)
+			var s nationalSummary
+			r.json(t, &s)
+			var sumFund, sumPaid, sumDiff decimal.Decimal
+			for _, u := range s.Provinces {
+				var rep allowanceReport
+				rr := e.do("GET", "/v1/provinces/"+u.Province+"/allowances?as_of="+asOf, ministry, nil)
+				mustStatus(t, rr, 200)
+				rr.json(t, &rep)
+				var paidC, paidH decimal.Decimal
+				hamlets := map[string]int64{}
+				for _, c := range rep.Communes {
+					paidC = paidC.Add(c.Paid)
+					for _, h := range c.Hamlets {
+						paidH = paidH.Add(h.Paid)
+						cat := ""
+						if h.Category != nil {
+							cat = *h.Category
+						}
+						hamlets[h.Kind+"/"+cat]++
+					}
+				}
+				f := u.Funds
+				cf := decimal.Zero
+				if f.CommuneFund != nil {
+					cf = *f.CommuneFund
+				}
+				if !f.Fund.Equal(rep.Totals.Fund) || !f.Paid.Equal(rep.Totals.Paid) || !f.Difference.Equal(rep.Totals.Difference) ||
+					!cf.Equal(rep.Totals.CommuneFund) || !f.HamletFund.Equal(rep.Totals.HamletFund) ||
+					!f.PaidCommune.Equal(paidC) || !f.PaidHamlet.Equal(paidH) {
+					t.Errorf("province %s: national %+v, report %+v (paid commune %s, hamlet %s)", u.Province, f, rep.Totals, paidC, paidH)
+				}
+				var posts int64
+				for _, l := range u.People {
+					posts += l.Posts
+				}
+				if posts != int64(rep.Totals.PostsFilled) {
+					t.Errorf("province %s: %d posts nationally, %d in the report", u.Province, posts, rep.Totals.PostsFilled)
+				}
+				got := map[string]int64{}
+				for _, h := range u.Hamlets {
+					got[h.Kind+"/"+h.Category] = h.Count
+				}
+				if len(got) != len(hamlets) {
+					t.Errorf("province %s: hamlets %v nationally, %v in the report", u.Province, got, hamlets)
+				}
+				for k, n := range hamlets {
+					if got[k] != n {
+						t.Errorf("province %s: hamlets %v nationally, %v in the report", u.Province, got, hamlets)
+					}
+				}
+				var communes int64
+				for _, c := range u.Communes {
+					communes += c.Count
+				}
+				if communes != int64(rep.Totals.Communes) {
+					t.Errorf("province %s: %d communes nationally, %d in the report", u.Province, communes, rep.Totals.Communes)
+				}
+				sumFund, sumPaid, sumDiff = sumFund.Add(rep.Totals.Fund), sumPaid.Add(rep.Totals.Paid), sumDiff.Add(rep.Totals.Difference)
+			}
+			if !s.Country.Funds.Fund.Equal(sumFund) || !s.Country.Funds.Paid.Equal(sumPaid) || !s.Country.Funds.Difference.Equal(sumDiff) {
+				t.Errorf("country %+v, provinces' reports fund %s paid %s difference %s", s.Country.Funds, sumFund, sumPaid, sumDiff)
+			}
+
+			// The CSV parses back to the same numbers, every funds row of every province and the country.
+			r = e.do("GET", "/v1/national/summary?as_of="+asOf+"&format=csv", ministry, nil)
+			mustStatus(t, r, 200)
+			recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\xEF\xBB\xBF")))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			csvFunds := map[string]string{}
+			for _, row := range recs[1:] {
+				if row[1] == "funds" {
+					csvFunds[row[0]+"/"+row[2]] = row[6]
+				}
+			}
+			for _, u := range append(s.Provinces, s.Country) {
+				f := u.Funds
+				cf := ""
+				if f.CommuneFund != nil {
+					cf = f.CommuneFund.String()
+				}
+				for k, v := range map[string]string{"commune_fund": cf, "hamlet_fund": f.HamletFund.String(), "fund": f.Fund.String(),
+					"paid_commune": f.PaidCommune.String(), "paid_hamlet": f.PaidHamlet.String(), "paid": f.Paid.String(),
+					"difference": f.Difference.String()} {
+					if got, ok := csvFunds[u.Province+"/"+k]; !ok || got != v {
+						t.Errorf("csv %s/%s = %q, json %q", u.Province, k, got, v)
+					}
+				}
+			}
+		})
 	}
 }

@@ -56,7 +56,8 @@ func (s *Store) NationalHamletInputs(ctx context.Context, p Principal, asOf time
 		rows, err := tx.Query(ctx, `SELECT DISTINCT h.kind, h.households, h.key_security_order OR c.key_security_order,
 			coalesce(h.border_or_island, c.border OR c.island), h.converted_from_thon
 			FROM hamlets h JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code
-			WHERE h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1)`, asOf)
+			WHERE h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1)
+			AND c.effective_from <= $1 AND (c.effective_to IS NULL OR c.effective_to >= $1)`, asOf)
 		if err != nil {
 			return err
 		}
@@ -70,10 +71,11 @@ func (s *Store) NationalHamletInputs(ctx context.Context, p Principal, asOf time
 	return out, err
 }
 
-// nationalHamletsCTE classifies every hamlet in force on $1 by joining it to the classified input
-// combinations passed as parallel arrays $2..$7. Both are MATERIALIZED: inlined, the planner cannot
-// estimate unnest's rows and re-evaluates the hamlet join inside a nested loop over the assignments
-// (minutes at national scale instead of about a second).
+// nationalHamletsCTE classifies every hamlet in force on $1 whose commune is in force too (the hamlets
+// the province report lists) by joining it to the classified input combinations passed as parallel
+// arrays $2..$7. Both are MATERIALIZED: inlined, the planner cannot estimate unnest's rows and
+// re-evaluates the hamlet join inside a nested loop over the assignments (minutes at national scale
+// instead of about a second).
 const nationalHamletsCTE = `cat AS MATERIALIZED (
 	  SELECT * FROM unnest($2::text[], $3::int[], $4::bool[], $5::bool[], $6::bool[], $7::text[])
 	    AS t(kind, households, key_security_order, border_or_island, converted_from_thon, category)),
@@ -85,11 +87,16 @@ const nationalHamletsCTE = `cat AS MATERIALIZED (
 	    AND cat.key_security_order = (h.key_security_order OR c.key_security_order)
 	    AND cat.border_or_island = coalesce(h.border_or_island, c.border OR c.island)
 	    AND cat.converted_from_thon = h.converted_from_thon
-	  WHERE h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1))`
+	  WHERE h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1)
+	    AND c.effective_from <= $1 AND (c.effective_to IS NULL OR c.effective_to >= $1))`
 
-// NationalSummary aggregates the register as of asOf in one transaction of set-based queries. base is the
-// base salary in force and concurrentRate the share of a concurrent post's allowance paid (both from the
-// rules engine), so that the paid amounts equal the province report's.
+// NationalSummary aggregates the register as of asOf in one transaction of set-based queries, with the
+// province report's rules (buildReport, scheduleInForce), so that each province's figures equal GET
+// provinces/{p}/allowances on the same date: the schedule is the whole version in force (never rows of
+// an older version left open), and a post counts only when its unit — a commune in force, or a hamlet in
+// force whose commune is in force — is in force on the date. base is the base salary in force and
+// concurrentRate the share of a concurrent post's allowance paid (both from the rules engine), so that
+// the paid amounts equal the province report's.
 func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time, combos []ClassifiedHamletInputs,
 	base, concurrentRate decimal.Decimal) (NationalData, error) {
 	var d NationalData
@@ -124,11 +131,15 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 			return err
 		}
 		if d.Posts, err = nationalCounts(ctx, tx, `WITH `+nationalHamletsCTE+`,
+			cf AS MATERIALIZED (
+			  SELECT province_code, code FROM communes
+			  WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to >= $1)),
 			sched AS (
-			  SELECT DISTINCT ON (province_code, position_code, hamlet_fund_category)
-			    province_code, position_code, hamlet_fund_category, coefficient
-			  FROM allowance_schedules WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to >= $1)
-			  ORDER BY province_code, position_code, hamlet_fund_category, effective_from DESC),
+			  SELECT s.province_code, s.position_code, s.hamlet_fund_category, s.coefficient
+			  FROM allowance_schedules s
+			  JOIN (SELECT province_code, max(effective_from) AS effective_from FROM allowance_schedules
+			        WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to >= $1) GROUP BY 1) v
+			    ON v.province_code = s.province_code AND v.effective_from = s.effective_from),
 			posts AS (
 			  SELECT a.province_code, a.cadre_id, p.level, a.position_code,
 			    coalesce(a.allowance_override,
@@ -137,11 +148,13 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 			  FROM assignments a
 			  JOIN positions p ON p.code = a.position_code
 			  LEFT JOIN hc ON hc.province_code = a.province_code AND hc.code = a.hamlet_code
+			  LEFT JOIN cf ON cf.province_code = a.province_code AND cf.code = a.commune_code
 			  LEFT JOIN sched s1 ON s1.province_code = a.province_code AND s1.position_code = a.position_code
 			    AND s1.hamlet_fund_category = hc.category
 			  LEFT JOIN sched s2 ON s2.province_code = a.province_code AND s2.position_code = a.position_code
 			    AND s2.hamlet_fund_category = ''
-			  WHERE a.start_date <= $1 AND (a.end_date IS NULL OR a.end_date >= $1))
+			  WHERE a.start_date <= $1 AND (a.end_date IS NULL OR a.end_date >= $1)
+			    AND (hc.code IS NOT NULL OR cf.code IS NOT NULL))
 			SELECT province_code, level, coalesce(position_code, ''), count(*), count(DISTINCT cadre_id), sum(paid)::text
 			FROM posts GROUP BY GROUPING SETS ((province_code, level, position_code), (province_code, level))
 			ORDER BY 1, 2, 3`, append(hamletArgs, base.String(), concurrentRate.String())...); err != nil {

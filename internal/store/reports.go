@@ -17,6 +17,7 @@ type ReportCommune struct {
 	KeySecurityOrder bool
 	Border           bool
 	Island           bool
+	InForce          bool // in force on the report's date (AllowanceData only; a unit scope reads the unit whatever its dates)
 }
 
 // ReportHamlet is a hamlet as the allowance report needs it; BorderOrIsland nil means "as the commune".
@@ -29,6 +30,7 @@ type ReportHamlet struct {
 	KeySecurityOrder  bool
 	BorderOrIsland    *bool
 	ConvertedFromThon bool
+	InForce           bool // in force on the report's date (AllowanceData only)
 }
 
 // ScheduleEntry is one row of the province's allowance schedule in force on a date.
@@ -105,27 +107,27 @@ func allowanceData(ctx context.Context, tx *Tx, province string, asOf time.Time,
 		postWhere = ` AND (a.commune_code = $3 OR a.hamlet_code IN
 			(SELECT code FROM hamlets WHERE province_code = $1 AND commune_code = $3))`
 	}
-	rows, err := tx.Query(ctx, `SELECT code, name, kind, class, key_security_order, border, island
+	rows, err := tx.Query(ctx, `SELECT code, name, kind, class, key_security_order, border, island, (`+activeOn+`)
 		FROM communes WHERE province_code = $1 AND `+communeWhere+` ORDER BY code`, args...)
 	if err != nil {
 		return d, err
 	}
 	if d.Communes, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReportCommune, error) {
 		var c ReportCommune
-		err := r.Scan(&c.Code, &c.Name, &c.Kind, &c.Class, &c.KeySecurityOrder, &c.Border, &c.Island)
+		err := r.Scan(&c.Code, &c.Name, &c.Kind, &c.Class, &c.KeySecurityOrder, &c.Border, &c.Island, &c.InForce)
 		return c, err
 	}); err != nil {
 		return d, err
 	}
 	rows, err = tx.Query(ctx, `SELECT code, commune_code, name, kind, households, key_security_order, border_or_island,
-		converted_from_thon FROM hamlets WHERE province_code = $1 AND `+hamletWhere+` ORDER BY commune_code, code`, args...)
+		converted_from_thon, (`+activeOn+`) FROM hamlets WHERE province_code = $1 AND `+hamletWhere+` ORDER BY commune_code, code`, args...)
 	if err != nil {
 		return d, err
 	}
 	if d.Hamlets, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReportHamlet, error) {
 		var h ReportHamlet
 		err := r.Scan(&h.Code, &h.CommuneCode, &h.Name, &h.Kind, &h.Households, &h.KeySecurityOrder, &h.BorderOrIsland,
-			&h.ConvertedFromThon)
+			&h.ConvertedFromThon, &h.InForce)
 		return h, err
 	}); err != nil {
 		return d, err
@@ -166,13 +168,17 @@ func scanPostHeld(r pgx.CollectableRow) (PostHeld, error) {
 	return ph, err
 }
 
-// scheduleInForce returns the schedule rows in force on asOf: effective_from ≤ asOf ≤ effective_to (or
-// open); where versions overlap, the newest version of each (post, hamlet category) wins.
+// scheduleInForce returns the rows of the schedule version in force on asOf: the latest version that
+// starts on or before asOf and has not ended before it, whole — the version ScheduleAsOf (GET
+// allowance-schedule?as_of) shows. A version is one HĐND resolution (Decree 33/2023 Art. 34 cl. 3) and
+// replaces the previous one entirely (effective_to null = "until replaced"): rows of an older version left
+// open must not fill the gaps of the newer one (a post it dropped, or a category row it replaced by a
+// row with no category).
 func scheduleInForce(ctx context.Context, tx *Tx, province string, asOf time.Time) ([]ScheduleEntry, error) {
-	rows, err := tx.Query(ctx, `SELECT DISTINCT ON (position_code, hamlet_fund_category)
-		position_code, hamlet_fund_category, coefficient::text, resolution, effective_from
-		FROM allowance_schedules WHERE province_code = $1 AND `+activeOn+`
-		ORDER BY position_code, hamlet_fund_category, effective_from DESC`, province, asOf)
+	rows, err := tx.Query(ctx, `SELECT position_code, hamlet_fund_category, coefficient::text, resolution, effective_from
+		FROM allowance_schedules WHERE province_code = $1 AND effective_from =
+		  (SELECT max(effective_from) FROM allowance_schedules WHERE province_code = $1 AND `+activeOn+`)
+		ORDER BY position_code, hamlet_fund_category`, province, asOf)
 	if err != nil {
 		return nil, err
 	}
