@@ -205,7 +205,8 @@ WITH hc AS (
            OR h.key_security_order OR c.key_security_order OR coalesce(h.border_or_island, c.border OR c.island)
          THEN '6.0' ELSE '4.5' END AS category
   FROM hamlets h JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code
-  WHERE h.effective_from <= :as_of AND (h.effective_to IS NULL OR h.effective_to >= :as_of))
+  WHERE h.effective_from <= :as_of AND (h.effective_to IS NULL OR h.effective_to >= :as_of)
+    AND c.effective_from <= :as_of AND (c.effective_to IS NULL OR c.effective_to >= :as_of))
 SELECT province_code, kind, category, count(*) FROM hc GROUP BY 1, 2, 3;
 WITH hc AS (
   SELECT h.province_code, h.code,
@@ -214,19 +215,24 @@ WITH hc AS (
            OR h.key_security_order OR c.key_security_order OR coalesce(h.border_or_island, c.border OR c.island)
          THEN '6.0' ELSE '4.5' END AS category
   FROM hamlets h JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code
-  WHERE h.effective_from <= :as_of AND (h.effective_to IS NULL OR h.effective_to >= :as_of)),
+  WHERE h.effective_from <= :as_of AND (h.effective_to IS NULL OR h.effective_to >= :as_of)
+    AND c.effective_from <= :as_of AND (c.effective_to IS NULL OR c.effective_to >= :as_of)),
+cf AS (
+  SELECT province_code, code FROM communes WHERE effective_from <= :as_of AND (effective_to IS NULL OR effective_to >= :as_of)),
 sched AS (
-  SELECT DISTINCT ON (province_code, position_code, hamlet_fund_category) province_code, position_code, hamlet_fund_category, coefficient
-  FROM allowance_schedules WHERE effective_from <= :as_of AND (effective_to IS NULL OR effective_to >= :as_of)
-  ORDER BY province_code, position_code, hamlet_fund_category, effective_from DESC),
+  SELECT s.province_code, s.position_code, s.hamlet_fund_category, s.coefficient FROM allowance_schedules s
+  JOIN (SELECT province_code, max(effective_from) AS effective_from FROM allowance_schedules
+        WHERE effective_from <= :as_of AND (effective_to IS NULL OR effective_to >= :as_of) GROUP BY 1) v
+    ON v.province_code = s.province_code AND v.effective_from = s.effective_from),
 posts AS (
   SELECT a.province_code, a.cadre_id, p.level, a.position_code,
     coalesce(a.allowance_override, round(coalesce(s1.coefficient, s2.coefficient, 0) * 2340000)) AS paid
   FROM assignments a JOIN positions p ON p.code = a.position_code
   LEFT JOIN hc ON hc.province_code = a.province_code AND hc.code = a.hamlet_code
+  LEFT JOIN cf ON cf.province_code = a.province_code AND cf.code = a.commune_code
   LEFT JOIN sched s1 ON s1.province_code = a.province_code AND s1.position_code = a.position_code AND s1.hamlet_fund_category = hc.category
   LEFT JOIN sched s2 ON s2.province_code = a.province_code AND s2.position_code = a.position_code AND s2.hamlet_fund_category = ''
-  WHERE a.start_date <= :as_of AND (a.end_date IS NULL OR a.end_date >= :as_of))
+  WHERE a.start_date <= :as_of AND (a.end_date IS NULL OR a.end_date >= :as_of) AND (hc.code IS NOT NULL OR cf.code IS NOT NULL))
 SELECT province_code, level, position_code, count(*), count(DISTINCT cadre_id), sum(paid)
 FROM posts GROUP BY GROUPING SETS ((province_code, level, position_code), (province_code, level));
 SELECT province_code, policy, count(*), count(DISTINCT cadre_id), sum(total) FROM decisions
