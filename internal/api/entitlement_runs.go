@@ -34,6 +34,7 @@ type runRequest struct {
 	ExitDate     Date             `json:"exit_date" validate:"required"`
 	Reason       string           `json:"reason" validate:"required,oneof=reorganisation streamlining"`
 	DecisionDate *Date            `json:"decision_date,omitempty"`
+	RoadmapEnd   *Date            `json:"roadmap_end,omitempty"` // Decree 29/2023, appointed posts
 	Filter       runFilterRequest `json:"filter"`
 }
 
@@ -48,6 +49,7 @@ type runResponse struct {
 	ExitDate        Date                 `json:"exit_date"`
 	Reason          string               `json:"reason"`
 	DecisionDate    *Date                `json:"decision_date"`
+	RoadmapEnd      *Date                `json:"roadmap_end"`
 	Filter          store.RunFilter      `json:"filter"`
 	Status          string               `json:"status"`
 	FailureReason   *string              `json:"failure_reason"`
@@ -65,7 +67,7 @@ type runResponse struct {
 
 func toRunResponse(r store.EntitlementRun) runResponse {
 	out := runResponse{ID: r.ID, ExitDate: Date{Time: r.ExitDate}, Reason: r.Reason, DecisionDate: datePtr(r.DecisionDate),
-		Filter: r.Filter, Status: r.Status, FailureReason: r.FailureReason, PeopleTotal: r.PeopleTotal,
+		RoadmapEnd: datePtr(r.RoadmapEnd), Filter: r.Filter, Status: r.Status, FailureReason: r.FailureReason, PeopleTotal: r.PeopleTotal,
 		PeopleProcessed: r.PeopleProcessed, PeopleEligible: r.PeopleEligible, Total: r.Total, TotalsByPolicy: r.ByPolicy,
 		TotalsByCommune: r.ByCommune, RulesetVersion: r.RulesetVersion,
 		Timings:   runTimings{ReadMS: r.ReadMS, ComputeMS: r.ComputeMS, WriteMS: r.WriteMS},
@@ -95,8 +97,8 @@ func (s *Server) createEntitlementRun(w http.ResponseWriter, r *http.Request) er
 	p := principalFrom(r.Context())
 	province := chi.URLParam(r, "province")
 	run := store.EntitlementRun{Province: province, ID: newUUID(), ExitDate: req.ExitDate.Time, Reason: req.Reason,
-		DecisionDate: timePtr(req.DecisionDate), Filter: store.RunFilter(req.Filter)}
-	ereq := entitlementRequest{ExitDate: req.ExitDate, Reason: req.Reason, DecisionDate: req.DecisionDate}
+		DecisionDate: timePtr(req.DecisionDate), RoadmapEnd: timePtr(req.RoadmapEnd), Filter: store.RunFilter(req.Filter)}
+	ereq := entitlementRequest{ExitDate: req.ExitDate, Reason: req.Reason, DecisionDate: req.DecisionDate, RoadmapEnd: req.RoadmapEnd}
 	started := make(chan store.EntitlementRun, 1)
 	failed := make(chan error, 1)
 	work := store.RunWork{BatchSize: runBatchSize, RulesetVersion: policy.RulesetVersion, Compute: runCompute(ereq),

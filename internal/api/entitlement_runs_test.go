@@ -379,3 +379,48 @@ func TestReviewEntitlementRunGivesEachPersonTheSinglePersonResult(t *testing.T) 
 		}
 	}
 }
+
+func TestEntitlementRunUnderDecree29UsesTheRoadmapEnd(t *testing.T) {
+	e := newEnv(t)
+	province02Fixture(e)
+	province02People(e)
+	ed := e.key(store.RoleProvinceEditor, "02")
+	body := map[string]any{"exit_date": "2025-03-01", "reason": "reorganisation", "decision_date": "2024-09-01",
+		"roadmap_end": "2025-12-31"}
+	r := e.do("POST", "/v1/provinces/02/entitlement-runs", ed, body)
+	mustStatus(t, r, 202)
+	var run runResponse
+	r.json(t, &run)
+	run = waitRun(e, ed, "02", run.ID)
+	if run.Status != "succeeded" || run.RoadmapEnd == nil || run.RoadmapEnd.Format(dateLayout) != "2025-12-31" {
+		t.Fatalf("run %+v", run)
+	}
+	r = e.do("GET", "/v1/provinces/02/entitlement-runs/"+run.ID+"/results.csv", ed, nil)
+	mustStatus(t, r, 200)
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	paid := 0
+	for _, rec := range recs[1:] {
+		row := runCSVRow{}
+		for i, h := range recs[0] {
+			row[h] = rec[i]
+		}
+		one := e.do("POST", "/v1/provinces/02/cadres/"+row["cadre_id"]+"/entitlements", ed, body)
+		if one.Status != 200 {
+			continue // refused one by one as in the run (checked by the test above)
+		}
+		var res entitlementResponse
+		one.json(t, &res)
+		if row["policy"] != res.Result.Chosen || !dec(t, row["total"]).Equal(res.Result.Total) {
+			t.Errorf("run row %v, single %s %s", row, res.Result.Chosen, res.Result.Total)
+		}
+		if row["policy"] == "decree_29_2023_art9" && row["total"] != "0" {
+			paid++
+		}
+	}
+	if paid == 0 {
+		t.Fatalf("no one paid under Decree 29 with a roadmap end: %q", recs)
+	}
+}

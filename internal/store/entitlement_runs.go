@@ -57,6 +57,7 @@ type EntitlementRun struct {
 	ExitDate        time.Time
 	Reason          string
 	DecisionDate    *time.Time
+	RoadmapEnd      *time.Time
 	Filter          RunFilter
 	Status          string
 	FailureReason   *string
@@ -141,11 +142,11 @@ func (s *Store) RunEntitlements(ctx context.Context, p Principal, run Entitlemen
 
 	// The run row, committed on its own (and audited) so that GET shows it running.
 	err = s.InTx(ctx, p, func(jtx *Tx) error {
-		_, err := jtx.Exec(ctx, `INSERT INTO entitlement_runs (province_code, id, exit_date, reason, decision_date, filter,
-			status, ruleset_version, api_key_id, request_id, started_at)
-			VALUES ($1, $2::uuid, $3, $4, $5, $6, 'running', $7, $8, $9, $10)`,
-			run.Province, run.ID, run.ExitDate, run.Reason, run.DecisionDate, filterJSON, w.RulesetVersion, p.KeyID,
-			p.RequestID, jtx.Now)
+		_, err := jtx.Exec(ctx, `INSERT INTO entitlement_runs (province_code, id, exit_date, reason, decision_date, roadmap_end,
+			filter, status, ruleset_version, api_key_id, request_id, started_at)
+			VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, 'running', $8, $9, $10, $11)`,
+			run.Province, run.ID, run.ExitDate, run.Reason, run.DecisionDate, run.RoadmapEnd, filterJSON, w.RulesetVersion,
+			p.KeyID, p.RequestID, jtx.Now)
 		if err != nil {
 			return err
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-const entitlementRunCols = `province_code, id::text, exit_date, reason, decision_date, filter, status, failure_reason,
+const entitlementRunCols = `province_code, id::text, exit_date, reason, decision_date, roadmap_end, filter, status, failure_reason,
 	people_total, people_processed, people_eligible, total::text, totals_by_policy, totals_by_commune, ruleset_version,
 	read_ms, compute_ms, write_ms, api_key_id, started_at, finished_at`
 
@@ -19,7 +19,7 @@ func scanEntitlementRun(r pgx.CollectableRow) (EntitlementRun, error) {
 		filter, byPol, byComm []byte
 		total                 string
 	)
-	err := r.Scan(&run.Province, &run.ID, &run.ExitDate, &run.Reason, &run.DecisionDate, &filter, &run.Status,
+	err := r.Scan(&run.Province, &run.ID, &run.ExitDate, &run.Reason, &run.DecisionDate, &run.RoadmapEnd, &filter, &run.Status,
 		&run.FailureReason, &run.PeopleTotal, &run.PeopleProcessed, &run.PeopleEligible, &total, &byPol, &byComm,
 		&run.RulesetVersion, &run.ReadMS, &run.ComputeMS, &run.WriteMS, &run.KeyID, &run.StartedAt, &run.FinishedAt)
 	if err != nil {

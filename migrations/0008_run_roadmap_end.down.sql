@@ -1,0 +1,1 @@
+ALTER TABLE entitlement_runs DROP COLUMN IF EXISTS roadmap_end;
