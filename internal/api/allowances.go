@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/shopspring/decimal"
@@ -15,10 +16,12 @@ import (
 // allowanceCalc turns the register as of one date into Decree 33 funds and the allowances the province's
 // schedule pays. Every amount comes from the rules engine; the per-post amount depends only on (post,
 // hamlet category, concurrent), so it is computed once per combination and reused.
+// It is safe for concurrent use (entitlement runs compute people on several goroutines).
 type allowanceCalc struct {
 	asOf     policy.Date
 	base     decimal.Decimal
 	schedule []policy.ScheduleRow
+	mu       sync.Mutex // guards posts and central
 	posts    map[postKey]postAmount
 	central  *centralShare // Decree 33 Art. 34 cl. 1 coefficient on asOf, computed once (entitlements)
 }
@@ -69,6 +72,8 @@ func (c *allowanceCalc) post(ph store.PostHeld, category string) (policy.Line, s
 			Citation: hdndCitation}, "override"
 	}
 	k := postKey{ph.PositionCode, category, ph.Concurrent}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	pa, seen := c.posts[k]
 	if !seen {
 		res, err := policy.Allowance(policy.AllowanceInput{Schedule: c.schedule, AsOf: c.asOf,

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -132,17 +133,35 @@ func (s *Server) createEntitlementRun(w http.ResponseWriter, r *http.Request) er
 // runCompute is the per-person computation of a run: exactly that of POST cadres/{id}/entitlements, with
 // one allowance calculator (the day before the exit, the schedule in force then) shared by everyone, so
 // that each (post, hamlet category) amount and the central share are computed once per run.
+// runComputeWorkers is how many goroutines compute one batch of an entitlement run.
+const runComputeWorkers = 2
+
 func runCompute(req entitlementRequest) func([]store.EntitlementPerson) []store.RunResult {
 	var calc *allowanceCalc
 	before := policy.NewDate(req.ExitDate.Date()).AddDays(-1)
 	return func(people []store.EntitlementPerson) []store.RunResult {
 		out := make([]store.RunResult, len(people))
-		for i, p := range people {
-			if calc == nil {
-				calc, _ = newAllowanceCalc(before, p.Schedule) // nil on error: each person then reports it
-			}
-			out[i] = runOne(p, req, calc)
+		if len(people) == 0 {
+			return out
 		}
+		if calc == nil {
+			calc, _ = newAllowanceCalc(before, people[0].Schedule) // nil on error: each person then reports it
+		}
+		// The rules engine is pure and the calculator is safe for concurrent use, so the people of a
+		// batch are computed on runComputeWorkers goroutines; each writes only its own results.
+		var wg sync.WaitGroup
+		chunk := (len(people) + runComputeWorkers - 1) / runComputeWorkers
+		for lo := 0; lo < len(people); lo += chunk {
+			hi := min(lo+chunk, len(people))
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := lo; i < hi; i++ {
+					out[i] = runOne(people[i], req, calc)
+				}
+			}()
+		}
+		wg.Wait()
 		return out
 	}
 }

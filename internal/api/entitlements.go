@@ -101,6 +101,8 @@ func centralShareCoefficient(on policy.Date) (decimal.Decimal, error) {
 
 // centralShare returns centralShareCoefficient(asOf), computed once per calculator.
 func (c *allowanceCalc) centralShare() (decimal.Decimal, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.central == nil {
 		coef, err := centralShareCoefficient(c.asOf)
 		c.central = &centralShare{coef: coef, err: err}

@@ -189,6 +189,9 @@ func (s *Store) failRun(ctx context.Context, p Principal, run EntitlementRun) {
 	})
 }
 
+// runWriteChunk is how many result rows an entitlement run buffers before writing them.
+const runWriteChunk = 10000
+
 func (s *Store) runEntitlementData(ctx context.Context, tx *Tx, run EntitlementRun, w RunWork) (EntitlementRun, error) {
 	var ph runPhases
 	before := run.ExitDate.AddDate(0, 0, -1)
@@ -222,6 +225,7 @@ func (s *Store) runEntitlementData(ctx context.Context, tx *Tx, run EntitlementR
 	if err := runID.Scan(run.ID); err != nil {
 		return run, err
 	}
+	var pending [][]any
 	for start := 0; start < len(ids); start += w.BatchSize {
 		batch := ids[start:min(start+w.BatchSize, len(ids))]
 		var people []EntitlementPerson
@@ -238,18 +242,22 @@ func (s *Store) runEntitlementData(ctx context.Context, tx *Tx, run EntitlementR
 			return run, fmt.Errorf("entitlement run: %d results for %d people", len(results), len(people))
 		}
 		err := ph.timed(&ph.write, func() error {
-			rows := make([][]any, len(results))
-			for i, r := range results {
+			for _, r := range results {
 				agg.add(r)
 				var cadre pgtype.UUID
 				if err := cadre.Scan(r.CadreID); err != nil {
 					return err
 				}
-				rows[i] = []any{run.Province, runID, cadre, r.CommuneCode, r.HamletCode, r.PositionCode, r.Level,
-					numericPtr(r.MonthlyAllowance), r.WorkMonths, r.Policy, numeric(r.Total), r.Eligible, r.Reason}
+				pending = append(pending, []any{run.Province, runID, cadre, r.CommuneCode, r.HamletCode, r.PositionCode, r.Level,
+					numericPtr(r.MonthlyAllowance), r.WorkMonths, r.Policy, numeric(r.Total), r.Eligible, r.Reason})
 			}
-			if _, err := tx.CopyInsert(ctx, "entitlement_run_results", cols, pgx.CopyFromRows(rows)); err != nil {
-				return err
+			// Results go to the table in chunks of runWriteChunk rows: each CopyInsert is four statements
+			// (staging table, COPY, INSERT … SELECT, TRUNCATE), so fewer, larger chunks cost less.
+			if len(pending) >= runWriteChunk || start+len(batch) >= len(ids) {
+				if _, err := tx.CopyInsert(ctx, "entitlement_run_results", cols, pgx.CopyFromRows(pending)); err != nil {
+					return err
+				}
+				pending = pending[:0]
 			}
 			return s.runProgress(ctx, tx.P, run.Province, run.ID, start+len(batch), len(ids))
 		})
