@@ -21,34 +21,17 @@ if ! command -v wrk >/dev/null 2>&1; then
   fi
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/communehr-load.XXXXXX")
-dir="$tmp/pg"
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  scripts/pg.sh stop "$dir" || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-admin=$(scripts/pg.sh start "$dir" 0)
-scripts/pg.sh createdb "$admin" communehr
-export DATABASE_URL="${admin%/postgres\?*}/communehr?sslmode=disable"
-go build -o "$tmp/server" ./cmd/server
-"$tmp/server" migrate up >/dev/null
+. scripts/lib.sh load
+throwaway_db
 "$tmp/server" seed demo >&2
 export LOAD_TOKEN=$("$tmp/server" keys create --role province_viewer --province 99 --name load)
 
-PSQL=$(ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -n 1)
-[ -n "$PSQL" ] || PSQL=psql
 ids() { "$PSQL" "$DATABASE_URL" -Atc "$1" | paste -sd, -; }
 export LOAD_COMMUNES=$(ids "SELECT code FROM communes WHERE province_code = '99' ORDER BY code LIMIT 50")
 export LOAD_HAMLETS=$(ids "SELECT code FROM hamlets WHERE province_code = '99' ORDER BY code LIMIT 200")
 export LOAD_CADRES=$(ids "SELECT id FROM cadres WHERE province_code = '99' ORDER BY id LIMIT 500")
 
-port=$(( 20000 + RANDOM % 20000 ))
-ADDR=127.0.0.1:$port LOG_LEVEL=warn "$tmp/server" serve 2>"$tmp/server.log" &
-server_pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+start_server "$tmp/server.log"
 
 echo "== wrk: ${LOAD_SECONDS}s, $LOAD_THREADS threads, $LOAD_CONNECTIONS connections, http://127.0.0.1:$port (demo province 99)"
 wrk -t "$LOAD_THREADS" -c "$LOAD_CONNECTIONS" -d "${LOAD_SECONDS}s" --timeout 5s --latency \
