@@ -19,10 +19,13 @@ import (
 type calculator func(r *http.Request) (any, error)
 
 // calc builds a calculator for a policy function whose input struct carries the rules.md §8 JSON names.
-func calc[In any, Out any](fn func(In) (Out, error)) calculator {
+// required lists the fields openapi.yaml marks required: a body without one of them (or with null) is
+// refused with a pointer to each, rather than computed with a zero amount (a missing monthly_salary would
+// otherwise be a 200 with total 0).
+func calc[In any, Out any](fn func(In) (Out, error), required ...string) calculator {
 	return func(r *http.Request) (any, error) {
 		var in In
-		if err := decodeCalcInput(r, &in); err != nil {
+		if err := decodeCalcInput(r, &in, required); err != nil {
 			return nil, err
 		}
 		out, err := fn(in)
@@ -34,14 +37,17 @@ func calc[In any, Out any](fn func(In) (Out, error)) calculator {
 }
 
 var calculators = map[string]calculator{
-	"retirement-date":       calc(policy.RetirementDate),
-	"commune-fund":          calc(policy.CommuneFund),
-	"hamlet-fund":           calc(policy.HamletFund),
-	"allowance":             calc(policy.Allowance),
-	"non-professional-exit": calc(policy.NonProfessionalExit),
-	"early-retirement":      calc(policy.EarlyRetirement),
-	"resignation":           calc(policy.Resignation),
-	"best-exit":             calc(policy.BestExit),
+	"retirement-date": calc(policy.RetirementDate, "gender", "birth_date"),
+	"commune-fund":    calc(policy.CommuneFund, "class", "as_of"),
+	"hamlet-fund":     calc(policy.HamletFund, "kind", "households", "as_of"),
+	"allowance":       calc(policy.Allowance, "schedule", "posts", "as_of"),
+	"non-professional-exit": calc(policy.NonProfessionalExit,
+		"monthly_allowance", "level", "exit_date", "gender", "birth_date"),
+	"early-retirement": calc(policy.EarlyRetirement,
+		"gender", "birth_date", "decision_date", "exit_date", "monthly_salary", "si_months"),
+	"resignation": calc(policy.Resignation,
+		"decision_date", "exit_date", "monthly_salary", "si_months", "gender", "birth_date"),
+	"best-exit": calc(policy.BestExit, "kind", "gender", "birth_date", "exit_date"),
 }
 
 // mountCalculations registers the stateless calculation endpoints (any valid key; nothing stored) and the
@@ -90,7 +96,7 @@ func (s *Server) listParameters(w http.ResponseWriter, r *http.Request) error {
 // decodeCalcInput decodes a calculation body strictly (unknown fields refused). encoding/json does not say
 // which field a custom decoder (dates, decimals) failed on, so such an error is located by decoding the
 // body again field by field.
-func decodeCalcInput(r *http.Request, dst any) error {
+func decodeCalcInput(r *http.Request, dst any, required []string) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
 		return decodeJSON(r, dst) // renders the 415
 	}
@@ -115,6 +121,28 @@ func decodeCalcInput(r *http.Request, dst any) error {
 	}
 	if dec.More() {
 		return errBadRequest("The body holds more than one JSON value.", "Nội dung chứa nhiều hơn một giá trị JSON.")
+	}
+	return missingFields(body, required)
+}
+
+// missingFields answers 422 naming every required top-level field that body lacks or sets to null.
+func missingFields(body []byte, required []string) error {
+	if len(required) == 0 {
+		return nil
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil {
+		return nil // not an object: the strict decode above has already said so
+	}
+	var missing []FieldError
+	for _, name := range required {
+		if v, ok := obj[name]; !ok || string(bytes.TrimSpace(v)) == "null" {
+			missing = append(missing, FieldError{Pointer: "/" + name, Code: "required",
+				MessageEN: name + " is required", MessageVI: name + " là bắt buộc"})
+		}
+	}
+	if len(missing) > 0 {
+		return errInvalid("Some required fields are missing.", "Thiếu một số trường bắt buộc.", missing...)
 	}
 	return nil
 }

@@ -126,6 +126,11 @@ func TestCalculationInputErrorsPointAtTheField(t *testing.T) {
 		{"unknown field", "hamlet-fund", `{"kind":"thon","households":1,"as_of":"2025-01-01","size":3}`, "/size", 422},
 		{"decree 29 needs roadmap_end", "non-professional-exit", `{"monthly_allowance":"2000000","elected":false,"level":"hamlet","decision_date":"2024-05-01","exit_date":"2024-06-01","gender":"male","birth_date":"1980-01-01"}`, "/roadmap_end", 422},
 		{"broken JSON", "hamlet-fund", `{"kind":`, "", 400},
+		// Required by openapi.yaml: refused, not computed as 0 (a 200 with total 0 before).
+		{"missing monthly_salary", "early-retirement", `{"gender":"male","birth_date":"1966-09-15","decision_date":"2025-01-15","exit_date":"2025-06-01","si_months":240}`, "/monthly_salary", 422},
+		{"null si_months", "resignation", `{"gender":"male","birth_date":"1980-06-01","decision_date":"2025-01-15","exit_date":"2025-06-01","monthly_salary":"10000000","si_months":null}`, "/si_months", 422},
+		{"missing households", "hamlet-fund", `{"kind":"thon","as_of":"2025-03-01"}`, "/households", 422},
+		{"missing monthly_allowance", "non-professional-exit", `{"elected":true,"level":"commune","exit_date":"2025-08-01","work_months":72,"gender":"male","birth_date":"1997-03-02"}`, "/monthly_allowance", 422},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

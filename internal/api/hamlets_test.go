@@ -148,6 +148,32 @@ func TestHamletValidation(t *testing.T) {
 			}
 		})
 	}
+	// The messages an officer reads: the allowed values listed plainly, a whole number asked for, a
+	// truncated body not blamed on "byte 0".
+	messages := []struct {
+		body, lang, pointer, want string
+		status                    int
+	}{
+		{`{"code":"T1","kind":"ap","households":1,` + ok + `}`, "vi", "/kind", "kind phải là một trong các giá trị: thon, to_dan_pho", 422},
+		{`{"code":"T1","kind":"ap","households":1,` + ok + `}`, "en", "/kind", "kind must be one of: thon, to_dan_pho", 422},
+		{`{"code":"T1","kind":"thon","households":12.5,` + ok + `}`, "vi", "/households", "phải là một số nguyên", 422},
+		{`{"code":"T1","kind":"thon","households":12.5,` + ok + `}`, "en", "/households", "must be a whole number", 422},
+		{`{"code":"T1","kind":"thon",`, "en", "", "ends before the JSON value is complete", 400},
+	}
+	for _, m := range messages {
+		r := e.do("POST", "/v1/provinces/01/hamlets", ed, m.body, "Accept-Language", m.lang)
+		mustStatus(t, r, m.status)
+		p := r.problem(t)
+		if m.pointer == "" {
+			if !strings.Contains(p.Detail, m.want) {
+				t.Errorf("%s: detail %q, want %q", m.body, p.Detail, m.want)
+			}
+			continue
+		}
+		if len(p.Errors) != 1 || p.Errors[0].Pointer != m.pointer || p.Errors[0].Message != m.want {
+			t.Errorf("%s (%s): %+v, want %s %q", m.body, m.lang, p.Errors, m.pointer, m.want)
+		}
+	}
 	mustStatus(t, e.do("POST", "/v1/provinces/01/hamlets", ed, hamletBody("T1", "00001", "Thôn A", "thon", 1)), 201)
 	r := e.do("POST", "/v1/provinces/01/hamlets", ed, hamletBody("T1", "00001", "Thôn A", "thon", 1))
 	mustStatus(t, r, 409)

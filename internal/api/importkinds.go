@@ -120,6 +120,9 @@ func foldHeader(s string) string {
 	return strings.TrimSuffix(b.String(), "_")
 }
 
+// errorsColumn is the column errors.csv appends to the rejected rows; an upload ignores it.
+const errorsColumn = "error"
+
 // mapHeader maps a file's header to column names: every header must name a column of the kind (by its
 // name or an alias), no column twice, and every required column present.
 func (k *importKind) mapHeader(header []string) (map[string]int, []store.RowError) {
@@ -135,6 +138,9 @@ func (k *importKind) mapHeader(header []string) (map[string]int, []store.RowErro
 	for i, h := range header {
 		name, ok := known[foldHeader(h)]
 		switch {
+		case foldHeader(h) == errorsColumn:
+			// The column errors.csv adds: the file is meant to be fixed and uploaded again as it is.
+			continue
 		case strings.TrimSpace(h) == "":
 			errs = append(errs, store.RowError{Line: 1, Column: fmt.Sprintf("#%d", i+1), Code: "empty_header",
 				MessageEN: fmt.Sprintf("column %d has no header", i+1), MessageVI: fmt.Sprintf("cột %d không có tiêu đề", i+1)})

@@ -62,7 +62,17 @@ func (s *Server) importErrorsCSV(w http.ResponseWriter, r *http.Request) error {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	cw := csv.NewWriter(&buf)
-	header := append(append([]string{}, j.Header...), "error")
+	// A file that is itself a fixed errors.csv already has the error column: its old text is replaced.
+	header := append([]string{}, j.Header...)
+	errCol := -1
+	for i, h := range header {
+		if foldHeader(h) == errorsColumn {
+			errCol = i
+		}
+	}
+	if errCol < 0 {
+		header = append(header, errorsColumn)
+	}
 	_ = cw.Write(header)
 	// The rows are echoed as uploaded, identity numbers included: a viewer sees them masked, as in the
 	// cadre views (design.md §3); the editor who fixes the file gets them whole.
@@ -82,10 +92,17 @@ func (s *Server) importErrorsCSV(w http.ResponseWriter, r *http.Request) error {
 			}
 			row = append(row, neutralizeCell(f))
 		}
-		for len(row) < len(header)-1 {
-			row = append(row, "")
+		if errCol >= 0 {
+			for len(row) <= errCol {
+				row = append(row, "")
+			}
+			row[errCol] = neutralizeCell(rj.Error)
+		} else {
+			for len(row) < len(header)-1 {
+				row = append(row, "")
+			}
+			row = append(row, neutralizeCell(rj.Error))
 		}
-		row = append(row, neutralizeCell(rj.Error))
 		_ = cw.Write(row)
 	}
 	cw.Flush()

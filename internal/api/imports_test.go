@@ -327,3 +327,53 @@ func TestRealAdministrativeUnitsImportAsCommunes(t *testing.T) {
 }
 
 var _ = http.StatusOK
+
+// errors.csv is meant to be fixed and uploaded again as it is: its error column is ignored by the upload,
+// and a second errors.csv replaces that column's text instead of adding another one.
+func TestImportErrorsCSVUploadsAgainAsItIs(t *testing.T) {
+	e, ed := importEnv(t)
+	const file = "Số định danh;Họ và tên;Giới tính;Ngày sinh\r\n" +
+		"001180000021;Lê Thị Hoa;Nữ;17/05/1980\r\n" +
+		"1080000022;Trần Văn Nam;Nam;17/05/1980\r\n" +
+		"001080000023;Phạm Văn Cường;Nam;31/02/1980\r\n"
+	j := importJob(t, e.upload(ed, "kind=cadres", []byte(file)))
+	if j.Status != "failed" || j.RowsFailed != 2 {
+		t.Fatalf("job %+v", j)
+	}
+	errorsCSV := func(id string) [][]string {
+		t.Helper()
+		r := e.do("GET", "/v1/provinces/01/imports/"+id+"/errors.csv", ed, nil)
+		mustStatus(t, r, 200)
+		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\uFEFF")))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs
+	}
+	recs := errorsCSV(j.ID)
+	if len(recs) != 3 || len(recs[0]) != 5 || recs[0][4] != "error" {
+		t.Fatalf("errors.csv = %q", recs)
+	}
+	// One row fixed, one still wrong: the upload reads the rows, not the error column.
+	recs[1][0] = "001080000022"
+	var b bytes.Buffer
+	b.WriteString("\uFEFF")
+	w := csv.NewWriter(&b)
+	_ = w.WriteAll(recs)
+	j = importJob(t, e.upload(ed, "kind=cadres", b.Bytes()))
+	if j.Status != "failed" || j.RowsTotal != 2 || j.RowsFailed != 1 || len(j.Errors) != 1 || j.Errors[0].Column != "Ngày sinh" {
+		t.Fatalf("re-upload of errors.csv %+v", j)
+	}
+	again := errorsCSV(j.ID)
+	if len(again) != 2 || len(again[0]) != 5 || again[1][0] != "001080000023" || !strings.Contains(again[1][4], "31/02/1980") {
+		t.Fatalf("second errors.csv = %q", again)
+	}
+	again[1][3] = "28/02/1980"
+	b.Reset()
+	w = csv.NewWriter(&b)
+	_ = w.WriteAll(append(again[:1], recs[1], again[1]))
+	j = importJob(t, e.upload(ed, "kind=cadres", b.Bytes()))
+	if j.Status != "succeeded" || j.RowsInserted != 2 {
+		t.Fatalf("fixed errors.csv %+v", j)
+	}
+}

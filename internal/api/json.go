@@ -85,12 +85,11 @@ func jsonProblem(err error) error {
 		return errTooLarge(mbe.Limit)
 	case errors.Is(err, io.EOF):
 		return errBadRequest("The body is empty; a JSON object is expected.", "Nội dung trống; cần một đối tượng JSON.")
-	case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
-		off := int64(0)
-		if syn != nil {
-			off = syn.Offset
-		}
-		return errBadRequest(fmt.Sprintf("Malformed JSON near byte %d.", off), fmt.Sprintf("JSON sai cú pháp gần byte %d.", off))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errBadRequest("Malformed JSON: the body ends before the JSON value is complete.",
+			"JSON sai cú pháp: nội dung kết thúc khi giá trị JSON chưa hoàn chỉnh.")
+	case errors.As(err, &syn):
+		return errBadRequest(fmt.Sprintf("Malformed JSON near byte %d.", syn.Offset), fmt.Sprintf("JSON sai cú pháp gần byte %d.", syn.Offset))
 	case errors.As(err, &typ):
 		ptr := "/" + strings.ReplaceAll(typ.Field, ".", "/")
 		return errInvalid("A field has the wrong type.", "Một trường có kiểu dữ liệu sai.",
@@ -115,7 +114,9 @@ func (e *fieldParseError) Error() string { return e.MessageEN }
 
 func jsonTypeName(goType string) string {
 	switch {
-	case strings.Contains(goType, "int"), strings.Contains(goType, "Decimal"):
+	case strings.Contains(goType, "int"):
+		return "a whole number"
+	case strings.Contains(goType, "Decimal"):
 		return "a number"
 	case goType == "string":
 		return "a string"
@@ -129,7 +130,9 @@ func jsonTypeName(goType string) string {
 
 func jsonTypeNameVI(goType string) string {
 	switch {
-	case strings.Contains(goType, "int"), strings.Contains(goType, "Decimal"):
+	case strings.Contains(goType, "int"):
+		return "một số nguyên"
+	case strings.Contains(goType, "Decimal"):
 		return "một số"
 	case goType == "string":
 		return "một chuỗi"

@@ -34,6 +34,21 @@ var validation = sync.OnceValue(func() *validatorSet {
 	if err := vi_translations.RegisterDefaultTranslations(v, tVI); err != nil {
 		panic(err)
 	}
+	// The library's "oneof" texts print Go's list syntax ("[thon to_dan_pho]") and its Vietnamese one
+	// reads "phải là trong những giá trị": both are replaced by a plain list of the allowed values.
+	for _, t := range []struct {
+		tr  ut.Translator
+		txt string
+	}{{tEN, "{0} must be one of: {1}"}, {tVI, "{0} phải là một trong các giá trị: {1}"}} {
+		if err := v.RegisterTranslation("oneof", t.tr,
+			func(u ut.Translator) error { return u.Add("oneof", t.txt, true) },
+			func(u ut.Translator, fe validator.FieldError) string {
+				msg, _ := u.T("oneof", fe.Field(), strings.Join(strings.Fields(fe.Param()), ", "))
+				return msg
+			}); err != nil {
+			panic(err)
+		}
+	}
 	return &validatorSet{v: v, en: tEN, vi: tVI}
 })
 
