@@ -231,13 +231,30 @@ func (c *csvRows) convert(line int, rec []string) ([]any, []store.RowError) {
 	v, ferrs := c.kind.row(c.rc, cell)
 	var errs []store.RowError
 	for _, fe := range ferrs {
-		col := strings.TrimPrefix(fe.Pointer, "/")
-		if i, ok := c.idx[col]; ok {
+		field := strings.TrimPrefix(fe.Pointer, "/")
+		col := field
+		if i, ok := c.idx[field]; ok {
 			col = c.header[i] // the file's own header, e.g. "Họ và tên"
 		}
-		errs = append(errs, store.RowError{Line: line, Column: col, Code: fe.Code, MessageEN: fe.MessageEN, MessageVI: fe.MessageVI})
+		en, vi := fe.MessageEN, fe.MessageVI
+		if width := digitCodes[c.kind.name][field]; width > 0 {
+			if v := cell(field); isDigits(v) && len(v) < width {
+				en += fmt.Sprintf(" (%d digits here, %d expected: Excel drops leading zeros; format the column as Text before saving)", len(v), width)
+				vi += fmt.Sprintf(" (ở đây có %d chữ số, cần %d: Excel bỏ các số 0 ở đầu; hãy định dạng cột là Text (Văn bản) trước khi lưu)", len(v), width)
+			}
+		}
+		errs = append(errs, store.RowError{Line: line, Column: col, Code: fe.Code, MessageEN: en, MessageVI: vi})
 	}
 	return v, errs
+}
+
+// digitCodes are the fixed-width numeric codes of each import kind, whose leading zeros Excel drops when it
+// takes them for numbers ("00004" → 4, "001080012345" → 1080012345): a too-short one gets a hint.
+var digitCodes = map[string]map[string]int{
+	"communes":    {"code": 5, "successor_code": 5},
+	"hamlets":     {"commune_code": 5},
+	"cadres":      {"national_id": 12},
+	"assignments": {"national_id": 12, "commune_code": 5},
 }
 
 func (c *csvRows) Values() ([]any, error) { return c.cur, nil }

@@ -261,6 +261,7 @@ func (s *Server) runImport(ctx context.Context, p store.Principal, job store.Imp
 		return job, err
 	}
 	delim := detectDelimiter(bytes.TrimPrefix(sp.sniffed, []byte{0xEF, 0xBB, 0xBF}))
+	job.Delimiter = string(delim)
 	cr, ll := newCSVReader(src, delim)
 	header, err := cr.Read()
 	if err != nil {

@@ -62,6 +62,9 @@ func (s *Server) importErrorsCSV(w http.ResponseWriter, r *http.Request) error {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	cw := csv.NewWriter(&buf)
+	if j.Delimiter == ";" {
+		cw.Comma = ';' // as uploaded: Excel in a Vietnamese locale reads ';'
+	}
 	// A file that is itself a fixed errors.csv already has the error column: its old text is replaced.
 	header := append([]string{}, j.Header...)
 	errCol := -1

@@ -344,7 +344,12 @@ func TestImportErrorsCSVUploadsAgainAsItIs(t *testing.T) {
 		t.Helper()
 		r := e.do("GET", "/v1/provinces/01/imports/"+id+"/errors.csv", ed, nil)
 		mustStatus(t, r, 200)
-		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\uFEFF")))).ReadAll()
+		body := bytes.TrimPrefix(r.Body, []byte("\uFEFF"))
+		cr := csv.NewReader(bytes.NewReader(body))
+		if first, _, _ := bytes.Cut(body, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+			cr.Comma = ';' // errors.csv keeps the delimiter of the upload
+		}
+		recs, err := cr.ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -375,5 +380,22 @@ func TestImportErrorsCSVUploadsAgainAsItIs(t *testing.T) {
 	j = importJob(t, e.upload(ed, "kind=cadres", b.Bytes()))
 	if j.Status != "succeeded" || j.RowsInserted != 2 {
 		t.Fatalf("fixed errors.csv %+v", j)
+	}
+}
+
+func TestImportHintsAtExcelDroppingLeadingZerosAndKeepsTheDelimiter(t *testing.T) {
+	e, ed := importEnv(t)
+	// Excel turned 001080000001 into 1080000001 and wrote ';' (Vietnamese locale).
+	j := importJob(t, e.upload(ed, "kind=cadres", []byte("national_id;full_name;gender;birth_date\n1080000001;Nguyễn Văn An;male;1980-05-17\n"),
+		"Accept-Language", "vi"))
+	if j.Status != "failed" || len(j.Errors) == 0 || j.Errors[0].Column != "national_id" ||
+		!strings.Contains(j.Errors[0].Message, "cần 12") || !strings.Contains(j.Errors[0].Message, "Text") {
+		t.Fatalf("job %+v", j)
+	}
+	r := e.do("GET", "/v1/provinces/01/imports/"+j.ID+"/errors.csv", ed, nil)
+	mustStatus(t, r, 200)
+	lines := strings.Split(strings.TrimPrefix(string(r.Body), "\uFEFF"), "\n")
+	if lines[0] != "national_id;full_name;gender;birth_date;error" || !strings.HasPrefix(lines[1], "1080000001;Nguyễn Văn An;male;1980-05-17;") {
+		t.Fatalf("errors.csv is not in the upload's ';' format:\n%s", r.Body)
 	}
 }

@@ -38,6 +38,7 @@ type ImportJob struct {
 	RowsFailed    int
 	Errors        []RowError
 	Header        []string
+	Delimiter     string // "," or ";", as the uploaded file had it
 	KeyID         *int64
 	StartedAt     time.Time
 	FinishedAt    *time.Time
@@ -56,13 +57,13 @@ type RowError struct {
 const MaxJobErrors = 1000
 
 const importJobCols = `province_code, id::text, kind, mode, status, failure_reason, rows_total, rows_processed, rows_inserted,
-	rows_updated, rows_unchanged, rows_failed, errors, header, api_key_id, started_at, finished_at`
+	rows_updated, rows_unchanged, rows_failed, errors, header, delimiter, api_key_id, started_at, finished_at`
 
 func scanImportJob(r pgx.CollectableRow) (ImportJob, error) {
 	var j ImportJob
 	var errs []byte
 	err := r.Scan(&j.Province, &j.ID, &j.Kind, &j.Mode, &j.Status, &j.FailureReason, &j.RowsTotal, &j.RowsProcessed,
-		&j.RowsInserted, &j.RowsUpdated, &j.RowsUnchanged, &j.RowsFailed, &errs, &j.Header, &j.KeyID, &j.StartedAt, &j.FinishedAt)
+		&j.RowsInserted, &j.RowsUpdated, &j.RowsUnchanged, &j.RowsFailed, &errs, &j.Header, &j.Delimiter, &j.KeyID, &j.StartedAt, &j.FinishedAt)
 	if err == nil {
 		err = json.Unmarshal(errs, &j.Errors)
 	}
@@ -216,9 +217,9 @@ func (s *Store) RunImport(ctx context.Context, p Principal, job ImportJob, w Imp
 
 	// The job row, committed on its own so that GET shows it running while the data loads.
 	err = s.InTx(ctx, p, func(jtx *Tx) error {
-		_, err := jtx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, api_key_id, request_id, started_at)
-			VALUES ($1, $2::uuid, $3, $4, 'running', $5, $6, $7, $8)`,
-			job.Province, job.ID, job.Kind, job.Mode, job.Header, p.KeyID, p.RequestID, jtx.Now)
+		_, err := jtx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, delimiter, api_key_id, request_id, started_at)
+			VALUES ($1, $2::uuid, $3, $4, 'running', $5, $6, $7, $8, $9)`,
+			job.Province, job.ID, job.Kind, job.Mode, job.Header, delimiterOf(job), p.KeyID, p.RequestID, jtx.Now)
 		return err
 	})
 	if err != nil {
@@ -406,6 +407,14 @@ func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) err
 
 func strPtr(s string) *string { return &s }
 
+// delimiterOf is the job's delimiter, ',' when not known (a file refused before its header was read).
+func delimiterOf(j ImportJob) string {
+	if j.Delimiter == ";" {
+		return ";"
+	}
+	return ","
+}
+
 // FailImport records a job that could not start its data work (the file was refused before any row was
 // read): the job row is written failed at once.
 func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, e RowError) (ImportJob, error) {
@@ -417,9 +426,9 @@ func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, e Ro
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		now := tx.Now
 		job.StartedAt, job.FinishedAt = now, &now
-		_, err := tx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, failure_reason, errors, header,
-			api_key_id, request_id, started_at, finished_at) VALUES ($1, $2::uuid, $3, $4, 'failed', 'invalid_file', $5, $6, $7, $8, $9, $9)`,
-			job.Province, job.ID, job.Kind, job.Mode, ej, job.Header, p.KeyID, p.RequestID, now)
+		_, err := tx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, failure_reason, errors, header, delimiter,
+			api_key_id, request_id, started_at, finished_at) VALUES ($1, $2::uuid, $3, $4, 'failed', 'invalid_file', $5, $6, $7, $8, $9, $10, $10)`,
+			job.Province, job.ID, job.Kind, job.Mode, ej, job.Header, delimiterOf(job), p.KeyID, p.RequestID, now)
 		return err
 	})
 	return job, translate(err)
