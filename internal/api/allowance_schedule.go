@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -53,6 +54,14 @@ func (s *Server) getAllowanceSchedule(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	sch, err := s.store.ScheduleAsOf(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), asOf)
+	if errors.Is(err, store.ErrNotFound) {
+		// The province itself was checked by provinceScope: what is missing is a version in force.
+		day := asOf.Format(dateLayout)
+		e := errNotFound()
+		e.DetailEN = "The province has no allowance schedule in force on " + day + " (PUT one with its HĐND resolution)."
+		e.DetailVI = "Tỉnh chưa có biểu mức phụ cấp áp dụng vào ngày " + day + " (hãy PUT theo nghị quyết HĐND)."
+		return e
+	}
 	if err != nil {
 		return err
 	}
@@ -83,6 +92,8 @@ func (s *Server) putAllowanceSchedule(w http.ResponseWriter, r *http.Request) er
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
+		// The new version is read back by the date it starts on.
+		w.Header().Set("Location", r.URL.Path+"?as_of="+out.EffectiveFrom.Format(dateLayout))
 	}
 	return writeJSON(w, status, toScheduleBody(out))
 }

@@ -37,10 +37,17 @@ func scheduleEnv(t *testing.T) (*env, string) {
 func TestAllowanceScheduleRoundTrip(t *testing.T) {
 	e, ed := scheduleEnv(t)
 	const path = "/v1/provinces/01/allowance-schedule"
-	mustStatus(t, e.do("GET", path+"?as_of=2024-09-01", ed, nil), 404)
+	r := e.do("GET", path+"?as_of=2024-09-01", ed, nil, "Accept-Language", "vi")
+	mustStatus(t, r, 404)
+	if p := r.problem(t); !strings.Contains(p.Detail, "2024-09-01") || !strings.Contains(p.Detail, "biểu mức phụ cấp") {
+		t.Fatalf("404 does not say what is missing: %s", r.Body)
+	}
 
-	r := e.do("PUT", path, ed, fittingSchedule("2023-08-01"))
+	r = e.do("PUT", path, ed, fittingSchedule("2023-08-01"))
 	mustStatus(t, r, 201)
+	if loc := r.Header.Get("Location"); loc != path+"?as_of=2023-08-01" {
+		t.Fatalf("Location %q", loc)
+	}
 	r = e.do("GET", path+"?as_of=2024-09-01", ed, nil)
 	mustStatus(t, r, 200)
 	var s scheduleBody
