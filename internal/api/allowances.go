@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/go-chi/chi/v5"
@@ -58,6 +59,14 @@ func newAllowanceCalc(asOf policy.Date, sched []store.ScheduleEntry) (*allowance
 	return c, nil
 }
 
+// titleOr is a post's title from the catalogue, or its code when the title is not known.
+func titleOr(title, code string) string {
+	if title == "" {
+		return code
+	}
+	return title
+}
+
 // hdndCitation is where the province's own amount for a post comes from (the HĐND resolution).
 var hdndCitation = policy.Citation{Instrument: "Nghị định 33/2023/NĐ-CP", Article: "34", Clause: "3"}
 
@@ -66,8 +75,8 @@ var hdndCitation = policy.Citation{Instrument: "Nghị định 33/2023/NĐ-CP", 
 func (c *allowanceCalc) post(ph store.PostHeld, category string) (policy.Line, string) {
 	if ph.AllowanceOverride != nil {
 		return policy.Line{Code: "override:" + ph.PositionCode,
-			LabelVI: "Phụ cấp chức danh " + ph.PositionCode + " (mức riêng ghi trên phân công)",
-			LabelEN: "Allowance of post " + ph.PositionCode + " (amount recorded on the assignment)",
+			LabelVI: "Phụ cấp chức danh " + titleOr(ph.TitleVI, ph.PositionCode) + " (mức riêng ghi trên phân công)",
+			LabelEN: "Allowance of post " + titleOr(ph.TitleEN, ph.PositionCode) + " (amount recorded on the assignment)",
 			Formula: "allowance_override " + ph.AllowanceOverride.String(), Amount: *ph.AllowanceOverride,
 			Citation: hdndCitation}, "override"
 	}
@@ -79,7 +88,11 @@ func (c *allowanceCalc) post(ph store.PostHeld, category string) (policy.Line, s
 		res, err := policy.Allowance(policy.AllowanceInput{Schedule: c.schedule, AsOf: c.asOf,
 			Posts: []policy.Post{{PositionCode: ph.PositionCode, HamletFundCategory: category, Concurrent: ph.Concurrent}}})
 		if err == nil && len(res.Lines) == 1 {
-			pa = postAmount{line: res.Lines[0], ok: true}
+			// The rules engine names the post by its code; the register knows its title (rules.md §9).
+			line := res.Lines[0]
+			line.LabelVI = strings.Replace(line.LabelVI, ph.PositionCode, titleOr(ph.TitleVI, ph.PositionCode), 1)
+			line.LabelEN = strings.Replace(line.LabelEN, ph.PositionCode, titleOr(ph.TitleEN, ph.PositionCode), 1)
+			pa = postAmount{line: line, ok: true}
 		} else {
 			pa = postAmount{line: policy.Line{Code: "no_schedule_row:" + ph.PositionCode,
 				LabelVI: "Biểu mức phụ cấp của tỉnh không có dòng cho chức danh " + ph.PositionCode,

@@ -183,8 +183,9 @@ func TestUnitAllowancesAreItemisedPerPersonAndPostWithCitations(t *testing.T) {
 		t.Fatalf("hamlet H2: %s", r.Body)
 	}
 	for _, p := range u.Posts {
-		if p.PositionCode == "truong_thon_to_truong" && (p.Amount.String() != "3744000" || !strings.Contains(p.Line.Formula, "1.6")) {
-			t.Fatalf("group head in a 4.5 group: %+v", p)
+		if p.PositionCode == "truong_thon_to_truong" && (p.Amount.String() != "3744000" || !strings.Contains(p.Line.Formula, "1.6") ||
+			!strings.Contains(p.Line.LabelVI, "Trưởng thôn / Tổ trưởng tổ dân phố") || strings.Contains(p.Line.LabelVI, "truong_thon")) {
+			t.Fatalf("group head in a 4.5 group (labelled by the post's title): %+v", p)
 		}
 	}
 	mustStatus(t, e.do("GET", "/v1/provinces/01/hamlets/NOPE/allowances", ed, nil), 404)
