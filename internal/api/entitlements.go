@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/shopspring/decimal"
@@ -12,10 +13,13 @@ import (
 	"communehr/internal/store"
 )
 
-// entitlementRequest is the body of POST cadres/{id}/entitlements (and of a decision's supersede).
-// Everything else the computation needs comes from the stored person and assignments.
+// entitlementRequest is the body of POST cadres/{id}/entitlements (and of a decision's supersede and
+// edit). Everything else the computation needs comes from the stored person and assignments. The exit is
+// given as exactly one of last_day_worked (the last working day) and exit_date (the first day out, the
+// day after); settleExitDates fills the other, so that a stored or echoed request shows both.
 type entitlementRequest struct {
-	ExitDate                 Date     `json:"exit_date" validate:"required"`
+	LastDayWorked            Date     `json:"last_day_worked"`
+	ExitDate                 Date     `json:"exit_date"`
 	Reason                   string   `json:"reason" validate:"required,oneof=reorganisation streamlining early_retirement resignation"`
 	DecisionDate             *Date    `json:"decision_date,omitempty"`
 	MonthlySalary            *Decimal `json:"monthly_salary,omitempty"`
@@ -65,14 +69,63 @@ type entitlementContext struct {
 }
 
 type entitlementResponse struct {
-	CadreID  string                `json:"cadre_id"`
-	FullName string                `json:"full_name"`
-	Reason   string                `json:"reason"`
-	Kind     string                `json:"kind"`
-	Inputs   policy.BestExitInput  `json:"inputs"`
-	Context  entitlementContext    `json:"context"`
-	Result   policy.BestExitResult `json:"result"`
-	Decision *decisionResponse     `json:"decision,omitempty"`
+	CadreID       string                `json:"cadre_id"`
+	FullName      string                `json:"full_name"`
+	Reason        string                `json:"reason"`
+	Kind          string                `json:"kind"`
+	LastDayWorked Date                  `json:"last_day_worked"`
+	ExitDate      Date                  `json:"exit_date"`
+	Inputs        policy.BestExitInput  `json:"inputs"`
+	Context       entitlementContext    `json:"context"`
+	Result        policy.BestExitResult `json:"result"`
+	Decision      *decisionResponse     `json:"decision,omitempty"`
+}
+
+// exitDateRange bounds the dates an exit may be given on, so that the day before or after stays a date.
+var exitDateMin, exitDateMax = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2199, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// settleExitDates reads when the person leaves, given as exactly one of the last working day
+// (last_day_worked) or the first day out (exit_date), and fills the other: last_day_worked 2025-07-31 is
+// exit_date 2025-08-01. Neither or both is a 422 naming both fields.
+func settleExitDates(last, exit *Date) error {
+	hasLast, hasExit := !last.IsZero(), !exit.IsZero()
+	both := func(code, en, vi string) error {
+		return errInvalid("Say when the person leaves in one way only: either the last day worked or the first day out (the day after).",
+			"Chỉ ghi thời điểm nghỉ theo một cách: hoặc ngày làm việc cuối cùng, hoặc ngày đầu tiên nghỉ việc (ngày hôm sau).",
+			FieldError{Pointer: "/last_day_worked", Code: code, MessageEN: en, MessageVI: vi},
+			FieldError{Pointer: "/exit_date", Code: code, MessageEN: en, MessageVI: vi})
+	}
+	switch {
+	case hasLast && hasExit:
+		return both("one_of", "give either the last day worked or the first day out, not both",
+			"chỉ ghi ngày làm việc cuối cùng hoặc ngày đầu tiên nghỉ việc, không ghi cả hai")
+	case !hasLast && !hasExit:
+		return both("required", "give the last day worked or the first day out",
+			"cần ghi ngày làm việc cuối cùng hoặc ngày đầu tiên nghỉ việc")
+	case hasLast:
+		*exit = Date{Time: last.AddDate(0, 0, 1)}
+	default:
+		*last = Date{Time: exit.AddDate(0, 0, -1)}
+	}
+	if exit.Before(exitDateMin) || exit.After(exitDateMax) {
+		ptr := "/exit_date"
+		if hasLast {
+			ptr = "/last_day_worked"
+		}
+		return errInvalid("The date the person leaves is out of range.", "Ngày nghỉ việc nằm ngoài phạm vi cho phép.",
+			FieldError{Pointer: ptr, Code: "out_of_range", MessageEN: "must be between 1900 and 2199",
+				MessageVI: "phải trong khoảng từ năm 1900 đến năm 2199"})
+	}
+	return nil
+}
+
+// decodeEntitlementRequest reads an entitlement request body and settles its exit dates.
+func decodeEntitlementRequest(r *http.Request) (entitlementRequest, error) {
+	var req entitlementRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return req, err
+	}
+	return req, settleExitDates(&req.LastDayWorked, &req.ExitDate)
 }
 
 func noPost(detailEN, detailVI string) error {
@@ -254,8 +307,8 @@ func (s *Server) computeEntitlement(r *http.Request, province, cadreID string, r
 	if err != nil {
 		return entitlementResponse{}, policyProblem(err, &in)
 	}
-	return entitlementResponse{CadreID: p.CadreID, FullName: p.FullName, Reason: req.Reason, Kind: in.Kind, Inputs: in,
-		Context: ctx, Result: res}, nil
+	return entitlementResponse{CadreID: p.CadreID, FullName: p.FullName, Reason: req.Reason, Kind: in.Kind,
+		LastDayWorked: req.LastDayWorked, ExitDate: req.ExitDate, Inputs: in, Context: ctx, Result: res}, nil
 }
 
 // toDecision is the record a computation is stored as.
@@ -284,8 +337,8 @@ func (s *Server) postEntitlement(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return queryError("save", "bool", "must be true or false", "phải là true hoặc false")
 	}
-	var req entitlementRequest
-	if err := decodeJSON(r, &req); err != nil {
+	req, err := decodeEntitlementRequest(r)
+	if err != nil {
 		return err
 	}
 	province := chi.URLParam(r, "province")
@@ -301,9 +354,11 @@ func (s *Server) postEntitlement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	saved, err := s.store.CreateDecision(r.Context(), principalFrom(r.Context()), d)
+	// At most one current decision per person and exit: the same computation again answers with the
+	// stored decision (200); a different one for the same exit is a conflict naming the current decision.
+	saved, existing, err := s.store.SaveDecision(r.Context(), principalFrom(r.Context()), d)
 	if err != nil {
-		return err
+		return decisionConflict(province, err)
 	}
 	dr, err := toDecisionResponse(saved, false)
 	if err != nil {
@@ -311,5 +366,9 @@ func (s *Server) postEntitlement(w http.ResponseWriter, r *http.Request) error {
 	}
 	out.Decision = &dr
 	w.Header().Set("Location", "/v1/provinces/"+province+"/decisions/"+saved.ID)
+	setETag(w, saved.Version)
+	if existing {
+		return writeJSON(w, http.StatusOK, out)
+	}
 	return writeJSON(w, http.StatusCreated, out)
 }
