@@ -377,8 +377,15 @@ func TestLastDayWorkedAndExitDateAreOneDayApartAndGiveTheSameFigure(t *testing.T
 		}
 	}
 
+	// An error about the date points at the field the caller used, in plain words.
+	r := e.do("POST", "/v1/provinces/01/cadres/"+cadreF+"/entitlements", ed, map[string]any{"last_day_worked": "2025-07-31", "reason": "reorganisation"})
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	if p := r.problem(t); p.Errors[0].Pointer != "/last_day_worked" || p.Errors[0].Code != "no_post_held" || strings.Contains(p.Errors[0].Message, "exit_date") {
+		t.Fatalf("no post: %s", r.Body)
+	}
+
 	// Entitlement runs take either too, and show both.
-	r := e.do("POST", "/v1/provinces/01/entitlement-runs", ed, map[string]any{"last_day_worked": "2025-07-31", "reason": "reorganisation"})
+	r = e.do("POST", "/v1/provinces/01/entitlement-runs", ed, map[string]any{"last_day_worked": "2025-07-31", "reason": "reorganisation"})
 	mustStatus(t, r, http.StatusAccepted)
 	var run runResponse
 	r.json(t, &run)

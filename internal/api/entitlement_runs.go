@@ -98,7 +98,7 @@ func (s *Server) createEntitlementRun(w http.ResponseWriter, r *http.Request) er
 	}
 	exit := policy.NewDate(req.ExitDate.Date())
 	if _, _, err := policy.BaseSalary(exit.AddDays(-1)); err != nil {
-		return noPost("no base salary is in force on the day before exit_date", "không có mức lương cơ sở áp dụng vào ngày trước ngày nghỉ việc")
+		return noPost("no base salary is in force on the last day worked", "không có mức lương cơ sở áp dụng vào ngày làm việc cuối cùng")
 	}
 	p := principalFrom(r.Context())
 	province := chi.URLParam(r, "province")

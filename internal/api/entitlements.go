@@ -27,6 +27,16 @@ type entitlementRequest struct {
 	OnPension                bool     `json:"on_pension,omitempty"`
 	ReemployedWithin60Months bool     `json:"reemployed_within_60_months,omitempty"`
 	KeptInHamletPost         bool     `json:"kept_in_hamlet_post,omitempty"`
+
+	lastGiven bool // the exit was given as last_day_worked: errors about it point there
+}
+
+// exitPointer is the field the caller used to say when the person leaves.
+func (r entitlementRequest) exitPointer() string {
+	if r.lastGiven {
+		return "/last_day_worked"
+	}
+	return "/exit_date"
 }
 
 // kindOf maps the reason of an exit to the group of policies that can apply: a reorganisation or
@@ -125,12 +135,15 @@ func decodeEntitlementRequest(r *http.Request) (entitlementRequest, error) {
 	if err := decodeJSON(r, &req); err != nil {
 		return req, err
 	}
+	req.lastGiven = !req.LastDayWorked.IsZero()
 	return req, settleExitDates(&req.LastDayWorked, &req.ExitDate)
 }
 
-func noPost(detailEN, detailVI string) error {
+func noPost(detailEN, detailVI string) error { return noPostAt("/exit_date", detailEN, detailVI) }
+
+func noPostAt(pointer, detailEN, detailVI string) error {
 	return errInvalid("The stored records do not allow this computation.", "Hồ sơ lưu trữ không cho phép tính toán này.",
-		FieldError{Pointer: "/exit_date", Code: "no_post_held", MessageEN: detailEN, MessageVI: detailVI})
+		FieldError{Pointer: pointer, Code: "no_post_held", MessageEN: detailEN, MessageVI: detailVI})
 }
 
 // centralShareCoefficient is Decree 33 Art. 34 cl. 1's per-person share of the commune fund (1.5 × base
@@ -175,6 +188,7 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 	exit := policy.NewDate(req.ExitDate.Date())
 	before := exit.AddDays(-1)
 	kind := kindOf(req.Reason)
+	noPost := func(en, vi string) error { return noPostAt(req.exitPointer(), en, vi) }
 	ctx := entitlementContext{Request: req}
 	in := policy.BestExitInput{Kind: kind, Gender: policy.Gender(p.Gender), BirthDate: policy.NewDate(p.BirthDate.Date()),
 		ExitDate: exit, SIMonths: p.SIMonths, OnPension: req.OnPension, ReemployedWithin60Months: req.ReemployedWithin60Months,
@@ -221,7 +235,7 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 	}
 	ctx.Work.Periods = len(spans)
 	if main == nil {
-		return in, ctx, noPost("the person holds no post on the day before exit_date", "người này không giữ chức danh nào vào ngày trước ngày nghỉ việc")
+		return in, ctx, noPost("the person holds no post on the last day worked", "người này không giữ chức danh nào vào ngày làm việc cuối cùng")
 	}
 	wm := ctx.Work.Months
 	in.WorkMonths = &wm
@@ -236,8 +250,8 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 		if req.MonthlySalary == nil {
 			return in, ctx, errInvalid("Early retirement and resignation need the current monthly salary.",
 				"Nghỉ hưu trước tuổi và nghỉ thôi việc cần tiền lương tháng hiện hưởng.",
-				FieldError{Pointer: "/monthly_salary", Code: "required", MessageEN: "monthly_salary is required for this reason",
-					MessageVI: "monthly_salary là bắt buộc với lý do này"})
+				FieldError{Pointer: "/monthly_salary", Code: "required", MessageEN: "the current monthly salary is required for this reason",
+					MessageVI: "cần tiền lương tháng hiện hưởng với lý do này"})
 		}
 		in.MonthlySalary = req.MonthlySalary.Decimal
 		return in, ctx, nil
@@ -257,7 +271,7 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 		calc, err = newAllowanceCalc(before, p.Schedule)
 	}
 	if err != nil {
-		return in, ctx, noPost("no base salary is in force on the day before exit_date", "không có mức lương cơ sở áp dụng vào ngày trước ngày nghỉ việc")
+		return in, ctx, noPost("no base salary is in force on the last day worked", "không có mức lương cơ sở áp dụng vào ngày làm việc cuối cùng")
 	}
 	if main.Hamlet != nil {
 		if hc, err := policy.HamletFundCategory(hamletInput(*main.Hamlet, main.Commune, before)); err == nil {
@@ -285,8 +299,8 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 		ab.Used = ab.CentralFundShare
 	}
 	if ab.Used == nil {
-		return in, ctx, noPost("the province's schedule has no allowance for the person's post on the day before exit_date",
-			"biểu mức phụ cấp của tỉnh không có mức cho chức danh của người này vào ngày trước ngày nghỉ việc")
+		return in, ctx, noPost("the province's schedule has no allowance for the person's post on the last day worked",
+			"biểu mức phụ cấp của tỉnh không có mức cho chức danh của người này vào ngày làm việc cuối cùng")
 	}
 	in.MonthlyAllowance = *ab.Used
 	return in, ctx, nil
