@@ -16,6 +16,8 @@ ALTER TABLE decisions
 -- one person has several current decisions for the same exit date, the newest stays current and the older
 -- ones are marked superseded by it, so that the unique index below can be built and totals count it once.
 ALTER TABLE decisions DISABLE TRIGGER decisions_immutable;
+-- Checked now, not at commit: a pending deferred check would block the ALTER TABLEs below.
+SET CONSTRAINTS decisions_superseded_by_fkey IMMEDIATE;
 UPDATE decisions d SET superseded_by = n.id
 FROM (SELECT DISTINCT ON (province_code, cadre_id, exit_date) province_code, cadre_id, exit_date, id
       FROM decisions WHERE superseded_by IS NULL
