@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -199,6 +200,57 @@ type allowanceReport struct {
 	BaseSalary     decimal.Decimal    `json:"base_salary"`
 	Communes       []communeAllowance `json:"communes"`
 	Totals         allowanceTotals    `json:"totals"`
+	// LeftUnderDecision lists who left under an approved decision this month, up to as_of: no longer paid.
+	LeftUnderDecision []leftUnderDecision `json:"left_under_decision"`
+}
+
+// leftUnderDecision is a person who left under an approved decision (issue 12): their posts ended on the
+// last day worked, so from the exit date (the first day out) the reports no longer pay them.
+type leftUnderDecision struct {
+	CadreID        string     `json:"cadre_id"`
+	FullName       string     `json:"full_name"`
+	DecisionID     string     `json:"decision_id"`
+	DecisionNumber string     `json:"decision_number"`
+	DecisionDate   Date       `json:"decision_date"`
+	SignerTitle    string     `json:"signer_title"`
+	LastDayWorked  Date       `json:"last_day_worked"`
+	ExitDate       Date       `json:"exit_date"`
+	Policy         string     `json:"policy"`
+	Posts          []leftPost `json:"posts"`
+}
+
+// leftPost is a post the person held on the last day worked.
+type leftPost struct {
+	AssignmentID string  `json:"assignment_id"`
+	PositionCode string  `json:"position_code"`
+	TitleVI      string  `json:"title_vi"`
+	TitleEN      string  `json:"title_en"`
+	CommuneCode  *string `json:"commune_code"`
+	HamletCode   *string `json:"hamlet_code"`
+	Concurrent   bool    `json:"concurrent"`
+}
+
+func toLeftUnderDecision(ls []store.LeftUnderDecision) []leftUnderDecision {
+	out := make([]leftUnderDecision, 0, len(ls))
+	for _, l := range ls {
+		li := leftUnderDecision{CadreID: l.CadreID, FullName: l.FullName, DecisionID: l.DecisionID, DecisionNumber: l.DecisionNumber,
+			DecisionDate: Date{Time: l.DecisionDate}, SignerTitle: l.SignerTitle, LastDayWorked: Date{Time: l.ExitDate.AddDate(0, 0, -1)},
+			ExitDate: Date{Time: l.ExitDate}, Policy: l.Policy, Posts: make([]leftPost, 0, len(l.Posts))}
+		for _, ph := range l.Posts {
+			li.Posts = append(li.Posts, leftPost{AssignmentID: ph.AssignmentID, PositionCode: ph.PositionCode, TitleVI: ph.TitleVI,
+				TitleEN: ph.TitleEN, CommuneCode: ph.CommuneCode, HamletCode: ph.HamletCode, Concurrent: ph.Concurrent})
+		}
+		out = append(out, li)
+	}
+	return out
+}
+
+// leftNote says in plain words, in both languages, why a person is no longer paid.
+func (l leftUnderDecision) note() string {
+	return fmt.Sprintf("Nghỉ việc theo quyết định số %s ngày %s; ngày làm việc cuối cùng %s; không chi trả phụ cấp từ ngày %s / "+
+		"Left under decision %s of %s; last day worked %s; not paid from %s",
+		l.DecisionNumber, viDate(l.DecisionDate.Time), viDate(l.LastDayWorked.Time), viDate(l.ExitDate.Time),
+		l.DecisionNumber, l.DecisionDate.Format(dateLayout), l.LastDayWorked.Format(dateLayout), l.ExitDate.Format(dateLayout))
 }
 
 // postItem is one person's post in a unit's itemised report.
@@ -223,7 +275,7 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 		return allowanceReport{}, err
 	}
 	rep := allowanceReport{Province: province, AsOf: asOf, RulesetVersion: policy.RulesetVersion, BaseSalary: calc.base,
-		Communes: make([]communeAllowance, 0, len(d.Communes))}
+		Communes: make([]communeAllowance, 0, len(d.Communes)), LeftUnderDecision: toLeftUnderDecision(d.Left)}
 	communeIdx := map[string]int{}
 	communes := map[string]*store.ReportCommune{}
 	for i := range d.Communes {
@@ -397,6 +449,14 @@ func allowanceCSVRows(rep allowanceReport) [][]string {
 	t := rep.Totals
 	rows = append(rows, []string{"total", "", "", rep.Province, "", "", "", "", t.Fund.String(), t.Paid.String(),
 		t.Difference.String(), strconv.FormatBool(t.UnitsOverFund > 0), strconv.Itoa(t.PostsFilled), ""})
+	// The "left under decision" section: one row per post the person held on the last day worked (one row
+	// when none is in the report's scope), the person's name in name and the decision in fund_note.
+	for _, l := range rep.LeftUnderDecision {
+		for _, lp := range leftPostsOrNone(l) {
+			rows = append(rows, []string{"left_under_decision", str(lp.CommuneCode), str(lp.HamletCode), l.FullName, "", "", "",
+				"", "", "", "", "", "", l.note()})
+		}
+	}
 	return rows
 }
 
@@ -412,7 +472,16 @@ type unitAllowanceReport struct {
 	FundResult     any               `json:"fund_result"`
 	Posts          []postItem        `json:"posts"`
 	Hamlets        []hamletAllowance `json:"hamlets,omitempty"`
+	// LeftUnderDecision: who held a post of this unit and left under an approved decision this month, up to as_of.
+	LeftUnderDecision []leftUnderDecision `json:"left_under_decision"`
 	unitFigures
+}
+
+func leftPostsOrNone(l leftUnderDecision) []leftPost {
+	if len(l.Posts) == 0 {
+		return []leftPost{{}}
+	}
+	return l.Posts
 }
 
 func (s *Server) unitAllowances(level string) handlerFunc {
@@ -439,7 +508,8 @@ func (s *Server) unitAllowances(level string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		out := unitAllowanceReport{Province: province, AsOf: asOf, RulesetVersion: policy.RulesetVersion, Level: level, Code: code}
+		out := unitAllowanceReport{Province: province, AsOf: asOf, RulesetVersion: policy.RulesetVersion, Level: level, Code: code,
+			LeftUnderDecision: rep.LeftUnderDecision}
 		key := "c:" + code
 		if level == "hamlet" {
 			key = "h:" + code
@@ -495,5 +565,12 @@ func unitCSVRows(u unitAllowanceReport) [][]string {
 	}
 	rows = append(rows, []string{"", "", "paid", "", "", "", "", u.Paid.String(), "", ""},
 		[]string{"", "", "fund", "", "", "", "", fund, "", ""})
+	for _, l := range u.LeftUnderDecision {
+		for _, lp := range leftPostsOrNone(l) {
+			title := lp.TitleVI
+			rows = append(rows, []string{lp.AssignmentID, l.CadreID, l.FullName, lp.PositionCode, title,
+				strconv.FormatBool(lp.Concurrent), "left_under_decision", "", "", l.note()})
+		}
+	}
 	return rows
 }

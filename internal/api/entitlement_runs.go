@@ -32,11 +32,12 @@ type runFilterRequest struct {
 // (reorganisation or streamlining); early retirement and resignation need each person's salary and are
 // computed one by one.
 type runRequest struct {
-	ExitDate     Date             `json:"exit_date" validate:"required"`
-	Reason       string           `json:"reason" validate:"required,oneof=reorganisation streamlining"`
-	DecisionDate *Date            `json:"decision_date,omitempty"`
-	RoadmapEnd   *Date            `json:"roadmap_end,omitempty"` // Decree 29/2023, appointed posts
-	Filter       runFilterRequest `json:"filter"`
+	LastDayWorked Date             `json:"last_day_worked"` // exactly one of the two (settleExitDates)
+	ExitDate      Date             `json:"exit_date"`
+	Reason        string           `json:"reason" validate:"required,oneof=reorganisation streamlining"`
+	DecisionDate  *Date            `json:"decision_date,omitempty"`
+	RoadmapEnd    *Date            `json:"roadmap_end,omitempty"` // Decree 29/2023, appointed posts
+	Filter        runFilterRequest `json:"filter"`
 }
 
 type runTimings struct {
@@ -47,6 +48,7 @@ type runTimings struct {
 
 type runResponse struct {
 	ID              string               `json:"id"`
+	LastDayWorked   Date                 `json:"last_day_worked"`
 	ExitDate        Date                 `json:"exit_date"`
 	Reason          string               `json:"reason"`
 	DecisionDate    *Date                `json:"decision_date"`
@@ -67,7 +69,7 @@ type runResponse struct {
 }
 
 func toRunResponse(r store.EntitlementRun) runResponse {
-	out := runResponse{ID: r.ID, ExitDate: Date{Time: r.ExitDate}, Reason: r.Reason, DecisionDate: datePtr(r.DecisionDate),
+	out := runResponse{ID: r.ID, LastDayWorked: Date{Time: r.ExitDate.AddDate(0, 0, -1)}, ExitDate: Date{Time: r.ExitDate}, Reason: r.Reason, DecisionDate: datePtr(r.DecisionDate),
 		RoadmapEnd: datePtr(r.RoadmapEnd), Filter: r.Filter, Status: r.Status, FailureReason: r.FailureReason, PeopleTotal: r.PeopleTotal,
 		PeopleProcessed: r.PeopleProcessed, PeopleEligible: r.PeopleEligible, Total: r.Total, TotalsByPolicy: r.ByPolicy,
 		TotalsByCommune: r.ByCommune, RulesetVersion: r.RulesetVersion,
@@ -91,15 +93,18 @@ func (s *Server) createEntitlementRun(w http.ResponseWriter, r *http.Request) er
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
+	if err := settleExitDates(&req.LastDayWorked, &req.ExitDate); err != nil {
+		return err
+	}
 	exit := policy.NewDate(req.ExitDate.Date())
 	if _, _, err := policy.BaseSalary(exit.AddDays(-1)); err != nil {
-		return noPost("no base salary is in force on the day before exit_date", "không có mức lương cơ sở áp dụng vào ngày trước ngày nghỉ việc")
+		return noPost("no base salary is in force on the last day worked", "không có mức lương cơ sở áp dụng vào ngày làm việc cuối cùng")
 	}
 	p := principalFrom(r.Context())
 	province := chi.URLParam(r, "province")
 	run := store.EntitlementRun{Province: province, ID: newUUID(), ExitDate: req.ExitDate.Time, Reason: req.Reason,
 		DecisionDate: timePtr(req.DecisionDate), RoadmapEnd: timePtr(req.RoadmapEnd), Filter: store.RunFilter(req.Filter)}
-	ereq := entitlementRequest{ExitDate: req.ExitDate, Reason: req.Reason, DecisionDate: req.DecisionDate, RoadmapEnd: req.RoadmapEnd}
+	ereq := entitlementRequest{LastDayWorked: req.LastDayWorked, ExitDate: req.ExitDate, Reason: req.Reason, DecisionDate: req.DecisionDate, RoadmapEnd: req.RoadmapEnd}
 	started := make(chan store.EntitlementRun, 1)
 	failed := make(chan error, 1)
 	work := store.RunWork{BatchSize: runBatchSize, RulesetVersion: policy.RulesetVersion, Compute: runCompute(ereq),

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/shopspring/decimal"
@@ -12,10 +13,13 @@ import (
 	"communehr/internal/store"
 )
 
-// entitlementRequest is the body of POST cadres/{id}/entitlements (and of a decision's supersede).
-// Everything else the computation needs comes from the stored person and assignments.
+// entitlementRequest is the body of POST cadres/{id}/entitlements (and of a decision's supersede and
+// edit). Everything else the computation needs comes from the stored person and assignments. The exit is
+// given as exactly one of last_day_worked (the last working day) and exit_date (the first day out, the
+// day after); settleExitDates fills the other, so that a stored or echoed request shows both.
 type entitlementRequest struct {
-	ExitDate                 Date     `json:"exit_date" validate:"required"`
+	LastDayWorked            Date     `json:"last_day_worked"`
+	ExitDate                 Date     `json:"exit_date"`
 	Reason                   string   `json:"reason" validate:"required,oneof=reorganisation streamlining early_retirement resignation"`
 	DecisionDate             *Date    `json:"decision_date,omitempty"`
 	MonthlySalary            *Decimal `json:"monthly_salary,omitempty"`
@@ -23,6 +27,16 @@ type entitlementRequest struct {
 	OnPension                bool     `json:"on_pension,omitempty"`
 	ReemployedWithin60Months bool     `json:"reemployed_within_60_months,omitempty"`
 	KeptInHamletPost         bool     `json:"kept_in_hamlet_post,omitempty"`
+
+	lastGiven bool // the exit was given as last_day_worked: errors about it point there
+}
+
+// exitPointer is the field the caller used to say when the person leaves.
+func (r entitlementRequest) exitPointer() string {
+	if r.lastGiven {
+		return "/last_day_worked"
+	}
+	return "/exit_date"
 }
 
 // kindOf maps the reason of an exit to the group of policies that can apply: a reorganisation or
@@ -65,19 +79,71 @@ type entitlementContext struct {
 }
 
 type entitlementResponse struct {
-	CadreID  string                `json:"cadre_id"`
-	FullName string                `json:"full_name"`
-	Reason   string                `json:"reason"`
-	Kind     string                `json:"kind"`
-	Inputs   policy.BestExitInput  `json:"inputs"`
-	Context  entitlementContext    `json:"context"`
-	Result   policy.BestExitResult `json:"result"`
-	Decision *decisionResponse     `json:"decision,omitempty"`
+	CadreID       string                `json:"cadre_id"`
+	FullName      string                `json:"full_name"`
+	Reason        string                `json:"reason"`
+	Kind          string                `json:"kind"`
+	LastDayWorked Date                  `json:"last_day_worked"`
+	ExitDate      Date                  `json:"exit_date"`
+	Inputs        policy.BestExitInput  `json:"inputs"`
+	Context       entitlementContext    `json:"context"`
+	Result        policy.BestExitResult `json:"result"`
+	Decision      *decisionResponse     `json:"decision,omitempty"`
 }
 
-func noPost(detailEN, detailVI string) error {
+// exitDateRange bounds the dates an exit may be given on, so that the day before or after stays a date.
+var exitDateMin, exitDateMax = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2199, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// settleExitDates reads when the person leaves, given as exactly one of the last working day
+// (last_day_worked) or the first day out (exit_date), and fills the other: last_day_worked 2025-07-31 is
+// exit_date 2025-08-01. Neither or both is a 422 naming both fields.
+func settleExitDates(last, exit *Date) error {
+	hasLast, hasExit := !last.IsZero(), !exit.IsZero()
+	both := func(code, en, vi string) error {
+		return errInvalid("Say when the person leaves in one way only: either the last day worked or the first day out (the day after).",
+			"Chỉ ghi thời điểm nghỉ theo một cách: hoặc ngày làm việc cuối cùng, hoặc ngày đầu tiên nghỉ việc (ngày hôm sau).",
+			FieldError{Pointer: "/last_day_worked", Code: code, MessageEN: en, MessageVI: vi},
+			FieldError{Pointer: "/exit_date", Code: code, MessageEN: en, MessageVI: vi})
+	}
+	switch {
+	case hasLast && hasExit:
+		return both("one_of", "give either the last day worked or the first day out, not both",
+			"chỉ ghi ngày làm việc cuối cùng hoặc ngày đầu tiên nghỉ việc, không ghi cả hai")
+	case !hasLast && !hasExit:
+		return both("required", "give the last day worked or the first day out",
+			"cần ghi ngày làm việc cuối cùng hoặc ngày đầu tiên nghỉ việc")
+	case hasLast:
+		*exit = Date{Time: last.AddDate(0, 0, 1)}
+	default:
+		*last = Date{Time: exit.AddDate(0, 0, -1)}
+	}
+	if exit.Before(exitDateMin) || exit.After(exitDateMax) {
+		ptr := "/exit_date"
+		if hasLast {
+			ptr = "/last_day_worked"
+		}
+		return errInvalid("The date the person leaves is out of range.", "Ngày nghỉ việc nằm ngoài phạm vi cho phép.",
+			FieldError{Pointer: ptr, Code: "out_of_range", MessageEN: "must be between 1900 and 2199",
+				MessageVI: "phải trong khoảng từ năm 1900 đến năm 2199"})
+	}
+	return nil
+}
+
+// decodeEntitlementRequest reads an entitlement request body and settles its exit dates.
+func decodeEntitlementRequest(r *http.Request) (entitlementRequest, error) {
+	var req entitlementRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return req, err
+	}
+	req.lastGiven = !req.LastDayWorked.IsZero()
+	return req, settleExitDates(&req.LastDayWorked, &req.ExitDate)
+}
+
+func noPost(detailEN, detailVI string) error { return noPostAt("/exit_date", detailEN, detailVI) }
+
+func noPostAt(pointer, detailEN, detailVI string) error {
 	return errInvalid("The stored records do not allow this computation.", "Hồ sơ lưu trữ không cho phép tính toán này.",
-		FieldError{Pointer: "/exit_date", Code: "no_post_held", MessageEN: detailEN, MessageVI: detailVI})
+		FieldError{Pointer: pointer, Code: "no_post_held", MessageEN: detailEN, MessageVI: detailVI})
 }
 
 // centralShareCoefficient is Decree 33 Art. 34 cl. 1's per-person share of the commune fund (1.5 × base
@@ -122,6 +188,7 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 	exit := policy.NewDate(req.ExitDate.Date())
 	before := exit.AddDays(-1)
 	kind := kindOf(req.Reason)
+	noPost := func(en, vi string) error { return noPostAt(req.exitPointer(), en, vi) }
 	ctx := entitlementContext{Request: req}
 	in := policy.BestExitInput{Kind: kind, Gender: policy.Gender(p.Gender), BirthDate: policy.NewDate(p.BirthDate.Date()),
 		ExitDate: exit, SIMonths: p.SIMonths, OnPension: req.OnPension, ReemployedWithin60Months: req.ReemployedWithin60Months,
@@ -168,7 +235,7 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 	}
 	ctx.Work.Periods = len(spans)
 	if main == nil {
-		return in, ctx, noPost("the person holds no post on the day before exit_date", "người này không giữ chức danh nào vào ngày trước ngày nghỉ việc")
+		return in, ctx, noPost("the person holds no post on the last day worked", "người này không giữ chức danh nào vào ngày làm việc cuối cùng")
 	}
 	wm := ctx.Work.Months
 	in.WorkMonths = &wm
@@ -183,8 +250,8 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 		if req.MonthlySalary == nil {
 			return in, ctx, errInvalid("Early retirement and resignation need the current monthly salary.",
 				"Nghỉ hưu trước tuổi và nghỉ thôi việc cần tiền lương tháng hiện hưởng.",
-				FieldError{Pointer: "/monthly_salary", Code: "required", MessageEN: "monthly_salary is required for this reason",
-					MessageVI: "monthly_salary là bắt buộc với lý do này"})
+				FieldError{Pointer: "/monthly_salary", Code: "required", MessageEN: "the current monthly salary is required for this reason",
+					MessageVI: "cần tiền lương tháng hiện hưởng với lý do này"})
 		}
 		in.MonthlySalary = req.MonthlySalary.Decimal
 		return in, ctx, nil
@@ -204,7 +271,7 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 		calc, err = newAllowanceCalc(before, p.Schedule)
 	}
 	if err != nil {
-		return in, ctx, noPost("no base salary is in force on the day before exit_date", "không có mức lương cơ sở áp dụng vào ngày trước ngày nghỉ việc")
+		return in, ctx, noPost("no base salary is in force on the last day worked", "không có mức lương cơ sở áp dụng vào ngày làm việc cuối cùng")
 	}
 	if main.Hamlet != nil {
 		if hc, err := policy.HamletFundCategory(hamletInput(*main.Hamlet, main.Commune, before)); err == nil {
@@ -232,8 +299,8 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 		ab.Used = ab.CentralFundShare
 	}
 	if ab.Used == nil {
-		return in, ctx, noPost("the province's schedule has no allowance for the person's post on the day before exit_date",
-			"biểu mức phụ cấp của tỉnh không có mức cho chức danh của người này vào ngày trước ngày nghỉ việc")
+		return in, ctx, noPost("the province's schedule has no allowance for the person's post on the last day worked",
+			"biểu mức phụ cấp của tỉnh không có mức cho chức danh của người này vào ngày làm việc cuối cùng")
 	}
 	in.MonthlyAllowance = *ab.Used
 	return in, ctx, nil
@@ -254,8 +321,8 @@ func (s *Server) computeEntitlement(r *http.Request, province, cadreID string, r
 	if err != nil {
 		return entitlementResponse{}, policyProblem(err, &in)
 	}
-	return entitlementResponse{CadreID: p.CadreID, FullName: p.FullName, Reason: req.Reason, Kind: in.Kind, Inputs: in,
-		Context: ctx, Result: res}, nil
+	return entitlementResponse{CadreID: p.CadreID, FullName: p.FullName, Reason: req.Reason, Kind: in.Kind,
+		LastDayWorked: req.LastDayWorked, ExitDate: req.ExitDate, Inputs: in, Context: ctx, Result: res}, nil
 }
 
 // toDecision is the record a computation is stored as.
@@ -284,8 +351,8 @@ func (s *Server) postEntitlement(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return queryError("save", "bool", "must be true or false", "phải là true hoặc false")
 	}
-	var req entitlementRequest
-	if err := decodeJSON(r, &req); err != nil {
+	req, err := decodeEntitlementRequest(r)
+	if err != nil {
 		return err
 	}
 	province := chi.URLParam(r, "province")
@@ -301,9 +368,11 @@ func (s *Server) postEntitlement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	saved, err := s.store.CreateDecision(r.Context(), principalFrom(r.Context()), d)
+	// At most one current decision per person and exit: the same computation again answers with the
+	// stored decision (200); a different one for the same exit is a conflict naming the current decision.
+	saved, existing, err := s.store.SaveDecision(r.Context(), principalFrom(r.Context()), d)
 	if err != nil {
-		return err
+		return decisionConflict(province, err)
 	}
 	dr, err := toDecisionResponse(saved, false)
 	if err != nil {
@@ -311,5 +380,9 @@ func (s *Server) postEntitlement(w http.ResponseWriter, r *http.Request) error {
 	}
 	out.Decision = &dr
 	w.Header().Set("Location", "/v1/provinces/"+province+"/decisions/"+saved.ID)
+	setETag(w, saved.Version)
+	if existing {
+		return writeJSON(w, http.StatusOK, out)
+	}
 	return writeJSON(w, http.StatusCreated, out)
 }

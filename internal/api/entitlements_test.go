@@ -171,7 +171,10 @@ func TestDecisionsAreStoredImmutableRecomputableAndSuperseded(t *testing.T) {
 		t.Fatalf("recomputed result differs:\nstored     %s\nrecomputed %s", d.Result, againJSON)
 	}
 
-	// Immutable, even for the owner: no change but superseded_by, no delete.
+	// Approved (the signed act), it is immutable, even for the owner: no change but superseded_by, no delete.
+	r = e.do("POST", "/v1/provinces/01/decisions/"+id+"/approve", ed, map[string]any{"decision_number": "15/QĐ-UBND",
+		"decision_date": "2025-07-25", "signer_title": "Chủ tịch Ủy ban nhân dân xã"}, "If-Match", `"1"`)
+	mustStatus(t, r, 200)
 	for _, sql := range []string{`UPDATE decisions SET total = 1`, `UPDATE decisions SET result = '{}'`, `DELETE FROM decisions`} {
 		if _, err := e.admin.Exec(t.Context(), sql); err == nil || !strings.Contains(err.Error(), "immutable") {
 			t.Errorf("%s: %v", sql, err)
@@ -186,7 +189,9 @@ func TestDecisionsAreStoredImmutableRecomputableAndSuperseded(t *testing.T) {
 	mustStatus(t, r, 201)
 	var nd decisionResponse
 	r.json(t, &nd)
-	if nd.Supersedes == nil || *nd.Supersedes != id || nd.Total.String() != "140400000" || nd.CadreID != cadreA {
+	if nd.Supersedes == nil || *nd.Supersedes != id || nd.Total.String() != "140400000" || nd.CadreID != cadreA ||
+		nd.Status != "draft" || nd.Changes == nil || nd.Changes.AmountDifference.String() != "-70200000" ||
+		nd.Changes.PostsReopened || nd.Changes.PersonReopened || nd.Changes.SupersededStatus != "approved" {
 		t.Fatalf("new decision %s", r.Body)
 	}
 	r = e.do("GET", "/v1/provinces/01/decisions/"+id, ministry, nil)
@@ -219,8 +224,8 @@ func TestDecisionsAreStoredImmutableRecomputableAndSuperseded(t *testing.T) {
 		t.Fatalf("current %s", r.Body)
 	}
 	var audits int
-	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE entity = 'decision'`).Scan(&audits); err != nil || audits != 3 {
-		t.Fatalf("%d audit rows (create, create, update), %v", audits, err)
+	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE entity = 'decision'`).Scan(&audits); err != nil || audits != 4 {
+		t.Fatalf("%d audit rows (create, approve, create, update), %v", audits, err)
 	}
 	// Another province sees none of it.
 	e.province("79", "Thành phố Hồ Chí Minh")

@@ -64,6 +64,8 @@ func validWriteBodies(t *testing.T) map[string]string {
 		"POST /v1/provinces/{province}/entitlement-runs":                         `{"exit_date":"2025-08-01","reason":"reorganisation","filter":{"commune_code":"00001"}}`,
 		"POST /v1/provinces/{province}/cadres/{id}/entitlements":                 `{"exit_date":"2025-08-01","reason":"early_retirement","monthly_salary":"5000000"}`,
 		"POST /v1/provinces/{province}/decisions/{id}/supersede":                 `{"exit_date":"2025-09-01","reason":"reorganisation"}`,
+		"PATCH /v1/provinces/{province}/decisions/{id}":                          `{"exit_date":"2025-09-01","kept_in_hamlet_post":false}`,
+		"POST /v1/provinces/{province}/decisions/{id}/approve":                   `{"decision_number":"12/QĐ-UBND","decision_date":"2025-07-20","signer_title":"Chủ tịch UBND xã"}`,
 	}
 	raw, err := os.ReadFile("../policy/testdata/golden.json")
 	if err != nil {

@@ -13,6 +13,8 @@ func (s *Server) mountProvinceReports(r chi.Router) {
 	r.Route("/decisions", func(r chi.Router) {
 		r.Get("/", handle(s.listDecisions))
 		r.Get("/{id}", handle(s.getDecision))
+		r.Patch("/{id}", handle(s.patchDecision))
+		r.Post("/{id}/approve", handle(s.approveDecision))
 		r.Post("/{id}/supersede", handle(s.supersedeDecision))
 	})
 	r.Route("/entitlement-runs", func(r chi.Router) {

@@ -67,6 +67,9 @@ type AllowanceData struct {
 	Hamlets  []ReportHamlet
 	Schedule []ScheduleEntry
 	Posts    []PostHeld
+	// Left lists the people who left under an approved decision from the first day of asOf's month to asOf:
+	// their posts ended the day before, so the report no longer pays them (issue 12).
+	Left []LeftUnderDecision
 }
 
 // UnitScope narrows AllowanceData to one commune (with its hamlets) or one hamlet; empty = the province.
@@ -149,7 +152,11 @@ func allowanceData(ctx context.Context, tx *Tx, province string, asOf time.Time,
 	if err != nil {
 		return d, err
 	}
-	d.Posts, err = pgx.CollectRows(rows, scanPostHeld)
+	if d.Posts, err = pgx.CollectRows(rows, scanPostHeld); err != nil {
+		return d, err
+	}
+	monthStart := time.Date(asOf.Year(), asOf.Month(), 1, 0, 0, 0, 0, time.UTC)
+	d.Left, err = leftUnderDecision(ctx, tx, province, monthStart, asOf, u)
 	return d, err
 }
 
