@@ -18,7 +18,7 @@ import (
 // calculator adapts one policy calculator to the stateless endpoint: decode its input struct, compute.
 type calculator func(r *http.Request) (any, error)
 
-// calc builds a calculator for a policy function whose input struct carries the rules.md §8 JSON names.
+// calc builds a calculator for a policy function whose input struct carries the docs/legal-basis.md §8 JSON names.
 // required lists the fields openapi.yaml marks required: a body without one of them (or with null) is
 // refused with a pointer to each, rather than computed with a zero amount (a missing monthly_salary would
 // otherwise be a 200 with total 0).
@@ -138,7 +138,7 @@ func missingFields(body []byte, required []string) error {
 	for _, name := range required {
 		if v, ok := obj[name]; !ok || string(bytes.TrimSpace(v)) == "null" {
 			missing = append(missing, FieldError{Pointer: "/" + name, Code: "required",
-				MessageEN: name + " is required", MessageVI: name + " là bắt buộc"})
+				MessageEN: "This value is required.", MessageVI: "Giá trị này là bắt buộc."})
 		}
 	}
 	if len(missing) > 0 {

@@ -60,7 +60,7 @@ type option struct {
 // BestExit runs every policy that can apply to one exit and returns the
 // single most favourable eligible one: "where a person qualifies under
 // several instruments, only the single most favourable policy is paid"
-// (rules.md §3.2). Non-professional workers: the exit policy in force on the
+// (docs/legal-basis.md §3.2). Non-professional workers: the exit policy in force on the
 // exit date (Decree 29/2023 or 154/2025; Decree 178 does not cover them).
 // Cadres and civil servants: Decree 178 Art. 7 (early retirement) and
 // Art. 9 (resignation). Ties go to the option listed first.

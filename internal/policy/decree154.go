@@ -11,36 +11,36 @@ import (
 // the two-level local government starts (also those kept on and leaving by
 // 2026-05-31, Official Dispatch 12-CV/BCĐ implementing Art. 2 cl. 4); Art. 10
 // — hamlet/residential-group workers surplus because hamlets are merged
-// (subject: Art. 2 cl. 5). rules.md §3.2.
+// (subject: Art. 2 cl. 5). docs/legal-basis.md §3.2.
 //
-// What the research notes (/tmp/communehr-verify.md items 1–3) established:
+// What the research notes docs/legal-basis.md established:
 //   - Art. 9 cl. 1 pt. a (fewer than 5 years of work) verbatim: 0.8 × the
 //     current monthly allowance × months of work; 1.5 × allowance per year of
 //     work; 3 months' allowance to look for work; SI kept.
 //   - ≥ 5 years of work and < 5 years to retirement: 0.8 × allowance × months
 //     left until retirement (+ the same three items) — confirmed from press
 //     reproductions; its point letter was not seen.
-//   - ≥ 5 years of work and ≥ 5 years to retirement: rules.md VERIFY — the
+//   - ≥ 5 years of work and ≥ 5 years to retirement: unconfirmed; docs/legal-basis.md — the
 //     group exists (the article has three groups) but its multiplier
-//     "× 60 months" was not seen in the text; coded as rules.md gives it (W7).
+//     "× 60 months" was not seen in the text; coded as docs/legal-basis.md gives it (W7).
 //   - Art. 10 cl. 1 carries the same figures as Art. 9 cl. 1 (confirmed for
 //     the first two groups).
-//   - Art. 9 cl. 2 (NEW, not in rules.md): a commune-level worker who has
+//   - Art. 9 cl. 2 (NEW, not in docs/legal-basis.md): a commune-level worker who has
 //     reached retirement age, or is on a pension or loss-of-working-capacity
 //     benefit, gets a one-off 15 × the current monthly allowance; cl. 1
 //     explicitly excludes them. Reported by several press reproductions of
 //     the decree (ngoisao.vn 2025-09-05; dantri 2025-08-15); the clause
 //     number is inferred from cl. 1's "không bao gồm đối tượng quy định tại
-//     khoản 2 Điều này". This changes rules.md's W8 from 0 to 15 × 2,650,000.
+//     khoản 2 Điều này". This changes docs/legal-basis.md's W8 from 0 to 15 × 2,650,000.
 //     No such clause was seen in Art. 10, so hamlet workers past retirement
-//     age get nothing (rules.md VERIFY).
+//     age get nothing (unconfirmed; docs/legal-basis.md).
 //   - Art. 5 cl. 2: the current monthly allowance is the centrally funded
 //     allowance of the month before leaving, main post only (the caller's
 //     monthly_allowance). Art. 5 cl. 4–5: working time (the caller's
 //     work_months).
-//   - rules.md VERIFY: the ½-year rounding of odd months of working time
+//   - unconfirmed; docs/legal-basis.md: the ½-year rounding of odd months of working time
 //     (1–6 months → ½ year, > 6 → 1 year) was NOT found in Decree 154 Art. 5;
-//     it is applied as rules.md §3.2 says (the rule of Decree 178 Art. 5).
+//     it is applied as docs/legal-basis.md §3.2 says (the rule of Decree 178 Art. 5).
 
 type d154Params struct {
 	Rate           decimal.Decimal // × allowance × months
@@ -81,7 +81,7 @@ func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExit
 	P := p.Value
 	if in.ReemployedWithin60Months {
 		b.warn("Re-employed by the state budget or given a hamlet post within 60 months: the allowance must be repaid (Decree 154/2025 Art. 3 cl. 6)",
-			"Được tuyển dụng lại hưởng lương từ ngân sách nhà nước hoặc bố trí chức danh ở thôn, tổ dân phố trong 60 tháng: phải hoàn trả trợ cấp (khoản 6 Điều 3 Nghị định 154/2025)")
+			"Được tuyển dụng lại hưởng lương từ ngân sách nhà nước hoặc bố trí chức danh ở thôn, tổ dân phố trong 60 tháng: phải hoàn trả trợ cấp (khoản 6 Điều 3 Nghị định 154/2025/NĐ-CP)")
 	}
 	if in.Level == LevelCommune && in.ExitDate.Before(twoLevelStart) {
 		b.warn("Art. 9 covers commune-level workers leaving when the two-level local government starts (2025-07-01); this exit is earlier",
@@ -89,15 +89,15 @@ func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExit
 	}
 	// Commune-level posts ended on 2025-08-01; Official Dispatch 12-CV/BCĐ
 	// (implementing Art. 2 cl. 4) extends Art. 9 only to people kept on and
-	// leaving by 2026-05-31 (rules.md §2.1, §3.2).
+	// leaving by 2026-05-31 (docs/legal-basis.md §2.1, §3.2).
 	if in.Level == LevelCommune && in.ExitDate.After(keptOnUntil) {
-		b.warn(fmt.Sprintf("Art. 9 covers commune-level workers kept on after 2025-08-01 only when they leave by %s (Official Dispatch 12-CV/BCĐ); this exit is later", keptOnUntil),
-			fmt.Sprintf("Điều 9 chỉ áp dụng với người hoạt động không chuyên trách cấp xã được giữ lại sau 01/8/2025 nếu nghỉ việc đến hết %s (Văn bản 12-CV/BCĐ); ngày nghỉ này muộn hơn", keptOnUntil))
+		b.warn(fmt.Sprintf("Art. 9 covers commune-level workers kept on after 2025-08-01 only when they leave by %s (Official Dispatch 12/CV-BCĐ); this exit is later", keptOnUntil),
+			fmt.Sprintf("Điều 9 chỉ áp dụng với người hoạt động không chuyên trách cấp xã được giữ lại sau 01/8/2025 nếu nghỉ việc đến hết %s (Văn bản 12/CV-BCĐ); ngày nghỉ này muộn hơn", keptOnUntil))
 	}
 	if in.Level == LevelCommune && in.KeptInHamletPost {
 		return ineligible(b, policy,
 			"Given a hamlet/residential-group post instead of leaving: not a leaver under Decree 154/2025 Art. 9 cl. 4",
-			"Được bố trí chức danh ở thôn, tổ dân phố: không thuộc đối tượng nghỉ việc theo khoản 4 Điều 9 Nghị định 154/2025"), nil
+			"Được bố trí chức danh ở thôn, tổ dân phố: không thuộc đối tượng nghỉ việc theo khoản 4 Điều 9 Nghị định 154/2025/NĐ-CP"), nil
 	}
 	rt, _, _, err := retirement(in.Gender, in.BirthDate, false, b)
 	if err != nil {
@@ -107,11 +107,11 @@ func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExit
 	if !in.ExitDate.Before(rt) || in.OnPension {
 		if in.Level == LevelHamlet {
 			return ineligible(b, policy,
-				fmt.Sprintf("At or past retirement age (retirement time %s) or on a pension: Decree 154/2025 Art. 10 cl. 1 covers only workers below retirement age (rules.md VERIFY: no 15-month clause was found for hamlet workers)", rt),
-				fmt.Sprintf("Đã đến tuổi nghỉ hưu (thời điểm nghỉ hưu %s) hoặc đang hưởng lương hưu: khoản 1 Điều 10 Nghị định 154/2025 chỉ áp dụng với người chưa đến tuổi nghỉ hưu", rt)), nil
+				fmt.Sprintf("At or past retirement age (retirement time %s) or on a pension: Decree 154/2025 Art. 10 cl. 1 covers only workers below retirement age", rt),
+				fmt.Sprintf("Đã đến tuổi nghỉ hưu (thời điểm nghỉ hưu %s) hoặc đang hưởng lương hưu: khoản 1 Điều 10 Nghị định 154/2025/NĐ-CP chỉ áp dụng với người chưa đến tuổi nghỉ hưu", rt)), nil
 		}
 		b.warn(fmt.Sprintf("At or past retirement age (retirement time %s) or on a pension: Art. 9 cl. 1 does not apply; Art. 9 cl. 2 pays a one-off 15 months' allowance", rt),
-			fmt.Sprintf("Đã đủ tuổi nghỉ hưu (thời điểm nghỉ hưu %s) hoặc đang hưởng chế độ hưu trí: không áp dụng khoản 1, được trợ cấp 15 tháng phụ cấp theo khoản 2 Điều 9", rt))
+			fmt.Sprintf("Đã đủ tuổi nghỉ hưu (thời điểm nghỉ hưu %s) hoặc đang hưởng chế độ hưu trí: không áp dụng khoản 1, được trợ cấp 15 tháng phụ cấp theo khoản 2 Điều 9 Nghị định 154/2025/NĐ-CP", rt))
 		b.line("retired_lump_sum",
 			"Trợ cấp một lần bằng 15 tháng phụ cấp hằng tháng hiện hưởng (đã đủ tuổi nghỉ hưu hoặc đang hưởng chế độ hưu trí, mất sức lao động)",
 			"One-off allowance of 15 months' current allowance (at retirement age, or on a pension or loss-of-capacity benefit)",
@@ -121,7 +121,7 @@ func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExit
 	}
 	if in.WorkMonths == nil {
 		return NonProfessionalExitResult{Result: emptyResult()}, inputErr("/work_months", "required",
-			"Decree 154/2025 needs the working time in months", "Nghị định 154/2025 cần thời gian công tác (số tháng)")
+			"Decree 154/2025 needs the working time in months", "Nghị định 154/2025/NĐ-CP cần thời gian công tác (số tháng)")
 	}
 	work := *in.WorkMonths
 	threshold := P.ThresholdYears * 12
@@ -150,7 +150,7 @@ func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExit
 		P.Rate.Mul(A).Mul(decInt(months)), cl)
 	years := halfYears(work)
 	if work%12 != 0 {
-		b.warn(fmt.Sprintf("Working time %d months counted as %s years (1–6 odd months → ½ year, more than 6 → 1 year; rules.md VERIFY: rule not found in Decree 154 Art. 5)", work, years),
+		b.warn(fmt.Sprintf("Working time %d months counted as %s years (1–6 odd months → ½ year, more than 6 → 1 year)", work, years),
 			fmt.Sprintf("Thời gian công tác %d tháng tính là %s năm (1–6 tháng lẻ → ½ năm, trên 6 tháng → 1 năm)", work, years))
 	}
 	b.line("allowance_per_year_of_work",

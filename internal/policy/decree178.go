@@ -9,10 +9,10 @@ import (
 // Decree 178/2024/NĐ-CP as amended by Decree 67/2025/NĐ-CP (in force
 // 2025-01-01, amendments from 2025-03-15): early retirement (Art. 7) and
 // resignation (Art. 9) of cadres, civil servants and public employees
-// surplus because of the reorganisation of the political system (rules.md
+// surplus because of the reorganisation of the political system (docs/legal-basis.md
 // §4). Commune and hamlet non-professional workers are not covered.
 //
-// Citations confirmed by the research notes (/tmp/communehr-verify.md items
+// Citations confirmed by the research notes docs/legal-basis.md items
 // 4–5): the one-off allowance for the months of early retirement is Art. 7
 // cl. 1 (amended by Decree 67 Art. 1 cl. 5): within the first 12 months
 // after the reorganisation decision 1.0 × salary × months early (≤ 5 years
@@ -67,9 +67,9 @@ type siAllowance struct {
 // amended by Decree 67 Art. 1 cl. 6, the second conditioned on "đủ 15 năm …
 // và thuộc đối tượng được hưởng lương hưu … tại thời điểm nghỉ hưu trước
 // tuổi" — possible only once the SI Law 2024 (pension from 15 years) is in
-// force on 2025-07-01. rules.md §4.2 reads it as this date switch (Circular
+// force on 2025-07-01. docs/legal-basis.md §4.2 reads it as this date switch (Circular
 // 01/2025/TT-BNV Art. 4 as amended by Circular 002/2025/TT-BNV, which the
-// notes could not find): coded as rules.md says, cited to the decree.
+// notes could not find): coded as docs/legal-basis.md says, cited to the decree.
 var siYearsAllowance = table[siAllowance]{
 	Name: "decree_178_2024.si_years_allowance",
 	Show: func(s siAllowance) string {
@@ -180,11 +180,11 @@ func (x cadreExit) earlyRetirementReason(p d178ERParams) (en, vi string) {
 		return fmt.Sprintf("Already at retirement age on the exit date (retirement time %s)", x.rt),
 			fmt.Sprintf("Đã đến tuổi nghỉ hưu vào ngày nghỉ (thời điểm nghỉ hưu %s)", x.rt)
 	case x.toRetire > p.LongBandMonths:
-		return fmt.Sprintf("More than 10 years to retirement age (%d months): Decree 178 Art. 7 covers at most 10 years", x.toRetire),
-			fmt.Sprintf("Còn trên 10 năm đến tuổi nghỉ hưu (%d tháng): Điều 7 Nghị định 178 chỉ áp dụng tối đa 10 năm", x.toRetire)
+		return fmt.Sprintf("More than 10 years to retirement age (%d months): Decree 178/2024 Art. 7 covers at most 10 years", x.toRetire),
+			fmt.Sprintf("Còn trên 10 năm đến tuổi nghỉ hưu (%d tháng): Điều 7 Nghị định 178/2024/NĐ-CP chỉ áp dụng tối đa 10 năm", x.toRetire)
 	case !x.siEnough:
-		return fmt.Sprintf("Not enough compulsory SI time for a pension (%d months; %d years needed): Decree 178 Art. 7 does not apply", x.in.SIMonths, x.minSI),
-			fmt.Sprintf("Chưa đủ thời gian đóng BHXH bắt buộc để hưởng lương hưu (%d tháng; cần %d năm): không áp dụng Điều 7", x.in.SIMonths, x.minSI)
+		return fmt.Sprintf("Not enough compulsory SI time for a pension (%d months; %d years needed): Decree 178/2024 Art. 7 does not apply", x.in.SIMonths, x.minSI),
+			fmt.Sprintf("Chưa đủ thời gian đóng BHXH bắt buộc để hưởng lương hưu (%d tháng; cần %d năm): không áp dụng Điều 7 Nghị định 178/2024/NĐ-CP", x.in.SIMonths, x.minSI)
 	}
 	return "", ""
 }
@@ -195,7 +195,7 @@ func (x cadreExit) earlyRetirementReason(p d178ERParams) (en, vi string) {
 // eligible: the result is a valid answer with total 0 and the reason (the
 // input is not wrong — the person falls under Art. 9 or nothing).
 // With fewer than 2 years to retirement only the months-early allowance of
-// cl. 1 is paid: cl. 2 pt. a/b start at 2 years (rules.md VERIFY: nothing
+// cl. 1 is paid: cl. 2 pt. a/b start at 2 years (unconfirmed; docs/legal-basis.md: nothing
 // more specific was found in Decree 67).
 func EarlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 	if err := checkCadre(in); err != nil {
@@ -241,16 +241,16 @@ func EarlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 	b.line("months_early_allowance", vi, en, formula, amount, c1)
 
 	if m < p.MinPerYearMonths {
-		b.warn("Fewer than 2 years to retirement: the per-year allowances of Art. 7 cl. 2 do not apply (rules.md VERIFY)",
-			"Còn dưới 2 năm đến tuổi nghỉ hưu: không áp dụng các khoản trợ cấp theo năm tại khoản 2 Điều 7")
+		b.warn("Fewer than 2 years to retirement: the per-year allowances of Art. 7 cl. 2 do not apply",
+			"Còn dưới 2 năm đến tuổi nghỉ hưu: không áp dụng các khoản trợ cấp theo năm tại khoản 2 Điều 7 Nghị định 178/2024/NĐ-CP")
 	} else {
 		perYear, cl := p.PerYearShort, cite(instDecree178of2024, "7", "2(a)")
 		if m > p.ShortBandMonths {
 			perYear, cl = p.PerYearLong, cite(instDecree178of2024, "7", "2(b)")
 		}
 		if m%12 != 0 {
-			b.warn(fmt.Sprintf("%d months early counted as %s years (Decree 178 Art. 5: 1–6 odd months → ½ year, more than 6 → 1 year)", m, years),
-				fmt.Sprintf("%d tháng nghỉ sớm tính là %s năm (Điều 5 Nghị định 178)", m, years))
+			b.warn(fmt.Sprintf("%d months early counted as %s years (Decree 178/2024 Art. 5: 1–6 odd months → ½ year, more than 6 → 1 year)", m, years),
+				fmt.Sprintf("%d tháng nghỉ sớm tính là %s năm (Điều 5 Nghị định 178/2024/NĐ-CP)", m, years))
 		}
 		b.line("per_year_early_allowance",
 			fmt.Sprintf("Trợ cấp %s tháng tiền lương hiện hưởng cho mỗi năm nghỉ hưu trước tuổi", perYear),

@@ -6,9 +6,9 @@ import (
 
 // Decree 29/2023/NĐ-CP (staff streamlining, in force 2023-07-20), for
 // non-professional workers surplus because of the reorganisation of
-// commune-level units, hamlets and residential groups (rules.md §3.1).
+// commune-level units, hamlets and residential groups (docs/legal-basis.md §3.1).
 //
-// Text, as found by the legal research notes (/tmp/communehr-verify.md
+// Text, as found by the legal research notes docs/legal-basis.md
 // item 6): the subject is Art. 2 cl. 3 — workers who leave "trong thời gian
 // 12 tháng kể từ khi có quyết định sắp xếp"; the benefit is Art. 9 cl. 2 —
 // elected posts: ½ × the current monthly allowance per month left early
@@ -16,9 +16,9 @@ import (
 // end of the reorganisation roadmap; in both, when the retirement time comes
 // first, the months count to the retirement time.
 //
-// Correction to rules.md §3.1, following the decree's text: the 12-month
+// Correction to docs/legal-basis.md §3.1, following the decree's text: the 12-month
 // window from the reorganisation decision belongs to the subject definition
-// (Art. 2 cl. 3), so it applies to elected AND non-elected posts (rules.md
+// (Art. 2 cl. 3), so it applies to elected AND non-elected posts (docs/legal-basis.md
 // attaches it to elected posts only).
 
 var (
@@ -50,7 +50,7 @@ func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitR
 	}
 	if end == nil {
 		ec.add(endField, "required", "Decree 29/2023 needs this date for this post",
-			"Nghị định 29/2023 cần ngày này đối với chức danh này")
+			"Nghị định 29/2023/NĐ-CP cần ngày này đối với chức danh này")
 	}
 	if err := ec.err(); err != nil {
 		return NonProfessionalExitResult{Result: emptyResult()}, err
@@ -64,7 +64,7 @@ func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitR
 	if !withinMonthsAfter(in.DecisionDate, in.ExitDate, p.Value.WindowMonths) {
 		return ineligible(b, PolicyDecree29,
 			fmt.Sprintf("Decree 29/2023 Art. 2 cl. 3: only workers leaving within %d months of the reorganisation decision (%s) are covered", p.Value.WindowMonths, in.DecisionDate),
-			fmt.Sprintf("Khoản 3 Điều 2 Nghị định 29/2023: chỉ áp dụng với người nghỉ trong thời gian %d tháng kể từ quyết định sắp xếp (%s)", p.Value.WindowMonths, in.DecisionDate)), nil
+			fmt.Sprintf("Khoản 3 Điều 2 Nghị định 29/2023/NĐ-CP: chỉ áp dụng với người nghỉ trong thời gian %d tháng kể từ quyết định sắp xếp (%s)", p.Value.WindowMonths, in.DecisionDate)), nil
 	}
 	rt, _, _, err := retirement(in.Gender, in.BirthDate, false, b)
 	if err != nil {
@@ -82,7 +82,7 @@ func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitR
 	if rt.Before(stop) {
 		stop, what = rt, "the retirement time"
 		b.warn(fmt.Sprintf("Months counted to the retirement time %s, which comes before %s (Decree 29/2023 Art. 9 cl. 2)", rt, end.String()),
-			fmt.Sprintf("Số tháng tính đến thời điểm nghỉ hưu %s, trước %s (khoản 2 Điều 9 Nghị định 29/2023)", rt, end.String()))
+			fmt.Sprintf("Số tháng tính đến thời điểm nghỉ hưu %s, trước %s (khoản 2 Điều 9 Nghị định 29/2023/NĐ-CP)", rt, end.String()))
 	}
 	months := countMonths(b, in.ExitDate, stop, "Months left early")
 	rate := dec(p.Value.Rate)

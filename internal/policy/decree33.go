@@ -9,21 +9,21 @@ import (
 
 // Decree 33/2023/NĐ-CP (in force 2023-08-01): commune-level and hamlet
 // non-professional posts, their quotas and the centrally funded allowance
-// funds (rules.md §2).
+// funds (docs/legal-basis.md §2).
 //
 // Citations, as confirmed by the legal research notes (VERIFY items of
-// rules.md, /tmp/communehr-verify.md item 7): the commune fund is Art. 34
+// docs/legal-basis.md, docs/legal-basis.md: the commune fund is Art. 34
 // cl. 1, which states it per class (21.0 / 18.0 / 15.0 × base salary, social
 // and health insurance support included — 1.5 per person of the quota); the
 // hamlet fund is Art. 34 cl. 2 (pt. a 6.0, pt. b 4.5); the HĐND sets each
 // post's allowance under Art. 34 cl. 3; at most 3 paid hamlet posts is
-// Art. 33 cl. 6. The quota 14/12/10 is Art. 33 (clause 1 per rules.md; the
+// Art. 33 cl. 6. The quota 14/12/10 is Art. 33 (clause 1 per docs/legal-basis.md; the
 // clause number was not seen in the text). The concurrent-post 100 % rule
-// was not found in the text (rules.md VERIFY: its clause is left blank).
+// was not found in the text (unconfirmed; docs/legal-basis.md: its clause is left blank).
 
 var (
 	d33Start       = MustDate("2023-08-01")
-	d33CommuneEnds = MustDate("2025-07-31") // commune-level KCT posts ended 2025-08-01 (rules.md §2.1)
+	d33CommuneEnds = MustDate("2025-07-31") // commune-level KCT posts ended 2025-08-01 (docs/legal-basis.md §2.1)
 )
 
 // communeQuota is the number of commune-level non-professional workers by
@@ -41,7 +41,7 @@ var communeQuota = table[[3]int]{
 // Art. 34 cl. 1 states the fund per class — class I 21.0, class II 18.0,
 // class III 15.0 × base salary — which is exactly 1.5 × the quota of each
 // class; the 1.5 per extra person of the increments is the clause's tail
-// (rules.md VERIFY: tail not seen verbatim).
+// (unconfirmed; docs/legal-basis.md: tail not seen verbatim).
 var communeFundPerPerson = table[decimal.Decimal]{
 	Name: "commune_fund_multiple_per_person",
 	Show: showDec,
@@ -112,7 +112,7 @@ type CommuneFundResult struct {
 //
 // The population/area increments of Art. 33 cl. 2 are not applied: their
 // standards (the administrative-unit classification's population and area
-// per class) are not confirmed (rules.md VERIFY), so the result warns.
+// per class) are not confirmed (unconfirmed; docs/legal-basis.md), so the result warns.
 func CommuneFund(in CommuneFundInput) (CommuneFundResult, error) {
 	var ec errs
 	if in.Class < 1 || in.Class > 3 {
@@ -121,7 +121,7 @@ func CommuneFund(in CommuneFundInput) (CommuneFundResult, error) {
 	if checkDate(&ec, "/as_of", in.AsOf, true) && (in.AsOf.Before(d33Start) || in.AsOf.After(d33CommuneEnds)) {
 		ec.add("/as_of", "not_in_force",
 			"the commune-level non-professional quota and fund (Decree 33/2023) apply only from 2023-08-01 to 2025-07-31; commune-level non-professional posts ended on 2025-08-01",
-			"định mức và quỹ phụ cấp người hoạt động không chuyên trách cấp xã (Nghị định 33/2023) chỉ áp dụng từ 01/8/2023 đến 31/7/2025; chức danh không chuyên trách cấp xã chấm dứt từ 01/8/2025")
+			"định mức và quỹ phụ cấp người hoạt động không chuyên trách cấp xã (Nghị định 33/2023/NĐ-CP) chỉ áp dụng từ 01/8/2023 đến 31/7/2025; chức danh không chuyên trách cấp xã chấm dứt từ 01/8/2025")
 	}
 	if err := ec.err(); err != nil {
 		return CommuneFundResult{Result: emptyResult()}, err
@@ -146,7 +146,7 @@ func CommuneFund(in CommuneFundInput) (CommuneFundResult, error) {
 		fmt.Sprintf("%s × %s (= %d people × %s)", decInt(quota).Mul(per.Value).StringFixed(1), fmtMoney(base.Value), quota, fmtNum(per.Value)),
 		decInt(quota).Mul(per.Value).Mul(base.Value), per.Citation)
 	b.warn("Population and area increments (Decree 33/2023 Art. 33 cl. 2) are not applied: the quota is by class only",
-		"Chưa áp dụng số người tăng thêm theo quy mô dân số, diện tích (Điều 33 khoản 2 Nghị định 33/2023): định mức chỉ tính theo loại đơn vị hành chính")
+		"Chưa áp dụng số người tăng thêm theo quy mô dân số, diện tích (khoản 2 Điều 33 Nghị định 33/2023/NĐ-CP): định mức chỉ tính theo loại đơn vị hành chính")
 	r := b.result()
 	return CommuneFundResult{Result: r, Quota: quota, MonthlyFund: r.Total}, nil
 }

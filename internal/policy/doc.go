@@ -1,5 +1,5 @@
 // Package policy is communehr's rules engine: the legal rules of
-// ../shared/spec/rules.md as pure, effective-dated, cited Go.
+// docs/legal-basis.md as pure, effective-dated, cited Go.
 //
 // Every parameter is a dated table whose entries carry a citation
 // (params.go); every calculator takes a plain input struct (with its own

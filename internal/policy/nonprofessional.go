@@ -30,7 +30,7 @@ const (
 // MonthlyAllowance is the "current monthly allowance": the allowance of the
 // month before leaving (Decree 154/2025 Art. 5 cl. 2). Per that clause it is
 // the centrally funded allowance of the main post only — a concurrent post's
-// allowance is not counted; the caller chooses the basis (rules.md §3.2
+// allowance is not counted; the caller chooses the basis (docs/legal-basis.md §3.2
 // allowance_basis) and passes the amount.
 type NonProfessionalExitInput struct {
 	MonthlyAllowance decimal.Decimal `json:"monthly_allowance"`
@@ -76,7 +76,7 @@ type exitVariant struct {
 
 // nonProfessionalExitPolicies: Decree 29/2023 (in force 2023-07-20) for
 // exits up to 2025-06-15; Decree 154/2025, which replaced it from
-// 2025-06-16 and applies until 2030-12-31 (rules.md §3).
+// 2025-06-16 and applies until 2030-12-31 (docs/legal-basis.md §3).
 var nonProfessionalExitPolicies = table[exitVariant]{
 	Name: "non_professional_exit_policy",
 	Show: func(v exitVariant) string { return v.Name },
@@ -136,13 +136,13 @@ func ineligible(b *builder, policy, en, vi string) NonProfessionalExitResult {
 }
 
 // countMonths counts whole calendar months from a to b. The decrees speak of
-// "months" left early and say nothing of odd days (rules.md §7 VERIFY; the
+// "months" left early and say nothing of odd days (docs/legal-basis.md §7 VERIFY; the
 // research notes found no day rule): whole months only, the remainder of days
 // dropped, and a warning says so.
 func countMonths(b *builder, a, e Date, what string) int {
 	m, d := MonthsBetween(a, e)
 	if d > 0 {
-		b.warn(fmt.Sprintf("%s: %d months counted; the remaining %d days are not counted (whole calendar months only, rules.md §7)", what, m, d),
+		b.warn(fmt.Sprintf("%s: %d months counted; the remaining %d days are not counted (whole calendar months only)", what, m, d),
 			fmt.Sprintf("%s: tính %d tháng; %d ngày lẻ không được tính (chỉ tính tháng tròn)", what, m, d))
 	}
 	return m

@@ -78,12 +78,12 @@ func Resignation(in ResignationInput) (ResignationResult, error) {
 		return ResignationResult{Result: b.result(), Reason: en}, nil
 	}
 	if !x.notYetDue || x.toRetire < p.MinMonthsToRetire {
-		return fail(fmt.Sprintf("Fewer than 2 years to retirement age (retirement time %s): Decree 178 Art. 9 does not apply", x.rt),
-			fmt.Sprintf("Còn dưới 2 năm đến tuổi nghỉ hưu (thời điểm nghỉ hưu %s): không áp dụng Điều 9 Nghị định 178", x.rt))
+		return fail(fmt.Sprintf("Fewer than 2 years to retirement age (retirement time %s): Decree 178/2024 Art. 9 does not apply", x.rt),
+			fmt.Sprintf("Còn dưới 2 năm đến tuổi nghỉ hưu (thời điểm nghỉ hưu %s): không áp dụng Điều 9 Nghị định 178/2024/NĐ-CP", x.rt))
 	}
 	if en, _ := x.earlyRetirementReason(pe.Value); en == "" {
-		return fail("Eligible for early retirement under Decree 178 Art. 7: Art. 9 covers only people who are not",
-			"Đủ điều kiện nghỉ hưu trước tuổi theo Điều 7 Nghị định 178: Điều 9 chỉ áp dụng với người không đủ điều kiện")
+		return fail("Eligible for early retirement under Decree 178/2024 Art. 7: Art. 9 covers only people who are not",
+			"Đủ điều kiện nghỉ hưu trước tuổi theo Điều 7 Nghị định 178/2024/NĐ-CP: Điều 9 chỉ áp dụng với người không đủ điều kiện")
 	}
 	S := in.MonthlySalary
 	c := cite(instDecree178of2024, "9", "1")
