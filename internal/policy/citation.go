@@ -35,13 +35,13 @@ func cite(instrument, article, clause string) Citation {
 
 // Official Letters and guidance cited as the source of dated parameters.
 const (
-	instOL6383of2025    = "Công văn 6383/BNV-TCBC ngày 13/8/2025 của Bộ Nội vụ"
-	instOL1814of2025    = "Công văn 1814/BNV-TCBC ngày 26/4/2025 của Bộ Nội vụ"
-	instCV12of2025      = "Văn bản 12/CV-BCĐ ngày 20/6/2025 của Ban Chỉ đạo của Chính phủ"
-	instDecree92of2009  = "Nghị định 92/2009/NĐ-CP (sửa đổi bởi Nghị định 34/2019/NĐ-CP)"
-	instRes1211of2016   = "Nghị quyết 1211/2016/UBTVQH13 (sửa đổi bởi Nghị quyết 27/2022/UBTVQH15)"
-	instConclusion195   = "Kết luận 195-KL/TW ngày 26/9/2025; Văn bản 19/CV-BCĐ"
-	instDecree34of2019  = "Nghị định 34/2019/NĐ-CP"
+	instOL6383of2025   = "Công văn 6383/BNV-TCBC ngày 13/8/2025 của Bộ Nội vụ"
+	instOL1814of2025   = "Công văn 1814/BNV-TCBC ngày 26/4/2025 của Bộ Nội vụ"
+	instCV12of2025     = "Văn bản 12/CV-BCĐ ngày 20/6/2025 của Ban Chỉ đạo của Chính phủ"
+	instDecree92of2009 = "Nghị định 92/2009/NĐ-CP (sửa đổi bởi Nghị định 34/2019/NĐ-CP)"
+	instRes1211of2016  = "Nghị quyết 1211/2016/UBTVQH13 (sửa đổi bởi Nghị quyết 27/2022/UBTVQH15)"
+	instConclusion195  = "Kết luận 195-KL/TW ngày 26/9/2025; Văn bản 19/CV-BCĐ"
+	instDecree34of2019 = "Nghị định 34/2019/NĐ-CP"
 )
 
 // instrumentEN names each instrument in English as the English texts cite

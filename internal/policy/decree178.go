@@ -124,6 +124,10 @@ type cadreExit struct {
 	in        EarlyRetirementInput
 	rt        Date
 	toRetire  int
+	// toRetireDays are the days left over after toRetire whole months: the
+	// bands "5 years or less" and "more than 5 up to 10 years" compare the
+	// exact time, so 120 months and 17 days is more than 10 years.
+	toRetireDays int
 	within12  bool
 	siEnough  bool
 	minSI     int
@@ -159,6 +163,7 @@ func newCadreExit(in EarlyRetirementInput, b *builder) (cadreExit, error) {
 	x.notYetDue = in.ExitDate.Before(rt)
 	if x.notYetDue {
 		x.toRetire = countMonths(b, in.ExitDate, rt, "Months until the retirement time")
+		_, x.toRetireDays = MonthsBetween(in.ExitDate, rt)
 	}
 	// "Within the first 12 months" after the decision: up to and including
 	// the same day 12 calendar months later (Civil Code 2015 Art. 147 cl. 3,
@@ -173,15 +178,23 @@ func newCadreExit(in EarlyRetirementInput, b *builder) (cadreExit, error) {
 	return x, nil
 }
 
+// moreThan reports whether the time to retirement (months and leftover days)
+// is more than n months: "5 years or less" ends at 60 months 0 days, and "more
+// than 5 up to 10 years" at 120 months 0 days (Decree 178 Art. 7 cl. 1–2; a
+// remainder of days is time, not nothing — issue 12, corner 6).
+func (x cadreExit) moreThan(n int) bool {
+	return x.toRetire > n || (x.toRetire == n && x.toRetireDays > 0)
+}
+
 // earlyRetirementReason is why Art. 7 does not apply ("" when it does).
 func (x cadreExit) earlyRetirementReason(p d178ERParams) (en, vi string) {
 	switch {
 	case !x.notYetDue:
 		return fmt.Sprintf("Already at retirement age on the exit date (retirement time %s)", x.rt),
 			fmt.Sprintf("Đã đến tuổi nghỉ hưu vào ngày nghỉ (thời điểm nghỉ hưu %s)", x.rt)
-	case x.toRetire > p.LongBandMonths:
-		return fmt.Sprintf("More than 10 years to retirement age (%d months): Decree 178/2024 Art. 7 covers at most 10 years", x.toRetire),
-			fmt.Sprintf("Còn trên 10 năm đến tuổi nghỉ hưu (%d tháng): Điều 7 Nghị định 178/2024/NĐ-CP chỉ áp dụng tối đa 10 năm", x.toRetire)
+	case x.moreThan(p.LongBandMonths):
+		return fmt.Sprintf("More than 10 years to retirement age (%s): Decree 178/2024 Art. 7 covers at most 10 years", x.timeEN()),
+			fmt.Sprintf("Còn trên 10 năm đến tuổi nghỉ hưu (%s): Điều 7 Nghị định 178/2024/NĐ-CP chỉ áp dụng tối đa 10 năm", x.timeVI())
 	case !x.siEnough:
 		return fmt.Sprintf("Not enough compulsory SI time for a pension (%d months; %d years needed): Decree 178/2024 Art. 7 does not apply", x.in.SIMonths, x.minSI),
 			fmt.Sprintf("Chưa đủ thời gian đóng BHXH bắt buộc để hưởng lương hưu (%d tháng; cần %d năm): không áp dụng Điều 7 Nghị định 178/2024/NĐ-CP", x.in.SIMonths, x.minSI)
@@ -221,7 +234,7 @@ func EarlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 
 	var amount decimal.Decimal
 	var formula, vi, en string
-	if m <= p.ShortBandMonths {
+	if !x.moreThan(p.ShortBandMonths) {
 		amount = p.ShortFactor.Mul(S).Mul(decInt(m))
 		formula = fmt.Sprintf("%s × %s × %s", p.ShortFactor.StringFixed(1), fmtMoney(S), monthsWord(m))
 		vi, en = "Trợ cấp hưu trí một lần cho số tháng nghỉ sớm (còn từ đủ 5 năm trở xuống)",
@@ -245,7 +258,7 @@ func EarlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 			"Còn dưới 2 năm đến tuổi nghỉ hưu: không áp dụng các khoản trợ cấp theo năm tại khoản 2 Điều 7 Nghị định 178/2024/NĐ-CP")
 	} else {
 		perYear, cl := p.PerYearShort, cite(instDecree178of2024, "7", "2(a)")
-		if m > p.ShortBandMonths {
+		if x.moreThan(p.ShortBandMonths) {
 			perYear, cl = p.PerYearLong, cite(instDecree178of2024, "7", "2(b)")
 		}
 		if m%12 != 0 {
@@ -291,4 +304,18 @@ func siLine(b *builder, exit Date, siMonths int, S decimal.Decimal, cl Citation)
 			s.FirstMonths, s.FirstYears, s.PerYear, s.FirstYears+1),
 		formula, months.Mul(S), cl)
 	return nil
+}
+
+func (x cadreExit) timeEN() string {
+	if x.toRetireDays > 0 {
+		return fmt.Sprintf("%d months and %d days", x.toRetire, x.toRetireDays)
+	}
+	return fmt.Sprintf("%d months", x.toRetire)
+}
+
+func (x cadreExit) timeVI() string {
+	if x.toRetireDays > 0 {
+		return fmt.Sprintf("%d tháng %d ngày", x.toRetire, x.toRetireDays)
+	}
+	return fmt.Sprintf("%d tháng", x.toRetire)
 }
