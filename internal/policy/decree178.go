@@ -121,17 +121,17 @@ type EarlyRetirementResult struct {
 // cadreExit is what early retirement and resignation share: validated
 // input, the retirement time and the months left to it.
 type cadreExit struct {
-	in        EarlyRetirementInput
-	rt        Date
-	toRetire  int
+	in       EarlyRetirementInput
+	rt       Date
+	toRetire int
 	// toRetireDays are the days left over after toRetire whole months: the
 	// bands "5 years or less" and "more than 5 up to 10 years" compare the
 	// exact time, so 120 months and 17 days is more than 10 years.
 	toRetireDays int
-	within12  bool
-	siEnough  bool
-	minSI     int
-	notYetDue bool // exit before the retirement time
+	within12     bool
+	siEnough     bool
+	minSI        int
+	notYetDue    bool // exit before the retirement time
 }
 
 func checkCadre(in EarlyRetirementInput) error {
