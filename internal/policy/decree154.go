@@ -105,19 +105,7 @@ func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExit
 	}
 	A := in.MonthlyAllowance
 	if !in.ExitDate.Before(rt) || in.OnPension {
-		if in.Level == LevelHamlet {
-			return ineligible(b, policy,
-				fmt.Sprintf("At or past retirement age (retirement time %s) or on a pension: Decree 154/2025 Art. 10 cl. 1 covers only workers below retirement age", rt),
-				fmt.Sprintf("Đã đến tuổi nghỉ hưu (thời điểm nghỉ hưu %s) hoặc đang hưởng lương hưu: khoản 1 Điều 10 Nghị định 154/2025/NĐ-CP chỉ áp dụng với người chưa đến tuổi nghỉ hưu", rt)), nil
-		}
-		b.warn(fmt.Sprintf("At or past retirement age (retirement time %s) or on a pension: Art. 9 cl. 1 does not apply; Art. 9 cl. 2 pays a one-off 15 months' allowance", rt),
-			fmt.Sprintf("Đã đủ tuổi nghỉ hưu (thời điểm nghỉ hưu %s) hoặc đang hưởng chế độ hưu trí: không áp dụng khoản 1, được trợ cấp 15 tháng phụ cấp theo khoản 2 Điều 9 Nghị định 154/2025/NĐ-CP", rt))
-		b.line("retired_lump_sum",
-			"Trợ cấp một lần bằng 15 tháng phụ cấp hằng tháng hiện hưởng (đã đủ tuổi nghỉ hưu hoặc đang hưởng chế độ hưu trí, mất sức lao động)",
-			"One-off allowance of 15 months' current allowance (at retirement age, or on a pension or loss-of-capacity benefit)",
-			fmt.Sprintf("%s × %s", fmtNum(P.RetiredMonths), fmtMoney(A)),
-			P.RetiredMonths.Mul(A), c("2"))
-		return NonProfessionalExitResult{Result: b.result(), Policy: policy, MonthsCounted: int(P.RetiredMonths.IntPart()), Eligible: true}, nil
+		return retiredLumpSum(in, b, policy, art, rt, P)
 	}
 	if in.WorkMonths == nil {
 		return NonProfessionalExitResult{Result: emptyResult()}, inputErr("/work_months", "required",
@@ -164,4 +152,33 @@ func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExit
 		fmt.Sprintf("%s × %s", fmtNum(P.JobSearch), fmtMoney(A)),
 		P.JobSearch.Mul(A), cl)
 	return NonProfessionalExitResult{Result: b.result(), Policy: policy, MonthsCounted: months, Eligible: true}, nil
+}
+
+// retiredLumpSum is clause 2 of Art. 9 (commune) and of Art. 10 (hamlet): a
+// worker at or past retirement age, or on a pension or loss-of-capacity
+// benefit, gets a one-off 15 months' current allowance.
+//
+// Art. 10: its clause 1 covers workers below retirement age "không bao gồm
+// đối tượng quy định tại khoản 2 Điều này" and its clause 4 names "khoản 1,
+// khoản 2, khoản 3 Điều này" (news.laodong.vn 1525050 and 1527739, which
+// quote Art. 10), so clause 2 exists and covers the people clause 1 leaves
+// out. No published excerpt consulted quotes clause 2's amount; the amount
+// follows Art. 9 cl. 2 (15 months, quoted by ngoisao.vn 2025-09-05), which
+// Art. 10 mirrors figure for figure in clause 1. The result says so in a
+// warning (docs/legal-basis.md, corner 1).
+func retiredLumpSum(in NonProfessionalExitInput, b *builder, policy, art string, rt Date, P d154Params) (NonProfessionalExitResult, error) {
+	c := cite(instDecree154of2025, art, "2")
+	A := in.MonthlyAllowance
+	b.warn(fmt.Sprintf("At or past retirement age (retirement time %s) or on a pension: clause 1 does not apply; %s pays a one-off 15 months' allowance", rt, c.EN()),
+		fmt.Sprintf("Đã đủ tuổi nghỉ hưu (thời điểm nghỉ hưu %s) hoặc đang hưởng chế độ hưu trí: không áp dụng khoản 1, được trợ cấp một lần 15 tháng phụ cấp theo %s", rt, c.VI()))
+	if in.Level == LevelHamlet {
+		b.warn("The published excerpts of Decree 154/2025 Art. 10 cl. 2 do not state its amount; 15 months is the amount of the matching clause for commune workers (Art. 9 cl. 2): check it against the decree before paying",
+			"Các trích dẫn đã công bố của khoản 2 Điều 10 Nghị định 154/2025/NĐ-CP không nêu mức trợ cấp; mức 15 tháng theo khoản tương ứng đối với người hoạt động không chuyên trách cấp xã (khoản 2 Điều 9): cần đối chiếu với văn bản gốc trước khi chi trả")
+	}
+	b.line("retired_lump_sum",
+		"Trợ cấp một lần bằng 15 tháng phụ cấp hằng tháng hiện hưởng (đã đủ tuổi nghỉ hưu hoặc đang hưởng chế độ hưu trí, mất sức lao động)",
+		"One-off allowance of 15 months' current allowance (at retirement age, or on a pension or loss-of-capacity benefit)",
+		fmt.Sprintf("%s × %s", fmtNum(P.RetiredMonths), fmtMoney(A)),
+		P.RetiredMonths.Mul(A), c)
+	return NonProfessionalExitResult{Result: b.result(), Policy: policy, MonthsCounted: int(P.RetiredMonths.IntPart()), Eligible: true}, nil
 }
