@@ -215,6 +215,10 @@ func EarlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 		return EarlyRetirementResult{Result: emptyResult(), YearsEarly: decimal.Zero}, err
 	}
 	b := newBuilder()
+	if ok, en, vi := d178Offered(b, in.ExitDate); !ok {
+		b.warn(en, vi)
+		return EarlyRetirementResult{Result: b.result(), YearsEarly: decimal.Zero, Reason: en}, nil
+	}
 	pe, err := d178EarlyRetirement.get(b, in.ExitDate)
 	if err != nil {
 		return EarlyRetirementResult{Result: emptyResult(), YearsEarly: decimal.Zero}, err

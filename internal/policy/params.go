@@ -119,5 +119,5 @@ func allTables() []lister {
 	return append(ts,
 		&communeQuota, &communeFundPerPerson, &hamletFundMultiples, &hamletThresholds, &hamletMaxPaidPosts,
 		&concurrentRate, &nonProfessionalExitPolicies, &decree29Params, &decree154Params,
-		&d178EarlyRetirement, &d178Resignation, &siYearsAllowance, &pensionMinSIYears)
+		&d178Availability, &d178EarlyRetirement, &d178Resignation, &siYearsAllowance, &pensionMinSIYears)
 }

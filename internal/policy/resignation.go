@@ -60,6 +60,10 @@ func Resignation(in ResignationInput) (ResignationResult, error) {
 		return ResignationResult{Result: emptyResult()}, err
 	}
 	b := newBuilder()
+	if ok, en, vi := d178Offered(b, in.ExitDate); !ok {
+		b.warn(en, vi)
+		return ResignationResult{Result: b.result(), Reason: en}, nil
+	}
 	pr, err := d178Resignation.get(b, in.ExitDate)
 	if err != nil {
 		return ResignationResult{Result: emptyResult()}, err
