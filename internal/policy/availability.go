@@ -40,3 +40,36 @@ func d178Offered(b *builder, d Date) (ok bool, en, vi string) {
 		fmt.Sprintf("Không áp dụng Nghị định 178/2024/NĐ-CP cho trường hợp nghỉ việc ngày %s: theo %s, việc giải quyết chế độ theo Nghị định 178 phải hoàn thành trước ngày %s; người nghỉ việc từ ngày %s được giải quyết theo Nghị định 154/2025/NĐ-CP",
 			d, c.VI(), d178LastExit, d178LastExit.AddDays(1))
 }
+
+// d178MergedUnits: people made surplus by the 2019–2021 and 2023–2025
+// arrangements of district- and commune-level units come under Decree 178
+// Art. 2 cl. 1 pt. b only when they leave after 2025-01-01: Official Letter
+// 1814/BNV-TCBC of 2025-04-26, Section II cl. 3 pt. d, as the Ministry
+// quoted it answering a commune civil servant (news.laodong.vn "Chế độ của
+// công chức xã tự nguyện xin nghỉ việc từ ngày 1/6", 1502634: "nghỉ việc sau
+// ngày 01/01/2025"). An exit on 2025-01-01 (the first day out) is not after
+// it: such a person is not under Decree 178 (docs/legal-basis.md, corner 5).
+var d178MergedUnits = table[Date]{
+	Name: "decree_178_2024.merged_units_exit_after",
+	Show: func(d Date) string { return "surplus from the 2019–2025 unit mergers: exits after " + d.String() },
+	Entries: []entry[Date]{
+		{d178Start, Date{}, MustDate("2025-01-01"), cite(instOL1814of2025, "", "")},
+	},
+}
+
+// d178MergedUnitReason is why Decree 178 does not cover a person made
+// surplus by the 2019–2025 unit mergers ("" when it does).
+func d178MergedUnitReason(b *builder, merged bool, exit Date) (en, vi string) {
+	if !merged {
+		return "", ""
+	}
+	e, err := d178MergedUnits.get(b, exit)
+	if err != nil || exit.After(e.Value) {
+		return "", ""
+	}
+	c := e.Citation
+	return fmt.Sprintf("Surplus from the 2019–2025 unit mergers is covered by Decree 178/2024 only when leaving after %s (%s); this exit is on %s",
+			e.Value, c.EN(), exit),
+		fmt.Sprintf("Người dôi dư do sắp xếp đơn vị hành chính giai đoạn 2019–2025 chỉ thuộc đối tượng Nghị định 178/2024/NĐ-CP khi nghỉ việc sau ngày %s (%s); ngày nghỉ việc này là %s",
+			e.Value, c.VI(), exit)
+}

@@ -27,8 +27,9 @@ type BestExitInput struct {
 	ReemployedWithin60Months bool            `json:"reemployed_within_60_months,omitempty"`
 	KeptInHamletPost         bool            `json:"kept_in_hamlet_post,omitempty"`
 
-	MonthlySalary decimal.Decimal `json:"monthly_salary"`
-	SIMonths      int             `json:"si_months"`
+	MonthlySalary     decimal.Decimal `json:"monthly_salary"`
+	SIMonths          int             `json:"si_months"`
+	MergedUnitSurplus bool            `json:"merged_unit_surplus,omitempty"`
 
 	Gender       Gender `json:"gender"`
 	BirthDate    Date   `json:"birth_date"`
@@ -80,14 +81,16 @@ func BestExit(in BestExitInput) (BestExitResult, error) {
 		opts = append(opts, option{ExitOption{r.Policy, r.Total, r.Eligible, r.Reason}, r.Result})
 	case KindCadre:
 		er := EarlyRetirementInput{Gender: in.Gender, BirthDate: in.BirthDate, DecisionDate: in.DecisionDate,
-			ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths}
+			ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths,
+			MergedUnitSurplus: in.MergedUnitSurplus}
 		e, err := EarlyRetirement(er)
 		if err != nil {
 			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
 		}
 		opts = append(opts, option{ExitOption{PolicyEarlyRetire178, e.Total, e.Eligible, e.Reason}, e.Result})
 		r, err := Resignation(ResignationInput{DecisionDate: in.DecisionDate, ExitDate: in.ExitDate,
-			MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths, Gender: in.Gender, BirthDate: in.BirthDate})
+			MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths, Gender: in.Gender, BirthDate: in.BirthDate,
+			MergedUnitSurplus: in.MergedUnitSurplus})
 		if err != nil {
 			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
 		}

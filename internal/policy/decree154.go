@@ -63,10 +63,43 @@ var decree154Params = table[d154Params]{
 	},
 }
 
-var (
-	twoLevelStart = MustDate("2025-07-01")
-	keptOnUntil   = MustDate("2026-05-31")
-)
+type period struct{ From, Until Date }
+
+// decree154Art9Window is the period of exits Art. 9 covers: commune-level
+// workers leaving "ngay kể từ khi thực hiện mô hình chính quyền địa phương 2
+// cấp" (from 2025-07-01, Art. 2 cl. 4) and, by Official Dispatch 12/CV-BCĐ of
+// 2025-06-20 implementing Conclusion 163-KL/TW, those kept on and leaving "từ
+// ngày 01/8/2025 đến trước ngày 31/5/2026" under Art. 9 at the time of their
+// leaving decision (thuvienphapluat.vn "Kéo dài sử dụng người hoạt động không
+// chuyên trách cấp xã đến 31/5/2026", 2025-06-23; dantri.com.vn Ministry
+// answer 2025-10-02; ngoisao.vn 2025-09-05). "Before 31/5/2026" makes
+// 2026-05-30 the last exit date (docs/legal-basis.md, corner 5).
+var decree154Art9Window = table[period]{
+	Name: "decree_154_2025.art9_exit_window",
+	Show: func(p period) string { return fmt.Sprintf("exits from %s to %s", p.From, p.Until) },
+	Entries: []entry[period]{
+		{MustDate("2025-06-16"), MustDate("2030-12-31"), period{MustDate("2025-07-01"), MustDate("2026-05-30")},
+			cite(instCV12of2025, "", "")},
+	},
+}
+
+// art9Window warns, in plain words, when a commune-level exit falls outside
+// the period Art. 9 covers: the figure is what Art. 9 would pay, not a
+// silent answer.
+func art9Window(b *builder, exit Date) {
+	e, err := decree154Art9Window.get(b, exit)
+	if err != nil {
+		return
+	}
+	w, c := e.Value, e.Citation
+	if !exit.Before(w.From) && !exit.After(w.Until) {
+		return
+	}
+	b.warn(fmt.Sprintf("This exit on %s is outside the period Decree 154/2025 Art. 9 covers for commune-level workers (exits from %s to %s, %s): the amounts show what Art. 9 would pay, but the person may not qualify for it",
+		exit, w.From, w.Until, c.EN()),
+		fmt.Sprintf("Ngày nghỉ việc %s nằm ngoài khoảng thời gian áp dụng Điều 9 Nghị định 154/2025/NĐ-CP đối với người hoạt động không chuyên trách cấp xã (nghỉ việc từ %s đến %s, theo %s): số tiền dưới đây là mức Điều 9 sẽ chi trả, nhưng người này có thể không thuộc đối tượng",
+			exit, w.From, w.Until, c.VI()))
+}
 
 func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExitResult, error) {
 	art, policy := "9", PolicyDecree154Art9
@@ -83,16 +116,8 @@ func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExit
 		b.warn("Re-employed by the state budget or given a hamlet post within 60 months: the allowance must be repaid (Decree 154/2025 Art. 3 cl. 6)",
 			"Được tuyển dụng lại hưởng lương từ ngân sách nhà nước hoặc bố trí chức danh ở thôn, tổ dân phố trong 60 tháng: phải hoàn trả trợ cấp (khoản 6 Điều 3 Nghị định 154/2025/NĐ-CP)")
 	}
-	if in.Level == LevelCommune && in.ExitDate.Before(twoLevelStart) {
-		b.warn("Art. 9 covers commune-level workers leaving when the two-level local government starts (2025-07-01); this exit is earlier",
-			"Điều 9 áp dụng với người nghỉ khi thực hiện chính quyền địa phương 2 cấp (từ 01/7/2025); ngày nghỉ này sớm hơn")
-	}
-	// Commune-level posts ended on 2025-08-01; Official Dispatch 12-CV/BCĐ
-	// (implementing Art. 2 cl. 4) extends Art. 9 only to people kept on and
-	// leaving by 2026-05-31 (docs/legal-basis.md §2.1, §3.2).
-	if in.Level == LevelCommune && in.ExitDate.After(keptOnUntil) {
-		b.warn(fmt.Sprintf("Art. 9 covers commune-level workers kept on after 2025-08-01 only when they leave by %s (Official Dispatch 12/CV-BCĐ); this exit is later", keptOnUntil),
-			fmt.Sprintf("Điều 9 chỉ áp dụng với người hoạt động không chuyên trách cấp xã được giữ lại sau 01/8/2025 nếu nghỉ việc đến hết %s (Văn bản 12/CV-BCĐ); ngày nghỉ này muộn hơn", keptOnUntil))
+	if in.Level == LevelCommune {
+		art9Window(b, in.ExitDate)
 	}
 	if in.Level == LevelCommune && in.KeptInHamletPost {
 		return ineligible(b, policy,

@@ -104,6 +104,10 @@ type EarlyRetirementInput struct {
 	ExitDate      Date            `json:"exit_date"`
 	MonthlySalary decimal.Decimal `json:"monthly_salary"`
 	SIMonths      int             `json:"si_months"`
+	// MergedUnitSurplus: surplus because of the 2019–2021 or 2023–2025
+	// arrangement of district- or commune-level units (Decree 178 Art. 2
+	// cl. 1 pt. b; Official Letter 1814/BNV-TCBC).
+	MergedUnitSurplus bool `json:"merged_unit_surplus,omitempty"`
 }
 
 // EarlyRetirementResult is the answer of EarlyRetirement. MonthsEarly is
@@ -216,6 +220,10 @@ func EarlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 	}
 	b := newBuilder()
 	if ok, en, vi := d178Offered(b, in.ExitDate); !ok {
+		b.warn(en, vi)
+		return EarlyRetirementResult{Result: b.result(), YearsEarly: decimal.Zero, Reason: en}, nil
+	}
+	if en, vi := d178MergedUnitReason(b, in.MergedUnitSurplus, in.ExitDate); en != "" {
 		b.warn(en, vi)
 		return EarlyRetirementResult{Result: b.result(), YearsEarly: decimal.Zero, Reason: en}, nil
 	}

@@ -42,7 +42,7 @@ func TestPropertiesRandomInputs(t *testing.T) {
 			MonthlySalary: money, SIMonths: r.IntN(500)}
 		checkDeterministic(t, func() (any, error) { return EarlyRetirement(er) })
 		checkDeterministic(t, func() (any, error) {
-			return Resignation(ResignationInput{er.DecisionDate, er.ExitDate, er.MonthlySalary, er.SIMonths, er.Gender, er.BirthDate})
+			return Resignation(ResignationInput{DecisionDate: er.DecisionDate, ExitDate: er.ExitDate, MonthlySalary: er.MonthlySalary, SIMonths: er.SIMonths, Gender: er.Gender, BirthDate: er.BirthDate})
 		})
 		checkDeterministic(t, func() (any, error) {
 			return BestExit(BestExitInput{Kind: KindCadre, Gender: g, BirthDate: birth, DecisionDate: decision,
@@ -134,7 +134,7 @@ func TestMonotoneDecree178SIMonths(t *testing.T) {
 				t.Fatalf("early retirement si %d: %s < %s", si, e.Total, prevER)
 			}
 			prevER, wasER = e.Total, e.Eligible
-			rs, err := Resignation(ResignationInput{in.DecisionDate, in.ExitDate, in.MonthlySalary, si, in.Gender, in.BirthDate})
+			rs, err := Resignation(ResignationInput{DecisionDate: in.DecisionDate, ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: si, Gender: in.Gender, BirthDate: in.BirthDate})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -36,6 +36,8 @@ type ResignationInput struct {
 	SIMonths      int             `json:"si_months"`
 	Gender        Gender          `json:"gender"`
 	BirthDate     Date            `json:"birth_date"`
+	// MergedUnitSurplus: see EarlyRetirementInput.
+	MergedUnitSurplus bool `json:"merged_unit_surplus,omitempty"`
 }
 
 // ResignationResult is the answer of Resignation.
@@ -55,12 +57,16 @@ type ResignationResult struct {
 // Someone outside that scope gets a total of 0 with the reason.
 func Resignation(in ResignationInput) (ResignationResult, error) {
 	er := EarlyRetirementInput{Gender: in.Gender, BirthDate: in.BirthDate, DecisionDate: in.DecisionDate,
-		ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths}
+		ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths, MergedUnitSurplus: in.MergedUnitSurplus}
 	if err := checkCadre(er); err != nil {
 		return ResignationResult{Result: emptyResult()}, err
 	}
 	b := newBuilder()
 	if ok, en, vi := d178Offered(b, in.ExitDate); !ok {
+		b.warn(en, vi)
+		return ResignationResult{Result: b.result(), Reason: en}, nil
+	}
+	if en, vi := d178MergedUnitReason(b, in.MergedUnitSurplus, in.ExitDate); en != "" {
 		b.warn(en, vi)
 		return ResignationResult{Result: b.result(), Reason: en}, nil
 	}

@@ -72,3 +72,22 @@ func TestCitationReadsAsLawIsCited(t *testing.T) {
 		}
 	}
 }
+
+// An exit inside the Art. 9 window carries no window warning (corner 5).
+func TestArt9WindowWarnsOnlyOutside(t *testing.T) {
+	work := 12
+	for _, tc := range []struct {
+		exit string
+		warn bool
+	}{{"2025-06-30", true}, {"2025-07-01", false}, {"2026-05-30", false}, {"2026-05-31", true}} {
+		r, err := NonProfessionalExit(NonProfessionalExitInput{MonthlyAllowance: dec("2000000"), Level: LevelCommune,
+			ExitDate: MustDate(tc.exit), WorkMonths: &work, Gender: Male, BirthDate: MustDate("1990-01-01")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Contains(strings.Join(r.Warnings, "\n"), "outside the period")
+		if got != tc.warn {
+			t.Errorf("exit %s: window warning %v, want %v (%q)", tc.exit, got, tc.warn, r.Warnings)
+		}
+	}
+}
