@@ -27,9 +27,12 @@ type BestExitInput struct {
 	ReemployedWithin60Months bool            `json:"reemployed_within_60_months,omitempty"`
 	KeptInHamletPost         bool            `json:"kept_in_hamlet_post,omitempty"`
 
-	MonthlySalary     decimal.Decimal `json:"monthly_salary"`
-	SIMonths          int             `json:"si_months"`
-	MergedUnitSurplus bool            `json:"merged_unit_surplus,omitempty"`
+	MonthlySalary decimal.Decimal `json:"monthly_salary"`
+	SIMonths      int             `json:"si_months"`
+	// SITotalMonths, SIUncompensatedMonths: see EarlyRetirementInput.
+	SITotalMonths         *int `json:"si_total_months,omitempty"`
+	SIUncompensatedMonths *int `json:"si_uncompensated_months,omitempty"`
+	MergedUnitSurplus     bool `json:"merged_unit_surplus,omitempty"`
 
 	Gender       Gender `json:"gender"`
 	BirthDate    Date   `json:"birth_date"`
@@ -82,7 +85,7 @@ func BestExit(in BestExitInput) (BestExitResult, error) {
 	case KindCadre:
 		er := EarlyRetirementInput{Gender: in.Gender, BirthDate: in.BirthDate, DecisionDate: in.DecisionDate,
 			ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths,
-			MergedUnitSurplus: in.MergedUnitSurplus}
+			MergedUnitSurplus: in.MergedUnitSurplus, SITotalMonths: in.SITotalMonths, SIUncompensatedMonths: in.SIUncompensatedMonths}
 		e, err := EarlyRetirement(er)
 		if err != nil {
 			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
@@ -90,7 +93,7 @@ func BestExit(in BestExitInput) (BestExitResult, error) {
 		opts = append(opts, option{ExitOption{PolicyEarlyRetire178, e.Total, e.Eligible, e.Reason}, e.Result})
 		r, err := Resignation(ResignationInput{DecisionDate: in.DecisionDate, ExitDate: in.ExitDate,
 			MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths, Gender: in.Gender, BirthDate: in.BirthDate,
-			MergedUnitSurplus: in.MergedUnitSurplus})
+			MergedUnitSurplus: in.MergedUnitSurplus, SITotalMonths: in.SITotalMonths, SIUncompensatedMonths: in.SIUncompensatedMonths})
 		if err != nil {
 			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
 		}

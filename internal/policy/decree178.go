@@ -104,6 +104,15 @@ type EarlyRetirementInput struct {
 	ExitDate      Date            `json:"exit_date"`
 	MonthlySalary decimal.Decimal `json:"monthly_salary"`
 	SIMonths      int             `json:"si_months"`
+	// SITotalMonths is the total compulsory-SI time, which decides whether
+	// the person has enough for a pension (Decree 178 Art. 7: "đủ thời gian
+	// đóng bảo hiểm xã hội bắt buộc để hưởng lương hưu"). SIUncompensatedMonths
+	// is the part not yet paid out as severance, unemployment, one-off SI or
+	// demobilisation allowance, which the per-year and resignation allowances
+	// count (Art. 5). Either defaults to si_months; uncompensated defaults to
+	// the total (issue 12, corner 7).
+	SITotalMonths         *int `json:"si_total_months,omitempty"`
+	SIUncompensatedMonths *int `json:"si_uncompensated_months,omitempty"`
 	// MergedUnitSurplus: surplus because of the 2019–2021 or 2023–2025
 	// arrangement of district- or commune-level units (Decree 178 Art. 2
 	// cl. 1 pt. b; Official Letter 1814/BNV-TCBC).
@@ -134,6 +143,8 @@ type cadreExit struct {
 	toRetireDays int
 	within12     bool
 	siEnough     bool
+	siTotal      int // total compulsory-SI months (pension eligibility)
+	siUncomp     int // SI months not yet compensated (the allowances)
 	minSI        int
 	notYetDue    bool // exit before the retirement time
 }
@@ -145,7 +156,7 @@ func checkCadre(in EarlyRetirementInput) error {
 	okDecision := checkDate(&ec, "/decision_date", in.DecisionDate, true)
 	okExit := checkDate(&ec, "/exit_date", in.ExitDate, true)
 	checkMoney(&ec, "/monthly_salary", in.MonthlySalary)
-	checkNonNeg(&ec, "/si_months", in.SIMonths)
+	checkSI(&ec, in.SIMonths, in.SITotalMonths, in.SIUncompensatedMonths)
 	if okBirth && okExit {
 		checkOrder(&ec, "/birth_date", "birth_after_exit", in.BirthDate, in.ExitDate,
 			"the birth date is after the exit date", "ngày sinh sau ngày nghỉ việc")
@@ -178,7 +189,8 @@ func newCadreExit(in EarlyRetirementInput, b *builder) (cadreExit, error) {
 		return x, err
 	}
 	x.minSI = m.Value
-	x.siEnough = in.SIMonths >= m.Value*12
+	x.siTotal, x.siUncomp = siTimes(in.SIMonths, in.SITotalMonths, in.SIUncompensatedMonths)
+	x.siEnough = x.siTotal >= m.Value*12
 	return x, nil
 }
 
@@ -200,8 +212,8 @@ func (x cadreExit) earlyRetirementReason(p d178ERParams) (en, vi string) {
 		return fmt.Sprintf("More than 10 years to retirement age (%s): Decree 178/2024 Art. 7 covers at most 10 years", x.timeEN()),
 			fmt.Sprintf("Còn trên 10 năm đến tuổi nghỉ hưu (%s): Điều 7 Nghị định 178/2024/NĐ-CP chỉ áp dụng tối đa 10 năm", x.timeVI())
 	case !x.siEnough:
-		return fmt.Sprintf("Not enough compulsory SI time for a pension (%d months; %d years needed): Decree 178/2024 Art. 7 does not apply", x.in.SIMonths, x.minSI),
-			fmt.Sprintf("Chưa đủ thời gian đóng BHXH bắt buộc để hưởng lương hưu (%d tháng; cần %d năm): không áp dụng Điều 7 Nghị định 178/2024/NĐ-CP", x.in.SIMonths, x.minSI)
+		return fmt.Sprintf("Not enough compulsory SI time for a pension (%d months; %d years needed): Decree 178/2024 Art. 7 does not apply", x.siTotal, x.minSI),
+			fmt.Sprintf("Chưa đủ thời gian đóng BHXH bắt buộc để hưởng lương hưu (%d tháng; cần %d năm): không áp dụng Điều 7 Nghị định 178/2024/NĐ-CP", x.siTotal, x.minSI)
 	}
 	return "", ""
 }
@@ -282,7 +294,7 @@ func EarlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 			fmt.Sprintf("%s months of current salary per year of early retirement", perYear),
 			fmt.Sprintf("%s × %s × %s years", fmtNum(perYear), fmtMoney(S), fmtNum(years)),
 			perYear.Mul(S).Mul(years), cl)
-		if err := siLine(b, in.ExitDate, in.SIMonths, S, cl); err != nil {
+		if err := siLine(b, in.ExitDate, x.siUncomp, S, cl); err != nil {
 			return EarlyRetirementResult{Result: emptyResult(), YearsEarly: decimal.Zero}, err
 		}
 	}
@@ -330,4 +342,41 @@ func (x cadreExit) timeVI() string {
 		return fmt.Sprintf("%d tháng %d ngày", x.toRetire, x.toRetireDays)
 	}
 	return fmt.Sprintf("%d tháng", x.toRetire)
+}
+
+// siTimes resolves the two meanings of SI time (corner 7): the total, for
+// pension eligibility, and the uncompensated part, for the allowances. With
+// only si_months given it is both.
+func siTimes(siMonths int, total, uncomp *int) (int, int) {
+	t := siMonths
+	if total != nil {
+		t = *total
+	}
+	u := t
+	if uncomp != nil {
+		u = *uncomp
+	}
+	return t, u
+}
+
+// checkSI validates the SI inputs: none negative, the uncompensated time not
+// above the total, and si_months agreeing with si_total_months when both are
+// given. The HTTP layer requires si_months or si_total_months.
+func checkSI(ec *errs, siMonths int, total, uncomp *int) {
+	checkNonNeg(ec, "/si_months", siMonths)
+	if total != nil {
+		checkNonNeg(ec, "/si_total_months", *total)
+		if siMonths != 0 && siMonths != *total {
+			ec.add("/si_total_months", "si_conflict", "the total SI time differs from the SI time given",
+				"tổng thời gian đóng BHXH khác với thời gian đóng BHXH đã nhập")
+		}
+	}
+	if uncomp != nil {
+		checkNonNeg(ec, "/si_uncompensated_months", *uncomp)
+		if t, _ := siTimes(siMonths, total, nil); *uncomp > t {
+			ec.add("/si_uncompensated_months", "above_total",
+				"the SI time not yet compensated cannot exceed the total SI time",
+				"thời gian đóng BHXH chưa hưởng trợ cấp không được lớn hơn tổng thời gian đóng BHXH")
+		}
+	}
 }

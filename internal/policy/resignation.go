@@ -34,8 +34,11 @@ type ResignationInput struct {
 	ExitDate      Date            `json:"exit_date"`
 	MonthlySalary decimal.Decimal `json:"monthly_salary"`
 	SIMonths      int             `json:"si_months"`
-	Gender        Gender          `json:"gender"`
-	BirthDate     Date            `json:"birth_date"`
+	// SITotalMonths, SIUncompensatedMonths: see EarlyRetirementInput.
+	SITotalMonths         *int   `json:"si_total_months,omitempty"`
+	SIUncompensatedMonths *int   `json:"si_uncompensated_months,omitempty"`
+	Gender                Gender `json:"gender"`
+	BirthDate             Date   `json:"birth_date"`
 	// MergedUnitSurplus: see EarlyRetirementInput.
 	MergedUnitSurplus bool `json:"merged_unit_surplus,omitempty"`
 }
@@ -57,7 +60,8 @@ type ResignationResult struct {
 // Someone outside that scope gets a total of 0 with the reason.
 func Resignation(in ResignationInput) (ResignationResult, error) {
 	er := EarlyRetirementInput{Gender: in.Gender, BirthDate: in.BirthDate, DecisionDate: in.DecisionDate,
-		ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths, MergedUnitSurplus: in.MergedUnitSurplus}
+		ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths, MergedUnitSurplus: in.MergedUnitSurplus,
+		SITotalMonths: in.SITotalMonths, SIUncompensatedMonths: in.SIUncompensatedMonths}
 	if err := checkCadre(er); err != nil {
 		return ResignationResult{Result: emptyResult()}, err
 	}
@@ -97,7 +101,7 @@ func Resignation(in ResignationInput) (ResignationResult, error) {
 	}
 	S := in.MonthlySalary
 	c := cite(instDecree178of2024, "9", "1")
-	months := min(in.SIMonths, p.CapMonths)
+	months := min(x.siUncomp, p.CapMonths)
 	rate, vi, en := p.WithinRate, "Trợ cấp thôi việc 0,8 tháng tiền lương hiện hưởng × số tháng tính trợ cấp (nghỉ trong 12 tháng đầu)",
 		"Resignation allowance 0.8 × current salary × allowance months (leaving within the first 12 months)"
 	if !x.within12 {
@@ -107,7 +111,7 @@ func Resignation(in ResignationInput) (ResignationResult, error) {
 	b.line("resignation_allowance", vi, en,
 		fmt.Sprintf("%s × %s × %s", fmtNum(rate), fmtMoney(S), monthsWord(months)),
 		rate.Mul(S).Mul(decInt(months)), c)
-	years := halfYears(in.SIMonths)
+	years := halfYears(x.siUncomp)
 	b.line("si_years_allowance",
 		"Trợ cấp 1,5 tháng tiền lương hiện hưởng cho mỗi năm công tác có đóng BHXH bắt buộc",
 		"1.5 months of current salary per year of compulsory SI",
