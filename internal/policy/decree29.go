@@ -75,14 +75,27 @@ func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitR
 			fmt.Sprintf("Already at retirement age on the exit date (retirement time %s): no month is left early", rt),
 			fmt.Sprintf("Đã đến tuổi nghỉ hưu vào ngày nghỉ việc (thời điểm nghỉ hưu %s): không có tháng nghỉ trước", rt)), nil
 	}
+	// The cap (Art. 9 cl. 2, for elected and non-elected posts alike):
+	// "Riêng đối tượng có thời điểm nghỉ hưu trước thời điểm kết thúc lộ trình
+	// sắp xếp thì số tháng được hưởng trợ cấp được tính bằng số tháng nghỉ
+	// trước so với thời điểm nghỉ hưu" (cafef.vn, quoting Art. 9 cl. 2;
+	// news.laodong.vn 1488078). The retirement time is compared with the END
+	// OF THE ROADMAP, not with the term end (issue 12, corner 8). For an
+	// elected post without roadmap_end the term end stands in, with a warning.
 	stop, what := *end, "the end of the reorganisation roadmap"
 	if in.Elected {
 		what = "the end of the term"
 	}
-	if rt.Before(stop) {
+	capEnd := in.RoadmapEnd
+	if capEnd == nil {
+		capEnd = end
+		b.warn("The end of the reorganisation roadmap was not given: the retirement time is compared with the end of the term instead (Decree 29/2023 Art. 9 cl. 2 compares it with the end of the roadmap)",
+			"Chưa nhập thời điểm kết thúc lộ trình sắp xếp: thời điểm nghỉ hưu được so với thời điểm kết thúc nhiệm kỳ (khoản 2 Điều 9 Nghị định 29/2023/NĐ-CP so với thời điểm kết thúc lộ trình sắp xếp)")
+	}
+	if rt.Before(*capEnd) {
 		stop, what = rt, "the retirement time"
-		b.warn(fmt.Sprintf("Months counted to the retirement time %s, which comes before %s (Decree 29/2023 Art. 9 cl. 2)", rt, end.String()),
-			fmt.Sprintf("Số tháng tính đến thời điểm nghỉ hưu %s, trước %s (khoản 2 Điều 9 Nghị định 29/2023/NĐ-CP)", rt, end.String()))
+		b.warn(fmt.Sprintf("Months counted to the retirement time %s, which comes before the end of the reorganisation roadmap %s (%s)", rt, capEnd.String(), d29Benefit.EN()),
+			fmt.Sprintf("Số tháng tính đến thời điểm nghỉ hưu %s, trước thời điểm kết thúc lộ trình sắp xếp %s (%s)", rt, capEnd.String(), d29Benefit.VI()))
 	}
 	months := countMonths(b, in.ExitDate, stop, "Months left early")
 	rate := dec(p.Value.Rate)
