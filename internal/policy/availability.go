@@ -28,12 +28,13 @@ var d178LastExit = MustDate("2025-08-31")
 // d178Offered reports whether Decree 178 is offered for an exit on d; when
 // it is not, it returns why in both languages and records the parameter.
 func d178Offered(b *builder, d Date) (ok bool, en, vi string) {
-	if !d.After(d178LastExit) {
+	if b != nil {
 		b.param(d178Availability.use(d178Availability.Entries[0]))
+	}
+	if !d.After(d178LastExit) {
 		return true, "", ""
 	}
 	c := d178Availability.Entries[0].Citation
-	b.param(d178Availability.use(d178Availability.Entries[0]))
 	return false,
 		fmt.Sprintf("Decree 178/2024 is not offered for an exit on %s: %s required its settlements for this reorganisation to be completed by %s; exits from %s are handled under Decree 154/2025",
 			d, c.EN(), d178LastExit, d178LastExit.AddDays(1)),

@@ -90,14 +90,21 @@ func BestExit(in BestExitInput) (BestExitResult, error) {
 		if err != nil {
 			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
 		}
-		opts = append(opts, option{ExitOption{PolicyEarlyRetire178, e.Total, e.Eligible, e.Reason}, e.Result})
+		if in.ExitDate.After(d178LastExit) {
+			// Decree 178 is no longer offered (corner 2): say so in the
+			// options, then weigh Decree 154 Art. 6 and Art. 8 (corner 3).
+			_, en, _ := d178Offered(nil, in.ExitDate)
+			opts = append(opts, option{ExitOption{PolicyEarlyRetire178, decimal.Zero, false, en}, emptyResult()},
+				option{ExitOption{PolicyResign178, decimal.Zero, false, en}, emptyResult()})
+		}
+		opts = append(opts, option{ExitOption{e.Policy, e.Total, e.Eligible, e.Reason}, e.Result})
 		r, err := Resignation(ResignationInput{DecisionDate: in.DecisionDate, ExitDate: in.ExitDate,
 			MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths, Gender: in.Gender, BirthDate: in.BirthDate,
 			MergedUnitSurplus: in.MergedUnitSurplus, SITotalMonths: in.SITotalMonths, SIUncompensatedMonths: in.SIUncompensatedMonths})
 		if err != nil {
 			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
 		}
-		opts = append(opts, option{ExitOption{PolicyResign178, r.Total, r.Eligible, r.Reason}, r.Result})
+		opts = append(opts, option{ExitOption{r.Policy, r.Total, r.Eligible, r.Reason}, r.Result})
 	default:
 		return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, inputErr("/kind", "unknown_kind",
 			`kind must be "non_professional" or "cadre"`, `loại phải là "non_professional" hoặc "cadre"`)

@@ -127,8 +127,11 @@ type EarlyRetirementResult struct {
 	Result
 	MonthsEarly int             `json:"months_early"`
 	YearsEarly  decimal.Decimal `json:"years_early"`
-	Eligible    bool            `json:"-"`
-	Reason      string          `json:"-"`
+	// Policy names the instrument and article applied: decree_178_2024_art7
+	// for exits up to 2025-08-31, decree_154_2025_art6 after (corner 3).
+	Policy   string `json:"policy"`
+	Eligible bool   `json:"-"`
+	Reason   string `json:"-"`
 }
 
 // cadreExit is what early retirement and resignation share: validated
@@ -227,13 +230,21 @@ func (x cadreExit) earlyRetirementReason(p d178ERParams) (en, vi string) {
 // cl. 1 is paid: cl. 2 pt. a/b start at 2 years (unconfirmed; docs/legal-basis.md: nothing
 // more specific was found in Decree 67).
 func EarlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
+	r, err := earlyRetirement(in)
+	if err == nil && r.Policy == "" {
+		r.Policy = PolicyEarlyRetire178
+	}
+	return r, err
+}
+
+func earlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 	if err := checkCadre(in); err != nil {
 		return EarlyRetirementResult{Result: emptyResult(), YearsEarly: decimal.Zero}, err
 	}
 	b := newBuilder()
 	if ok, en, vi := d178Offered(b, in.ExitDate); !ok {
 		b.warn(en, vi)
-		return EarlyRetirementResult{Result: b.result(), YearsEarly: decimal.Zero, Reason: en}, nil
+		return earlyRetirement154(in, b)
 	}
 	if en, vi := d178MergedUnitReason(b, in.MergedUnitSurplus, in.ExitDate); en != "" {
 		b.warn(en, vi)

@@ -119,5 +119,6 @@ func allTables() []lister {
 	return append(ts,
 		&communeQuota, &communeFundPerPerson, &hamletFundMultiples, &hamletThresholds, &hamletMaxPaidPosts,
 		&concurrentRate, &nonProfessionalExitPolicies, &decree29Params, &decree154Params, &decree154Art9Window,
-		&d178Availability, &d178MergedUnits, &d178EarlyRetirement, &d178Resignation, &siYearsAllowance, &pensionMinSIYears)
+		&d178Availability, &d178MergedUnits, &d178EarlyRetirement, &d178Resignation, &siYearsAllowance, &pensionMinSIYears,
+		&d154EarlyRetirement, &d154Resignation)
 }

@@ -46,6 +46,9 @@ type ResignationInput struct {
 // ResignationResult is the answer of Resignation.
 type ResignationResult struct {
 	Result
+	// Policy names the instrument and article applied: decree_178_2024_art9
+	// for exits up to 2025-08-31, decree_154_2025_art8 after (corner 3).
+	Policy   string `json:"policy"`
 	Eligible bool   `json:"-"`
 	Reason   string `json:"-"`
 }
@@ -59,6 +62,14 @@ type ResignationResult struct {
 // salary per SI year (½-year rule, Art. 5 cl. 3); 3 months to look for work.
 // Someone outside that scope gets a total of 0 with the reason.
 func Resignation(in ResignationInput) (ResignationResult, error) {
+	r, err := resignation(in)
+	if err == nil && r.Policy == "" {
+		r.Policy = PolicyResign178
+	}
+	return r, err
+}
+
+func resignation(in ResignationInput) (ResignationResult, error) {
 	er := EarlyRetirementInput{Gender: in.Gender, BirthDate: in.BirthDate, DecisionDate: in.DecisionDate,
 		ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths, MergedUnitSurplus: in.MergedUnitSurplus,
 		SITotalMonths: in.SITotalMonths, SIUncompensatedMonths: in.SIUncompensatedMonths}
@@ -68,7 +79,7 @@ func Resignation(in ResignationInput) (ResignationResult, error) {
 	b := newBuilder()
 	if ok, en, vi := d178Offered(b, in.ExitDate); !ok {
 		b.warn(en, vi)
-		return ResignationResult{Result: b.result(), Reason: en}, nil
+		return resignation154(er, b)
 	}
 	if en, vi := d178MergedUnitReason(b, in.MergedUnitSurplus, in.ExitDate); en != "" {
 		b.warn(en, vi)
