@@ -26,6 +26,8 @@ type BestExitInput struct {
 	OnPension                bool            `json:"on_pension,omitempty"`
 	ReemployedWithin60Months bool            `json:"reemployed_within_60_months,omitempty"`
 	KeptInHamletPost         bool            `json:"kept_in_hamlet_post,omitempty"`
+	Decree29Paid             *bool           `json:"decree29_paid,omitempty"`
+	Decree29PaidOn           *Date           `json:"decree29_paid_on,omitempty"`
 
 	MonthlySalary decimal.Decimal `json:"monthly_salary"`
 	SIMonths      int             `json:"si_months"`
@@ -77,6 +79,7 @@ func BestExit(in BestExitInput) (BestExitResult, error) {
 			DecisionDate: in.DecisionDate, ExitDate: in.ExitDate, TermEnd: in.TermEnd, RoadmapEnd: in.RoadmapEnd,
 			WorkMonths: in.WorkMonths, Gender: in.Gender, BirthDate: in.BirthDate, OnPension: in.OnPension,
 			ReemployedWithin60Months: in.ReemployedWithin60Months, KeptInHamletPost: in.KeptInHamletPost,
+			Decree29Paid: in.Decree29Paid, Decree29PaidOn: in.Decree29PaidOn,
 		})
 		if err != nil {
 			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err

@@ -102,21 +102,29 @@ func art9Window(b *builder, exit Date) {
 }
 
 func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExitResult, error) {
+	return exitDecree154At(in, b, in.ExitDate, false)
+}
+
+// exitDecree154At computes Decree 154 for an exit, with the parameters in
+// force on asOf; transitional is the recalculation of a Decree 29 exit not
+// yet paid on 2025-06-16 (decree29transition.go), to which the exit windows
+// of Art. 9 do not apply.
+func exitDecree154At(in NonProfessionalExitInput, b *builder, asOf Date, transitional bool) (NonProfessionalExitResult, error) {
 	art, policy := "9", PolicyDecree154Art9
 	if in.Level == LevelHamlet {
 		art, policy = "10", PolicyDecree154Art10
 	}
 	c := func(clause string) Citation { return cite(instDecree154of2025, art, clause) }
-	p, err := decree154Params.get(b, in.ExitDate)
+	p, err := decree154Params.get(b, asOf)
 	if err != nil {
 		return NonProfessionalExitResult{Result: emptyResult()}, err
 	}
 	P := p.Value
-	if in.ReemployedWithin60Months {
+	if in.ReemployedWithin60Months && !transitional {
 		b.warn("Re-employed by the state budget or given a hamlet post within 60 months: the allowance must be repaid (Decree 154/2025 Art. 3 cl. 6)",
 			"Được tuyển dụng lại hưởng lương từ ngân sách nhà nước hoặc bố trí chức danh ở thôn, tổ dân phố trong 60 tháng: phải hoàn trả trợ cấp (khoản 6 Điều 3 Nghị định 154/2025/NĐ-CP)")
 	}
-	if in.Level == LevelCommune {
+	if in.Level == LevelCommune && !transitional {
 		art9Window(b, in.ExitDate)
 	}
 	if in.Level == LevelCommune && in.KeptInHamletPost {

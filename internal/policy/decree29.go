@@ -114,5 +114,5 @@ func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitR
 		rate.Mul(in.MonthlyAllowance).Mul(decInt(months)), d29Benefit)
 	b.param(ParamUse{Name: "decree_29_2023.subject", Value: "leaving within 12 months of the reorganisation decision",
 		From: MustDate("2023-07-20"), Citation: d29Subject})
-	return NonProfessionalExitResult{Result: b.result(), Policy: PolicyDecree29, MonthsCounted: months, Eligible: true}, nil
+	return decree29Transition(in, b, NonProfessionalExitResult{Result: b.result(), Policy: PolicyDecree29, MonthsCounted: months, Eligible: true})
 }

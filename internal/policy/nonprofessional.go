@@ -53,6 +53,11 @@ type NonProfessionalExitInput struct {
 	// KeptInHamletPost: given a hamlet/residential-group post instead of
 	// leaving (Decree 154/2025 Art. 9 cl. 4): not a leaver.
 	KeptInHamletPost bool `json:"kept_in_hamlet_post,omitempty"`
+	// Decree29Paid and Decree29PaidOn: whether, and when, a Decree 29/2023
+	// allowance was paid. Not paid by 2025-06-16 → recalculated under Decree
+	// 154/2025 and the difference added (decree29transition.go).
+	Decree29Paid   *bool `json:"decree29_paid,omitempty"`
+	Decree29PaidOn *Date `json:"decree29_paid_on,omitempty"`
 }
 
 // NonProfessionalExitResult is the answer of NonProfessionalExit.
@@ -60,6 +65,9 @@ type NonProfessionalExitResult struct {
 	Result
 	Policy        string `json:"policy"`
 	MonthsCounted int    `json:"months_counted"`
+	// Decree154Total is the Decree 154/2025 recalculation of a Decree 29
+	// exit not paid by 2025-06-16 (absent otherwise).
+	Decree154Total *decimal.Decimal `json:"decree154_total,omitempty"`
 	// Eligible is false when the policy pays nothing to this person; Reason
 	// (also among the Warnings) says why. Not part of the §8 JSON.
 	Eligible bool   `json:"-"`
@@ -110,6 +118,7 @@ func NonProfessionalExit(in NonProfessionalExitInput) (NonProfessionalExitResult
 	if in.WorkMonths != nil {
 		checkNonNeg(&ec, "/work_months", *in.WorkMonths)
 	}
+	checkDecree29Payment(&ec, in)
 	if okBirth && okExit {
 		checkOrder(&ec, "/birth_date", "birth_after_exit", in.BirthDate, in.ExitDate,
 			"the birth date is after the exit date", "ngày sinh sau ngày nghỉ việc")

@@ -120,5 +120,5 @@ func allTables() []lister {
 		&communeQuota, &communeFundPerPerson, &hamletFundMultiples, &hamletThresholds, &hamletMaxPaidPosts,
 		&concurrentRate, &nonProfessionalExitPolicies, &decree29Params, &decree154Params, &decree154Art9Window,
 		&d178Availability, &d178MergedUnits, &d178EarlyRetirement, &d178Resignation, &siYearsAllowance, &pensionMinSIYears,
-		&d154EarlyRetirement, &d154Resignation)
+		&d154EarlyRetirement, &d154Resignation, &d154Recalculation)
 }
