@@ -28,11 +28,40 @@ var (
 
 // communeQuota is the number of commune-level non-professional workers by
 // commune class 1, 2, 3 (Decree 33 Art. 33 cl. 1).
+//
+// Before Decree 33 (corner 9): Decree 92/2009/NĐ-CP as amended by Decree
+// 34/2019/NĐ-CP (in force 2019-06-25) set the same maxima — class 1: 14,
+// class 2: 12, class 3: 10 (lawnet.vn "From June 25, 2019, officially reduce
+// the number of commune-level officials", quoting Decree 34/2019; "current
+// is 22/20/19" before it).
 var communeQuota = table[[3]int]{
 	Name: "commune_nonprofessional_quota",
 	Show: func(q [3]int) string { return fmt.Sprintf("class 1: %d, class 2: %d, class 3: %d", q[0], q[1], q[2]) },
 	Entries: []entry[[3]int]{
+		{d92Start, d33Start.AddDays(-1), [3]int{14, 12, 10}, cite(instDecree92of2009, "13", "1")},
 		{d33Start, d33CommuneEnds, [3]int{14, 12, 10}, cite(instDecree33of2023, "33", "1")},
+	},
+}
+
+// d92Start is the day Decree 34/2019/NĐ-CP took effect, amending Decree
+// 92/2009/NĐ-CP's quota and fund of commune-level non-professional workers.
+var d92Start = MustDate("2019-06-25")
+
+// communeFund92 is the central lump-sum fund per commune class from
+// 2019-06-25 to 2023-07-31, in base salaries, social and health insurance
+// included: class 1: 16.0, class 2: 13.7, class 3: 11.4 (Decree 92/2009
+// Art. 14 as amended by Decree 34/2019 Art. 2 cl. 5 — lawnet.vn "Increase in
+// allowances for non-specialized personnel … from August 1: by how much?";
+// vietnam.vn "Tăng phụ cấp với người hoạt động không chuyên trách cấp xã từ
+// ngày 1/8/2023", which sets them beside Decree 33's 21.0/18.0/15.0). The
+// amount is the multiple × the base salary of the day (corner 9).
+var communeFund92 = table[[3]decimal.Decimal]{
+	Name: "commune_fund_multiple_by_class",
+	Show: func(m [3]decimal.Decimal) string {
+		return fmt.Sprintf("class 1: %s, class 2: %s, class 3: %s", m[0].StringFixed(1), m[1].StringFixed(1), m[2].StringFixed(1))
+	},
+	Entries: []entry[[3]decimal.Decimal]{
+		{d92Start, d33Start.AddDays(-1), [3]decimal.Decimal{dec("16.0"), dec("13.7"), dec("11.4")}, cite(instDecree92of2009, "14", "1")},
 	},
 }
 
@@ -118,15 +147,18 @@ func CommuneFund(in CommuneFundInput) (CommuneFundResult, error) {
 	if in.Class < 1 || in.Class > 3 {
 		ec.add("/class", "invalid_class", "class must be 1, 2 or 3", "loại đơn vị hành chính phải là 1, 2 hoặc 3")
 	}
-	if checkDate(&ec, "/as_of", in.AsOf, true) && (in.AsOf.Before(d33Start) || in.AsOf.After(d33CommuneEnds)) {
+	if checkDate(&ec, "/as_of", in.AsOf, true) && (in.AsOf.Before(d92Start) || in.AsOf.After(d33CommuneEnds)) {
 		ec.add("/as_of", "not_in_force",
-			"the commune-level non-professional quota and fund (Decree 33/2023) apply only from 2023-08-01 to 2025-07-31; commune-level non-professional posts ended on 2025-08-01",
-			"định mức và quỹ phụ cấp người hoạt động không chuyên trách cấp xã (Nghị định 33/2023/NĐ-CP) chỉ áp dụng từ 01/8/2023 đến 31/7/2025; chức danh không chuyên trách cấp xã chấm dứt từ 01/8/2025")
+			"the commune-level non-professional quota and fund can be computed from 2019-06-25 (Decree 92/2009 as amended by Decree 34/2019) to 2025-07-31; commune-level non-professional posts ended on 2025-08-01",
+			"định mức và quỹ phụ cấp người hoạt động không chuyên trách cấp xã được tính từ 25/6/2019 (Nghị định 92/2009/NĐ-CP sửa đổi bởi Nghị định 34/2019/NĐ-CP) đến 31/7/2025; chức danh không chuyên trách cấp xã chấm dứt từ 01/8/2025")
 	}
 	if err := ec.err(); err != nil {
 		return CommuneFundResult{Result: emptyResult()}, err
 	}
 	b := newBuilder()
+	if in.AsOf.Before(d33Start) {
+		return communeFundDecree92(in, b)
+	}
 	q, err := communeQuota.get(b, in.AsOf)
 	if err != nil {
 		return CommuneFundResult{Result: emptyResult()}, err
@@ -149,4 +181,29 @@ func CommuneFund(in CommuneFundInput) (CommuneFundResult, error) {
 		"Chưa áp dụng số người tăng thêm theo quy mô dân số, diện tích (khoản 2 Điều 33 Nghị định 33/2023/NĐ-CP): định mức chỉ tính theo loại đơn vị hành chính")
 	r := b.result()
 	return CommuneFundResult{Result: r, Quota: quota, MonthlyFund: r.Total}, nil
+}
+
+// communeFundDecree92 is the fund from 2019-06-25 to 2023-07-31: a multiple
+// of the base salary per commune class, not per person (corner 9).
+func communeFundDecree92(in CommuneFundInput, b *builder) (CommuneFundResult, error) {
+	q, err := communeQuota.get(b, in.AsOf)
+	if err != nil {
+		return CommuneFundResult{Result: emptyResult()}, err
+	}
+	m, err := communeFund92.get(b, in.AsOf)
+	if err != nil {
+		return CommuneFundResult{Result: emptyResult()}, err
+	}
+	base, err := baseSalary.get(b, in.AsOf)
+	if err != nil {
+		return CommuneFundResult{Result: emptyResult()}, err
+	}
+	k := m.Value[in.Class-1]
+	b.line("commune_fund",
+		fmt.Sprintf("Quỹ phụ cấp người hoạt động không chuyên trách cấp xã loại %d (%s lần mức lương cơ sở)", in.Class, k.StringFixed(1)),
+		fmt.Sprintf("Commune non-professional allowance fund, class %d (%s base salaries)", in.Class, k.StringFixed(1)),
+		fmt.Sprintf("%s × %s", k.StringFixed(1), fmtMoney(base.Value)),
+		k.Mul(base.Value), m.Citation)
+	r := b.result()
+	return CommuneFundResult{Result: r, Quota: q.Value[in.Class-1], MonthlyFund: r.Total}, nil
 }
