@@ -36,7 +36,10 @@ func TestParametersListTheLawsCorners(t *testing.T) {
 	e := newEnv(t)
 	tok := e.key(store.RoleOperator, "")
 	for asOf, names := range map[string][]string{
-		"2025-08-15": {"decree_178_2024.last_exit_date", "decree_178_2024.merged_units_exit_after", "decree_154_2025.art9_exit_window"},
+		"2025-07-15": {"decree_178_2024.last_exit_date", "decree_178_2024.merged_units_exit_after", "decree_154_2025.art9_exit_window",
+			"decree_154_2025.early_retirement", "decree_154_2025.resignation", "decree_154_2025.decree29_recalculation",
+			"administrative_unit_standards"},
+		"2020-01-01": {"commune_fund_multiple_by_class", "commune_nonprofessional_quota"},
 	} {
 		r := e.do("GET", "/v1/parameters?as_of="+asOf, tok, nil)
 		mustStatus(t, r, 200)

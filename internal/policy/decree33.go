@@ -125,6 +125,13 @@ var hdndAllowanceCitation = cite(instDecree33of2023, "34", "3")
 type CommuneFundInput struct {
 	Class int  `json:"class"`
 	AsOf  Date `json:"as_of"`
+	// Kind, Population, AreaKm2, Mountainous and WardOfUrbanDistrict drive the
+	// increments of Decree 33 Art. 33 cl. 2 (increments.go); all optional.
+	Kind                string           `json:"kind,omitempty"`
+	Population          *int             `json:"population,omitempty"`
+	AreaKm2             *decimal.Decimal `json:"area_km2,omitempty"`
+	Mountainous         bool             `json:"mountainous,omitempty"`
+	WardOfUrbanDistrict bool             `json:"ward_of_urban_district,omitempty"`
 }
 
 // CommuneFundResult is the answer of CommuneFund.
@@ -132,6 +139,9 @@ type CommuneFundResult struct {
 	Result
 	Quota       int             `json:"quota"`
 	MonthlyFund decimal.Decimal `json:"monthly_fund"`
+	// QuotaIncrement is how many workers population and area add (included
+	// in Quota); 0 when none or not computed.
+	QuotaIncrement int `json:"quota_increment"`
 }
 
 // CommuneFund returns a commune's quota of non-professional workers (Decree
@@ -147,6 +157,7 @@ func CommuneFund(in CommuneFundInput) (CommuneFundResult, error) {
 	if in.Class < 1 || in.Class > 3 {
 		ec.add("/class", "invalid_class", "class must be 1, 2 or 3", "loại đơn vị hành chính phải là 1, 2 hoặc 3")
 	}
+	checkUnitInputs(&ec, in)
 	if checkDate(&ec, "/as_of", in.AsOf, true) && (in.AsOf.Before(d92Start) || in.AsOf.After(d33CommuneEnds)) {
 		ec.add("/as_of", "not_in_force",
 			"the commune-level non-professional quota and fund can be computed from 2019-06-25 (Decree 92/2009 as amended by Decree 34/2019) to 2025-07-31; commune-level non-professional posts ended on 2025-08-01",
@@ -177,10 +188,15 @@ func CommuneFund(in CommuneFundInput) (CommuneFundResult, error) {
 		fmt.Sprintf("Commune non-professional allowance fund, class %d (%d people × 1.5 base salaries)", in.Class, quota),
 		fmt.Sprintf("%s × %s (= %d people × %s)", decInt(quota).Mul(per.Value).StringFixed(1), fmtMoney(base.Value), quota, fmtNum(per.Value)),
 		decInt(quota).Mul(per.Value).Mul(base.Value), per.Citation)
-	b.warn("Population and area increments (Decree 33/2023 Art. 33 cl. 2) are not applied: the quota is by class only",
-		"Chưa áp dụng số người tăng thêm theo quy mô dân số, diện tích (khoản 2 Điều 33 Nghị định 33/2023/NĐ-CP): định mức chỉ tính theo loại đơn vị hành chính")
+	pop, area, ok := quotaIncrements(b, in)
+	if !ok {
+		b.warn("Population and area increments (Decree 33/2023 Art. 33 cl. 2) are not applied: give the unit's kind, population and area to apply them",
+			"Chưa áp dụng số người tăng thêm theo quy mô dân số, diện tích (khoản 2 Điều 33 Nghị định 33/2023/NĐ-CP): nhập loại đơn vị, dân số và diện tích để áp dụng")
+	} else if pop+area > 0 {
+		incrementLine(b, pop, area, per.Value, base.Value)
+	}
 	r := b.result()
-	return CommuneFundResult{Result: r, Quota: quota, MonthlyFund: r.Total}, nil
+	return CommuneFundResult{Result: r, Quota: quota + pop + area, MonthlyFund: r.Total, QuotaIncrement: pop + area}, nil
 }
 
 // communeFundDecree92 is the fund from 2019-06-25 to 2023-07-31: a multiple

@@ -117,7 +117,7 @@ func allTables() []lister {
 		ts = append(ts, t)
 	}
 	return append(ts,
-		&communeQuota, &communeFund92, &communeFundPerPerson, &hamletFundMultiples, &hamletThresholds, &hamletMaxPaidPosts,
+		&communeQuota, &communeFund92, &communeFundPerPerson, &adminUnitStandards, &hamletFundMultiples, &hamletThresholds, &hamletMaxPaidPosts,
 		&concurrentRate, &nonProfessionalExitPolicies, &decree29Params, &decree154Params, &decree154Art9Window,
 		&d178Availability, &d178MergedUnits, &d178EarlyRetirement, &d178Resignation, &siYearsAllowance, &pensionMinSIYears,
 		&d154EarlyRetirement, &d154Resignation, &d154Recalculation)
