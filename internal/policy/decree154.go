@@ -8,39 +8,32 @@ import (
 
 // Decree 154/2025/NĐ-CP (staff streamlining, in force 2025-06-16 until
 // 2030-12-31): Art. 9 — commune-level non-professional workers leaving when
-// the two-level local government starts (also those kept on and leaving by
-// 2026-05-31, Official Dispatch 12-CV/BCĐ implementing Art. 2 cl. 4); Art. 10
-// — hamlet/residential-group workers surplus because hamlets are merged
-// (subject: Art. 2 cl. 5). docs/legal-basis.md §3.2.
+// the two-level local government starts (and those kept on and leaving
+// before 2026-05-31, Official Dispatch 12/CV-BCĐ implementing Art. 2 cl. 4);
+// Art. 10 — hamlet/residential-group workers surplus because hamlets are
+// merged (subject: Art. 2 cl. 5). Rules and sources: docs/legal-basis.md §3.2
+// and "Findings".
 //
-// What the research notes docs/legal-basis.md established:
-//   - Art. 9 cl. 1 pt. a (fewer than 5 years of work) verbatim: 0.8 × the
-//     current monthly allowance × months of work; 1.5 × allowance per year of
-//     work; 3 months' allowance to look for work; SI kept.
+//   - Art. 9 cl. 1 pt. a (fewer than 5 years of work): 0.8 × the current
+//     monthly allowance × months of work; 1.5 × allowance per year of work; 3
+//     months' allowance to look for work; SI kept (news.laodong.vn 1532077,
+//     1562573; cafeland.vn 2025-06-16 quoting Art. 9 verbatim).
 //   - ≥ 5 years of work and < 5 years to retirement: 0.8 × allowance × months
-//     left until retirement (+ the same three items) — confirmed from press
-//     reproductions; its point letter was not seen.
-//   - ≥ 5 years of work and ≥ 5 years to retirement: unconfirmed; docs/legal-basis.md — the
-//     group exists (the article has three groups) but its multiplier
-//     "× 60 months" was not seen in the text; coded as docs/legal-basis.md gives it (W7).
-//   - Art. 10 cl. 1 carries the same figures as Art. 9 cl. 1 (confirmed for
-//     the first two groups).
-//   - Art. 9 cl. 2 (NEW, not in docs/legal-basis.md): a commune-level worker who has
-//     reached retirement age, or is on a pension or loss-of-working-capacity
-//     benefit, gets a one-off 15 × the current monthly allowance; cl. 1
-//     explicitly excludes them. Reported by several press reproductions of
-//     the decree (ngoisao.vn 2025-09-05; dantri 2025-08-15); the clause
-//     number is inferred from cl. 1's "không bao gồm đối tượng quy định tại
-//     khoản 2 Điều này". This changes docs/legal-basis.md's W8 from 0 to 15 × 2,650,000.
-//     No such clause was seen in Art. 10, so hamlet workers past retirement
-//     age get nothing (unconfirmed; docs/legal-basis.md).
+//     left until retirement (+ the same three items), from the same sources.
+//   - ≥ 5 years of work and ≥ 5 years to retirement: the group exists (the
+//     article has three groups) but the excerpts found stop before its
+//     multiplier; "× 60 months" is kept as the spec's worked example W7 has it.
+//   - Art. 10 cl. 1 carries the same figures as Art. 9 cl. 1 (news.laodong.vn
+//     1524682, 1525050).
+//   - Clause 2 of Art. 9 and of Art. 10: workers at retirement age or on a
+//     pension get 15 months' allowance (retiredLumpSum, corner 1).
 //   - Art. 5 cl. 2: the current monthly allowance is the centrally funded
 //     allowance of the month before leaving, main post only (the caller's
 //     monthly_allowance). Art. 5 cl. 4–5: working time (the caller's
 //     work_months).
-//   - unconfirmed; docs/legal-basis.md: the ½-year rounding of odd months of working time
-//     (1–6 months → ½ year, > 6 → 1 year) was NOT found in Decree 154 Art. 5;
-//     it is applied as docs/legal-basis.md §3.2 says (the rule of Decree 178 Art. 5).
+//   - The ½-year rounding of odd months of working time (1–6 months → ½ year,
+//     > 6 → 1 year) was not found in Decree 154 Art. 5; it is applied as in
+//     Decree 178 Art. 5, and the result says how the months were counted.
 
 type d154Params struct {
 	Rate           decimal.Decimal // × allowance × months
