@@ -12,8 +12,8 @@ import (
 // surplus because of the reorganisation of the political system (docs/legal-basis.md
 // §4). Commune and hamlet non-professional workers are not covered.
 //
-// Citations confirmed by the research notes docs/legal-basis.md items
-// 4–5): the one-off allowance for the months of early retirement is Art. 7
+// Citations confirmed against press reproductions of the decree
+// (docs/legal-basis.md §4)): the one-off allowance for the months of early retirement is Art. 7
 // cl. 1 (amended by Decree 67 Art. 1 cl. 5): within the first 12 months
 // after the reorganisation decision 1.0 × salary × months early (≤ 5 years
 // to retirement) or 0.9 × salary × 60 (> 5 to 10 years), × 0.5 from the 13th
@@ -63,7 +63,7 @@ type siAllowance struct {
 // siYearsAllowance: leaving before 2025-07-01, 5 months for the first 20
 // years of compulsory SI and ½ month per year from the 21st; from 2025-07-01,
 // 4 months for the first 15 years and ½ month per year from the 16th.
-// The research notes (item 4) found both lines in Decree 178 Art. 7 cl. 2 as
+// Press reproductions (news.laodong.vn 1505080) show both lines in Decree 178 Art. 7 cl. 2 as
 // amended by Decree 67 Art. 1 cl. 6, the second conditioned on "đủ 15 năm …
 // và thuộc đối tượng được hưởng lương hưu … tại thời điểm nghỉ hưu trước
 // tuổi" — possible only once the SI Law 2024 (pension from 15 years) is in

@@ -11,8 +11,8 @@ import (
 // non-professional posts, their quotas and the centrally funded allowance
 // funds (docs/legal-basis.md §2).
 //
-// Citations, as confirmed by the legal research notes (VERIFY items of
-// docs/legal-basis.md, docs/legal-basis.md: the commune fund is Art. 34
+// Citations, as confirmed in reproductions of the decree (docs/legal-basis.md
+// §2): the commune fund is Art. 34
 // cl. 1, which states it per class (21.0 / 18.0 / 15.0 × base salary, social
 // and health insurance support included — 1.5 per person of the quota); the
 // hamlet fund is Art. 34 cl. 2 (pt. a 6.0, pt. b 4.5); the HĐND sets each
