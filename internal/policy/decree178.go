@@ -13,7 +13,7 @@ import (
 // §4). Commune and hamlet non-professional workers are not covered.
 //
 // Citations confirmed against press reproductions of the decree
-// (docs/legal-basis.md §4)): the one-off allowance for the months of early retirement is Art. 7
+// (docs/legal-basis.md §4): the one-off allowance for the months of early retirement is Art. 7
 // cl. 1 (amended by Decree 67 Art. 1 cl. 5): within the first 12 months
 // after the reorganisation decision 1.0 × salary × months early (≤ 5 years
 // to retirement) or 0.9 × salary × 60 (> 5 to 10 years), × 0.5 from the 13th

@@ -9,8 +9,7 @@ import (
 // commune-level units, hamlets and residential groups (docs/legal-basis.md §3.1).
 //
 // Text, as found in press reproductions (docs/legal-basis.md §3.1;
-// news.laodong.vn 1488078)
-// item 6): the subject is Art. 2 cl. 3 — workers who leave "trong thời gian
+// news.laodong.vn 1488078): the subject is Art. 2 cl. 3 — workers who leave "trong thời gian
 // 12 tháng kể từ khi có quyết định sắp xếp"; the benefit is Art. 9 cl. 2 —
 // elected posts: ½ × the current monthly allowance per month left early
 // before the end of the term; other posts: per month left early before the
