@@ -557,7 +557,7 @@ func unitCSVRows(u unitAllowanceReport) [][]string {
 		c := p.Line.Citation
 		rows = append(rows, []string{p.AssignmentID, p.CadreID, p.FullName, p.PositionCode, p.TitleVI,
 			strconv.FormatBool(p.Concurrent), p.Source, p.Amount.String(), p.Line.Formula,
-			c.Instrument + " Art. " + c.Article + " cl. " + c.Clause})
+			c.VI()})
 	}
 	fund := ""
 	if u.Fund != nil {

@@ -18,7 +18,7 @@ import (
 // calculator adapts one policy calculator to the stateless endpoint: decode its input struct, compute.
 type calculator func(r *http.Request) (any, error)
 
-// calc builds a calculator for a policy function whose input struct carries the rules.md §8 JSON names.
+// calc builds a calculator for a policy function whose input struct carries the docs/legal-basis.md §8 JSON names.
 // required lists the fields openapi.yaml marks required: a body without one of them (or with null) is
 // refused with a pointer to each, rather than computed with a zero amount (a missing monthly_salary would
 // otherwise be a 200 with total 0).
@@ -43,10 +43,11 @@ var calculators = map[string]calculator{
 	"allowance":       calc(policy.Allowance, "schedule", "posts", "as_of"),
 	"non-professional-exit": calc(policy.NonProfessionalExit,
 		"monthly_allowance", "level", "exit_date", "gender", "birth_date"),
+	// "si_months|si_total_months": one of the two SI times is required (issue 12, corner 7).
 	"early-retirement": calc(policy.EarlyRetirement,
-		"gender", "birth_date", "decision_date", "exit_date", "monthly_salary", "si_months"),
+		"gender", "birth_date", "decision_date", "exit_date", "monthly_salary", "si_months|si_total_months"),
 	"resignation": calc(policy.Resignation,
-		"decision_date", "exit_date", "monthly_salary", "si_months", "gender", "birth_date"),
+		"decision_date", "exit_date", "monthly_salary", "si_months|si_total_months", "gender", "birth_date"),
 	"best-exit": calc(policy.BestExit, "kind", "gender", "birth_date", "exit_date"),
 }
 
@@ -135,10 +136,21 @@ func missingFields(body []byte, required []string) error {
 		return nil // not an object: the strict decode above has already said so
 	}
 	var missing []FieldError
-	for _, name := range required {
-		if v, ok := obj[name]; !ok || string(bytes.TrimSpace(v)) == "null" {
+	present := func(name string) bool {
+		v, ok := obj[name]
+		return ok && string(bytes.TrimSpace(v)) != "null"
+	}
+	for _, spec := range required {
+		// "a|b": at least one of the alternatives; the pointer names the first.
+		names := strings.Split(spec, "|")
+		found := false
+		for _, n := range names {
+			found = found || present(n)
+		}
+		if !found {
+			name := names[0]
 			missing = append(missing, FieldError{Pointer: "/" + name, Code: "required",
-				MessageEN: name + " is required", MessageVI: name + " là bắt buộc"})
+				MessageEN: "This value is required.", MessageVI: "Giá trị này là bắt buộc."})
 		}
 	}
 	if len(missing) > 0 {

@@ -151,6 +151,11 @@ func noPostAt(pointer, detailEN, detailVI string) error {
 // before on (so that it stays available for workers kept on after 2025-08-01).
 func centralShareCoefficient(on policy.Date) (decimal.Decimal, error) {
 	last := policy.MustDate("2025-07-31")
+	if first := policy.MustDate("2023-08-01"); on.Before(first) {
+		// Before Decree 33 the fund was a lump sum per class (Decree 92/2009 as amended by Decree 34/2019),
+		// with no per-person share: none is shown.
+		return decimal.Decimal{}, &policy.OutOfRangeError{Param: "commune_fund_multiple_per_person", Date: on}
+	}
 	if on.Before(last) {
 		last = on
 	}

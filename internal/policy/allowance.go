@@ -36,7 +36,7 @@ type AllowanceResult struct {
 	MonthlyAllowance decimal.Decimal `json:"monthly_allowance"`
 }
 
-// hamletPositions are the 3 paid hamlet posts of rules.md §9.
+// hamletPositions are the 3 paid hamlet posts of docs/legal-basis.md §9.
 var hamletPositions = map[string]bool{
 	"bi_thu_chi_bo":                true,
 	"truong_thon_to_truong":        true,
@@ -47,7 +47,7 @@ func validCategory(c string) bool { return c == "" || c == CategoryHigh || c == 
 
 // Allowance returns a person's monthly allowance from a provincial schedule:
 // the main post's coefficient × the base salary in force on in.AsOf, plus
-// 100 % of each concurrent post's own allowance (rules.md §2.2; the clause was not found
+// 100 % of each concurrent post's own allowance (docs/legal-basis.md §2.2; the clause was not found
 // in Decree 33, so the parameter cites Art. 34 with no clause).
 // A post matches the schedule row with its position code and its hamlet
 // category, else the row of that code with no category. A post without a
@@ -110,7 +110,7 @@ func Allowance(in AllowanceInput) (AllowanceResult, error) {
 		if mx, err := hamletMaxPaidPosts.at(in.AsOf); err == nil && hamletPosts > mx.Value {
 			ec.add("/posts", "too_many_hamlet_posts",
 				fmt.Sprintf("at most %d paid hamlet posts (Decree 33/2023 Art. 33)", mx.Value),
-				fmt.Sprintf("tối đa %d chức danh không chuyên trách ở thôn, tổ dân phố (Điều 33 Nghị định 33/2023)", mx.Value))
+				fmt.Sprintf("tối đa %d chức danh không chuyên trách ở thôn, tổ dân phố (Điều 33 Nghị định 33/2023/NĐ-CP)", mx.Value))
 		}
 	}
 	if err := ec.err(); err != nil {

@@ -26,9 +26,15 @@ type BestExitInput struct {
 	OnPension                bool            `json:"on_pension,omitempty"`
 	ReemployedWithin60Months bool            `json:"reemployed_within_60_months,omitempty"`
 	KeptInHamletPost         bool            `json:"kept_in_hamlet_post,omitempty"`
+	Decree29Paid             *bool           `json:"decree29_paid,omitempty"`
+	Decree29PaidOn           *Date           `json:"decree29_paid_on,omitempty"`
 
 	MonthlySalary decimal.Decimal `json:"monthly_salary"`
 	SIMonths      int             `json:"si_months"`
+	// SITotalMonths, SIUncompensatedMonths: see EarlyRetirementInput.
+	SITotalMonths         *int `json:"si_total_months,omitempty"`
+	SIUncompensatedMonths *int `json:"si_uncompensated_months,omitempty"`
+	MergedUnitSurplus     bool `json:"merged_unit_surplus,omitempty"`
 
 	Gender       Gender `json:"gender"`
 	BirthDate    Date   `json:"birth_date"`
@@ -60,7 +66,7 @@ type option struct {
 // BestExit runs every policy that can apply to one exit and returns the
 // single most favourable eligible one: "where a person qualifies under
 // several instruments, only the single most favourable policy is paid"
-// (rules.md §3.2). Non-professional workers: the exit policy in force on the
+// (docs/legal-basis.md §3.2). Non-professional workers: the exit policy in force on the
 // exit date (Decree 29/2023 or 154/2025; Decree 178 does not cover them).
 // Cadres and civil servants: Decree 178 Art. 7 (early retirement) and
 // Art. 9 (resignation). Ties go to the option listed first.
@@ -73,6 +79,7 @@ func BestExit(in BestExitInput) (BestExitResult, error) {
 			DecisionDate: in.DecisionDate, ExitDate: in.ExitDate, TermEnd: in.TermEnd, RoadmapEnd: in.RoadmapEnd,
 			WorkMonths: in.WorkMonths, Gender: in.Gender, BirthDate: in.BirthDate, OnPension: in.OnPension,
 			ReemployedWithin60Months: in.ReemployedWithin60Months, KeptInHamletPost: in.KeptInHamletPost,
+			Decree29Paid: in.Decree29Paid, Decree29PaidOn: in.Decree29PaidOn,
 		})
 		if err != nil {
 			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
@@ -80,18 +87,27 @@ func BestExit(in BestExitInput) (BestExitResult, error) {
 		opts = append(opts, option{ExitOption{r.Policy, r.Total, r.Eligible, r.Reason}, r.Result})
 	case KindCadre:
 		er := EarlyRetirementInput{Gender: in.Gender, BirthDate: in.BirthDate, DecisionDate: in.DecisionDate,
-			ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths}
+			ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths,
+			MergedUnitSurplus: in.MergedUnitSurplus, SITotalMonths: in.SITotalMonths, SIUncompensatedMonths: in.SIUncompensatedMonths}
 		e, err := EarlyRetirement(er)
 		if err != nil {
 			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
 		}
-		opts = append(opts, option{ExitOption{PolicyEarlyRetire178, e.Total, e.Eligible, e.Reason}, e.Result})
+		if in.ExitDate.After(d178LastExit) {
+			// Decree 178 is no longer offered (corner 2): say so in the
+			// options, then weigh Decree 154 Art. 6 and Art. 8 (corner 3).
+			_, en, _ := d178Offered(nil, in.ExitDate)
+			opts = append(opts, option{ExitOption{PolicyEarlyRetire178, decimal.Zero, false, en}, emptyResult()},
+				option{ExitOption{PolicyResign178, decimal.Zero, false, en}, emptyResult()})
+		}
+		opts = append(opts, option{ExitOption{e.Policy, e.Total, e.Eligible, e.Reason}, e.Result})
 		r, err := Resignation(ResignationInput{DecisionDate: in.DecisionDate, ExitDate: in.ExitDate,
-			MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths, Gender: in.Gender, BirthDate: in.BirthDate})
+			MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths, Gender: in.Gender, BirthDate: in.BirthDate,
+			MergedUnitSurplus: in.MergedUnitSurplus, SITotalMonths: in.SITotalMonths, SIUncompensatedMonths: in.SIUncompensatedMonths})
 		if err != nil {
 			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
 		}
-		opts = append(opts, option{ExitOption{PolicyResign178, r.Total, r.Eligible, r.Reason}, r.Result})
+		opts = append(opts, option{ExitOption{r.Policy, r.Total, r.Eligible, r.Reason}, r.Result})
 	default:
 		return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, inputErr("/kind", "unknown_kind",
 			`kind must be "non_professional" or "cadre"`, `loại phải là "non_professional" hoặc "cadre"`)

@@ -173,7 +173,7 @@ func floorMod(a, b int) int { return a - floorDiv(a, b)*b }
 // over: the largest m with a.AddMonths(m) ≤ b, and the days from
 // a.AddMonths(m) to b. When b is before a both are zero.
 //
-// A month is a calendar month (rules.md §7): 2025-06-01 → 2028-10-01 is 40
+// A month is a calendar month (docs/legal-basis.md §7): 2025-06-01 → 2028-10-01 is 40
 // months and 0 days; 2025-06-15 → 2028-10-01 is 39 months and 16 days.
 func MonthsBetween(a, b Date) (months, days int) {
 	if !a.Before(b) {

@@ -8,39 +8,32 @@ import (
 
 // Decree 154/2025/NĐ-CP (staff streamlining, in force 2025-06-16 until
 // 2030-12-31): Art. 9 — commune-level non-professional workers leaving when
-// the two-level local government starts (also those kept on and leaving by
-// 2026-05-31, Official Dispatch 12-CV/BCĐ implementing Art. 2 cl. 4); Art. 10
-// — hamlet/residential-group workers surplus because hamlets are merged
-// (subject: Art. 2 cl. 5). rules.md §3.2.
+// the two-level local government starts (and those kept on and leaving
+// before 2026-05-31, Official Dispatch 12/CV-BCĐ implementing Art. 2 cl. 4);
+// Art. 10 — hamlet/residential-group workers surplus because hamlets are
+// merged (subject: Art. 2 cl. 5). Rules and sources: docs/legal-basis.md §3.2
+// and "Findings".
 //
-// What the research notes (/tmp/communehr-verify.md items 1–3) established:
-//   - Art. 9 cl. 1 pt. a (fewer than 5 years of work) verbatim: 0.8 × the
-//     current monthly allowance × months of work; 1.5 × allowance per year of
-//     work; 3 months' allowance to look for work; SI kept.
+//   - Art. 9 cl. 1 pt. a (fewer than 5 years of work): 0.8 × the current
+//     monthly allowance × months of work; 1.5 × allowance per year of work; 3
+//     months' allowance to look for work; SI kept (news.laodong.vn 1532077,
+//     1562573; cafeland.vn 2025-06-16 quoting Art. 9 verbatim).
 //   - ≥ 5 years of work and < 5 years to retirement: 0.8 × allowance × months
-//     left until retirement (+ the same three items) — confirmed from press
-//     reproductions; its point letter was not seen.
-//   - ≥ 5 years of work and ≥ 5 years to retirement: rules.md VERIFY — the
-//     group exists (the article has three groups) but its multiplier
-//     "× 60 months" was not seen in the text; coded as rules.md gives it (W7).
-//   - Art. 10 cl. 1 carries the same figures as Art. 9 cl. 1 (confirmed for
-//     the first two groups).
-//   - Art. 9 cl. 2 (NEW, not in rules.md): a commune-level worker who has
-//     reached retirement age, or is on a pension or loss-of-working-capacity
-//     benefit, gets a one-off 15 × the current monthly allowance; cl. 1
-//     explicitly excludes them. Reported by several press reproductions of
-//     the decree (ngoisao.vn 2025-09-05; dantri 2025-08-15); the clause
-//     number is inferred from cl. 1's "không bao gồm đối tượng quy định tại
-//     khoản 2 Điều này". This changes rules.md's W8 from 0 to 15 × 2,650,000.
-//     No such clause was seen in Art. 10, so hamlet workers past retirement
-//     age get nothing (rules.md VERIFY).
+//     left until retirement (+ the same three items), from the same sources.
+//   - ≥ 5 years of work and ≥ 5 years to retirement: the group exists (the
+//     article has three groups) but the excerpts found stop before its
+//     multiplier; "× 60 months" is kept as the spec's worked example W7 has it.
+//   - Art. 10 cl. 1 carries the same figures as Art. 9 cl. 1 (news.laodong.vn
+//     1524682, 1525050).
+//   - Clause 2 of Art. 9 and of Art. 10: workers at retirement age or on a
+//     pension get 15 months' allowance (retiredLumpSum, corner 1).
 //   - Art. 5 cl. 2: the current monthly allowance is the centrally funded
 //     allowance of the month before leaving, main post only (the caller's
 //     monthly_allowance). Art. 5 cl. 4–5: working time (the caller's
 //     work_months).
-//   - rules.md VERIFY: the ½-year rounding of odd months of working time
-//     (1–6 months → ½ year, > 6 → 1 year) was NOT found in Decree 154 Art. 5;
-//     it is applied as rules.md §3.2 says (the rule of Decree 178 Art. 5).
+//   - The ½-year rounding of odd months of working time (1–6 months → ½ year,
+//     > 6 → 1 year) was not found in Decree 154 Art. 5; it is applied as in
+//     Decree 178 Art. 5, and the result says how the months were counted.
 
 type d154Params struct {
 	Rate           decimal.Decimal // × allowance × months
@@ -63,41 +56,74 @@ var decree154Params = table[d154Params]{
 	},
 }
 
-var (
-	twoLevelStart = MustDate("2025-07-01")
-	keptOnUntil   = MustDate("2026-05-31")
-)
+type period struct{ From, Until Date }
+
+// decree154Art9Window is the period of exits Art. 9 covers: commune-level
+// workers leaving "ngay kể từ khi thực hiện mô hình chính quyền địa phương 2
+// cấp" (from 2025-07-01, Art. 2 cl. 4) and, by Official Dispatch 12/CV-BCĐ of
+// 2025-06-20 implementing Conclusion 163-KL/TW, those kept on and leaving "từ
+// ngày 01/8/2025 đến trước ngày 31/5/2026" under Art. 9 at the time of their
+// leaving decision (thuvienphapluat.vn "Kéo dài sử dụng người hoạt động không
+// chuyên trách cấp xã đến 31/5/2026", 2025-06-23; dantri.com.vn Ministry
+// answer 2025-10-02; ngoisao.vn 2025-09-05). "Before 31/5/2026" makes
+// 2026-05-30 the last exit date (docs/legal-basis.md, corner 5).
+var decree154Art9Window = table[period]{
+	Name: "decree_154_2025.art9_exit_window",
+	Show: func(p period) string { return fmt.Sprintf("exits from %s to %s", p.From, p.Until) },
+	Entries: []entry[period]{
+		{MustDate("2025-06-16"), MustDate("2030-12-31"), period{MustDate("2025-07-01"), MustDate("2026-05-30")},
+			cite(instCV12of2025, "", "")},
+	},
+}
+
+// art9Window warns, in plain words, when a commune-level exit falls outside
+// the period Art. 9 covers: the figure is what Art. 9 would pay, not a
+// silent answer.
+func art9Window(b *builder, exit Date) {
+	e, err := decree154Art9Window.get(b, exit)
+	if err != nil {
+		return
+	}
+	w, c := e.Value, e.Citation
+	if !exit.Before(w.From) && !exit.After(w.Until) {
+		return
+	}
+	b.warn(fmt.Sprintf("This exit on %s is outside the period Decree 154/2025 Art. 9 covers for commune-level workers (exits from %s to %s, %s): the amounts show what Art. 9 would pay, but the person may not qualify for it",
+		exit, w.From, w.Until, c.EN()),
+		fmt.Sprintf("Ngày nghỉ việc %s nằm ngoài khoảng thời gian áp dụng Điều 9 Nghị định 154/2025/NĐ-CP đối với người hoạt động không chuyên trách cấp xã (nghỉ việc từ %s đến %s, theo %s): số tiền dưới đây là mức Điều 9 sẽ chi trả, nhưng người này có thể không thuộc đối tượng",
+			exit, w.From, w.Until, c.VI()))
+}
 
 func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExitResult, error) {
+	return exitDecree154At(in, b, in.ExitDate, false)
+}
+
+// exitDecree154At computes Decree 154 for an exit, with the parameters in
+// force on asOf; transitional is the recalculation of a Decree 29 exit not
+// yet paid on 2025-06-16 (decree29transition.go), to which the exit windows
+// of Art. 9 do not apply.
+func exitDecree154At(in NonProfessionalExitInput, b *builder, asOf Date, transitional bool) (NonProfessionalExitResult, error) {
 	art, policy := "9", PolicyDecree154Art9
 	if in.Level == LevelHamlet {
 		art, policy = "10", PolicyDecree154Art10
 	}
 	c := func(clause string) Citation { return cite(instDecree154of2025, art, clause) }
-	p, err := decree154Params.get(b, in.ExitDate)
+	p, err := decree154Params.get(b, asOf)
 	if err != nil {
 		return NonProfessionalExitResult{Result: emptyResult()}, err
 	}
 	P := p.Value
-	if in.ReemployedWithin60Months {
+	if in.ReemployedWithin60Months && !transitional {
 		b.warn("Re-employed by the state budget or given a hamlet post within 60 months: the allowance must be repaid (Decree 154/2025 Art. 3 cl. 6)",
-			"Được tuyển dụng lại hưởng lương từ ngân sách nhà nước hoặc bố trí chức danh ở thôn, tổ dân phố trong 60 tháng: phải hoàn trả trợ cấp (khoản 6 Điều 3 Nghị định 154/2025)")
+			"Được tuyển dụng lại hưởng lương từ ngân sách nhà nước hoặc bố trí chức danh ở thôn, tổ dân phố trong 60 tháng: phải hoàn trả trợ cấp (khoản 6 Điều 3 Nghị định 154/2025/NĐ-CP)")
 	}
-	if in.Level == LevelCommune && in.ExitDate.Before(twoLevelStart) {
-		b.warn("Art. 9 covers commune-level workers leaving when the two-level local government starts (2025-07-01); this exit is earlier",
-			"Điều 9 áp dụng với người nghỉ khi thực hiện chính quyền địa phương 2 cấp (từ 01/7/2025); ngày nghỉ này sớm hơn")
-	}
-	// Commune-level posts ended on 2025-08-01; Official Dispatch 12-CV/BCĐ
-	// (implementing Art. 2 cl. 4) extends Art. 9 only to people kept on and
-	// leaving by 2026-05-31 (rules.md §2.1, §3.2).
-	if in.Level == LevelCommune && in.ExitDate.After(keptOnUntil) {
-		b.warn(fmt.Sprintf("Art. 9 covers commune-level workers kept on after 2025-08-01 only when they leave by %s (Official Dispatch 12-CV/BCĐ); this exit is later", keptOnUntil),
-			fmt.Sprintf("Điều 9 chỉ áp dụng với người hoạt động không chuyên trách cấp xã được giữ lại sau 01/8/2025 nếu nghỉ việc đến hết %s (Văn bản 12-CV/BCĐ); ngày nghỉ này muộn hơn", keptOnUntil))
+	if in.Level == LevelCommune && !transitional {
+		art9Window(b, in.ExitDate)
 	}
 	if in.Level == LevelCommune && in.KeptInHamletPost {
 		return ineligible(b, policy,
 			"Given a hamlet/residential-group post instead of leaving: not a leaver under Decree 154/2025 Art. 9 cl. 4",
-			"Được bố trí chức danh ở thôn, tổ dân phố: không thuộc đối tượng nghỉ việc theo khoản 4 Điều 9 Nghị định 154/2025"), nil
+			"Được bố trí chức danh ở thôn, tổ dân phố: không thuộc đối tượng nghỉ việc theo khoản 4 Điều 9 Nghị định 154/2025/NĐ-CP"), nil
 	}
 	rt, _, _, err := retirement(in.Gender, in.BirthDate, false, b)
 	if err != nil {
@@ -105,23 +131,11 @@ func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExit
 	}
 	A := in.MonthlyAllowance
 	if !in.ExitDate.Before(rt) || in.OnPension {
-		if in.Level == LevelHamlet {
-			return ineligible(b, policy,
-				fmt.Sprintf("At or past retirement age (retirement time %s) or on a pension: Decree 154/2025 Art. 10 cl. 1 covers only workers below retirement age (rules.md VERIFY: no 15-month clause was found for hamlet workers)", rt),
-				fmt.Sprintf("Đã đến tuổi nghỉ hưu (thời điểm nghỉ hưu %s) hoặc đang hưởng lương hưu: khoản 1 Điều 10 Nghị định 154/2025 chỉ áp dụng với người chưa đến tuổi nghỉ hưu", rt)), nil
-		}
-		b.warn(fmt.Sprintf("At or past retirement age (retirement time %s) or on a pension: Art. 9 cl. 1 does not apply; Art. 9 cl. 2 pays a one-off 15 months' allowance", rt),
-			fmt.Sprintf("Đã đủ tuổi nghỉ hưu (thời điểm nghỉ hưu %s) hoặc đang hưởng chế độ hưu trí: không áp dụng khoản 1, được trợ cấp 15 tháng phụ cấp theo khoản 2 Điều 9", rt))
-		b.line("retired_lump_sum",
-			"Trợ cấp một lần bằng 15 tháng phụ cấp hằng tháng hiện hưởng (đã đủ tuổi nghỉ hưu hoặc đang hưởng chế độ hưu trí, mất sức lao động)",
-			"One-off allowance of 15 months' current allowance (at retirement age, or on a pension or loss-of-capacity benefit)",
-			fmt.Sprintf("%s × %s", fmtNum(P.RetiredMonths), fmtMoney(A)),
-			P.RetiredMonths.Mul(A), c("2"))
-		return NonProfessionalExitResult{Result: b.result(), Policy: policy, MonthsCounted: int(P.RetiredMonths.IntPart()), Eligible: true}, nil
+		return retiredLumpSum(in, b, policy, art, rt, P)
 	}
 	if in.WorkMonths == nil {
 		return NonProfessionalExitResult{Result: emptyResult()}, inputErr("/work_months", "required",
-			"Decree 154/2025 needs the working time in months", "Nghị định 154/2025 cần thời gian công tác (số tháng)")
+			"Decree 154/2025 needs the working time in months", "Nghị định 154/2025/NĐ-CP cần thời gian công tác (số tháng)")
 	}
 	work := *in.WorkMonths
 	threshold := P.ThresholdYears * 12
@@ -150,7 +164,7 @@ func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExit
 		P.Rate.Mul(A).Mul(decInt(months)), cl)
 	years := halfYears(work)
 	if work%12 != 0 {
-		b.warn(fmt.Sprintf("Working time %d months counted as %s years (1–6 odd months → ½ year, more than 6 → 1 year; rules.md VERIFY: rule not found in Decree 154 Art. 5)", work, years),
+		b.warn(fmt.Sprintf("Working time %d months counted as %s years (1–6 odd months → ½ year, more than 6 → 1 year)", work, years),
 			fmt.Sprintf("Thời gian công tác %d tháng tính là %s năm (1–6 tháng lẻ → ½ năm, trên 6 tháng → 1 năm)", work, years))
 	}
 	b.line("allowance_per_year_of_work",
@@ -164,4 +178,33 @@ func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExit
 		fmt.Sprintf("%s × %s", fmtNum(P.JobSearch), fmtMoney(A)),
 		P.JobSearch.Mul(A), cl)
 	return NonProfessionalExitResult{Result: b.result(), Policy: policy, MonthsCounted: months, Eligible: true}, nil
+}
+
+// retiredLumpSum is clause 2 of Art. 9 (commune) and of Art. 10 (hamlet): a
+// worker at or past retirement age, or on a pension or loss-of-capacity
+// benefit, gets a one-off 15 months' current allowance.
+//
+// Art. 10: its clause 1 covers workers below retirement age "không bao gồm
+// đối tượng quy định tại khoản 2 Điều này" and its clause 4 names "khoản 1,
+// khoản 2, khoản 3 Điều này" (news.laodong.vn 1525050 and 1527739, which
+// quote Art. 10), so clause 2 exists and covers the people clause 1 leaves
+// out. No published excerpt consulted quotes clause 2's amount; the amount
+// follows Art. 9 cl. 2 (15 months, quoted by ngoisao.vn 2025-09-05), which
+// Art. 10 mirrors figure for figure in clause 1. The result says so in a
+// warning (docs/legal-basis.md, corner 1).
+func retiredLumpSum(in NonProfessionalExitInput, b *builder, policy, art string, rt Date, P d154Params) (NonProfessionalExitResult, error) {
+	c := cite(instDecree154of2025, art, "2")
+	A := in.MonthlyAllowance
+	b.warn(fmt.Sprintf("At or past retirement age (retirement time %s) or on a pension: clause 1 does not apply; %s pays a one-off 15 months' allowance", rt, c.EN()),
+		fmt.Sprintf("Đã đủ tuổi nghỉ hưu (thời điểm nghỉ hưu %s) hoặc đang hưởng chế độ hưu trí: không áp dụng khoản 1, được trợ cấp một lần 15 tháng phụ cấp theo %s", rt, c.VI()))
+	if in.Level == LevelHamlet {
+		b.warn("The published excerpts of Decree 154/2025 Art. 10 cl. 2 do not state its amount; 15 months is the amount of the matching clause for commune workers (Art. 9 cl. 2): check it against the decree before paying",
+			"Các trích dẫn đã công bố của khoản 2 Điều 10 Nghị định 154/2025/NĐ-CP không nêu mức trợ cấp; mức 15 tháng theo khoản tương ứng đối với người hoạt động không chuyên trách cấp xã (khoản 2 Điều 9): cần đối chiếu với văn bản gốc trước khi chi trả")
+	}
+	b.line("retired_lump_sum",
+		"Trợ cấp một lần bằng 15 tháng phụ cấp hằng tháng hiện hưởng (đã đủ tuổi nghỉ hưu hoặc đang hưởng chế độ hưu trí, mất sức lao động)",
+		"One-off allowance of 15 months' current allowance (at retirement age, or on a pension or loss-of-capacity benefit)",
+		fmt.Sprintf("%s × %s", fmtNum(P.RetiredMonths), fmtMoney(A)),
+		P.RetiredMonths.Mul(A), c)
+	return NonProfessionalExitResult{Result: b.result(), Policy: policy, MonthsCounted: int(P.RetiredMonths.IntPart()), Eligible: true}, nil
 }

@@ -9,11 +9,11 @@ import (
 // Decree 178/2024/NĐ-CP as amended by Decree 67/2025/NĐ-CP (in force
 // 2025-01-01, amendments from 2025-03-15): early retirement (Art. 7) and
 // resignation (Art. 9) of cadres, civil servants and public employees
-// surplus because of the reorganisation of the political system (rules.md
+// surplus because of the reorganisation of the political system (docs/legal-basis.md
 // §4). Commune and hamlet non-professional workers are not covered.
 //
-// Citations confirmed by the research notes (/tmp/communehr-verify.md items
-// 4–5): the one-off allowance for the months of early retirement is Art. 7
+// Citations confirmed against press reproductions of the decree
+// (docs/legal-basis.md §4): the one-off allowance for the months of early retirement is Art. 7
 // cl. 1 (amended by Decree 67 Art. 1 cl. 5): within the first 12 months
 // after the reorganisation decision 1.0 × salary × months early (≤ 5 years
 // to retirement) or 0.9 × salary × 60 (> 5 to 10 years), × 0.5 from the 13th
@@ -63,13 +63,13 @@ type siAllowance struct {
 // siYearsAllowance: leaving before 2025-07-01, 5 months for the first 20
 // years of compulsory SI and ½ month per year from the 21st; from 2025-07-01,
 // 4 months for the first 15 years and ½ month per year from the 16th.
-// The research notes (item 4) found both lines in Decree 178 Art. 7 cl. 2 as
+// Press reproductions (news.laodong.vn 1505080) show both lines in Decree 178 Art. 7 cl. 2 as
 // amended by Decree 67 Art. 1 cl. 6, the second conditioned on "đủ 15 năm …
 // và thuộc đối tượng được hưởng lương hưu … tại thời điểm nghỉ hưu trước
 // tuổi" — possible only once the SI Law 2024 (pension from 15 years) is in
-// force on 2025-07-01. rules.md §4.2 reads it as this date switch (Circular
+// force on 2025-07-01. docs/legal-basis.md §4.2 reads it as this date switch (Circular
 // 01/2025/TT-BNV Art. 4 as amended by Circular 002/2025/TT-BNV, which the
-// notes could not find): coded as rules.md says, cited to the decree.
+// notes could not find): coded as docs/legal-basis.md says, cited to the decree.
 var siYearsAllowance = table[siAllowance]{
 	Name: "decree_178_2024.si_years_allowance",
 	Show: func(s siAllowance) string {
@@ -104,6 +104,19 @@ type EarlyRetirementInput struct {
 	ExitDate      Date            `json:"exit_date"`
 	MonthlySalary decimal.Decimal `json:"monthly_salary"`
 	SIMonths      int             `json:"si_months"`
+	// SITotalMonths is the total compulsory-SI time, which decides whether
+	// the person has enough for a pension (Decree 178 Art. 7: "đủ thời gian
+	// đóng bảo hiểm xã hội bắt buộc để hưởng lương hưu"). SIUncompensatedMonths
+	// is the part not yet paid out as severance, unemployment, one-off SI or
+	// demobilisation allowance, which the per-year and resignation allowances
+	// count (Art. 5). Either defaults to si_months; uncompensated defaults to
+	// the total (issue 12, corner 7).
+	SITotalMonths         *int `json:"si_total_months,omitempty"`
+	SIUncompensatedMonths *int `json:"si_uncompensated_months,omitempty"`
+	// MergedUnitSurplus: surplus because of the 2019–2021 or 2023–2025
+	// arrangement of district- or commune-level units (Decree 178 Art. 2
+	// cl. 1 pt. b; Official Letter 1814/BNV-TCBC).
+	MergedUnitSurplus bool `json:"merged_unit_surplus,omitempty"`
 }
 
 // EarlyRetirementResult is the answer of EarlyRetirement. MonthsEarly is
@@ -114,20 +127,29 @@ type EarlyRetirementResult struct {
 	Result
 	MonthsEarly int             `json:"months_early"`
 	YearsEarly  decimal.Decimal `json:"years_early"`
-	Eligible    bool            `json:"-"`
-	Reason      string          `json:"-"`
+	// Policy names the instrument and article applied: decree_178_2024_art7
+	// for exits up to 2025-08-31, decree_154_2025_art6 after (corner 3).
+	Policy   string `json:"policy"`
+	Eligible bool   `json:"-"`
+	Reason   string `json:"-"`
 }
 
 // cadreExit is what early retirement and resignation share: validated
 // input, the retirement time and the months left to it.
 type cadreExit struct {
-	in        EarlyRetirementInput
-	rt        Date
-	toRetire  int
-	within12  bool
-	siEnough  bool
-	minSI     int
-	notYetDue bool // exit before the retirement time
+	in       EarlyRetirementInput
+	rt       Date
+	toRetire int
+	// toRetireDays are the days left over after toRetire whole months: the
+	// bands "5 years or less" and "more than 5 up to 10 years" compare the
+	// exact time, so 120 months and 17 days is more than 10 years.
+	toRetireDays int
+	within12     bool
+	siEnough     bool
+	siTotal      int // total compulsory-SI months (pension eligibility)
+	siUncomp     int // SI months not yet compensated (the allowances)
+	minSI        int
+	notYetDue    bool // exit before the retirement time
 }
 
 func checkCadre(in EarlyRetirementInput) error {
@@ -137,7 +159,7 @@ func checkCadre(in EarlyRetirementInput) error {
 	okDecision := checkDate(&ec, "/decision_date", in.DecisionDate, true)
 	okExit := checkDate(&ec, "/exit_date", in.ExitDate, true)
 	checkMoney(&ec, "/monthly_salary", in.MonthlySalary)
-	checkNonNeg(&ec, "/si_months", in.SIMonths)
+	checkSI(&ec, in.SIMonths, in.SITotalMonths, in.SIUncompensatedMonths)
 	if okBirth && okExit {
 		checkOrder(&ec, "/birth_date", "birth_after_exit", in.BirthDate, in.ExitDate,
 			"the birth date is after the exit date", "ngày sinh sau ngày nghỉ việc")
@@ -159,6 +181,7 @@ func newCadreExit(in EarlyRetirementInput, b *builder) (cadreExit, error) {
 	x.notYetDue = in.ExitDate.Before(rt)
 	if x.notYetDue {
 		x.toRetire = countMonths(b, in.ExitDate, rt, "Months until the retirement time")
+		_, x.toRetireDays = MonthsBetween(in.ExitDate, rt)
 	}
 	// "Within the first 12 months" after the decision: up to and including
 	// the same day 12 calendar months later (Civil Code 2015 Art. 147 cl. 3,
@@ -169,8 +192,17 @@ func newCadreExit(in EarlyRetirementInput, b *builder) (cadreExit, error) {
 		return x, err
 	}
 	x.minSI = m.Value
-	x.siEnough = in.SIMonths >= m.Value*12
+	x.siTotal, x.siUncomp = siTimes(in.SIMonths, in.SITotalMonths, in.SIUncompensatedMonths)
+	x.siEnough = x.siTotal >= m.Value*12
 	return x, nil
+}
+
+// moreThan reports whether the time to retirement (months and leftover days)
+// is more than n months: "5 years or less" ends at 60 months 0 days, and "more
+// than 5 up to 10 years" at 120 months 0 days (Decree 178 Art. 7 cl. 1–2; a
+// remainder of days is time, not nothing — issue 12, corner 6).
+func (x cadreExit) moreThan(n int) bool {
+	return x.toRetire > n || (x.toRetire == n && x.toRetireDays > 0)
 }
 
 // earlyRetirementReason is why Art. 7 does not apply ("" when it does).
@@ -179,12 +211,12 @@ func (x cadreExit) earlyRetirementReason(p d178ERParams) (en, vi string) {
 	case !x.notYetDue:
 		return fmt.Sprintf("Already at retirement age on the exit date (retirement time %s)", x.rt),
 			fmt.Sprintf("Đã đến tuổi nghỉ hưu vào ngày nghỉ (thời điểm nghỉ hưu %s)", x.rt)
-	case x.toRetire > p.LongBandMonths:
-		return fmt.Sprintf("More than 10 years to retirement age (%d months): Decree 178 Art. 7 covers at most 10 years", x.toRetire),
-			fmt.Sprintf("Còn trên 10 năm đến tuổi nghỉ hưu (%d tháng): Điều 7 Nghị định 178 chỉ áp dụng tối đa 10 năm", x.toRetire)
+	case x.moreThan(p.LongBandMonths):
+		return fmt.Sprintf("More than 10 years to retirement age (%s): Decree 178/2024 Art. 7 covers at most 10 years", x.timeEN()),
+			fmt.Sprintf("Còn trên 10 năm đến tuổi nghỉ hưu (%s): Điều 7 Nghị định 178/2024/NĐ-CP chỉ áp dụng tối đa 10 năm", x.timeVI())
 	case !x.siEnough:
-		return fmt.Sprintf("Not enough compulsory SI time for a pension (%d months; %d years needed): Decree 178 Art. 7 does not apply", x.in.SIMonths, x.minSI),
-			fmt.Sprintf("Chưa đủ thời gian đóng BHXH bắt buộc để hưởng lương hưu (%d tháng; cần %d năm): không áp dụng Điều 7", x.in.SIMonths, x.minSI)
+		return fmt.Sprintf("Not enough compulsory SI time for a pension (%d months; %d years needed): Decree 178/2024 Art. 7 does not apply", x.siTotal, x.minSI),
+			fmt.Sprintf("Chưa đủ thời gian đóng BHXH bắt buộc để hưởng lương hưu (%d tháng; cần %d năm): không áp dụng Điều 7 Nghị định 178/2024/NĐ-CP", x.siTotal, x.minSI)
 	}
 	return "", ""
 }
@@ -195,13 +227,29 @@ func (x cadreExit) earlyRetirementReason(p d178ERParams) (en, vi string) {
 // eligible: the result is a valid answer with total 0 and the reason (the
 // input is not wrong — the person falls under Art. 9 or nothing).
 // With fewer than 2 years to retirement only the months-early allowance of
-// cl. 1 is paid: cl. 2 pt. a/b start at 2 years (rules.md VERIFY: nothing
+// cl. 1 is paid: cl. 2 pt. a/b start at 2 years (unconfirmed; docs/legal-basis.md: nothing
 // more specific was found in Decree 67).
 func EarlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
+	r, err := earlyRetirement(in)
+	if err == nil && r.Policy == "" {
+		r.Policy = PolicyEarlyRetire178
+	}
+	return r, err
+}
+
+func earlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 	if err := checkCadre(in); err != nil {
 		return EarlyRetirementResult{Result: emptyResult(), YearsEarly: decimal.Zero}, err
 	}
 	b := newBuilder()
+	if ok, en, vi := d178Offered(b, in.ExitDate); !ok {
+		b.warn(en, vi)
+		return earlyRetirement154(in, b)
+	}
+	if en, vi := d178MergedUnitReason(b, in.MergedUnitSurplus, in.ExitDate); en != "" {
+		b.warn(en, vi)
+		return EarlyRetirementResult{Result: b.result(), YearsEarly: decimal.Zero, Reason: en}, nil
+	}
 	pe, err := d178EarlyRetirement.get(b, in.ExitDate)
 	if err != nil {
 		return EarlyRetirementResult{Result: emptyResult(), YearsEarly: decimal.Zero}, err
@@ -221,7 +269,7 @@ func EarlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 
 	var amount decimal.Decimal
 	var formula, vi, en string
-	if m <= p.ShortBandMonths {
+	if !x.moreThan(p.ShortBandMonths) {
 		amount = p.ShortFactor.Mul(S).Mul(decInt(m))
 		formula = fmt.Sprintf("%s × %s × %s", p.ShortFactor.StringFixed(1), fmtMoney(S), monthsWord(m))
 		vi, en = "Trợ cấp hưu trí một lần cho số tháng nghỉ sớm (còn từ đủ 5 năm trở xuống)",
@@ -241,23 +289,23 @@ func EarlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 	b.line("months_early_allowance", vi, en, formula, amount, c1)
 
 	if m < p.MinPerYearMonths {
-		b.warn("Fewer than 2 years to retirement: the per-year allowances of Art. 7 cl. 2 do not apply (rules.md VERIFY)",
-			"Còn dưới 2 năm đến tuổi nghỉ hưu: không áp dụng các khoản trợ cấp theo năm tại khoản 2 Điều 7")
+		b.warn("Fewer than 2 years to retirement: the per-year allowances of Art. 7 cl. 2 do not apply",
+			"Còn dưới 2 năm đến tuổi nghỉ hưu: không áp dụng các khoản trợ cấp theo năm tại khoản 2 Điều 7 Nghị định 178/2024/NĐ-CP")
 	} else {
 		perYear, cl := p.PerYearShort, cite(instDecree178of2024, "7", "2(a)")
-		if m > p.ShortBandMonths {
+		if x.moreThan(p.ShortBandMonths) {
 			perYear, cl = p.PerYearLong, cite(instDecree178of2024, "7", "2(b)")
 		}
 		if m%12 != 0 {
-			b.warn(fmt.Sprintf("%d months early counted as %s years (Decree 178 Art. 5: 1–6 odd months → ½ year, more than 6 → 1 year)", m, years),
-				fmt.Sprintf("%d tháng nghỉ sớm tính là %s năm (Điều 5 Nghị định 178)", m, years))
+			b.warn(fmt.Sprintf("%d months early counted as %s years (Decree 178/2024 Art. 5: 1–6 odd months → ½ year, more than 6 → 1 year)", m, years),
+				fmt.Sprintf("%d tháng nghỉ sớm tính là %s năm (Điều 5 Nghị định 178/2024/NĐ-CP)", m, years))
 		}
 		b.line("per_year_early_allowance",
 			fmt.Sprintf("Trợ cấp %s tháng tiền lương hiện hưởng cho mỗi năm nghỉ hưu trước tuổi", perYear),
 			fmt.Sprintf("%s months of current salary per year of early retirement", perYear),
 			fmt.Sprintf("%s × %s × %s years", fmtNum(perYear), fmtMoney(S), fmtNum(years)),
 			perYear.Mul(S).Mul(years), cl)
-		if err := siLine(b, in.ExitDate, in.SIMonths, S, cl); err != nil {
+		if err := siLine(b, in.ExitDate, x.siUncomp, S, cl); err != nil {
 			return EarlyRetirementResult{Result: emptyResult(), YearsEarly: decimal.Zero}, err
 		}
 	}
@@ -291,4 +339,55 @@ func siLine(b *builder, exit Date, siMonths int, S decimal.Decimal, cl Citation)
 			s.FirstMonths, s.FirstYears, s.PerYear, s.FirstYears+1),
 		formula, months.Mul(S), cl)
 	return nil
+}
+
+func (x cadreExit) timeEN() string {
+	if x.toRetireDays > 0 {
+		return fmt.Sprintf("%d months and %d days", x.toRetire, x.toRetireDays)
+	}
+	return fmt.Sprintf("%d months", x.toRetire)
+}
+
+func (x cadreExit) timeVI() string {
+	if x.toRetireDays > 0 {
+		return fmt.Sprintf("%d tháng %d ngày", x.toRetire, x.toRetireDays)
+	}
+	return fmt.Sprintf("%d tháng", x.toRetire)
+}
+
+// siTimes resolves the two meanings of SI time (corner 7): the total, for
+// pension eligibility, and the uncompensated part, for the allowances. With
+// only si_months given it is both.
+func siTimes(siMonths int, total, uncomp *int) (int, int) {
+	t := siMonths
+	if total != nil {
+		t = *total
+	}
+	u := t
+	if uncomp != nil {
+		u = *uncomp
+	}
+	return t, u
+}
+
+// checkSI validates the SI inputs: none negative, the uncompensated time not
+// above the total, and si_months agreeing with si_total_months when both are
+// given. The HTTP layer requires si_months or si_total_months.
+func checkSI(ec *errs, siMonths int, total, uncomp *int) {
+	checkNonNeg(ec, "/si_months", siMonths)
+	if total != nil {
+		checkNonNeg(ec, "/si_total_months", *total)
+		if siMonths != 0 && siMonths != *total {
+			ec.add("/si_total_months", "si_conflict", "the total SI time differs from the SI time given",
+				"tổng thời gian đóng BHXH khác với thời gian đóng BHXH đã nhập")
+		}
+	}
+	if uncomp != nil {
+		checkNonNeg(ec, "/si_uncompensated_months", *uncomp)
+		if t, _ := siTimes(siMonths, total, nil); *uncomp > t {
+			ec.add("/si_uncompensated_months", "above_total",
+				"the SI time not yet compensated cannot exceed the total SI time",
+				"thời gian đóng BHXH chưa hưởng trợ cấp không được lớn hơn tổng thời gian đóng BHXH")
+		}
+	}
 }

@@ -6,19 +6,19 @@ import (
 
 // Decree 29/2023/NĐ-CP (staff streamlining, in force 2023-07-20), for
 // non-professional workers surplus because of the reorganisation of
-// commune-level units, hamlets and residential groups (rules.md §3.1).
+// commune-level units, hamlets and residential groups (docs/legal-basis.md §3.1).
 //
-// Text, as found by the legal research notes (/tmp/communehr-verify.md
-// item 6): the subject is Art. 2 cl. 3 — workers who leave "trong thời gian
+// Text, as found in press reproductions (docs/legal-basis.md §3.1;
+// news.laodong.vn 1488078): the subject is Art. 2 cl. 3 — workers who leave "trong thời gian
 // 12 tháng kể từ khi có quyết định sắp xếp"; the benefit is Art. 9 cl. 2 —
 // elected posts: ½ × the current monthly allowance per month left early
 // before the end of the term; other posts: per month left early before the
 // end of the reorganisation roadmap; in both, when the retirement time comes
 // first, the months count to the retirement time.
 //
-// Correction to rules.md §3.1, following the decree's text: the 12-month
+// Correction to docs/legal-basis.md §3.1, following the decree's text: the 12-month
 // window from the reorganisation decision belongs to the subject definition
-// (Art. 2 cl. 3), so it applies to elected AND non-elected posts (rules.md
+// (Art. 2 cl. 3), so it applies to elected AND non-elected posts (docs/legal-basis.md
 // attaches it to elected posts only).
 
 var (
@@ -50,7 +50,7 @@ func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitR
 	}
 	if end == nil {
 		ec.add(endField, "required", "Decree 29/2023 needs this date for this post",
-			"Nghị định 29/2023 cần ngày này đối với chức danh này")
+			"Nghị định 29/2023/NĐ-CP cần ngày này đối với chức danh này")
 	}
 	if err := ec.err(); err != nil {
 		return NonProfessionalExitResult{Result: emptyResult()}, err
@@ -64,7 +64,7 @@ func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitR
 	if !withinMonthsAfter(in.DecisionDate, in.ExitDate, p.Value.WindowMonths) {
 		return ineligible(b, PolicyDecree29,
 			fmt.Sprintf("Decree 29/2023 Art. 2 cl. 3: only workers leaving within %d months of the reorganisation decision (%s) are covered", p.Value.WindowMonths, in.DecisionDate),
-			fmt.Sprintf("Khoản 3 Điều 2 Nghị định 29/2023: chỉ áp dụng với người nghỉ trong thời gian %d tháng kể từ quyết định sắp xếp (%s)", p.Value.WindowMonths, in.DecisionDate)), nil
+			fmt.Sprintf("Khoản 3 Điều 2 Nghị định 29/2023/NĐ-CP: chỉ áp dụng với người nghỉ trong thời gian %d tháng kể từ quyết định sắp xếp (%s)", p.Value.WindowMonths, in.DecisionDate)), nil
 	}
 	rt, _, _, err := retirement(in.Gender, in.BirthDate, false, b)
 	if err != nil {
@@ -75,14 +75,27 @@ func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitR
 			fmt.Sprintf("Already at retirement age on the exit date (retirement time %s): no month is left early", rt),
 			fmt.Sprintf("Đã đến tuổi nghỉ hưu vào ngày nghỉ việc (thời điểm nghỉ hưu %s): không có tháng nghỉ trước", rt)), nil
 	}
+	// The cap (Art. 9 cl. 2, for elected and non-elected posts alike):
+	// "Riêng đối tượng có thời điểm nghỉ hưu trước thời điểm kết thúc lộ trình
+	// sắp xếp thì số tháng được hưởng trợ cấp được tính bằng số tháng nghỉ
+	// trước so với thời điểm nghỉ hưu" (cafef.vn, quoting Art. 9 cl. 2;
+	// news.laodong.vn 1488078). The retirement time is compared with the END
+	// OF THE ROADMAP, not with the term end (issue 12, corner 8). For an
+	// elected post without roadmap_end the term end stands in, with a warning.
 	stop, what := *end, "the end of the reorganisation roadmap"
 	if in.Elected {
 		what = "the end of the term"
 	}
-	if rt.Before(stop) {
+	capEnd := in.RoadmapEnd
+	if capEnd == nil {
+		capEnd = end
+		b.warn("The end of the reorganisation roadmap was not given: the retirement time is compared with the end of the term instead (Decree 29/2023 Art. 9 cl. 2 compares it with the end of the roadmap)",
+			"Chưa nhập thời điểm kết thúc lộ trình sắp xếp: thời điểm nghỉ hưu được so với thời điểm kết thúc nhiệm kỳ (khoản 2 Điều 9 Nghị định 29/2023/NĐ-CP so với thời điểm kết thúc lộ trình sắp xếp)")
+	}
+	if rt.Before(*capEnd) {
 		stop, what = rt, "the retirement time"
-		b.warn(fmt.Sprintf("Months counted to the retirement time %s, which comes before %s (Decree 29/2023 Art. 9 cl. 2)", rt, end.String()),
-			fmt.Sprintf("Số tháng tính đến thời điểm nghỉ hưu %s, trước %s (khoản 2 Điều 9 Nghị định 29/2023)", rt, end.String()))
+		b.warn(fmt.Sprintf("Months counted to the retirement time %s, which comes before the end of the reorganisation roadmap %s (%s)", rt, capEnd.String(), d29Benefit.EN()),
+			fmt.Sprintf("Số tháng tính đến thời điểm nghỉ hưu %s, trước thời điểm kết thúc lộ trình sắp xếp %s (%s)", rt, capEnd.String(), d29Benefit.VI()))
 	}
 	months := countMonths(b, in.ExitDate, stop, "Months left early")
 	rate := dec(p.Value.Rate)
@@ -101,5 +114,5 @@ func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitR
 		rate.Mul(in.MonthlyAllowance).Mul(decInt(months)), d29Benefit)
 	b.param(ParamUse{Name: "decree_29_2023.subject", Value: "leaving within 12 months of the reorganisation decision",
 		From: MustDate("2023-07-20"), Citation: d29Subject})
-	return NonProfessionalExitResult{Result: b.result(), Policy: PolicyDecree29, MonthsCounted: months, Eligible: true}, nil
+	return decree29Transition(in, b, NonProfessionalExitResult{Result: b.result(), Policy: PolicyDecree29, MonthsCounted: months, Eligible: true})
 }

@@ -1,5 +1,5 @@
 // Package policy is communehr's rules engine: the legal rules of
-// ../shared/spec/rules.md as pure, effective-dated, cited Go.
+// docs/legal-basis.md as pure, effective-dated, cited Go.
 //
 // Every parameter is a dated table whose entries carry a citation
 // (params.go); every calculator takes a plain input struct (with its own
@@ -12,4 +12,4 @@ package policy
 // RulesetVersion identifies the rules and parameters this package encodes.
 // Bump it (semver) whenever a rule, parameter value or citation changes:
 // stored decisions record it so a later recomputation can be explained.
-const RulesetVersion = "1.0.1"
+const RulesetVersion = "1.1.0"

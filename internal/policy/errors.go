@@ -8,7 +8,7 @@ import (
 // InputError is an invalid input a client sent: the HTTP layer maps it to a
 // 422 problem whose pointer is Field.
 type InputError struct {
-	// Field is the JSON pointer of the rules.md §8 request field, e.g.
+	// Field is the JSON pointer of the docs/legal-basis.md §8 request field, e.g.
 	// "/birth_date" or "/posts/1/position_code"; empty when the caller must
 	// supply it (a malformed date inside a decoder).
 	Field string

@@ -103,10 +103,11 @@ func FuzzEarlyRetirement(f *testing.F) {
 		if female {
 			g = Female
 		}
-		in := EarlyRetirementInput{g, fuzzDate(by, bm, bd), fuzzDate(dy, dm, dd), fuzzDate(ey, em, ed), decimal.NewFromInt(salary), si}
+		in := EarlyRetirementInput{Gender: g, BirthDate: fuzzDate(by, bm, bd), DecisionDate: fuzzDate(dy, dm, dd), ExitDate: fuzzDate(ey, em, ed),
+			MonthlySalary: decimal.NewFromInt(salary), SIMonths: si}
 		checkDeterministic(t, func() (any, error) { return EarlyRetirement(in) })
 		checkDeterministic(t, func() (any, error) {
-			return Resignation(ResignationInput{in.DecisionDate, in.ExitDate, in.MonthlySalary, si, g, in.BirthDate})
+			return Resignation(ResignationInput{DecisionDate: in.DecisionDate, ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: si, Gender: g, BirthDate: in.BirthDate})
 		})
 		checkDeterministic(t, func() (any, error) {
 			return BestExit(BestExitInput{Kind: KindCadre, Gender: g, BirthDate: in.BirthDate, DecisionDate: in.DecisionDate,

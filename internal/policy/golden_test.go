@@ -13,10 +13,13 @@ import (
 // goldenCase is one named situation of testdata/golden.json: the calculator
 // (the §8 endpoint name), the request body, and what must come back.
 type goldenCase struct {
-	Name  string          `json:"name"`
-	Calc  string          `json:"calc"`
-	Input json.RawMessage `json:"input"`
-	Want  struct {
+	Name string `json:"name"`
+	// Source names the published text or worked example the case comes from,
+	// or says that the case is a hand-computed boundary case.
+	Source string          `json:"source,omitempty"`
+	Calc   string          `json:"calc"`
+	Input  json.RawMessage `json:"input"`
+	Want   struct {
 		Total string `json:"total"`
 		Lines []struct {
 			Code   string `json:"code"`

@@ -69,7 +69,7 @@ func checkHamlet(in HamletFundInput) error {
 //   - thôn with ≥ 350 households;
 //   - tổ dân phố with ≥ 500 households;
 //   - tổ dân phố converted from a thôn of ≥ 350 households when an urban
-//     commune-level unit was formed (rules.md §2.2 shows it in the Hanoi
+//     commune-level unit was formed (docs/legal-basis.md §2.2 shows it in the Hanoi
 //     example only; the research notes found it in the decree itself, Art. 34
 //     cl. 2 pt. a: "Trường hợp thôn có từ 350 hộ gia đình trở lên chuyển
 //     thành tổ dân phố ... thì được giữ mức khoán quỹ ... 6,0 lần");

@@ -30,7 +30,7 @@ const (
 // MonthlyAllowance is the "current monthly allowance": the allowance of the
 // month before leaving (Decree 154/2025 Art. 5 cl. 2). Per that clause it is
 // the centrally funded allowance of the main post only — a concurrent post's
-// allowance is not counted; the caller chooses the basis (rules.md §3.2
+// allowance is not counted; the caller chooses the basis (docs/legal-basis.md §3.2
 // allowance_basis) and passes the amount.
 type NonProfessionalExitInput struct {
 	MonthlyAllowance decimal.Decimal `json:"monthly_allowance"`
@@ -53,6 +53,11 @@ type NonProfessionalExitInput struct {
 	// KeptInHamletPost: given a hamlet/residential-group post instead of
 	// leaving (Decree 154/2025 Art. 9 cl. 4): not a leaver.
 	KeptInHamletPost bool `json:"kept_in_hamlet_post,omitempty"`
+	// Decree29Paid and Decree29PaidOn: whether, and when, a Decree 29/2023
+	// allowance was paid. Not paid by 2025-06-16 → recalculated under Decree
+	// 154/2025 and the difference added (decree29transition.go).
+	Decree29Paid   *bool `json:"decree29_paid,omitempty"`
+	Decree29PaidOn *Date `json:"decree29_paid_on,omitempty"`
 }
 
 // NonProfessionalExitResult is the answer of NonProfessionalExit.
@@ -60,6 +65,9 @@ type NonProfessionalExitResult struct {
 	Result
 	Policy        string `json:"policy"`
 	MonthsCounted int    `json:"months_counted"`
+	// Decree154Total is the Decree 154/2025 recalculation of a Decree 29
+	// exit not paid by 2025-06-16 (absent otherwise).
+	Decree154Total *decimal.Decimal `json:"decree154_total,omitempty"`
 	// Eligible is false when the policy pays nothing to this person; Reason
 	// (also among the Warnings) says why. Not part of the §8 JSON.
 	Eligible bool   `json:"-"`
@@ -76,7 +84,7 @@ type exitVariant struct {
 
 // nonProfessionalExitPolicies: Decree 29/2023 (in force 2023-07-20) for
 // exits up to 2025-06-15; Decree 154/2025, which replaced it from
-// 2025-06-16 and applies until 2030-12-31 (rules.md §3).
+// 2025-06-16 and applies until 2030-12-31 (docs/legal-basis.md §3).
 var nonProfessionalExitPolicies = table[exitVariant]{
 	Name: "non_professional_exit_policy",
 	Show: func(v exitVariant) string { return v.Name },
@@ -110,6 +118,7 @@ func NonProfessionalExit(in NonProfessionalExitInput) (NonProfessionalExitResult
 	if in.WorkMonths != nil {
 		checkNonNeg(&ec, "/work_months", *in.WorkMonths)
 	}
+	checkDecree29Payment(&ec, in)
 	if okBirth && okExit {
 		checkOrder(&ec, "/birth_date", "birth_after_exit", in.BirthDate, in.ExitDate,
 			"the birth date is after the exit date", "ngày sinh sau ngày nghỉ việc")
@@ -136,13 +145,13 @@ func ineligible(b *builder, policy, en, vi string) NonProfessionalExitResult {
 }
 
 // countMonths counts whole calendar months from a to b. The decrees speak of
-// "months" left early and say nothing of odd days (rules.md §7 VERIFY; the
+// "months" left early and say nothing of odd days (docs/legal-basis.md §7 VERIFY; the
 // research notes found no day rule): whole months only, the remainder of days
 // dropped, and a warning says so.
 func countMonths(b *builder, a, e Date, what string) int {
 	m, d := MonthsBetween(a, e)
 	if d > 0 {
-		b.warn(fmt.Sprintf("%s: %d months counted; the remaining %d days are not counted (whole calendar months only, rules.md §7)", what, m, d),
+		b.warn(fmt.Sprintf("%s: %d months counted; the remaining %d days are not counted (whole calendar months only)", what, m, d),
 			fmt.Sprintf("%s: tính %d tháng; %d ngày lẻ không được tính (chỉ tính tháng tròn)", what, m, d))
 	}
 	return m

@@ -62,9 +62,9 @@ type lister interface {
 
 func showDec(d decimal.Decimal) string { return d.String() }
 
-// baseSalary is the mức lương cơ sở (rules.md §1), the unit every allowance
+// baseSalary is the mức lương cơ sở (docs/legal-basis.md §1), the unit every allowance
 // multiple is expressed in; each value is set by Art. 3 cl. 2 of its decree.
-// rules.md lists 1,150,000 (2013) then 1,390,000 (2018); the two values in
+// docs/legal-basis.md lists 1,150,000 (2013) then 1,390,000 (2018); the two values in
 // between are in force law and are included so that no date falls on a wrong
 // amount: 1,210,000 from 2016-05-01 (Decree 47/2016/NĐ-CP Art. 3 cl. 2) and
 // 1,300,000 from 2017-07-01 (Decree 47/2017/NĐ-CP Art. 3 cl. 2).
@@ -79,8 +79,8 @@ var baseSalary = table[decimal.Decimal]{
 		{MustDate("2019-07-01"), MustDate("2023-06-30"), dec("1490000"), cite(instDecree38of2019, "3", "2")},
 		{MustDate("2023-07-01"), MustDate("2024-06-30"), dec("1800000"), cite(instDecree24of2023, "3", "2")},
 		{MustDate("2024-07-01"), MustDate("2026-06-30"), dec("2340000"), cite(instDecree73of2024, "3", "2")},
-		// rules.md §1; article/clause by the pattern of every earlier
-		// base-salary decree (rules.md VERIFY: Decree 161/2026 Art. 3 cl. 2).
+		// docs/legal-basis.md §1; article/clause by the pattern of every earlier
+		// base-salary decree (unconfirmed; docs/legal-basis.md: Decree 161/2026 Art. 3 cl. 2).
 		{MustDate("2026-07-01"), Date{}, dec("2530000"), cite(instDecree161of2026, "3", "2")},
 	},
 }
@@ -117,7 +117,8 @@ func allTables() []lister {
 		ts = append(ts, t)
 	}
 	return append(ts,
-		&communeQuota, &communeFundPerPerson, &hamletFundMultiples, &hamletThresholds, &hamletMaxPaidPosts,
-		&concurrentRate, &nonProfessionalExitPolicies, &decree29Params, &decree154Params,
-		&d178EarlyRetirement, &d178Resignation, &siYearsAllowance, &pensionMinSIYears)
+		&communeQuota, &communeFund92, &communeFundPerPerson, &adminUnitStandards, &hamletFundMultiples, &hamletThresholds, &hamletMaxPaidPosts,
+		&concurrentRate, &nonProfessionalExitPolicies, &decree29Params, &decree154Params, &decree154Art9Window,
+		&d178Availability, &d178MergedUnits, &d178EarlyRetirement, &d178Resignation, &siYearsAllowance, &pensionMinSIYears,
+		&d154EarlyRetirement, &d154Resignation, &d154Recalculation)
 }

@@ -42,7 +42,7 @@ func TestPropertiesRandomInputs(t *testing.T) {
 			MonthlySalary: money, SIMonths: r.IntN(500)}
 		checkDeterministic(t, func() (any, error) { return EarlyRetirement(er) })
 		checkDeterministic(t, func() (any, error) {
-			return Resignation(ResignationInput{er.DecisionDate, er.ExitDate, er.MonthlySalary, er.SIMonths, er.Gender, er.BirthDate})
+			return Resignation(ResignationInput{DecisionDate: er.DecisionDate, ExitDate: er.ExitDate, MonthlySalary: er.MonthlySalary, SIMonths: er.SIMonths, Gender: er.Gender, BirthDate: er.BirthDate})
 		})
 		checkDeterministic(t, func() (any, error) {
 			return BestExit(BestExitInput{Kind: KindCadre, Gender: g, BirthDate: birth, DecisionDate: decision,
@@ -134,7 +134,7 @@ func TestMonotoneDecree178SIMonths(t *testing.T) {
 				t.Fatalf("early retirement si %d: %s < %s", si, e.Total, prevER)
 			}
 			prevER, wasER = e.Total, e.Eligible
-			rs, err := Resignation(ResignationInput{in.DecisionDate, in.ExitDate, in.MonthlySalary, si, in.Gender, in.BirthDate})
+			rs, err := Resignation(ResignationInput{DecisionDate: in.DecisionDate, ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: si, Gender: in.Gender, BirthDate: in.BirthDate})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,20 +146,37 @@ func TestMonotoneDecree178SIMonths(t *testing.T) {
 	}
 }
 
-// Early retirement within one band: more months early, more allowance.
+// Early retirement within one band: more months early, more allowance. The
+// exit is fixed inside Decree 178's last months (it is offered for exits up
+// to 2025-08-31) and the birth month varies the months early.
 func TestMonotoneDecree178MonthsEarlyWithinBand(t *testing.T) {
-	birth := MustDate("1970-03-10") // retirement time 2032-04-01
-	prev := decimal.Zero
-	for m := 60; m >= 1; m-- {
-		exit := MustDate("2032-04-01").AddMonths(-m)
+	exit := MustDate("2025-08-01")
+	byMonths := map[int]decimal.Decimal{}
+	for birth := MustDate("1963-01-10"); birth.Before(MustDate("1969-01-01")); birth = birth.AddMonths(1) {
 		res, err := EarlyRetirement(EarlyRetirementInput{Gender: Male, BirthDate: birth, DecisionDate: exit,
 			ExitDate: exit, MonthlySalary: decimal.NewFromInt(10_000_000), SIMonths: 300})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m < 60 && res.Total.GreaterThan(prev) {
-			t.Fatalf("%d months early: %s > %s with one more month", m, res.Total, prev)
+		if res.Policy != PolicyEarlyRetire178 {
+			t.Fatalf("policy %s", res.Policy)
 		}
-		prev = res.Total
+		if res.MonthsEarly >= 1 && res.MonthsEarly <= 60 {
+			byMonths[res.MonthsEarly] = res.Total
+		}
+	}
+	prev, prevM := decimal.Zero, 0
+	for m := 1; m <= 60; m++ {
+		total, ok := byMonths[m]
+		if !ok {
+			continue
+		}
+		if prevM > 0 && total.LessThan(prev) {
+			t.Fatalf("%d months early: %s < %s at %d months", m, total, prev, prevM)
+		}
+		prev, prevM = total, m
+	}
+	if len(byMonths) < 40 {
+		t.Fatalf("only %d distinct months early covered", len(byMonths))
 	}
 }

@@ -34,13 +34,21 @@ type ResignationInput struct {
 	ExitDate      Date            `json:"exit_date"`
 	MonthlySalary decimal.Decimal `json:"monthly_salary"`
 	SIMonths      int             `json:"si_months"`
-	Gender        Gender          `json:"gender"`
-	BirthDate     Date            `json:"birth_date"`
+	// SITotalMonths, SIUncompensatedMonths: see EarlyRetirementInput.
+	SITotalMonths         *int   `json:"si_total_months,omitempty"`
+	SIUncompensatedMonths *int   `json:"si_uncompensated_months,omitempty"`
+	Gender                Gender `json:"gender"`
+	BirthDate             Date   `json:"birth_date"`
+	// MergedUnitSurplus: see EarlyRetirementInput.
+	MergedUnitSurplus bool `json:"merged_unit_surplus,omitempty"`
 }
 
 // ResignationResult is the answer of Resignation.
 type ResignationResult struct {
 	Result
+	// Policy names the instrument and article applied: decree_178_2024_art9
+	// for exits up to 2025-08-31, decree_154_2025_art8 after (corner 3).
+	Policy   string `json:"policy"`
 	Eligible bool   `json:"-"`
 	Reason   string `json:"-"`
 }
@@ -54,12 +62,29 @@ type ResignationResult struct {
 // salary per SI year (½-year rule, Art. 5 cl. 3); 3 months to look for work.
 // Someone outside that scope gets a total of 0 with the reason.
 func Resignation(in ResignationInput) (ResignationResult, error) {
+	r, err := resignation(in)
+	if err == nil && r.Policy == "" {
+		r.Policy = PolicyResign178
+	}
+	return r, err
+}
+
+func resignation(in ResignationInput) (ResignationResult, error) {
 	er := EarlyRetirementInput{Gender: in.Gender, BirthDate: in.BirthDate, DecisionDate: in.DecisionDate,
-		ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths}
+		ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths, MergedUnitSurplus: in.MergedUnitSurplus,
+		SITotalMonths: in.SITotalMonths, SIUncompensatedMonths: in.SIUncompensatedMonths}
 	if err := checkCadre(er); err != nil {
 		return ResignationResult{Result: emptyResult()}, err
 	}
 	b := newBuilder()
+	if ok, en, vi := d178Offered(b, in.ExitDate); !ok {
+		b.warn(en, vi)
+		return resignation154(er, b)
+	}
+	if en, vi := d178MergedUnitReason(b, in.MergedUnitSurplus, in.ExitDate); en != "" {
+		b.warn(en, vi)
+		return ResignationResult{Result: b.result(), Reason: en}, nil
+	}
 	pr, err := d178Resignation.get(b, in.ExitDate)
 	if err != nil {
 		return ResignationResult{Result: emptyResult()}, err
@@ -78,16 +103,16 @@ func Resignation(in ResignationInput) (ResignationResult, error) {
 		return ResignationResult{Result: b.result(), Reason: en}, nil
 	}
 	if !x.notYetDue || x.toRetire < p.MinMonthsToRetire {
-		return fail(fmt.Sprintf("Fewer than 2 years to retirement age (retirement time %s): Decree 178 Art. 9 does not apply", x.rt),
-			fmt.Sprintf("Còn dưới 2 năm đến tuổi nghỉ hưu (thời điểm nghỉ hưu %s): không áp dụng Điều 9 Nghị định 178", x.rt))
+		return fail(fmt.Sprintf("Fewer than 2 years to retirement age (retirement time %s): Decree 178/2024 Art. 9 does not apply", x.rt),
+			fmt.Sprintf("Còn dưới 2 năm đến tuổi nghỉ hưu (thời điểm nghỉ hưu %s): không áp dụng Điều 9 Nghị định 178/2024/NĐ-CP", x.rt))
 	}
 	if en, _ := x.earlyRetirementReason(pe.Value); en == "" {
-		return fail("Eligible for early retirement under Decree 178 Art. 7: Art. 9 covers only people who are not",
-			"Đủ điều kiện nghỉ hưu trước tuổi theo Điều 7 Nghị định 178: Điều 9 chỉ áp dụng với người không đủ điều kiện")
+		return fail("Eligible for early retirement under Decree 178/2024 Art. 7: Art. 9 covers only people who are not",
+			"Đủ điều kiện nghỉ hưu trước tuổi theo Điều 7 Nghị định 178/2024/NĐ-CP: Điều 9 chỉ áp dụng với người không đủ điều kiện")
 	}
 	S := in.MonthlySalary
 	c := cite(instDecree178of2024, "9", "1")
-	months := min(in.SIMonths, p.CapMonths)
+	months := min(x.siUncomp, p.CapMonths)
 	rate, vi, en := p.WithinRate, "Trợ cấp thôi việc 0,8 tháng tiền lương hiện hưởng × số tháng tính trợ cấp (nghỉ trong 12 tháng đầu)",
 		"Resignation allowance 0.8 × current salary × allowance months (leaving within the first 12 months)"
 	if !x.within12 {
@@ -97,7 +122,7 @@ func Resignation(in ResignationInput) (ResignationResult, error) {
 	b.line("resignation_allowance", vi, en,
 		fmt.Sprintf("%s × %s × %s", fmtNum(rate), fmtMoney(S), monthsWord(months)),
 		rate.Mul(S).Mul(decInt(months)), c)
-	years := halfYears(in.SIMonths)
+	years := halfYears(x.siUncomp)
 	b.line("si_years_allowance",
 		"Trợ cấp 1,5 tháng tiền lương hiện hưởng cho mỗi năm công tác có đóng BHXH bắt buộc",
 		"1.5 months of current salary per year of compulsory SI",

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Gender as rules.md §8 spells it.
+// Gender as docs/legal-basis.md §8 spells it.
 type Gender string
 
 // The two genders the Labour Code's retirement table distinguishes.
@@ -82,7 +82,7 @@ var retirementCitation = cite(instDecree135of2020, "6", "1")
 
 // retirement computes the retirement time (first day of the month after the
 // age is reached) and the age that applies: the age for the calendar year in
-// which the person reaches it (rules.md §6). Only the birth month matters:
+// which the person reaches it (docs/legal-basis.md §6). Only the birth month matters:
 // the age is reached in that month whatever the day.
 func retirement(g Gender, birth Date, reduced bool, b *builder) (Date, Age, Date, error) {
 	t := retirementTable(g, reduced)

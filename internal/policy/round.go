@@ -10,7 +10,7 @@ import (
 // (decimal.Round(0): 0.5 → 1, -0.5 → -1).
 //
 // Why this mode: the decrees state every entitlement in đồng and say nothing
-// about rounding; rules.md §7 fixes the rule for the silent case — compute at
+// about rounding; docs/legal-basis.md §7 fixes the rule for the silent case — compute at
 // full precision, round each result line exactly once, half away from zero
 // (the convention of Vietnamese payroll and of the worked examples W1–W9, all
 // of which are exact), and make the total the sum of the rounded lines so
@@ -19,7 +19,7 @@ import (
 func roundDong(d decimal.Decimal) decimal.Decimal { return d.Round(0) }
 
 // halfYears converts a number of months into years with the ½-year rule of
-// Decree 178/2024 Art. 5 (and, per rules.md §3.2, Decree 154/2025 Art. 5): a
+// Decree 178/2024 Art. 5 (and, per docs/legal-basis.md §3.2, Decree 154/2025 Art. 5): a
 // remainder of 1–6 months counts as ½ year, more than 6 months as 1 year.
 // The result is exact (a multiple of 0.5); no money is rounded here.
 func halfYears(months int) decimal.Decimal {
