@@ -282,6 +282,7 @@ type importOutcome struct {
 	total, inserted, updated, unchanged int
 	errs                                []RowError
 	fileErr                             *RowError
+	internal                            *RowError // the counts did not add up (import_integrity.go)
 	rejects                             []Reject
 }
 
@@ -303,6 +304,10 @@ func runImportData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (im
 		if _, err := tx.Exec(ctx, `ANALYZE import_stage`); err != nil {
 			return out, err
 		}
+		// What the rows reference cannot be deleted until the import ends (import_integrity.go).
+		if err := lockReferences(ctx, tx, job.Kind); err != nil {
+			return out, err
+		}
 		sqlErrs, err := checkStage(ctx, tx, w.Spec)
 		if err != nil {
 			return out, err
@@ -310,13 +315,19 @@ func runImportData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (im
 		out.errs = append(out.errs, sqlErrs...)
 	}
 	if out.fileErr == nil && len(out.errs) == 0 {
+		var lost []RowError
 		var err error
-		out.inserted, out.updated, err = upsertStage(ctx, tx, w.Spec)
-		if err != nil {
+		out.inserted, out.updated, out.unchanged, lost, err = applyStage(ctx, tx, job.Kind, w.Spec, out.total)
+		switch {
+		case errors.Is(err, errCountsDiffer):
+			out.internal = &RowError{Line: 1, Column: "", Code: "internal",
+				MessageEN: "the import could not account for every row of the file; nothing was written, upload the file again",
+				MessageVI: "không đối chiếu được mọi dòng của tệp; chưa có gì được ghi, hãy tải tệp lên lại"}
+		case err != nil:
 			return out, err
 		}
-		out.unchanged = out.total - out.inserted - out.updated
-		if job.Mode == "apply" {
+		out.errs = append(out.errs, lost...)
+		if out.internal == nil && len(lost) == 0 && job.Mode == "apply" {
 			if err := tx.Audit(ctx, job.Province, "import", w.Spec.Entity, job.ID, nil, map[string]any{
 				"kind": job.Kind, "rows_total": out.total, "rows_inserted": out.inserted,
 				"rows_updated": out.updated, "rows_unchanged": out.unchanged}); err != nil {
@@ -373,7 +384,12 @@ func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) err
 	if job.Errors == nil {
 		job.Errors = []RowError{}
 	}
+	if o.internal != nil {
+		errs = append([]RowError{*o.internal}, errs...)
+	}
 	switch {
+	case o.internal != nil:
+		job.Status, job.FailureReason = "failed", strPtr("internal")
 	case o.fileErr != nil:
 		job.Status, job.FailureReason = "failed", strPtr("invalid_file")
 	case len(o.errs) > 0:
