@@ -237,27 +237,58 @@ func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code s
 	return out, err
 }
 
-// checkSuccessor refuses a successor chain that loops back to the unit itself.
+// checkSuccessor refuses a successor chain that loops back (the rule successorLoops holds for the API and
+// imports alike).
 func checkSuccessor(ctx context.Context, tx *Tx, table, province, code string, successor *string) error {
 	if successor == nil {
 		return nil
 	}
-	var loops bool
-	err := tx.QueryRow(ctx, fmt.Sprintf(`
-		WITH RECURSIVE chain(code, depth) AS (
-		  SELECT $3::text, 1
-		  UNION ALL
-		  SELECT t.successor_code, chain.depth + 1 FROM chain JOIN %s t ON t.province_code = $1 AND t.code = chain.code
-		  WHERE t.successor_code IS NOT NULL AND chain.depth < 50)
-		SELECT EXISTS (SELECT 1 FROM chain WHERE code = $2)`, pgx.Identifier{table}.Sanitize()), province, code, *successor).Scan(&loops)
+	loops, err := successorLoops(ctx, tx, pgx.Identifier{table}.Sanitize(), province, []string{code})
 	if err != nil {
 		return err
 	}
-	if loops {
-		return &ConstraintError{Kind: "invalid", Constraint: table + "_successor_cycle", Field: "successor_code",
-			Err: errors.New("successor chain loops back")}
+	if len(loops) > 0 {
+		return SuccessorCycle(table)
 	}
 	return nil
+}
+
+// MaxSuccessorChain is how many merges a chain of successors may go through: a longer chain is refused
+// like a loop (so a loop of any length is found by following at most this many steps).
+const MaxSuccessorChain = 50
+
+// successorLoops is the one implementation of the successor-cycle rule for communes and hamlets: of the
+// given codes, those whose chain of successors in graph comes back to a unit already on it (itself or
+// another) or runs longer than MaxSuccessorChain steps. graph is a relation of (province_code, code,
+// successor_code): the table itself for the API (after the write), or for an import the table with the
+// file's rows in place of the ones they replace, so a loop made by the file and the register together is
+// found before anything is written. It is set-based: one recursive query for all the codes.
+func successorLoops(ctx context.Context, tx *Tx, graph, province string, codes []string) ([]string, error) {
+	rows, err := tx.Query(ctx, fmt.Sprintf(`
+		WITH RECURSIVE g AS (SELECT code, successor_code FROM %[1]s WHERE province_code = $1),
+		chain(start, code, depth) AS (
+		  SELECT g.code, g.successor_code, 1 FROM g WHERE g.code = ANY($2) AND g.successor_code IS NOT NULL
+		  UNION ALL
+		  SELECT chain.start, g.successor_code, chain.depth + 1 FROM chain JOIN g ON g.code = chain.code
+		  WHERE g.successor_code IS NOT NULL AND chain.code <> chain.start AND chain.depth < %[2]d)
+		SELECT DISTINCT start FROM chain WHERE code = start OR depth >= %[2]d ORDER BY start`, graph, MaxSuccessorChain),
+		province, codes)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// SuccessorCycle is the error of the rule, for a unit of table (communes or hamlets); the API reports it
+// on successor_code, an import on the row's successor_code cell.
+func SuccessorCycle(table string) *RuleError {
+	unitEN, unitVI := "commune", "xã"
+	if table == "hamlets" {
+		unitEN, unitVI = "hamlet", "thôn, tổ dân phố"
+	}
+	return &RuleError{Field: "successor_code", Code: "successor_cycle",
+		MessageEN: fmt.Sprintf("the chain of successors of this %s loops back (or runs through more than %d merges)", unitEN, MaxSuccessorChain),
+		MessageVI: fmt.Sprintf("chuỗi đơn vị kế thừa của %s này quay vòng lại (hoặc qua hơn %d lần sáp nhập)", unitVI, MaxSuccessorChain)}
 }
 
 // DeleteCommune removes a commune that nothing references (a merged commune is closed with effective_to

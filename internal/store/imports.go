@@ -312,6 +312,11 @@ func runImportData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (im
 		if err != nil {
 			return out, err
 		}
+		ruleErrs, err := ruleChecks(ctx, tx, job.Kind) // rules shared with the records API (import_rules.go)
+		if err != nil {
+			return out, err
+		}
+		sqlErrs = append(sqlErrs, ruleErrs...)
 		out.errs = append(out.errs, sqlErrs...)
 	}
 	if out.fileErr == nil && len(out.errs) == 0 {
