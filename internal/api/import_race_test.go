@@ -211,3 +211,27 @@ func mustSucceed(t *testing.T, j importJobResponse) {
 		t.Fatalf("import %+v", j)
 	}
 }
+
+// Whatever makes a row not land as it was read (here a trigger that silently skips one insert, standing
+// for any change between the checks and the commit), the job fails and names the row; it never reports
+// success with the row counted as unchanged.
+func TestImportFailsWhenARowDoesNotLandAsRead(t *testing.T) {
+	e, ed := importEnv(t)
+	ctx := context.Background()
+	if _, err := e.admin.Exec(ctx, `CREATE FUNCTION test_drop_one() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN IF NEW.national_id = '001080000002' THEN RETURN NULL; END IF; RETURN NEW; END $$;
+		CREATE TRIGGER test_drop_one BEFORE INSERT ON cadres FOR EACH ROW EXECUTE FUNCTION test_drop_one()`); err != nil {
+		t.Fatal(err)
+	}
+	file := "national_id,full_name,gender,birth_date\n001080000001,Nguyễn Văn An,male,1980-05-17\n" +
+		"001080000002,Trần Văn Bình,male,1980-05-17\n001080000003,Lê Văn Cường,male,1980-05-17\n"
+	j := importJob(t, e.upload(ed, "kind=cadres", []byte(file)))
+	if j.Status != "failed" || j.RowsFailed != 1 || len(j.Errors) != 1 || j.Errors[0].Line != 3 ||
+		j.Errors[0].Column != "national_id" || j.Errors[0].Code != "changed_during_import" || j.RowsInserted != 0 {
+		t.Fatalf("a row that did not land: %+v", j)
+	}
+	var n int
+	if err := e.admin.QueryRow(ctx, `SELECT count(*) FROM cadres`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d people written (%v)", n, err)
+	}
+}

@@ -243,7 +243,7 @@ func checkSuccessor(ctx context.Context, tx *Tx, table, province, code string, s
 	if successor == nil {
 		return nil
 	}
-	loops, err := successorLoops(ctx, tx, pgx.Identifier{table}.Sanitize(), province, []string{code})
+	loops, err := successorLoops(ctx, tx, pgx.Identifier{table}.Sanitize(), `SELECT unnest($2::text[])`, province, []string{code})
 	if err != nil {
 		return err
 	}
@@ -258,21 +258,22 @@ func checkSuccessor(ctx context.Context, tx *Tx, table, province, code string, s
 const MaxSuccessorChain = 50
 
 // successorLoops is the one implementation of the successor-cycle rule for communes and hamlets: of the
-// given codes, those whose chain of successors in graph comes back to a unit already on it (itself or
-// another) or runs longer than MaxSuccessorChain steps. graph is a relation of (province_code, code,
-// successor_code): the table itself for the API (after the write), or for an import the table with the
-// file's rows in place of the ones they replace, so a loop made by the file and the register together is
-// found before anything is written. It is set-based: one recursive query for all the codes.
-func successorLoops(ctx context.Context, tx *Tx, graph, province string, codes []string) ([]string, error) {
+// codes that starts selects (a one-column relation; $1 is the province, args follow as $2…), those whose
+// chain of successors in graph comes back to a unit already on it or runs longer than MaxSuccessorChain
+// steps. graph is a relation of (province_code, code, successor_code): the table itself for the API (after
+// the write), or for an import the table with the file's rows in place of the ones they replace, so that a
+// loop made by the file and the register together is found before anything is written. It is set-based:
+// one recursive query for all the codes (a hash join per step, at most MaxSuccessorChain steps).
+func successorLoops(ctx context.Context, tx *Tx, graph, starts, province string, args ...any) ([]string, error) {
 	rows, err := tx.Query(ctx, fmt.Sprintf(`
-		WITH RECURSIVE g AS (SELECT code, successor_code FROM %[1]s WHERE province_code = $1),
+		WITH RECURSIVE g AS NOT MATERIALIZED (SELECT code, successor_code FROM %[1]s WHERE province_code = $1),
 		chain(start, code, depth) AS (
-		  SELECT g.code, g.successor_code, 1 FROM g WHERE g.code = ANY($2) AND g.successor_code IS NOT NULL
+		  SELECT g.code, g.successor_code, 1 FROM g WHERE g.code IN (%[3]s) AND g.successor_code IS NOT NULL
 		  UNION ALL
 		  SELECT chain.start, g.successor_code, chain.depth + 1 FROM chain JOIN g ON g.code = chain.code
 		  WHERE g.successor_code IS NOT NULL AND chain.code <> chain.start AND chain.depth < %[2]d)
-		SELECT DISTINCT start FROM chain WHERE code = start OR depth >= %[2]d ORDER BY start`, graph, MaxSuccessorChain),
-		province, codes)
+		SELECT DISTINCT start FROM chain WHERE code = start OR depth >= %[2]d ORDER BY start`, graph, MaxSuccessorChain, starts),
+		append([]any{province}, args...)...)
 	if err != nil {
 		return nil, err
 	}

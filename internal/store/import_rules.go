@@ -20,23 +20,16 @@ func ruleChecks(ctx context.Context, tx *Tx, kind string) ([]RowError, error) {
 // successorCycleRows finds the file's units whose successor chain loops, over the register as the file
 // would leave it: the staged rows in place of the rows of the same code.
 func successorCycleRows(ctx context.Context, tx *Tx, table string) ([]RowError, error) {
-	rows, err := tx.Query(ctx, `SELECT DISTINCT code FROM import_stage WHERE successor_code IS NOT NULL`)
-	if err != nil {
-		return nil, err
-	}
-	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil || len(codes) == 0 {
-		return nil, err
-	}
 	t := pgx.Identifier{table}.Sanitize()
 	graph := fmt.Sprintf(`(SELECT $1::text AS province_code, s.code, s.successor_code FROM import_stage s
 		UNION ALL SELECT t.province_code, t.code, t.successor_code FROM %s t
 		WHERE t.province_code = $1 AND NOT EXISTS (SELECT 1 FROM import_stage s WHERE s.code = t.code)) AS file_and_register`, t)
-	loops, err := successorLoops(ctx, tx, graph, tx.P.Province, codes)
+	loops, err := successorLoops(ctx, tx, graph, `SELECT code FROM import_stage WHERE successor_code IS NOT NULL`, tx.P.Province)
 	if err != nil || len(loops) == 0 {
 		return nil, err
 	}
-	rows, err = tx.Query(ctx, `SELECT line FROM import_stage WHERE code = ANY($1) AND successor_code IS NOT NULL ORDER BY line`, loops)
+	rows, err := tx.Query(ctx, `SELECT line FROM import_stage WHERE code IN (SELECT unnest($1::text[])) AND successor_code IS NOT NULL
+		ORDER BY line`, loops)
 	if err != nil {
 		return nil, err
 	}
