@@ -89,7 +89,7 @@ func raceImport(t *testing.T, e *env, ed, kind string, file []byte, blockTable s
 			t.Fatalf("a failed job must name its rows and write none: %+v", job)
 		}
 	}
-	t.Logf("import %s (%d inserted, %d failed), delete answered %d", job.Status, job.RowsInserted, job.RowsFailed, delStatus)
+	t.Logf("import %s (%d inserted, %d failed), the racing write answered %d", job.Status, job.RowsInserted, job.RowsFailed, delStatus)
 	return job, delStatus
 }
 

@@ -189,6 +189,11 @@ func getCommune(ctx context.Context, tx *Tx, province, code string, lock bool) (
 func (s *Store) CreateCommune(ctx context.Context, p Principal, c Commune) (Commune, error) {
 	var out Commune
 	err := s.InTx(ctx, p, func(tx *Tx) error {
+		if c.SuccessorCode != nil {
+			if err := lockSuccessorChains(ctx, tx, "communes", c.Province); err != nil {
+				return err
+			}
+		}
 		rows, err := tx.Query(ctx, `INSERT INTO communes (province_code, code, name, kind, class, population, area_km2,
 			key_security_order, border, island, effective_from, effective_to, successor_code)
 			VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13) RETURNING `+communeCols,
@@ -213,6 +218,9 @@ func (s *Store) CreateCommune(ctx context.Context, p Principal, c Commune) (Comm
 func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code string, version int, change func(*Commune) error) (Commune, error) {
 	var out Commune
 	err := s.InTx(ctx, p, func(tx *Tx) error {
+		if err := lockSuccessorChains(ctx, tx, "communes", province); err != nil {
+			return err
+		}
 		before, after, err := lockAtVersion(version, change, func() (Commune, error) { return getCommune(ctx, tx, province, code, true) })
 		if err != nil {
 			return err
@@ -251,6 +259,25 @@ func checkSuccessor(ctx context.Context, tx *Tx, table, province, code string, s
 		return SuccessorCycle(table)
 	}
 	return nil
+}
+
+// Lock classes of the successor chains of a province: every write that can change a chain (a create or
+// update through the API, an import whose file names successors) takes its table's lock before any row
+// lock and keeps it to the end of its transaction, so two writers never each check a chain the other is
+// changing (A→B by one, B→A by the other, both committed: a loop). One class per table.
+const (
+	lockClassCommuneChains = 4721
+	lockClassHamletChains  = 4722
+)
+
+// lockSuccessorChains takes the chain lock of table ("communes" or "hamlets") in the province.
+func lockSuccessorChains(ctx context.Context, tx *Tx, table, province string) error {
+	class := lockClassCommuneChains
+	if table == "hamlets" {
+		class = lockClassHamletChains
+	}
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, class, province)
+	return err
 }
 
 // MaxSuccessorChain is how many merges a chain of successors may go through: a longer chain is refused

@@ -45,8 +45,21 @@ var referenceLocks = map[string][]string{
 	},
 }
 
-// lockReferences takes the locks of kind (none for people, whose rows reference nothing).
+// lockReferences takes the locks of kind (none for people, whose rows reference nothing). A file of units
+// that names successors first takes the chain lock the API's writes take (lockSuccessorChains), before any
+// row lock as they do, so that its loop check and theirs never run on a chain the other is changing.
 func lockReferences(ctx context.Context, tx *Tx, kind string) error {
+	if kind == "communes" || kind == "hamlets" {
+		var names bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM import_stage WHERE successor_code IS NOT NULL)`).Scan(&names); err != nil {
+			return err
+		}
+		if names {
+			if err := lockSuccessorChains(ctx, tx, kind, tx.P.Province); err != nil {
+				return err
+			}
+		}
+	}
 	for _, q := range referenceLocks[kind] {
 		if _, err := tx.Exec(ctx, q, tx.P.Province); err != nil {
 			return fmt.Errorf("lock references: %w", err)
