@@ -18,9 +18,9 @@ import (
 //     (people, communes, hamlets). A DELETE through the API (which locks the row FOR UPDATE first) then
 //     waits for the import to commit, and is refused or cascades after it, audited as usual; a delete
 //     that committed first is seen by the checks, which report the rows.
-//  2. After writing, every staged row must be in the table exactly as staged, and inserted + updated +
-//     unchanged must equal the rows read, unchanged being counted before the write, not derived. A row
-//     that is not fails the job with its line; counts that do not add up fail it as internal.
+//  2. After writing, every staged row must be in the table exactly as staged (a row that is not fails the
+//     job with its line), and inserted + updated + unchanged must equal the rows read (counts that do not
+//     add up fail the job as internal).
 
 // referenceLocks are the lock statements of each kind ($1 = province), in the fixed order people,
 // communes, hamlets.
@@ -117,11 +117,15 @@ func unmatchedRows(ctx context.Context, tx *Tx, q string) ([]unmatchedRow, error
 // every row read.
 var errCountsDiffer = errors.New("import counts do not add up")
 
-// applyStage writes import_stage into the table of kind and accounts for every row: unchanged rows are
-// counted before the write (rows already in the table as staged), and after it every staged row must be
-// in the table as staged. It returns the rows that are not (a record they reference changed or went
-// away during the import: the job fails with them), or errCountsDiffer when inserted + updated +
-// unchanged is not the number of rows read.
+// applyStage writes import_stage into the table of kind and accounts for every row. After the write every
+// staged row must be in the table exactly as staged: a row that is not (a record it references, or the
+// row itself, changed or went away during the import) is returned, and the job fails with it. Then
+// inserted and updated are what the write statements returned, unchanged the rest of the staged rows
+// (each verified present as staged), and inserted + updated + unchanged must be the rows read; when it
+// is not (a write counted twice, a row staged twice or not at all), errCountsDiffer fails the job.
+//
+// Unchanged is not counted before the write: a PATCH racing the import between that count and the write
+// would make a correct import look inconsistent.
 func applyStage(ctx context.Context, tx *Tx, kind string, spec ImportSpec, read int) (inserted, updated, unchanged int, lost []RowError, err error) {
 	q, err := unmatched(kind, spec)
 	if err != nil {
@@ -131,11 +135,6 @@ func applyStage(ctx context.Context, tx *Tx, kind string, spec ImportSpec, read 
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM import_stage`).Scan(&staged); err != nil {
 		return 0, 0, 0, nil, err
 	}
-	differ, err := unmatchedRows(ctx, tx, q)
-	if err != nil {
-		return 0, 0, 0, nil, err
-	}
-	unchanged = staged - len(differ)
 	if inserted, updated, err = upsertStage(ctx, tx, spec); err != nil {
 		return 0, 0, 0, nil, err
 	}
@@ -151,7 +150,8 @@ func applyStage(ctx context.Context, tx *Tx, kind string, spec ImportSpec, read 
 	if len(lost) > 0 {
 		return 0, 0, 0, lost, nil
 	}
-	if staged != read || inserted+updated+unchanged != read {
+	unchanged = staged - inserted - updated
+	if staged != read || unchanged < 0 || inserted+updated+unchanged != read {
 		return 0, 0, 0, nil, fmt.Errorf("%w: %d read, %d staged, %d inserted + %d updated + %d unchanged",
 			errCountsDiffer, read, staged, inserted, updated, unchanged)
 	}
