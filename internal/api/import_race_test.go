@@ -168,35 +168,58 @@ func TestImportRacingAPersonDeleteLosesNoRow(t *testing.T) {
 }
 
 // The same race for the other kinds whose rows reference other rows: a hamlets import and the delete of
-// its commune, a communes import and the delete of the successor it names. Either the delete waits and
-// is then refused (the unit is referenced), or it goes first and the import reports the rows.
+// its commune, a communes import and the delete of the successor it names, a posts import and the delete
+// of its hamlet. Either the delete waits and is then refused (the unit is referenced), or it goes first
+// and the import reports the rows. The table held decides which: one the delete also needs (both wait,
+// the import holds its locks first), or one only the import reads (the delete goes first).
 func TestImportRacingAUnitDeleteLosesNoRow(t *testing.T) {
+	people := "national_id,full_name,gender,birth_date\n001080000001,Nguyễn Văn An,male,1980-05-17\n" +
+		"001080000002,Trần Văn Bình,male,1980-05-17\n001080000003,Lê Văn Cường,male,1980-05-17\n"
 	for _, tc := range []struct {
-		kind, file, block, victim string
+		name, kind, file, block, victim, table, code string
+		failedLines                                  []int
 	}{
-		{"hamlets", "code,commune_code,name,kind,households,effective_from\n00100-01,00100,Thôn Đông,thon,420,2025-07-01\n" +
-			"00008-01,00008,Tổ 1,to_dan_pho,100,2025-07-01\n", "hamlets", "communes/00100"},
-		{"communes", "code,name,kind,class,effective_from,effective_to,successor_code\n" +
-			"00200,Xã Cũ,xa,2,2020-01-01,2025-06-30,00100\n00201,Xã Khác,xa,2,2020-01-01,,\n", "communes", "communes/00100"},
+		{"hamlets and their commune", "hamlets", "code,commune_code,name,kind,households,effective_from\n" +
+			"00100-01,00100,Thôn Đông,thon,420,2025-07-01\n00008-01,00008,Tổ 1,to_dan_pho,100,2025-07-01\n",
+			"hamlets", "communes/00100", "communes", "00100", []int{2}},
+		{"communes and their successor", "communes", "code,name,kind,class,effective_from,effective_to,successor_code\n" +
+			"00200,Xã Cũ,xa,2,2020-01-01,2025-06-30,00100\n00201,Xã Khác,xa,2,2020-01-01,,\n",
+			"communes", "communes/00100", "communes", "00100", []int{2}},
+		{"posts and their hamlet", "assignments", "national_id,position_code,commune_code,hamlet_code,start_date\n" +
+			"001080000001,bi_thu_chi_bo,,00100-01,2024-01-01\n001080000002,truong_thon_to_truong,,00100-01,2024-01-01\n" +
+			"001080000003,van_phong_dang_uy,00100,,2024-01-01\n",
+			"cadres", "hamlets/00100-01", "hamlets", "00100-01", []int{2, 3}},
 	} {
-		t.Run(tc.kind, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			e, ed := importEnv(t)
 			mustSucceed(t, importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV))))
+			if tc.kind == "assignments" {
+				mustSucceed(t, importJob(t, e.upload(ed, "kind=hamlets", []byte("code,commune_code,name,kind,households,effective_from\n"+
+					"00100-01,00100,Thôn Đông,thon,420,2025-07-01\n"))))
+				mustSucceed(t, importJob(t, e.upload(ed, "kind=cadres", []byte(people))))
+			}
 			job, del := raceImport(t, e, ed, tc.kind, []byte(tc.file), tc.block, func() int {
 				return rawDelete(e, ed, "/v1/provinces/01/"+tc.victim, "1")
 			})
 			var exists bool
-			if err := e.admin.QueryRow(context.Background(), `SELECT EXISTS (SELECT 1 FROM communes WHERE province_code = '01' AND code = '00100')`).Scan(&exists); err != nil {
+			if err := e.admin.QueryRow(context.Background(), `SELECT EXISTS (SELECT 1 FROM `+tc.table+
+				` WHERE province_code = '01' AND code = $1)`, tc.code).Scan(&exists); err != nil {
 				t.Fatal(err)
 			}
+			rows := strings.Count(tc.file, "\n") - 1
 			switch job.Status {
 			case "succeeded":
-				if del != http.StatusConflict || !exists || job.RowsInserted != 2 {
-					t.Fatalf("job %+v, delete %d, commune still there %v", job, del, exists)
+				if del != http.StatusConflict || !exists || job.RowsInserted != rows {
+					t.Fatalf("job %+v, delete %d, unit still there %v", job, del, exists)
 				}
 			case "failed":
-				if del != http.StatusNoContent || exists || job.RowsFailed != 1 || job.Errors[0].Line != 2 {
+				if del != http.StatusNoContent || exists || job.RowsFailed != len(tc.failedLines) || len(job.Errors) != len(tc.failedLines) {
 					t.Fatalf("job %+v, delete %d", job, del)
+				}
+				for i, l := range tc.failedLines {
+					if job.Errors[i].Line != l || job.Errors[i].Code != "invalid_reference" {
+						t.Fatalf("errors %+v, want lines %v", job.Errors, tc.failedLines)
+					}
 				}
 			default:
 				t.Fatalf("job %+v", job)
