@@ -227,8 +227,7 @@ var ruleCases = []ruleCase{
 		csv: assignmentHeader + "001080000001,van_phong_dang_uy,00100,,2025-01-01,,,\n", field: "start_date"},
 	{rule: "at most 3 paid posts in a hamlet", path: "cadres/{P4}/assignments",
 		body: rulePost(map[string]any{"position_code": "truong_thon_to_truong", "commune_code": nil, "hamlet_code": "00100-01"}),
-		kind: "assignments", csv: assignmentHeader + "001080000004,truong_thon_to_truong,,00100-01,2025-01-01,,,\n", field: "hamlet_code",
-		csvCode: "too_many_hamlet_posts"},
+		kind: "assignments", csv: assignmentHeader + "001080000004,truong_thon_to_truong,,00100-01,2025-01-01,,,\n", field: "hamlet_code"},
 }
 
 func TestEveryRecordsRuleHoldsOnImportToo(t *testing.T) {
