@@ -382,15 +382,15 @@ func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) err
 	if o.fileErr != nil {
 		errs = append([]RowError{*o.fileErr}, errs...)
 	}
+	if o.internal != nil {
+		errs = append([]RowError{*o.internal}, errs...)
+	}
 	if len(errs) > MaxJobErrors {
 		errs = errs[:MaxJobErrors]
 	}
 	job.Errors = errs
 	if job.Errors == nil {
 		job.Errors = []RowError{}
-	}
-	if o.internal != nil {
-		errs = append([]RowError{*o.internal}, errs...)
 	}
 	switch {
 	case o.internal != nil:
