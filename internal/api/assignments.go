@@ -221,7 +221,7 @@ func assignmentProblem(err error) error {
 			re.Hamlet.Name, re.Hamlet.Code, len(re.InForce), re.On.Format(dateLayout), strings.Join(postsEN, "; "), store.MaxPaidHamletPosts)
 		vn := fmt.Sprintf("thôn/tổ dân phố %s (%s) đã có %d chức danh hưởng phụ cấp vào ngày %s: %s; tối đa %d (Nghị định 33/2023/NĐ-CP)",
 			re.Hamlet.Name, re.Hamlet.Code, len(re.InForce), re.On.Format(dateLayout), strings.Join(postsVI, "; "), store.MaxPaidHamletPosts)
-		return errInvalid(en, vn, FieldError{Pointer: ptr, Code: "hamlet_paid_posts", MessageEN: en, MessageVI: vn})
+		return errInvalid(en, vn, FieldError{Pointer: ptr, Code: "too_many_hamlet_posts", MessageEN: en, MessageVI: vn})
 	}
 	return err
 }

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"fmt"
-
 	"communehr/internal/store"
 )
 
@@ -128,21 +126,14 @@ func assignmentRow(rc *rowContext, cell func(string) string) ([]any, []FieldErro
 	if err := checkAssignmentFields(a); err != nil {
 		return nil, fieldsOf(err)
 	}
-	// The post's level decides which unit is required (the same rule as POST …/assignments).
+	// The post must be in the catalogue and its level decides which unit is named: the same rule, code and
+	// message as POST …/assignments (store.UnitRule).
 	pos, ok := rc.positions[req.PositionCode]
-	switch {
-	case !ok:
-		return nil, []FieldError{{Pointer: "/position_code", Code: "unknown_position",
-			MessageEN: fmt.Sprintf("position_code %q is not in the national catalogue (GET /v1/positions)", req.PositionCode),
-			MessageVI: fmt.Sprintf("position_code %q không có trong danh mục chức danh (GET /v1/positions)", req.PositionCode)}}
-	case pos.Level == "commune" && (req.CommuneCode == nil || req.HamletCode != nil):
-		return nil, []FieldError{{Pointer: "/commune_code", Code: "unit_for_level",
-			MessageEN: "a commune-level post needs commune_code and no hamlet_code",
-			MessageVI: "chức danh cấp xã cần commune_code và không có hamlet_code"}}
-	case pos.Level == "hamlet" && (req.HamletCode == nil || req.CommuneCode != nil):
-		return nil, []FieldError{{Pointer: "/hamlet_code", Code: "unit_for_level",
-			MessageEN: "a hamlet-level post needs hamlet_code and no commune_code",
-			MessageVI: "chức danh cấp thôn cần hamlet_code và không có commune_code"}}
+	if !ok {
+		return nil, fieldsOf(assignmentProblem(&store.AssignmentRuleError{Rule: store.RuleUnknownPosition, Field: "position_code"}))
+	}
+	if e := store.UnitRule(pos, req.CommuneCode, req.HamletCode); e != nil {
+		return nil, fieldsOf(assignmentProblem(e))
 	}
 	var elected any
 	if req.Elected != nil {

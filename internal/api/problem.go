@@ -139,6 +139,11 @@ func asError(err error) (*Error, bool) {
 	if errors.Is(err, store.ErrStale) {
 		return errPreconditionFailed(), true
 	}
+	var re *store.RuleError
+	if errors.As(err, &re) {
+		return errInvalid("A value breaks a rule of the register.", "Một giá trị vi phạm quy tắc của sổ đăng ký.",
+			FieldError{Pointer: "/" + re.Field, Code: re.Code, MessageEN: re.MessageEN, MessageVI: re.MessageVI}), true
+	}
 	var ce *store.ConstraintError
 	if errors.As(err, &ce) {
 		return constraintProblem(ce), true

@@ -258,17 +258,8 @@ func checkAssignment(ctx context.Context, tx *Tx, a Assignment) error {
 	if err != nil {
 		return err
 	}
-	wanted, other := a.CommuneCode, a.HamletCode
-	wantedField, otherField := "commune_code", "hamlet_code"
-	if pos.Level == "hamlet" {
-		wanted, other = a.HamletCode, a.CommuneCode
-		wantedField, otherField = "hamlet_code", "commune_code"
-	}
-	if other != nil {
-		return &AssignmentRuleError{Rule: RuleUnitNotAllowed, Field: otherField, Position: pos}
-	}
-	if wanted == nil {
-		return &AssignmentRuleError{Rule: RuleUnitRequired, Field: wantedField, Position: pos}
+	if e := UnitRule(pos, a.CommuneCode, a.HamletCode); e != nil {
+		return e
 	}
 	if pos.Level == "hamlet" && pos.PaidHamletPost {
 		if err := checkHamletPosts(ctx, tx, a, pos); err != nil {

@@ -189,6 +189,11 @@ func getCommune(ctx context.Context, tx *Tx, province, code string, lock bool) (
 func (s *Store) CreateCommune(ctx context.Context, p Principal, c Commune) (Commune, error) {
 	var out Commune
 	err := s.InTx(ctx, p, func(tx *Tx) error {
+		if c.SuccessorCode != nil {
+			if err := lockSuccessorChains(ctx, tx, "communes", c.Province); err != nil {
+				return err
+			}
+		}
 		rows, err := tx.Query(ctx, `INSERT INTO communes (province_code, code, name, kind, class, population, area_km2,
 			key_security_order, border, island, effective_from, effective_to, successor_code)
 			VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13) RETURNING `+communeCols,
@@ -213,6 +218,9 @@ func (s *Store) CreateCommune(ctx context.Context, p Principal, c Commune) (Comm
 func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code string, version int, change func(*Commune) error) (Commune, error) {
 	var out Commune
 	err := s.InTx(ctx, p, func(tx *Tx) error {
+		if err := lockSuccessorChains(ctx, tx, "communes", province); err != nil {
+			return err
+		}
 		before, after, err := lockAtVersion(version, change, func() (Commune, error) { return getCommune(ctx, tx, province, code, true) })
 		if err != nil {
 			return err
@@ -237,27 +245,78 @@ func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code s
 	return out, err
 }
 
-// checkSuccessor refuses a successor chain that loops back to the unit itself.
+// checkSuccessor refuses a successor chain that loops back (the rule successorLoops holds for the API and
+// imports alike).
 func checkSuccessor(ctx context.Context, tx *Tx, table, province, code string, successor *string) error {
 	if successor == nil {
 		return nil
 	}
-	var loops bool
-	err := tx.QueryRow(ctx, fmt.Sprintf(`
-		WITH RECURSIVE chain(code, depth) AS (
-		  SELECT $3::text, 1
-		  UNION ALL
-		  SELECT t.successor_code, chain.depth + 1 FROM chain JOIN %s t ON t.province_code = $1 AND t.code = chain.code
-		  WHERE t.successor_code IS NOT NULL AND chain.depth < 50)
-		SELECT EXISTS (SELECT 1 FROM chain WHERE code = $2)`, pgx.Identifier{table}.Sanitize()), province, code, *successor).Scan(&loops)
+	loops, err := successorLoops(ctx, tx, pgx.Identifier{table}.Sanitize(), `SELECT unnest($2::text[])`, province, []string{code})
 	if err != nil {
 		return err
 	}
-	if loops {
-		return &ConstraintError{Kind: "invalid", Constraint: table + "_successor_cycle", Field: "successor_code",
-			Err: errors.New("successor chain loops back")}
+	if len(loops) > 0 {
+		return SuccessorCycle(table)
 	}
 	return nil
+}
+
+// Lock classes of the successor chains of a province: every write that can change a chain (a create or
+// update through the API, an import whose file names successors) takes its table's lock before any row
+// lock and keeps it to the end of its transaction, so two writers never each check a chain the other is
+// changing (A→B by one, B→A by the other, both committed: a loop). One class per table.
+const (
+	lockClassCommuneChains = 4721
+	lockClassHamletChains  = 4722
+)
+
+// lockSuccessorChains takes the chain lock of table ("communes" or "hamlets") in the province.
+func lockSuccessorChains(ctx context.Context, tx *Tx, table, province string) error {
+	class := lockClassCommuneChains
+	if table == "hamlets" {
+		class = lockClassHamletChains
+	}
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, class, province)
+	return err
+}
+
+// MaxSuccessorChain is how many merges a chain of successors may go through: a longer chain is refused
+// like a loop (so a loop of any length is found by following at most this many steps).
+const MaxSuccessorChain = 50
+
+// successorLoops is the one implementation of the successor-cycle rule for communes and hamlets: of the
+// codes that starts selects (a one-column relation; $1 is the province, args follow as $2…), those whose
+// chain of successors in graph comes back to a unit already on it or runs longer than MaxSuccessorChain
+// steps. graph is a relation of (province_code, code, successor_code): the table itself for the API (after
+// the write), or for an import the table with the file's rows in place of the ones they replace, so that a
+// loop made by the file and the register together is found before anything is written. It is set-based:
+// one recursive query for all the codes (a hash join per step, at most MaxSuccessorChain steps).
+func successorLoops(ctx context.Context, tx *Tx, graph, starts, province string, args ...any) ([]string, error) {
+	rows, err := tx.Query(ctx, fmt.Sprintf(`
+		WITH RECURSIVE g AS NOT MATERIALIZED (SELECT code, successor_code FROM %[1]s WHERE province_code = $1),
+		chain(start, code, depth) AS (
+		  SELECT g.code, g.successor_code, 1 FROM g WHERE g.code IN (%[3]s) AND g.successor_code IS NOT NULL
+		  UNION ALL
+		  SELECT chain.start, g.successor_code, chain.depth + 1 FROM chain JOIN g ON g.code = chain.code
+		  WHERE g.successor_code IS NOT NULL AND chain.code <> chain.start AND chain.depth < %[2]d)
+		SELECT DISTINCT start FROM chain WHERE code = start OR depth >= %[2]d ORDER BY start`, graph, MaxSuccessorChain, starts),
+		append([]any{province}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// SuccessorCycle is the error of the rule, for a unit of table (communes or hamlets); the API reports it
+// on successor_code, an import on the row's successor_code cell.
+func SuccessorCycle(table string) *RuleError {
+	unitEN, unitVI := "commune", "xã"
+	if table == "hamlets" {
+		unitEN, unitVI = "hamlet", "thôn, tổ dân phố"
+	}
+	return &RuleError{Field: "successor_code", Code: "successor_cycle",
+		MessageEN: fmt.Sprintf("the chain of successors of this %s loops back (or runs through more than %d merges)", unitEN, MaxSuccessorChain),
+		MessageVI: fmt.Sprintf("chuỗi đơn vị kế thừa của %s này quay vòng lại (hoặc qua hơn %d lần sáp nhập)", unitVI, MaxSuccessorChain)}
 }
 
 // DeleteCommune removes a commune that nothing references (a merged commune is closed with effective_to

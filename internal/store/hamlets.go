@@ -152,6 +152,11 @@ func getHamlet(ctx context.Context, tx *Tx, province, code string, lock bool) (H
 func (s *Store) CreateHamlet(ctx context.Context, p Principal, h Hamlet) (Hamlet, error) {
 	var out Hamlet
 	err := s.InTx(ctx, p, func(tx *Tx) error {
+		if h.SuccessorCode != nil {
+			if err := lockSuccessorChains(ctx, tx, "hamlets", h.Province); err != nil {
+				return err
+			}
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO hamlets (province_code, code, commune_code, name, kind, households,
 			key_security_order, border_or_island, converted_from_thon, effective_from, effective_to, successor_code)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
@@ -176,6 +181,9 @@ func (s *Store) CreateHamlet(ctx context.Context, p Principal, h Hamlet) (Hamlet
 func (s *Store) UpdateHamlet(ctx context.Context, p Principal, province, code string, version int, change func(*Hamlet) error) (Hamlet, error) {
 	var out Hamlet
 	err := s.InTx(ctx, p, func(tx *Tx) error {
+		if err := lockSuccessorChains(ctx, tx, "hamlets", province); err != nil {
+			return err
+		}
 		before, after, err := lockAtVersion(version, change, func() (Hamlet, error) { return getHamlet(ctx, tx, province, code, true) })
 		if err != nil {
 			return err

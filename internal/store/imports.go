@@ -282,6 +282,7 @@ type importOutcome struct {
 	total, inserted, updated, unchanged int
 	errs                                []RowError
 	fileErr                             *RowError
+	internal                            *RowError // the counts did not add up (import_integrity.go)
 	rejects                             []Reject
 }
 
@@ -303,20 +304,35 @@ func runImportData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (im
 		if _, err := tx.Exec(ctx, `ANALYZE import_stage`); err != nil {
 			return out, err
 		}
+		// What the rows reference cannot be deleted until the import ends (import_integrity.go).
+		if err := lockReferences(ctx, tx, job.Kind); err != nil {
+			return out, err
+		}
 		sqlErrs, err := checkStage(ctx, tx, w.Spec)
 		if err != nil {
 			return out, err
 		}
-		out.errs = append(out.errs, sqlErrs...)
-	}
-	if out.fileErr == nil && len(out.errs) == 0 {
-		var err error
-		out.inserted, out.updated, err = upsertStage(ctx, tx, w.Spec)
+		ruleErrs, err := ruleChecks(ctx, tx, job.Kind) // rules shared with the records API (import_rules.go)
 		if err != nil {
 			return out, err
 		}
-		out.unchanged = out.total - out.inserted - out.updated
-		if job.Mode == "apply" {
+		sqlErrs = append(sqlErrs, ruleErrs...)
+		out.errs = append(out.errs, sqlErrs...)
+	}
+	if out.fileErr == nil && len(out.errs) == 0 {
+		var lost []RowError
+		var err error
+		out.inserted, out.updated, out.unchanged, lost, err = applyStage(ctx, tx, job.Kind, w.Spec, out.total)
+		switch {
+		case errors.Is(err, errCountsDiffer):
+			out.internal = &RowError{Line: 1, Column: "", Code: "internal",
+				MessageEN: "the import could not account for every row of the file; nothing was written, upload the file again",
+				MessageVI: "không đối chiếu được mọi dòng của tệp; chưa có gì được ghi, hãy tải tệp lên lại"}
+		case err != nil:
+			return out, err
+		}
+		out.errs = append(out.errs, lost...)
+		if out.internal == nil && len(lost) == 0 && job.Mode == "apply" {
 			if err := tx.Audit(ctx, job.Province, "import", w.Spec.Entity, job.ID, nil, map[string]any{
 				"kind": job.Kind, "rows_total": out.total, "rows_inserted": out.inserted,
 				"rows_updated": out.updated, "rows_unchanged": out.unchanged}); err != nil {
@@ -366,6 +382,9 @@ func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) err
 	if o.fileErr != nil {
 		errs = append([]RowError{*o.fileErr}, errs...)
 	}
+	if o.internal != nil {
+		errs = append([]RowError{*o.internal}, errs...)
+	}
 	if len(errs) > MaxJobErrors {
 		errs = errs[:MaxJobErrors]
 	}
@@ -374,6 +393,8 @@ func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) err
 		job.Errors = []RowError{}
 	}
 	switch {
+	case o.internal != nil:
+		job.Status, job.FailureReason = "failed", strPtr("internal")
 	case o.fileErr != nil:
 		job.Status, job.FailureReason = "failed", strPtr("invalid_file")
 	case len(o.errs) > 0:
