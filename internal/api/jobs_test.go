@@ -1,0 +1,204 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"communehr"
+	"communehr/internal/store"
+	"communehr/internal/testdb"
+)
+
+// Issue 10, item 1: background work must never starve request handling, and every job is cancellable.
+
+// newEnvWithPool is newEnv with the requests' pool capped at maxConns connections and the router's
+// configuration adjusted by cfg (nil: defaults).
+func newEnvWithPool(t *testing.T, maxConns int, cfg func(*Config)) *env {
+	t.Helper()
+	dbURL := testdb.Migrated(t)
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("pool_max_conns", fmt.Sprint(maxConns))
+	u.RawQuery = q.Encode()
+	st, err := store.Open(context.Background(), u.String())
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(st.Close)
+	e := &env{t: t, st: st, dbURL: dbURL, admin: testdb.Admin(t, dbURL), router: specRouter(t), logs: &bytes.Buffer{}, mu: &sync.Mutex{}}
+	logger := slog.New(slog.NewJSONHandler(&lockedWriter{e: e}, nil))
+	c := Config{MaxBodyBytes: 64 << 10, OpenAPI: communehr.OpenAPI}
+	if cfg != nil {
+		cfg(&c)
+	}
+	e.srv = httptest.NewServer(NewRouter(c, st, logger))
+	t.Cleanup(e.srv.Close)
+	t.Cleanup(func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		testdb.CheckLogs(t, e.logs.String())
+		if t.Failed() {
+			t.Logf("server log:\n%s", e.logs.String())
+		}
+	})
+	return e
+}
+
+// rawDo sends one request with a client-side timeout (safe from any goroutine: no t.Fatal).
+func rawDo(client *http.Client, method, url, token, contentType string, body []byte, headers ...string) (int, []byte, error) {
+	var rdr io.Reader
+	if body != nil {
+		rdr = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rdr)
+	if err != nil {
+		return 0, nil, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, b, err
+}
+
+// cadresCSV is n synthetic people of province 01 (national IDs from serial from on).
+func cadresCSV(n, from int) []byte {
+	var b strings.Builder
+	b.WriteString("national_id,full_name,gender,birth_date,si_months\n")
+	for i := 0; i < n; i++ {
+		year := 1960 + i%40
+		fmt.Fprintf(&b, "0010%02d%06d,Nguyễn Văn Thử,male,%d-%02d-%02d,%d\n", year%100, from+i, year, 1+i%12, 1+i%28, i%400)
+	}
+	return []byte(b.String())
+}
+
+// TestJobsCannotStarveRequests: one editor starts ten entitlement runs and five async imports at once on a
+// server whose requests' pool has 8 connections; meanwhile another province's GET /v1/me and /readyz keep
+// answering (each within 5 s), every job ends (succeeded), and no connection is left idle in transaction.
+// Before the job runner, each job held a pooled connection and asked for a second: every connection
+// ended idle in transaction and /readyz answered 503.
+func TestJobsCannotStarveRequests(t *testing.T) {
+	e := newEnvWithPool(t, 8, nil)
+	reportFixture(e) // province 01: people with posts, so that runs have work to do
+	e.province("02", "Tỉnh Hai")
+	editor := e.key(store.RoleProvinceEditor, "01")
+	other := e.key(store.RoleProvinceViewer, "02")
+
+	client := &http.Client{Timeout: 5 * time.Second}
+	stop := make(chan struct{})
+	var probeErrs []string
+	var probes int
+	var pmu sync.Mutex
+	var pwg sync.WaitGroup
+	for _, target := range []struct{ path, token string }{{"/v1/me", other}, {"/readyz", ""}} {
+		pwg.Add(1)
+		go func() {
+			defer pwg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				t0 := time.Now()
+				code, body, err := rawDo(client, "GET", e.srv.URL+target.path, target.token, "", nil)
+				pmu.Lock()
+				probes++
+				if err != nil || code != 200 {
+					probeErrs = append(probeErrs, fmt.Sprintf("%s after %s: %d %v %s", target.path, time.Since(t0).Round(time.Millisecond), code, err, body))
+				}
+				pmu.Unlock()
+				time.Sleep(20 * time.Millisecond)
+			}
+		}()
+	}
+
+	type started struct{ kind, id, status string }
+	results := make(chan started, 15)
+	var jwg sync.WaitGroup
+	post := func(kind, path, ct string, body []byte, headers ...string) {
+		defer jwg.Done()
+		code, b, err := rawDo(&http.Client{Timeout: 60 * time.Second}, "POST", e.srv.URL+path, editor, ct, body, headers...)
+		var v struct{ ID, Status string }
+		if err == nil && code == 202 {
+			_ = json.Unmarshal(b, &v)
+		}
+		results <- started{kind, v.ID, fmt.Sprintf("%d %v %s", code, err, firstLine(string(b)))}
+	}
+	for i := 0; i < 10; i++ {
+		jwg.Add(1)
+		go post("entitlement-runs", "/v1/provinces/01/entitlement-runs", "application/json",
+			[]byte(`{"exit_date":"2025-08-01","reason":"reorganisation"}`))
+	}
+	for i := 0; i < 5; i++ {
+		jwg.Add(1)
+		go post("imports", "/v1/provinces/01/imports?kind=cadres", "text/csv", cadresCSV(3000, 100000+i*10000), "Prefer", "respond-async")
+	}
+	jwg.Wait()
+	close(results)
+	var ids []started
+	for r := range results {
+		if r.id == "" {
+			t.Errorf("POST %s: %s, want 202", r.kind, r.status)
+			continue
+		}
+		ids = append(ids, r)
+	}
+	// Every job ends.
+	deadline := time.Now().Add(90 * time.Second)
+	for _, j := range ids {
+		for {
+			code, b, err := rawDo(client, "GET", e.srv.URL+"/v1/provinces/01/"+j.kind+"/"+j.id, editor, "", nil)
+			var v struct{ Status string }
+			if err == nil && code == 200 {
+				_ = json.Unmarshal(b, &v)
+			}
+			if v.Status == "succeeded" {
+				break
+			}
+			if v.Status == "failed" || v.Status == "cancelled" || time.Now().After(deadline) {
+				t.Fatalf("%s %s: %d %v %.300s, want succeeded", j.kind, j.id, code, err, b)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	close(stop)
+	pwg.Wait()
+	if len(probeErrs) > 0 {
+		t.Fatalf("%d of %d probes of another province failed while jobs ran; first: %s", len(probeErrs), probes, probeErrs[0])
+	}
+	t.Logf("%d probes answered while %d jobs ran", probes, len(ids))
+	var idle int
+	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+		AND state = 'idle in transaction'`).Scan(&idle); err != nil {
+		t.Fatal(err)
+	}
+	if idle != 0 {
+		t.Fatalf("%d connections idle in transaction after every job ended", idle)
+	}
+}
