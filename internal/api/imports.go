@@ -204,8 +204,8 @@ func (b *bufferWriter) Write(p []byte) (int, error) { return b.b.Write(p) }
 func (b *bufferWriter) WriteHeader(int)             {}
 
 // startImport runs the job on the job runner (issue 10): in the request for files up to syncMaxRows rows
-// (201, finished: the handler waits for its job), in the background for larger ones or with
-// `Prefer: respond-async` (202, running or queued; poll Location). Either way it takes a slot of the
+// (201, finished: the handler waits for its job), in the background for larger ones, with
+// `Prefer: respond-async`, or when the job has to wait in the queue (202, running or queued; poll Location). Either way it takes a slot of the
 // runner (or waits queued for one), so imports can never hold more connections than the jobs' pool has;
 // a full queue is a 429.
 func (s *Server) startImport(r *http.Request, p store.Principal, province string, kind *importKind, mode string, sp *spool) (int, store.ImportJob, error) {
@@ -228,6 +228,8 @@ func (s *Server) startImport(r *http.Request, p store.Principal, province string
 		return 0, job, err
 	}
 	if tk.Queued() {
+		// A job that has to wait answers 202 queued, however small: no request waits in the queue.
+		async = true
 		if job, err = s.store.QueueImport(r.Context(), p, job); err != nil {
 			tk.Abandon()
 			sp.Close()

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"communehr"
+	"communehr/internal/jobs"
 	"communehr/internal/store"
 	"communehr/internal/testdb"
 )
@@ -200,5 +201,175 @@ func TestJobsCannotStarveRequests(t *testing.T) {
 	}
 	if idle != 0 {
 		t.Fatalf("%d connections idle in transaction after every job ended", idle)
+	}
+}
+
+// TestJobQueueCancelAndRefusal: with one job slot and two places in the queue, a run blocked on a table lock
+// runs, the next jobs wait `queued`, the one after is refused (429, Retry-After, problem+json). The editor
+// cancels a queued run (200, cancelled; again: 409), another province's editor cannot (404), a viewer
+// cannot (403); cancelling the running run rolls it back (cancelled, no results kept, audited); the
+// queued import then runs.
+func TestJobQueueCancelAndRefusal(t *testing.T) {
+	runner := jobs.New(context.Background(), jobs.Config{MaxTotal: 1, MaxPerProvince: 1, MaxQueue: 2, MaxQueuePerProvince: 2})
+	e := newEnvWithPool(t, 8, func(c *Config) { c.Runner = runner })
+	reportFixture(e)
+	e.province("02", "Tỉnh Hai")
+	ed := e.key(store.RoleProvinceEditor, "01")
+	viewer := viewerOf(e)
+	ed02 := e.key(store.RoleProvinceEditor, "02")
+
+	// Hold the people table: the first run starts (its row reads running) and then waits on the lock.
+	lock, err := e.admin.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = lock.Rollback(context.Background()) }()
+	if _, err := lock.Exec(t.Context(), `LOCK TABLE cadres IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	body := map[string]any{"exit_date": "2025-08-01", "reason": "reorganisation"}
+	r := e.do("POST", "/v1/provinces/01/entitlement-runs", ed, body)
+	mustStatus(t, r, 202)
+	var running runResponse
+	r.json(t, &running)
+	if running.Status != "running" {
+		t.Fatalf("first run: %s, want running", running.Status)
+	}
+	r = e.do("POST", "/v1/provinces/01/entitlement-runs", ed, body)
+	mustStatus(t, r, 202)
+	var queued runResponse
+	r.json(t, &queued)
+	if queued.Status != "queued" || queued.FinishedAt != nil {
+		t.Fatalf("second run: %s, want queued", r.Body)
+	}
+	r = e.do("POST", "/v1/provinces/01/imports?kind=cadres", ed, rawBody{"text/csv", cadresCSV(10, 500000)})
+	mustStatus(t, r, 202) // a small file waits too: it answers 202 queued rather than hold the request
+	var qimport importJobResponse
+	r.json(t, &qimport)
+	if qimport.Status != "queued" {
+		t.Fatalf("import: %s, want queued", r.Body)
+	}
+	r = e.do("POST", "/v1/provinces/01/entitlement-runs", ed, body, "Accept-Language", "vi")
+	mustStatus(t, r, 429)
+	if p := r.problem(t); p.Status != 429 || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("429 without Retry-After: %s", r.Body)
+	}
+	var n int
+	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM entitlement_runs`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("%d runs recorded after a refusal (%v), want 2", n, err)
+	}
+
+	cancelPath := func(id string) string { return "/v1/provinces/01/entitlement-runs/" + id + "/cancel" }
+	mustStatus(t, e.do("POST", cancelPath(queued.ID), ed02, nil), 404)
+	mustStatus(t, e.do("POST", "/v1/provinces/02/entitlement-runs/"+queued.ID+"/cancel", ed02, nil), 404)
+	mustStatus(t, e.do("POST", cancelPath(queued.ID), viewer, nil), 403)
+	r = e.do("POST", cancelPath(queued.ID), ed, nil)
+	mustStatus(t, r, 200)
+	var got runResponse
+	r.json(t, &got)
+	if got.Status != "cancelled" || got.FinishedAt == nil {
+		t.Fatalf("cancelled queued run: %s", r.Body)
+	}
+	r = e.do("POST", cancelPath(queued.ID), ed, nil)
+	mustStatus(t, r, 409)
+
+	// Cancel the running run: it rolls back while it waits on the lock.
+	r = e.do("POST", cancelPath(running.ID), ed, nil)
+	if r.Status != 200 && r.Status != 202 {
+		t.Fatalf("cancel the running run: %d %s", r.Status, r.Body)
+	}
+	got = waitRun(e, ed, "01", running.ID)
+	if got.Status != "cancelled" || got.FailureReason != nil {
+		t.Fatalf("cancelled running run: %+v", got)
+	}
+	if err := lock.Rollback(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM entitlement_run_results WHERE run_id = $1`, running.ID).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d results kept by a cancelled run (%v)", n, err)
+	}
+	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE entity = 'entitlement_run' AND action = 'update'
+		AND after->>'status' = 'cancelled'`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("%d audited cancellations (%v), want 2", n, err)
+	}
+
+	// The queued import runs now.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r = e.do("GET", "/v1/provinces/01/imports/"+qimport.ID, ed, nil)
+		mustStatus(t, r, 200)
+		var j importJobResponse
+		r.json(t, &j)
+		if j.Status == "succeeded" {
+			break
+		}
+		if j.Status != "queued" && j.Status != "running" || time.Now().After(deadline) {
+			t.Fatalf("queued import: %.300s", r.Body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	r = e.do("POST", "/v1/provinces/01/imports/"+qimport.ID+"/cancel", ed, nil)
+	mustStatus(t, r, 409)
+	if p := r.problem(t); p.Status != 409 {
+		t.Fatalf("%s", r.Body)
+	}
+}
+
+// TestCancelRunningImport: a running import (blocked on a table lock) is cancelled by its editor: it rolls
+// back (no row of the file stays) and reads cancelled; a synchronous upload cancelled that way answers
+// with the cancelled job.
+func TestCancelRunningImport(t *testing.T) {
+	e := newEnvWithPool(t, 8, nil)
+	e.province("01", "Tỉnh Một")
+	ed := e.key(store.RoleProvinceEditor, "01")
+	lock, err := e.admin.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = lock.Rollback(context.Background()) }()
+	if _, err := lock.Exec(t.Context(), `LOCK TABLE cadres IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	type answer struct {
+		code int
+		body []byte
+		err  error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		code, b, err := rawDo(&http.Client{Timeout: 60 * time.Second}, "POST", e.srv.URL+"/v1/provinces/01/imports?kind=cadres", ed, "text/csv", cadresCSV(50, 0))
+		done <- answer{code, b, err}
+	}()
+	// Find the running job.
+	var id string
+	deadline := time.Now().Add(20 * time.Second)
+	for id == "" {
+		if time.Now().After(deadline) {
+			t.Fatal("the import never reads running")
+		}
+		_ = e.admin.QueryRow(t.Context(), `SELECT id::text FROM import_jobs WHERE status = 'running'`).Scan(&id)
+		time.Sleep(20 * time.Millisecond)
+	}
+	r := e.do("POST", "/v1/provinces/01/imports/"+id+"/cancel", ed, nil)
+	if r.Status != 200 && r.Status != 202 {
+		t.Fatalf("cancel: %d %s", r.Status, r.Body)
+	}
+	a := <-done
+	if a.err != nil || a.code != 201 {
+		t.Fatalf("the synchronous upload answered %d %v %s", a.code, a.err, a.body)
+	}
+	var j importJobResponse
+	if err := json.Unmarshal(a.body, &j); err != nil || j.Status != "cancelled" || j.ID != id {
+		t.Fatalf("upload answer: %s", a.body)
+	}
+	_ = lock.Rollback(t.Context())
+	r = e.do("GET", "/v1/provinces/01/imports/"+id, ed, nil)
+	r.json(t, &j)
+	if j.Status != "cancelled" || j.FinishedAt == nil {
+		t.Fatalf("job after cancel: %s", r.Body)
+	}
+	var n int
+	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM cadres`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d people written by a cancelled import (%v)", n, err)
 	}
 }
