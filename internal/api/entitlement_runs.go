@@ -129,7 +129,8 @@ func (s *Server) createEntitlementRun(w http.ResponseWriter, r *http.Request) er
 		Drop: func(cause error) {
 			status, reason := store.JobEndCause(cause)
 			_, _ = s.store.EndJob(context.Background(), p, "entitlement_run", province, run.ID, status, reason)
-		}})
+		},
+		Keepalive: func() { _ = s.store.TouchQueuedJob(context.Background(), p, "entitlement_run", province, run.ID) }})
 	var got store.EntitlementRun
 	if tk.Queued() {
 		got = run

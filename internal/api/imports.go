@@ -265,7 +265,8 @@ func (s *Server) startImport(r *http.Request, p store.Principal, province string
 			j := queued
 			j.Status, j.FailureReason = status, reason
 			done <- result{j, err}
-		}})
+		},
+		Keepalive: func() { _ = s.store.TouchQueuedJob(context.Background(), p, "import", province, job.ID) }})
 	if async {
 		if tk.Queued() {
 			return http.StatusAccepted, job, nil

@@ -373,3 +373,34 @@ func TestCancelRunningImport(t *testing.T) {
 		t.Fatalf("%d people written by a cancelled import (%v)", n, err)
 	}
 }
+
+// TestQueuedJobOfADeadServerReadsInterrupted: a queued job holds no connection, so its server confirms it
+// every 20 s; one not confirmed for 2 minutes (its server died while it waited) reads failed/interrupted,
+// for viewers too, while a freshly confirmed one stays queued.
+func TestQueuedJobOfADeadServerReadsInterrupted(t *testing.T) {
+	e := newEnvWithPool(t, 8, nil)
+	e.province("01", "Tỉnh Một")
+	viewer := viewerOf(e)
+	staleImport, freshImport, staleRun, freshRun := newUUID(), newUUID(), newUUID(), newUUID()
+	e.exec(`INSERT INTO import_jobs (province_code, id, kind, mode, status, queued_seen_at) VALUES
+		('01', $1, 'cadres', 'apply', 'queued', now() - interval '3 minutes'),
+		('01', $2, 'cadres', 'apply', 'queued', now())`, staleImport, freshImport)
+	e.exec(`INSERT INTO entitlement_runs (province_code, id, exit_date, reason, status, queued_seen_at) VALUES
+		('01', $1, '2025-08-01', 'reorganisation', 'queued', now() - interval '3 minutes'),
+		('01', $2, '2025-08-01', 'reorganisation', 'queued', now())`, staleRun, freshRun)
+	for _, c := range []struct{ path, want string }{
+		{"imports/" + staleImport, "failed"}, {"imports/" + freshImport, "queued"},
+		{"entitlement-runs/" + staleRun, "failed"}, {"entitlement-runs/" + freshRun, "queued"},
+	} {
+		r := e.do("GET", "/v1/provinces/01/"+c.path, viewer, nil)
+		mustStatus(t, r, 200)
+		var v struct {
+			Status        string  `json:"status"`
+			FailureReason *string `json:"failure_reason"`
+		}
+		r.json(t, &v)
+		if v.Status != c.want || (c.want == "failed" && (v.FailureReason == nil || *v.FailureReason != "interrupted")) {
+			t.Errorf("%s: %s, want %s", c.path, r.Body, c.want)
+		}
+	}
+}

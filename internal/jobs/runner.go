@@ -28,6 +28,8 @@ type Config struct {
 	MaxPerProvince      int // jobs of one province running at once
 	MaxQueue            int // jobs waiting, in total
 	MaxQueuePerProvince int // jobs of one province waiting
+	// KeepaliveEvery is how often the Keepalive of each queued job is called (default 20 s).
+	KeepaliveEvery time.Duration
 }
 
 // DefaultConfig suits a small server (2 cores): two jobs at a time, one per province, 64 waiting (16 per
@@ -50,6 +52,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxQueuePerProvince <= 0 {
 		c.MaxQueuePerProvince = min(d.MaxQueuePerProvince, c.MaxQueue)
 	}
+	if c.KeepaliveEvery <= 0 {
+		c.KeepaliveEvery = 20 * time.Second
+	}
 	return c
 }
 
@@ -63,6 +68,9 @@ type Job struct {
 	// Drop is called instead of Run when the job leaves the queue without running (Cancel, or the
 	// shutdown of the runner), with the cause; may be nil.
 	Drop func(cause error)
+	// Keepalive is called every Config.KeepaliveEvery while the job waits in the queue (it confirms
+	// that the job's server is alive); may be nil.
+	Keepalive func()
 
 	ctx      context.Context
 	cancel   context.CancelCauseFunc
@@ -85,6 +93,7 @@ type Runner struct {
 	queue     []*Job
 	live      map[string]*Job // queued or running, by province/id
 	idle      chan struct{}   // closed when nothing runs and nothing waits (replaced when work arrives)
+	stop      chan struct{}   // closed by Stop
 	wg        sync.WaitGroup
 }
 
@@ -92,9 +101,31 @@ type Runner struct {
 // cancel the jobs; CancelAll does).
 func New(base context.Context, cfg Config) *Runner {
 	r := &Runner{cfg: cfg.withDefaults(), base: context.WithoutCancel(base), running: map[string]int{},
-		waitingBy: map[string]int{}, live: map[string]*Job{}, idle: make(chan struct{})}
+		waitingBy: map[string]int{}, live: map[string]*Job{}, idle: make(chan struct{}), stop: make(chan struct{})}
 	close(r.idle)
+	go r.keepalive()
 	return r
+}
+
+// keepalive calls the Keepalive of every queued job every KeepaliveEvery, until Stop.
+func (r *Runner) keepalive() {
+	t := time.NewTicker(r.cfg.KeepaliveEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.stop:
+			return
+		case <-t.C:
+		}
+		r.mu.Lock()
+		queued := append([]*Job(nil), r.queue...)
+		r.mu.Unlock()
+		for _, j := range queued {
+			if j.Keepalive != nil {
+				j.Keepalive()
+			}
+		}
+	}
 }
 
 // Config returns the runner's bounds.
@@ -305,6 +336,9 @@ func (r *Runner) Done(province, id string) <-chan struct{} {
 // running jobs go on until they end or CancelAll.
 func (r *Runner) Stop(cause error) {
 	r.mu.Lock()
+	if !r.stopped {
+		close(r.stop)
+	}
 	r.stopped = true
 	queued := r.queue
 	r.queue = nil

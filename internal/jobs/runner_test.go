@@ -146,3 +146,24 @@ func TestRunnerShutdownCancelsAtDeadline(t *testing.T) {
 		t.Fatalf("reserve after shutdown: %v", err)
 	}
 }
+
+func TestRunnerKeepsQueuedJobsAlive(t *testing.T) {
+	r := New(context.Background(), Config{MaxTotal: 1, KeepaliveEvery: 10 * time.Millisecond})
+	run, _ := submit(t, r, "01", "run")
+	waitFor(t, run.started, "run starts")
+	tk, err := r.Reserve("01")
+	if err != nil || !tk.Queued() {
+		t.Fatalf("reserve: %v", err)
+	}
+	alive := make(chan struct{}, 100)
+	tk.Start(&Job{Province: "01", ID: "q", Run: func(context.Context) {}, Keepalive: func() { alive <- struct{}{} }})
+	for i := 0; i < 3; i++ {
+		select {
+		case <-alive:
+		case <-time.After(5 * time.Second):
+			t.Fatal("no keepalive for the queued job")
+		}
+	}
+	close(run.release)
+	r.Stop(errTestCancel)
+}

@@ -70,11 +70,12 @@ func scanImportJob(r pgx.CollectableRow) (ImportJob, error) {
 	return j, err
 }
 
-// markInterrupted fails the running jobs of a province whose importing session is gone (its advisory
-// lock can be taken).
+// markInterrupted fails the jobs of a province whose server is gone: running, and its importing session's
+// advisory lock can be taken; or queued, and not confirmed by its server for queuedStale (migration 0010).
 const markInterrupted = `UPDATE import_jobs SET status = 'failed', failure_reason = 'interrupted', finished_at = now()
-	WHERE province_code = $1 AND status = 'running' AND ($2::uuid IS NULL OR id = $2::uuid)
-	AND pg_try_advisory_xact_lock(` + "4711" + `, hashtext(id::text))`
+	WHERE province_code = $1 AND ($2::uuid IS NULL OR id = $2::uuid)
+	AND ((status = 'running' AND pg_try_advisory_xact_lock(` + "4711" + `, hashtext(id::text)))
+	OR (status = 'queued' AND queued_seen_at < now() - interval '` + queuedStale + `'))`
 
 // GetImportJob returns one job (marking it interrupted first when its session died).
 func (s *Store) GetImportJob(ctx context.Context, p Principal, province, id string) (ImportJob, error) {

@@ -21,6 +21,29 @@ var (
 	ErrJobInterrupted = errors.New("the server is shutting down")
 )
 
+// QueuedKeepalive is how often the server confirms its queued jobs (TouchQueuedJob); a queued job not
+// confirmed for queuedStale belongs to a server that died, and readers mark it failed/interrupted (the
+// policies of migration 0010 say the same).
+const (
+	QueuedKeepalive = 20 * time.Second
+	queuedStale     = "2 minutes"
+)
+
+// TouchQueuedJob confirms that a queued job (kind "import" or "entitlement_run") still waits on this server.
+func (s *Store) TouchQueuedJob(ctx context.Context, p Principal, kind, province, id string) error {
+	t, ok := jobTables[kind]
+	if !ok {
+		return ErrNotFound
+	}
+	wctx, cancel := context.WithTimeout(ctx, progressTimeout)
+	defer cancel()
+	return s.inTxOn(wctx, s.jobPool, p, func(tx *Tx) error {
+		_, err := tx.Exec(wctx, fmt.Sprintf(`UPDATE %s SET queued_seen_at = now() WHERE province_code = $1 AND id = $2::uuid
+			AND status = 'queued'`, t.table), province, id)
+		return err
+	})
+}
+
 // ErrJobNotQueued is returned when a queued job is started but its row is no longer queued (it was
 // cancelled in the meantime): the job does nothing.
 var ErrJobNotQueued = errors.New("the job is no longer queued")
@@ -109,8 +132,8 @@ func (s *Store) QueueImport(ctx context.Context, p Principal, job ImportJob) (Im
 	}
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		job.Status, job.StartedAt, job.Errors = "queued", tx.Now, []RowError{}
-		_, err := tx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, delimiter, api_key_id, request_id, started_at)
-			VALUES ($1, $2::uuid, $3, $4, 'queued', $5, $6, $7, $8, $9)`,
+		_, err := tx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, delimiter, api_key_id, request_id,
+			started_at, queued_seen_at) VALUES ($1, $2::uuid, $3, $4, 'queued', $5, $6, $7, $8, $9, $9)`,
 			job.Province, job.ID, job.Kind, job.Mode, job.Header, delimiterOf(job), p.KeyID, p.RequestID, tx.Now)
 		return err
 	})
@@ -125,7 +148,12 @@ func (s *Store) QueueEntitlementRun(ctx context.Context, p Principal, run Entitl
 	}
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		run.StartedAt = tx.Now
-		return insertRun(ctx, tx, run, "queued", rulesetVersion)
+		if err := insertRun(ctx, tx, run, "queued", rulesetVersion); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE entitlement_runs SET queued_seen_at = started_at WHERE province_code = $1 AND id = $2::uuid`,
+			run.Province, run.ID)
+		return err
 	})
 	if err != nil {
 		return run, translate(err)
