@@ -286,6 +286,8 @@ func (s *Server) startImport(r *http.Request, p store.Principal, province string
 	var res result
 	select {
 	case res = <-done:
+		// Answer once the job's slot is free again, so that the client's next upload finds it free.
+		<-s.runner.Done(province, job.ID)
 	case <-r.Context().Done():
 		// The client is gone: the import stops and rolls back (it reads cancelled).
 		s.runner.Cancel(province, job.ID, store.ErrJobCancelled)

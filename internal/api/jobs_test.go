@@ -404,3 +404,18 @@ func TestQueuedJobOfADeadServerReadsInterrupted(t *testing.T) {
 		}
 	}
 }
+
+// TestSequentialSmallImportsAnswerInline: an editor uploading small files one after another always gets
+// 201 (the finished job): a synchronous import answers only once its slot is free again, so the next
+// upload never finds it busy and waits queued.
+func TestSequentialSmallImportsAnswerInline(t *testing.T) {
+	e := newEnvWithPool(t, 8, nil)
+	e.province("01", "Tỉnh Một")
+	ed := e.key(store.RoleProvinceEditor, "01")
+	for i := 0; i < 30; i++ {
+		r := e.do("POST", "/v1/provinces/01/imports?kind=cadres&mode=validate", ed, rawBody{"text/csv", cadresCSV(3, i*10)})
+		if r.Status != 201 {
+			t.Fatalf("upload %d: %d %.300s, want 201", i, r.Status, r.Body)
+		}
+	}
+}
