@@ -108,6 +108,7 @@ if [ -n "$bg_pid" ]; then
   # Each job must have been accepted and must succeed; report how each ended and when.
   declare -A final=()
   deadline=$((SECONDS + 600))
+  first=1
   while :; do
     pending=0
     while read -r kind id code; do
@@ -116,10 +117,15 @@ if [ -n "$bg_pid" ]; then
       status=$(curl -s -H "Authorization: Bearer $BG_TOKEN" "$base/v1/provinces/98/$kind/$id" | jq -r .status)
       case "$status" in queued|running) pending=$((pending + 1)) ;; *) final[$id]=$status ;; esac
     done <"$tmp/bg.jobs"
+    if [ "$first" = 1 ]; then
+      echo "background: $pending jobs still queued or running when wrk ended"; first=0
+      bg_wait_from=$SECONDS
+    fi
     [ "$pending" = 0 ] && break
     if [ "$SECONDS" -gt "$deadline" ]; then echo "background: $pending jobs still unfinished after 600 s"; fail=1; break; fi
     sleep 1
   done
+  echo "background: the last job ended $((SECONDS - bg_wait_from)) s after wrk"
   accepted=$(awk '$3 == 202' "$tmp/bg.jobs" | wc -l)
   refused=$(awk '$3 != 202' "$tmp/bg.jobs" | wc -l)
   ok=0; for id in "${!final[@]}"; do [ "${final[$id]}" = succeeded ] && ok=$((ok + 1)); done
