@@ -125,3 +125,23 @@ func TestSIGTERMBoundsJobs(t *testing.T) {
 	}
 	testdb.CheckLogs(t, srv.logs.String())
 }
+
+func TestJobAndShutdownConfig(t *testing.T) {
+	cfg, err := loadConfig(envOf(map[string]string{"DATABASE_URL": "postgres://u@h/db"}))
+	if err != nil || cfg.ShutdownGrace != defaultShutdownGrace || cfg.Jobs.MaxTotal != 2 || cfg.Jobs.MaxPerProvince != 1 ||
+		cfg.Jobs.MaxQueue != 64 || cfg.Jobs.MaxQueuePerProvince != 16 {
+		t.Fatalf("defaults: %+v %v", cfg, err)
+	}
+	cfg, err = loadConfig(envOf(map[string]string{"DATABASE_URL": "postgres://u@h/db", "SHUTDOWN_GRACE": "5s", "JOBS_MAX": "4",
+		"JOBS_MAX_PER_PROVINCE": "9", "JOBS_QUEUE": "10", "JOBS_QUEUE_PER_PROVINCE": "3"}))
+	if err != nil || cfg.ShutdownGrace != 5*time.Second || cfg.Jobs.MaxTotal != 4 || cfg.Jobs.MaxPerProvince != 4 ||
+		cfg.Jobs.MaxQueue != 10 || cfg.Jobs.MaxQueuePerProvince != 3 {
+		t.Fatalf("set: %+v %v", cfg.Jobs, err)
+	}
+	for _, bad := range []map[string]string{{"SHUTDOWN_GRACE": "soon"}, {"SHUTDOWN_GRACE": "-1s"}, {"JOBS_MAX": "0"}, {"JOBS_QUEUE": "x"}} {
+		bad["DATABASE_URL"] = "postgres://u@h/db"
+		if _, err := loadConfig(envOf(bad)); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
