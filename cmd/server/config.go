@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"communehr/internal/jobs"
 )
 
 // Config is built once from the environment and validated; it is never global.
@@ -18,6 +20,11 @@ type Config struct {
 	CORSOrigins    []string
 	MaxBodyBytes   int64
 	ImportMaxBytes int64
+	// ShutdownGrace is how long in-flight requests and jobs may run after SIGINT/SIGTERM; at the deadline
+	// jobs (and synchronous imports) are cancelled and roll back (SHUTDOWN_GRACE, default 30s).
+	ShutdownGrace time.Duration
+	// Jobs bounds the job runner (JOBS_MAX, JOBS_MAX_PER_PROVINCE, JOBS_QUEUE, JOBS_QUEUE_PER_PROVINCE).
+	Jobs jobs.Config
 
 	// readHeaderTimeout bounds how long a client may take to send its request headers (slow-loris);
 	// not configurable from the environment, shortened by tests.
@@ -30,6 +37,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		Addr:           getenv("ADDR"),
 		MaxBodyBytes:   1 << 20,
 		ImportMaxBytes: 200 << 20,
+		ShutdownGrace:  defaultShutdownGrace,
+		Jobs:           jobs.DefaultConfig(),
 
 		readHeaderTimeout: 10 * time.Second,
 	}
@@ -63,6 +72,32 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 		cfg.ImportMaxBytes = n
 	}
+	if v := getenv("SHUTDOWN_GRACE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return cfg, fmt.Errorf("SHUTDOWN_GRACE %q: a duration such as 30s or 2m", v)
+		}
+		cfg.ShutdownGrace = d
+	}
+	for _, b := range []struct {
+		name string
+		to   *int
+	}{{"JOBS_MAX", &cfg.Jobs.MaxTotal}, {"JOBS_MAX_PER_PROVINCE", &cfg.Jobs.MaxPerProvince},
+		{"JOBS_QUEUE", &cfg.Jobs.MaxQueue}, {"JOBS_QUEUE_PER_PROVINCE", &cfg.Jobs.MaxQueuePerProvince}} {
+		if v := getenv(b.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				return cfg, fmt.Errorf("%s %q: a whole number from 1 to 1000", b.name, v)
+			}
+			*b.to = n
+		}
+	}
+	if cfg.Jobs.MaxPerProvince > cfg.Jobs.MaxTotal {
+		cfg.Jobs.MaxPerProvince = cfg.Jobs.MaxTotal
+	}
+	if cfg.Jobs.MaxQueuePerProvince > cfg.Jobs.MaxQueue {
+		cfg.Jobs.MaxQueuePerProvince = cfg.Jobs.MaxQueue
+	}
 	return cfg, nil
 }
 
@@ -72,5 +107,6 @@ func (c Config) String() string {
 	if u, err := url.Parse(db); err == nil {
 		db = u.Redacted()
 	}
-	return fmt.Sprintf("addr=%s db=%s log_level=%s cors=%v max_body=%d", c.Addr, db, c.LogLevel, c.CORSOrigins, c.MaxBodyBytes)
+	return fmt.Sprintf("addr=%s db=%s log_level=%s cors=%v max_body=%d shutdown_grace=%s jobs=%d/%d queue=%d/%d", c.Addr, db, c.LogLevel,
+		c.CORSOrigins, c.MaxBodyBytes, c.ShutdownGrace, c.Jobs.MaxTotal, c.Jobs.MaxPerProvince, c.Jobs.MaxQueue, c.Jobs.MaxQueuePerProvince)
 }

@@ -250,6 +250,10 @@ func countCadres(t *testing.T, admin *pgx.Conn, from, to int) int {
 	return n
 }
 
+// testGrace is the SHUTDOWN_GRACE of the tests that stop the real server: jobs still running at its end
+// are cancelled (issue 10, item 4).
+const testGrace = 2 * time.Second
+
 const (
 	crashRows = 300_000
 	rssLimit  = 150 << 20
@@ -266,7 +270,8 @@ func TestCrashSafety(t *testing.T) {
 	dbURL := testdb.Migrated(t)
 	admin := testdb.Admin(t, dbURL)
 	bin := buildServer(t)
-	env := []string{"DATABASE_URL=" + dbURL, "LOG_LEVEL=info", "PATH=" + os.Getenv("PATH"), "TMPDIR=" + t.TempDir()}
+	env := []string{"DATABASE_URL=" + dbURL, "LOG_LEVEL=info", "PATH=" + os.Getenv("PATH"), "TMPDIR=" + t.TempDir(),
+		"SHUTDOWN_GRACE=" + testGrace.String()}
 
 	op := cli(t, bin, env, "keys", "create", "--role", "operator", "--name", "crash-op")
 	srv := startServer(t, bin, env)
@@ -331,7 +336,7 @@ func TestCrashSafety(t *testing.T) {
 	if status := inflight.finish(t); status != 200 {
 		t.Fatalf("in-flight request during shutdown answered %d, want 200", status)
 	}
-	if code := srv.wait(t, shutdownGrace+5*time.Second); code != 0 {
+	if code := srv.wait(t, testGrace+afterGrace+5*time.Second); code != 0 {
 		t.Fatalf("exit code %d after SIGTERM, want 0\n%s", code, srv.logs.String())
 	}
 	logs += srv.logs.String()
@@ -346,7 +351,7 @@ func TestCrashSafety(t *testing.T) {
 	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	srv.wait(t, shutdownGrace+5*time.Second)
+	srv.wait(t, testGrace+afterGrace+5*time.Second)
 	logs += srv.logs.String()
 	testdb.CheckLogs(t, logs)
 	for _, tok := range tokens {

@@ -23,7 +23,8 @@ commands:
   seed demo                  create the demo province with synthetic data (idempotent)
 
 environment: DATABASE_URL (required), ADDR (127.0.0.1:8080), LOG_LEVEL (info), CORS_ORIGINS,
-MAX_BODY_BYTES (1048576)
+MAX_BODY_BYTES (1048576), SHUTDOWN_GRACE (30s), JOBS_MAX (2), JOBS_MAX_PER_PROVINCE (1), JOBS_QUEUE (64),
+JOBS_QUEUE_PER_PROVINCE (16)
 `
 
 func main() {

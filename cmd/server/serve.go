@@ -13,33 +13,40 @@ import (
 
 	"communehr"
 	"communehr/internal/api"
+	"communehr/internal/jobs"
 	"communehr/internal/store"
 )
 
-// shutdownGrace is how long in-flight requests may run after SIGINT/SIGTERM.
-const shutdownGrace = 30 * time.Second
+// defaultShutdownGrace is how long in-flight requests and jobs may run after SIGINT/SIGTERM (SHUTDOWN_GRACE).
+const defaultShutdownGrace = 30 * time.Second
+
+// afterGrace bounds what follows the grace deadline: cancelled jobs rolling back, then their requests
+// being answered.
+const afterGrace = 10 * time.Second
 
 func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr string)) error {
 	logger := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	if err := store.CheckCurrent(cfg.DatabaseURL); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	// The jobs' pool has two connections more than the jobs that may run: each running job holds one
+	// for its data and briefly takes another for its row and progress (store.Options.JobConns).
+	st, err := store.OpenWith(ctx, cfg.DatabaseURL, store.Options{JobConns: cfg.Jobs.MaxTotal + 2})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	// Background jobs (large imports) run under jobCtx: at shutdown it is cancelled after the HTTP server
-	// has drained, their transactions roll back, and the jobs read failed/interrupted.
+	runner := jobs.New(context.WithoutCancel(ctx), cfg.Jobs)
+	// Other background work runs under jobCtx, cancelled once the jobs are done.
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelJobs()
-	var jobs sync.WaitGroup
+	var background sync.WaitGroup
 	if cfg.readHeaderTimeout <= 0 {
 		cfg.readHeaderTimeout = 10 * time.Second
 	}
 	handler := api.NewRouter(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, ImportMaxBytes: cfg.ImportMaxBytes,
-		CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI, JobContext: jobCtx, Jobs: &jobs}, st, logger)
+		CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI, Runner: runner, JobContext: jobCtx, Jobs: &background}, st, logger)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: cfg.readHeaderTimeout,
@@ -65,17 +72,47 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down", "grace", shutdownGrace.String())
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	logger.Info("shutting down", "grace", cfg.ShutdownGrace.String())
+	if err := shutdown(srv, runner, cfg.ShutdownGrace, logger); err != nil {
+		return err
 	}
 	cancelJobs()
-	jobs.Wait()
+	background.Wait()
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	logger.Info("stopped")
+	return nil
+}
+
+// shutdown stops the server within grace (issue 10, item 4): no new connections and no new jobs; queued
+// jobs end failed/interrupted at once; in-flight requests and running jobs get until the grace deadline;
+// then every job still running (a synchronous import's too) is cancelled, rolls back and reads
+// failed/interrupted, its request is answered (503), and whatever still hangs is closed.
+func shutdown(srv *http.Server, runner *jobs.Runner, grace time.Duration, logger *slog.Logger) error {
+	deadline, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	runner.Stop(store.ErrJobInterrupted)
+	drained := make(chan error, 1)
+	go func() { drained <- srv.Shutdown(deadline) }()
+	if !runner.Wait(deadline) {
+		logger.Warn("grace period over: cancelling the running jobs")
+		runner.CancelAll(store.ErrJobInterrupted)
+		wctx, wcancel := context.WithTimeout(context.Background(), afterGrace)
+		defer wcancel()
+		if !runner.Wait(wctx) {
+			logger.Error("jobs did not stop after cancellation", "within", afterGrace.String())
+		}
+	}
+	if err := <-drained; err == nil {
+		return nil
+	}
+	// Requests still in flight at the deadline: those of cancelled jobs answer now; give them a moment.
+	actx, acancel := context.WithTimeout(context.Background(), afterGrace)
+	defer acancel()
+	if err := srv.Shutdown(actx); err != nil {
+		logger.Warn("closing connections still busy after the grace period", "error", err.Error())
+		return srv.Close()
+	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/shopspring/decimal"
 
+	"communehr/internal/jobs"
 	"communehr/internal/policy"
 	"communehr/internal/store"
 )
@@ -105,30 +107,50 @@ func (s *Server) createEntitlementRun(w http.ResponseWriter, r *http.Request) er
 	run := store.EntitlementRun{Province: province, ID: newUUID(), ExitDate: req.ExitDate.Time, Reason: req.Reason,
 		DecisionDate: timePtr(req.DecisionDate), RoadmapEnd: timePtr(req.RoadmapEnd), Filter: store.RunFilter(req.Filter)}
 	ereq := entitlementRequest{LastDayWorked: req.LastDayWorked, ExitDate: req.ExitDate, Reason: req.Reason, DecisionDate: req.DecisionDate, RoadmapEnd: req.RoadmapEnd}
+	// The run takes a slot of the job runner, or waits queued for one (202 queued); a full queue is a 429.
+	tk, err := s.reserveJob(province)
+	if err != nil {
+		return err
+	}
+	if tk.Queued() {
+		if run, err = s.store.QueueEntitlementRun(r.Context(), p, run, policy.RulesetVersion); err != nil {
+			tk.Abandon()
+			return err
+		}
+	}
 	started := make(chan store.EntitlementRun, 1)
 	failed := make(chan error, 1)
 	work := store.RunWork{BatchSize: runBatchSize, RulesetVersion: policy.RulesetVersion, Compute: runCompute(ereq),
 		Started: func(run store.EntitlementRun) { started <- run }}
-	ctx := s.jobs.ctx
-	s.jobs.wg.Add(1)
-	go func() {
-		defer s.jobs.wg.Done()
-		if _, err := s.store.RunEntitlements(ctx, p, run, work); err != nil {
-			s.logger.Error("entitlement run failed", "run_id", run.ID, "request_id", p.RequestID, "error", err.Error())
-			failed <- err
-		}
-	}()
+	tk.Start(&jobs.Job{Province: province, ID: run.ID,
+		Run: func(ctx context.Context) {
+			if _, err := s.store.RunEntitlements(ctx, p, run, work); err != nil {
+				if !errors.Is(err, store.ErrJobCancelled) && !errors.Is(err, store.ErrJobNotQueued) {
+					s.logger.Error("entitlement run failed", "run_id", run.ID, "request_id", p.RequestID, "error", err.Error())
+				}
+				failed <- err
+			}
+		},
+		Drop: func(cause error) {
+			status, reason := store.JobEndCause(cause)
+			_, _ = s.store.EndJob(context.Background(), p, "entitlement_run", province, run.ID, status, reason)
+		},
+		Keepalive: func() { _ = s.store.TouchQueuedJob(context.Background(), p, "entitlement_run", province, run.ID) }})
 	var got store.EntitlementRun
-	select {
-	case got = <-started:
-	case err := <-failed:
+	if tk.Queued() {
+		got = run
+	} else {
 		select {
-		case got = <-started: // it failed after starting: the run exists (and reads failed)
-		default:
-			return err
+		case got = <-started:
+		case err := <-failed:
+			select {
+			case got = <-started: // it failed after starting: the run exists (and reads failed)
+			default:
+				return err
+			}
+		case <-r.Context().Done():
+			return r.Context().Err()
 		}
-	case <-r.Context().Done():
-		return r.Context().Err()
 	}
 	w.Header().Set("Location", strings.TrimSuffix(r.URL.Path, "/")+"/"+got.ID)
 	w.Header().Set("Ruleset-Version", policy.RulesetVersion)

@@ -16,7 +16,7 @@ import (
 
 func viewerOf(e *env) string { return e.key(store.RoleProvinceViewer, "01") }
 
-// waitRun polls a run until it is no longer running and returns it.
+// waitRun polls a run until it is no longer queued or running and returns it.
 func waitRun(e *env, token, province, id string) runResponse {
 	e.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -25,7 +25,7 @@ func waitRun(e *env, token, province, id string) runResponse {
 		mustStatus(e.t, r, 200)
 		var run runResponse
 		r.json(e.t, &run)
-		if run.Status != "running" {
+		if run.Status != "running" && run.Status != "queued" {
 			return run
 		}
 		if time.Now().After(deadline) {
@@ -42,7 +42,7 @@ func startRun(e *env, token string, body map[string]any) runResponse {
 	mustStatus(e.t, r, 202)
 	var run runResponse
 	r.json(e.t, &run)
-	if r.Header.Get("Location") != "/v1/provinces/01/entitlement-runs/"+run.ID || run.Status != "running" || run.FinishedAt != nil {
+	if r.Header.Get("Location") != "/v1/provinces/01/entitlement-runs/"+run.ID || (run.Status != "running" && run.Status != "queued") || run.FinishedAt != nil {
 		t := e.t
 		t.Fatalf("202: Location %q, %s", r.Header.Get("Location"), r.Body)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"communehr/internal/jobs"
 	"communehr/internal/store"
 )
 
@@ -24,6 +25,7 @@ func (s *Server) mountImports(r chi.Router) {
 		r.Post("/", handle(s.createImport))
 		r.Get("/{id}", handle(s.getImport))
 		r.Get("/{id}/errors.csv", handle(s.importErrorsCSV))
+		r.Post("/{id}/cancel", handle(s.cancelImport))
 	})
 }
 
@@ -201,8 +203,11 @@ func (b *bufferWriter) Header() http.Header         { return b.h }
 func (b *bufferWriter) Write(p []byte) (int, error) { return b.b.Write(p) }
 func (b *bufferWriter) WriteHeader(int)             {}
 
-// startImport runs the job: in the request for files up to syncMaxRows rows (201, finished), in the
-// background for larger ones or with `Prefer: respond-async` (202, running; poll Location).
+// startImport runs the job on the job runner (issue 10): in the request for files up to syncMaxRows rows
+// (201, finished: the handler waits for its job), in the background for larger ones, with
+// `Prefer: respond-async`, or when the job has to wait in the queue (202, running or queued; poll Location). Either way it takes a slot of the
+// runner (or waits queued for one), so imports can never hold more connections than the jobs' pool has;
+// a full queue is a 429.
 func (s *Server) startImport(r *http.Request, p store.Principal, province string, kind *importKind, mode string, sp *spool) (int, store.ImportJob, error) {
 	job := store.ImportJob{Province: province, ID: newUUID(), Kind: kind.name, Mode: mode}
 	if e := sniffEncoding(sp.sniffed); e != nil {
@@ -217,28 +222,85 @@ func (s *Server) startImport(r *http.Request, p store.Principal, province string
 	}
 	rc := &rowContext{province: province, today: s.store.CadreReferenceDate(), positions: positions}
 	async := sp.lines > syncMaxRows || strings.Contains(r.Header.Get("Prefer"), "respond-async")
-	if !async {
-		defer sp.Close()
-		job, err := s.runImport(r.Context(), p, job, kind, rc, sp, nil)
-		return http.StatusCreated, job, err
+	tk, err := s.reserveJob(province)
+	if err != nil {
+		sp.Close()
+		return 0, job, err
 	}
-	started := make(chan store.ImportJob, 1)
-	ctx := s.jobs.ctx
-	s.jobs.wg.Add(1)
-	go func() {
-		defer s.jobs.wg.Done()
-		defer sp.Close()
-		_, err := s.runImport(ctx, p, job, kind, rc, sp, started)
-		if err != nil {
-			s.logger.Error("import job failed", "job_id", job.ID, "request_id", p.RequestID, "error", err.Error())
+	if tk.Queued() {
+		// A job that has to wait answers 202 queued, however small: no request waits in the queue.
+		async = true
+		if job, err = s.store.QueueImport(r.Context(), p, job); err != nil {
+			tk.Abandon()
+			sp.Close()
+			return 0, job, err
 		}
-	}()
+	}
+	type result struct {
+		job store.ImportJob
+		err error
+	}
+	done := make(chan result, 1)
+	var started chan store.ImportJob
+	if async {
+		started = make(chan store.ImportJob, 1)
+	}
+	queued := job
+	tk.Start(&jobs.Job{Province: province, ID: job.ID,
+		Run: func(ctx context.Context) {
+			defer sp.Close()
+			j, err := s.runImport(ctx, p, queued, kind, rc, sp, started)
+			if err != nil && async && !errors.Is(err, store.ErrJobCancelled) && !errors.Is(err, store.ErrJobNotQueued) {
+				s.logger.Error("import job failed", "job_id", job.ID, "request_id", p.RequestID, "error", err.Error())
+			}
+			done <- result{j, err}
+		},
+		Drop: func(cause error) {
+			defer sp.Close()
+			status, reason := store.JobEndCause(cause)
+			_, err := s.store.EndJob(context.Background(), p, "import", province, job.ID, status, reason)
+			if err == nil {
+				err = cause
+			}
+			j := queued
+			j.Status, j.FailureReason = status, reason
+			done <- result{j, err}
+		},
+		Keepalive: func() { _ = s.store.TouchQueuedJob(context.Background(), p, "import", province, job.ID) }})
+	if async {
+		if tk.Queued() {
+			return http.StatusAccepted, job, nil
+		}
+		select {
+		case j := <-started:
+			return http.StatusAccepted, j, nil
+		case res := <-done:
+			if res.err != nil {
+				return 0, job, res.err
+			}
+			return http.StatusAccepted, res.job, nil
+		case <-r.Context().Done():
+			return 0, job, r.Context().Err()
+		}
+	}
+	var res result
 	select {
-	case j := <-started:
-		return http.StatusAccepted, j, nil
+	case res = <-done:
+		// Answer once the job's slot is free again, so that the client's next upload finds it free.
+		<-s.runner.Done(province, job.ID)
 	case <-r.Context().Done():
+		// The client is gone: the import stops and rolls back (it reads cancelled).
+		s.runner.Cancel(province, job.ID, store.ErrJobCancelled)
+		<-done
 		return 0, job, r.Context().Err()
 	}
+	switch {
+	case errors.Is(res.err, store.ErrJobInterrupted):
+		return 0, res.job, errShuttingDown()
+	case errors.Is(res.err, store.ErrJobCancelled):
+		return http.StatusCreated, res.job, nil // cancelled by its editor: the job says so
+	}
+	return http.StatusCreated, res.job, res.err
 }
 
 func (s *Server) positionMap(ctx context.Context, p store.Principal) (map[string]store.Position, error) {

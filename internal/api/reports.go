@@ -22,6 +22,7 @@ func (s *Server) mountProvinceReports(r chi.Router) {
 		r.With(idempotent(s.store)).Post("/", handle(s.createEntitlementRun))
 		r.Get("/{id}", handle(s.getEntitlementRun))
 		r.Get("/{id}/results.csv", handle(s.entitlementRunResultsCSV))
+		r.Post("/{id}/cancel", handle(s.cancelEntitlementRun))
 	})
 }
 

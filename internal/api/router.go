@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"communehr/internal/jobs"
 	"communehr/internal/store"
 )
 
@@ -17,8 +18,11 @@ import (
 type Config struct {
 	MaxBodyBytes   int64
 	ImportMaxBytes int64 // limit on CSV uploads (default 200 MB)
-	// JobContext is cancelled when the server shuts down; background imports stop (and roll back) with it,
-	// and Jobs tracks them so that shutdown can wait for their rollback.
+	// Runner runs imports and entitlement runs on a bounded queue (issue 10); the server stops it at
+	// shutdown. Nil: a runner with jobs.DefaultConfig (tests).
+	Runner *jobs.Runner
+	// JobContext is cancelled when the server shuts down, and Jobs tracks background work other than the
+	// runner's jobs, so that shutdown can wait for it.
 	JobContext  context.Context
 	Jobs        *sync.WaitGroup
 	CORSOrigins []string
@@ -30,6 +34,7 @@ type Server struct {
 	cfg    Config
 	store  *store.Store
 	logger *slog.Logger
+	runner *jobs.Runner
 	jobs   struct {
 		ctx context.Context
 		wg  *sync.WaitGroup
@@ -45,7 +50,10 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 	if cfg.ImportMaxBytes <= 0 {
 		cfg.ImportMaxBytes = 200 << 20
 	}
-	s := &Server{cfg: cfg, store: st, logger: logger}
+	s := &Server{cfg: cfg, store: st, logger: logger, runner: cfg.Runner}
+	if s.runner == nil {
+		s.runner = jobs.New(context.Background(), jobs.DefaultConfig())
+	}
 	s.jobs.ctx, s.jobs.wg = cfg.JobContext, cfg.Jobs
 	if s.jobs.ctx == nil {
 		s.jobs.ctx = context.Background()

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -111,7 +112,15 @@ func (ph *runPhases) timed(d *time.Duration, fn func() error) error {
 	return err
 }
 
-// RunEntitlements runs one entitlement run to its end and returns the finished run.
+// RunEntitlements runs one entitlement run to its end and returns the finished run. The run row is made
+// running first (inserted and audited, or moved from queued) and finished inside the data transaction. A
+// run stopped before its end (its context cancelled: by its editor, by the shutdown; or an error) rolls
+// back and is recorded cancelled, failed/interrupted or failed/internal, once its data connection is
+// released; the returned error is then the context's cause or the error.
+//
+// Connections: the data transaction holds one connection of the jobs' pool; the run row and the progress
+// are written on a second, short-lived one of the same pool (see Options.JobConns): never on the
+// requests' pool.
 func (s *Store) RunEntitlements(ctx context.Context, p Principal, run EntitlementRun, w RunWork) (EntitlementRun, error) {
 	if p.Role != RoleProvinceEditor {
 		return run, ErrNotFound
@@ -119,11 +128,42 @@ func (s *Store) RunEntitlements(ctx context.Context, p Principal, run Entitlemen
 	if w.BatchSize <= 0 {
 		w.BatchSize = 2000
 	}
+	out, err := s.runEntitlementsConn(ctx, p, run, w)
+	if err == nil || errors.Is(err, ErrJobNotQueued) {
+		return out, err
+	}
+	status, reason := jobEnd(ctx)
+	if changed, e := s.EndJob(ctx, p, "entitlement_run", run.Province, run.ID, status, reason); e == nil && changed {
+		out.Status, out.FailureReason = status, reason
+		now := s.now().UTC()
+		out.FinishedAt = &now
+	}
+	if cause := context.Cause(ctx); ctx.Err() != nil && cause != nil {
+		err = cause
+	}
+	return out, err
+}
+
+// insertRun writes a new run row (queued or running) and audits its creation.
+func insertRun(ctx context.Context, tx *Tx, run EntitlementRun, status, rulesetVersion string) error {
 	filterJSON, err := json.Marshal(run.Filter)
 	if err != nil {
-		return run, err
+		return err
 	}
-	conn, err := s.pool.Acquire(ctx)
+	_, err = tx.Exec(ctx, `INSERT INTO entitlement_runs (province_code, id, exit_date, reason, decision_date, roadmap_end,
+		filter, status, ruleset_version, api_key_id, request_id, started_at)
+		VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		run.Province, run.ID, run.ExitDate, run.Reason, run.DecisionDate, run.RoadmapEnd, filterJSON, status, rulesetVersion,
+		tx.P.KeyID, tx.P.RequestID, tx.Now)
+	if err != nil {
+		return err
+	}
+	return tx.Audit(ctx, run.Province, "create", "entitlement_run", run.ID, nil, map[string]any{
+		"exit_date": run.ExitDate.Format(time.DateOnly), "reason": run.Reason, "filter": run.Filter, "status": status})
+}
+
+func (s *Store) runEntitlementsConn(ctx context.Context, p Principal, run EntitlementRun, w RunWork) (EntitlementRun, error) {
+	conn, err := s.jobPool.Acquire(ctx)
 	if err != nil {
 		return run, err
 	}
@@ -140,53 +180,37 @@ func (s *Store) RunEntitlements(ctx context.Context, p Principal, run Entitlemen
 	}
 	tx := &Tx{Tx: ptx, P: p, Now: s.now().UTC()}
 
-	// The run row, committed on its own (and audited) so that GET shows it running.
-	err = s.InTx(ctx, p, func(jtx *Tx) error {
-		_, err := jtx.Exec(ctx, `INSERT INTO entitlement_runs (province_code, id, exit_date, reason, decision_date, roadmap_end,
-			filter, status, ruleset_version, api_key_id, request_id, started_at)
-			VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, 'running', $8, $9, $10, $11)`,
-			run.Province, run.ID, run.ExitDate, run.Reason, run.DecisionDate, run.RoadmapEnd, filterJSON, w.RulesetVersion,
-			p.KeyID, p.RequestID, jtx.Now)
-		if err != nil {
+	// The run row, committed on its own (on a second connection of the jobs' pool, which always has one
+	// more than the jobs that may run) so that GET shows it running; the run's advisory lock is already
+	// held, so no reader can take it for dead.
+	err = s.inTxOn(ctx, s.jobPool, p, func(jtx *Tx) error {
+		if run.Status == "queued" {
+			tag, err := jtx.Exec(ctx, `UPDATE entitlement_runs SET status = 'running'
+				WHERE province_code = $1 AND id = $2::uuid AND status = 'queued'`, run.Province, run.ID)
+			if err == nil && tag.RowsAffected() == 0 {
+				err = ErrJobNotQueued
+			}
 			return err
 		}
-		return jtx.Audit(ctx, run.Province, "create", "entitlement_run", run.ID, nil, map[string]any{
-			"exit_date": run.ExitDate.Format(time.DateOnly), "reason": run.Reason, "filter": run.Filter})
+		run.StartedAt = jtx.Now
+		return insertRun(ctx, jtx, run, "running", w.RulesetVersion)
 	})
 	if err != nil {
 		return run, translate(err)
 	}
-	run.Status, run.StartedAt, run.RulesetVersion = "running", tx.Now, w.RulesetVersion
+	run.Status, run.RulesetVersion = "running", w.RulesetVersion
 	run.ByPolicy, run.ByCommune = []PolicyTotal{}, []CommuneTotal{}
 	if w.Started != nil {
 		w.Started(run)
 	}
-	out, runErr := s.runEntitlementData(ctx, tx, run, w)
-	if runErr == nil {
-		runErr = ptx.Commit(ctx)
+	out, err := s.runEntitlementData(ctx, tx, run, w)
+	if err != nil {
+		return run, err
 	}
-	if runErr != nil {
-		_ = ptx.Rollback(context.WithoutCancel(ctx))
-		s.failRun(ctx, p, run)
-		return run, runErr
+	if err := ptx.Commit(ctx); err != nil {
+		return run, translate(err)
 	}
 	return out, nil
-}
-
-// failRun records a run whose data work failed: interrupted when the server is shutting down, internal
-// otherwise (a reader may have marked it interrupted already; then it stays so).
-func (s *Store) failRun(ctx context.Context, p Principal, run EntitlementRun) {
-	why := "internal"
-	if ctx.Err() != nil {
-		why = "interrupted"
-	}
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	_ = s.InTx(wctx, p, func(tx *Tx) error {
-		_, err := tx.Exec(wctx, `UPDATE entitlement_runs SET status = 'failed', failure_reason = $3, finished_at = clock_timestamp()
-			WHERE province_code = $1 AND id = $2::uuid AND status = 'running'`, run.Province, run.ID, why)
-		return err
-	})
 }
 
 // runWriteChunk is how many result rows an entitlement run buffers before writing them.
@@ -215,9 +239,7 @@ func (s *Store) runEntitlementData(ctx context.Context, tx *Tx, run EntitlementR
 		return run, err
 	}
 	run.PeopleTotal = len(ids)
-	if err := s.runProgress(ctx, tx.P, run.Province, run.ID, 0, len(ids)); err != nil {
-		return run, err
-	}
+	s.runProgress(ctx, tx.P, run.Province, run.ID, 0, len(ids))
 	agg := newRunTotals()
 	cols := []string{"province_code", "run_id", "cadre_id", "commune_code", "hamlet_code", "position_code", "level",
 		"monthly_allowance", "work_months", "policy", "total", "eligible", "reason"}
@@ -259,7 +281,8 @@ func (s *Store) runEntitlementData(ctx context.Context, tx *Tx, run EntitlementR
 				}
 				pending = pending[:0]
 			}
-			return s.runProgress(ctx, tx.P, run.Province, run.ID, start+len(batch), len(ids))
+			s.runProgress(ctx, tx.P, run.Province, run.ID, start+len(batch), len(ids))
+			return nil
 		})
 		if err != nil {
 			return run, err
@@ -295,13 +318,10 @@ func (s *Store) runEntitlementData(ctx context.Context, tx *Tx, run EntitlementR
 }
 
 // runProgress writes people_processed (and people_total) in a transaction of its own, so that GET sees it
-// while the run's data transaction is open.
-func (s *Store) runProgress(ctx context.Context, p Principal, province, id string, done, total int) error {
-	return s.InTx(ctx, p, func(tx *Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE entitlement_runs SET people_processed = $3, people_total = $4
-			WHERE province_code = $1 AND id = $2::uuid AND status = 'running'`, province, id, done, total)
-		return err
-	})
+// while the run's data transaction is open (best effort, on the jobs' pool; see jobProgress).
+func (s *Store) runProgress(ctx context.Context, p Principal, province, id string, done, total int) {
+	s.jobProgress(ctx, p, `UPDATE entitlement_runs SET people_processed = $3, people_total = $4
+		WHERE province_code = $1 AND id = $2::uuid AND status = 'running'`, province, id, done, total)
 }
 
 // runPeople lists, in one query, the ids of the people a run covers, in id order.

@@ -45,11 +45,13 @@ func scanEntitlementRun(r pgx.CollectableRow) (EntitlementRun, error) {
 	return run, nil
 }
 
-// markRunsInterrupted fails the running runs of a province whose session is gone (its advisory lock can be
-// taken); the policy entitlement_runs_mark_interrupted asks for the same lock.
+// markRunsInterrupted fails the runs of a province whose server is gone: running, and its session's advisory
+// lock can be taken; or queued, and not confirmed by its server for queuedStale. The policy
+// entitlement_runs_mark_interrupted asks the same (migration 0010).
 const markRunsInterrupted = `UPDATE entitlement_runs SET status = 'failed', failure_reason = 'interrupted', finished_at = now()
-	WHERE province_code = $1 AND status = 'running' AND ($2::uuid IS NULL OR id = $2::uuid)
-	AND pg_try_advisory_xact_lock(4713, hashtext(id::text))`
+	WHERE province_code = $1 AND ($2::uuid IS NULL OR id = $2::uuid)
+	AND ((status = 'running' AND pg_try_advisory_xact_lock(4713, hashtext(id::text)))
+	OR (status = 'queued' AND queued_seen_at < now() - interval '` + queuedStale + `'))`
 
 // GetEntitlementRun returns one run (marking it interrupted first when its session died).
 func (s *Store) GetEntitlementRun(ctx context.Context, p Principal, province, id string) (EntitlementRun, error) {

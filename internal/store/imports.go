@@ -70,11 +70,12 @@ func scanImportJob(r pgx.CollectableRow) (ImportJob, error) {
 	return j, err
 }
 
-// markInterrupted fails the running jobs of a province whose importing session is gone (its advisory
-// lock can be taken).
+// markInterrupted fails the jobs of a province whose server is gone: running, and its importing session's
+// advisory lock can be taken; or queued, and not confirmed by its server for queuedStale (migration 0010).
 const markInterrupted = `UPDATE import_jobs SET status = 'failed', failure_reason = 'interrupted', finished_at = now()
-	WHERE province_code = $1 AND status = 'running' AND ($2::uuid IS NULL OR id = $2::uuid)
-	AND pg_try_advisory_xact_lock(` + "4711" + `, hashtext(id::text))`
+	WHERE province_code = $1 AND ($2::uuid IS NULL OR id = $2::uuid)
+	AND ((status = 'running' AND pg_try_advisory_xact_lock(` + "4711" + `, hashtext(id::text)))
+	OR (status = 'queued' AND queued_seen_at < now() - interval '` + queuedStale + `'))`
 
 // GetImportJob returns one job (marking it interrupted first when its session died).
 func (s *Store) GetImportJob(ctx context.Context, p Principal, province, id string) (ImportJob, error) {
@@ -187,10 +188,15 @@ type ImportWork struct {
 	Started   func(ImportJob) // called once the job row is visible (running)
 }
 
-// ErrImportBusy is never returned: imports into one province wait for each other.
-
-// RunImport runs one import job to its end and returns the finished job. The job row is created first
-// (visible, running) and finished inside the data transaction.
+// RunImport runs one import job to its end and returns the finished job. The job row is made running first
+// (inserted, or moved from queued) and finished inside the data transaction. A job stopped before its end
+// (its context cancelled: by its editor, by the shutdown; or an error) rolls back and is recorded
+// cancelled, failed/interrupted or failed/internal; the returned error is then the context's cause or the
+// error, and the job carries its final state when it could be recorded.
+//
+// Connections: the data transaction holds one connection of the jobs' pool; the job row and the progress
+// are written on a second, short-lived one of the same pool (see Options.JobConns): never on the
+// requests' pool.
 func (s *Store) RunImport(ctx context.Context, p Principal, job ImportJob, w ImportWork) (ImportJob, error) {
 	if job.Header == nil {
 		job.Header = []string{}
@@ -198,7 +204,25 @@ func (s *Store) RunImport(ctx context.Context, p Principal, job ImportJob, w Imp
 	if p.Role != RoleProvinceEditor {
 		return job, ErrNotFound
 	}
-	conn, err := s.pool.Acquire(ctx)
+	out, err := s.runImportConn(ctx, p, job, w)
+	if err == nil || errors.Is(err, ErrJobNotQueued) {
+		return out, err
+	}
+	// The data connection is released (rolled back): record how the job ended, on the jobs' pool.
+	status, reason := jobEnd(ctx)
+	if changed, e := s.EndJob(ctx, p, "import", job.Province, job.ID, status, reason); e == nil && changed {
+		out.Status, out.FailureReason = status, reason
+		now := s.now().UTC()
+		out.FinishedAt = &now
+	}
+	if cause := context.Cause(ctx); ctx.Err() != nil && cause != nil {
+		err = cause
+	}
+	return out, err
+}
+
+func (s *Store) runImportConn(ctx context.Context, p Principal, job ImportJob, w ImportWork) (ImportJob, error) {
+	conn, err := s.jobPool.Acquire(ctx)
 	if err != nil {
 		return job, err
 	}
@@ -215,8 +239,19 @@ func (s *Store) RunImport(ctx context.Context, p Principal, job ImportJob, w Imp
 	}
 	tx := &Tx{Tx: ptx, P: p, Now: s.now().UTC()}
 
-	// The job row, committed on its own so that GET shows it running while the data loads.
-	err = s.InTx(ctx, p, func(jtx *Tx) error {
+	// The job row, committed on its own (on a second connection of the jobs' pool, which always has one
+	// more than the jobs that may run) so that GET shows it running while the data loads; the job's
+	// advisory lock is already held, so no reader can take it for dead.
+	err = s.inTxOn(ctx, s.jobPool, p, func(jtx *Tx) error {
+		if job.Status == "queued" {
+			tag, err := jtx.Exec(ctx, `UPDATE import_jobs SET status = 'running', delimiter = $3, header = $4
+				WHERE province_code = $1 AND id = $2::uuid AND status = 'queued'`, job.Province, job.ID, delimiterOf(job), job.Header)
+			if err == nil && tag.RowsAffected() == 0 {
+				err = ErrJobNotQueued
+			}
+			return err
+		}
+		job.StartedAt = jtx.Now
 		_, err := jtx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, delimiter, api_key_id, request_id, started_at)
 			VALUES ($1, $2::uuid, $3, $4, 'running', $5, $6, $7, $8, $9)`,
 			job.Province, job.ID, job.Kind, job.Mode, job.Header, delimiterOf(job), p.KeyID, p.RequestID, jtx.Now)
@@ -225,7 +260,7 @@ func (s *Store) RunImport(ctx context.Context, p Principal, job ImportJob, w Imp
 	if err != nil {
 		return job, translate(err)
 	}
-	job.Status, job.StartedAt = "running", tx.Now
+	job.Status = "running"
 	if w.Started != nil {
 		w.Started(job)
 	}
@@ -249,7 +284,8 @@ func (s *Store) RunImport(ctx context.Context, p Principal, job ImportJob, w Imp
 	return job, nil
 }
 
-// progressTicker writes rows_processed every second while the import runs.
+// progressTicker writes rows_processed every second while the import runs (best effort, on the jobs'
+// pool: a tick that cannot get a connection within progressTimeout is skipped).
 func (s *Store) progressTicker(ctx context.Context, p Principal, job ImportJob, read func() int) func() {
 	if read == nil {
 		return func() {}
@@ -267,11 +303,8 @@ func (s *Store) progressTicker(ctx context.Context, p Principal, job ImportJob, 
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				_ = s.InTx(ctx, p, func(jtx *Tx) error {
-					_, err := jtx.Exec(ctx, `UPDATE import_jobs SET rows_processed = $3 WHERE province_code = $1 AND id = $2::uuid AND status = 'running'`,
-						job.Province, job.ID, read())
-					return err
-				})
+				s.jobProgress(ctx, p, `UPDATE import_jobs SET rows_processed = $3 WHERE province_code = $1 AND id = $2::uuid AND status = 'running'`,
+					job.Province, job.ID, read())
 			}
 		}
 	}()
@@ -439,6 +472,7 @@ func delimiterOf(j ImportJob) string {
 // FailImport records a job that could not start its data work (the file was refused before any row was
 // read): the job row is written failed at once.
 func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, e RowError) (ImportJob, error) {
+	queued := job.Status == "queued"
 	job.Status, job.FailureReason, job.Errors = "failed", strPtr("invalid_file"), []RowError{e}
 	if job.Header == nil {
 		job.Header = []string{}
@@ -446,7 +480,16 @@ func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, e Ro
 	ej, _ := json.Marshal(job.Errors)
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		now := tx.Now
-		job.StartedAt, job.FinishedAt = now, &now
+		if !queued {
+			job.StartedAt = now
+		}
+		job.FinishedAt = &now
+		if queued { // its row exists: it ends failed, unless it was cancelled meanwhile
+			_, err := tx.Exec(ctx, `UPDATE import_jobs SET status = 'failed', failure_reason = 'invalid_file', errors = $3, header = $4,
+				delimiter = $5, finished_at = $6 WHERE province_code = $1 AND id = $2::uuid AND status = 'queued'`,
+				job.Province, job.ID, ej, job.Header, delimiterOf(job), now)
+			return err
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, failure_reason, errors, header, delimiter,
 			api_key_id, request_id, started_at, finished_at) VALUES ($1, $2::uuid, $3, $4, 'failed', 'invalid_file', $5, $6, $7, $8, $9, $10, $10)`,
 			job.Province, job.ID, job.Kind, job.Mode, ej, job.Header, delimiterOf(job), p.KeyID, p.RequestID, now)

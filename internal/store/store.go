@@ -44,12 +44,34 @@ func (p Principal) National() bool { return p.Role == RoleMinistry || p.Role == 
 // Store is the database handle shared by the whole server.
 type Store struct {
 	pool *pgxpool.Pool
-	now  func() time.Time
+	// jobPool is the small pool of background jobs (imports, entitlement runs): requests never wait
+	// for it, and jobs never take a connection of pool (see Options.JobConns).
+	jobPool *pgxpool.Pool
+	now     func() time.Time
 }
 
-// Open connects a pool whose every connection runs as AppRole, and refuses a connection that could
-// bypass row-level security.
+// Options tune Open.
+type Options struct {
+	// JobConns is the size of the jobs' own pool (default 4). A running job holds one connection of it
+	// for its data transaction and briefly takes a second one for its job row and progress, so it must
+	// exceed the number of jobs the runner lets run at once (jobs.Config.MaxTotal) by at least one:
+	// then a job waiting for its second connection always gets one (the short writes holding the spare
+	// connections wait for nothing), and no job can ever wait for a connection a request needs.
+	JobConns int
+}
+
+// Open connects with the default options (see OpenWith).
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
+	return OpenWith(ctx, databaseURL, Options{})
+}
+
+// OpenWith connects the requests' pool (pool_max_conns of DATABASE_URL, at least 8) and the jobs' pool
+// (opt.JobConns), whose every connection runs as AppRole, and refuses a connection that could bypass
+// row-level security.
+func OpenWith(ctx context.Context, databaseURL string, opt Options) (*Store, error) {
+	if opt.JobConns <= 0 {
+		opt.JobConns = 4
+	}
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
@@ -63,13 +85,20 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	if cfg.MaxConns < 8 {
 		cfg.MaxConns = 8
 	}
+	jcfg := cfg.Copy()
+	jcfg.MaxConns, jcfg.MinConns = int32(opt.JobConns), 0
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
 	}
-	s := &Store{pool: pool, now: time.Now}
-	if err := s.checkNoBypass(ctx); err != nil {
+	jobPool, err := pgxpool.NewWithConfig(ctx, jcfg)
+	if err != nil {
 		pool.Close()
+		return nil, fmt.Errorf("connect the jobs' pool: %w", err)
+	}
+	s := &Store{pool: pool, jobPool: jobPool, now: time.Now}
+	if err := s.checkNoBypass(ctx); err != nil {
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -96,8 +125,11 @@ func (s *Store) checkNoBypass(ctx context.Context) error {
 	return rows.Err()
 }
 
-// Close releases the pool.
-func (s *Store) Close() { s.pool.Close() }
+// Close releases both pools.
+func (s *Store) Close() {
+	s.pool.Close()
+	s.jobPool.Close()
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
@@ -118,10 +150,15 @@ type Tx struct {
 // InTx runs fn in one transaction with the tenant set for row-level security (transaction-local, so it is
 // safe behind a pooler). It rolls back on error or panic and retries serialization failures and deadlocks.
 func (s *Store) InTx(ctx context.Context, p Principal, fn func(tx *Tx) error) error {
+	return s.inTxOn(ctx, s.pool, p, fn)
+}
+
+// inTxOn is InTx on the given pool (the requests' or the jobs').
+func (s *Store) inTxOn(ctx context.Context, pool *pgxpool.Pool, p Principal, fn func(tx *Tx) error) error {
 	const attempts = 3
 	var err error
 	for i := 0; i < attempts; i++ {
-		err = s.inTxOnce(ctx, p, fn)
+		err = s.inTxOnce(ctx, pool, p, fn)
 		if !isRetryable(err) {
 			return err
 		}
@@ -129,8 +166,8 @@ func (s *Store) InTx(ctx context.Context, p Principal, fn func(tx *Tx) error) er
 	return err
 }
 
-func (s *Store) inTxOnce(ctx context.Context, p Principal, fn func(tx *Tx) error) (err error) {
-	ptx, err := s.pool.Begin(ctx)
+func (s *Store) inTxOnce(ctx context.Context, pool *pgxpool.Pool, p Principal, fn func(tx *Tx) error) (err error) {
+	ptx, err := pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
