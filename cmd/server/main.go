@@ -9,6 +9,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"communehr/internal/store"
 )
 
 const usage = `usage: server [command]
@@ -23,7 +26,8 @@ commands:
   seed demo                  create the demo province with synthetic data (idempotent)
 
 environment: DATABASE_URL (required), ADDR (127.0.0.1:8080), LOG_LEVEL (info), CORS_ORIGINS,
-MAX_BODY_BYTES (1048576)
+MAX_BODY_BYTES (1048576), IDEMPOTENCY_LEASE (30s: how long an Idempotency-Key whose request died stays
+"in progress" before a retry may take it over)
 `
 
 func main() {
@@ -49,6 +53,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
+	}
+	if v := getenv("IDEMPOTENCY_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > time.Hour {
+			return fmt.Errorf("IDEMPOTENCY_LEASE %q: want a duration between 1s and 1h, such as 30s", v)
+		}
+		store.IdemLease = d
 	}
 	switch cmd {
 	case "serve":

@@ -17,6 +17,7 @@ func init() {
 		"decisions_cadre_fkey":     "cadre_id",
 		"decisions_immutable":      "id",
 		"decisions_supersedes_key": "id",
+		"decisions_not_self_check": "id",
 	})
 }
 
