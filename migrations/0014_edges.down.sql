@@ -1,3 +1,5 @@
+DROP TRIGGER IF EXISTS api_keys_audit ON api_keys;
+DROP FUNCTION IF EXISTS audit_api_key();
 DROP TRIGGER IF EXISTS entitlement_runs_audit_interrupted ON entitlement_runs;
 DROP TRIGGER IF EXISTS import_jobs_audit_interrupted ON import_jobs;
 DROP POLICY IF EXISTS audit_log_insert_definer ON audit_log;

@@ -101,3 +101,26 @@ CREATE TRIGGER import_jobs_audit_interrupted AFTER UPDATE OF status ON import_jo
 CREATE TRIGGER entitlement_runs_audit_interrupted AFTER UPDATE OF status ON entitlement_runs FOR EACH ROW
   WHEN (OLD.status = 'running' AND NEW.status = 'failed' AND NEW.failure_reason = 'interrupted')
   EXECUTE FUNCTION audit_interrupted('entitlement_run');
+
+-- 12. `server keys create` and `keys revoke` (and any other write to api_keys) leave an audit row, in the
+-- same transaction. Key management is an operator act, not a province's: the rows are filed under the
+-- national scope (province_code ''), with the key's province in the snapshot. Never the token or its hash.
+CREATE FUNCTION audit_api_key() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  snap_old jsonb;
+  snap_new jsonb := jsonb_build_object('id', NEW.id, 'name', NEW.name, 'role', NEW.role, 'province_code', NEW.province_code,
+    'token_prefix', NEW.token_prefix, 'created_at', NEW.created_at, 'revoked_at', NEW.revoked_at, 'by', session_user);
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    snap_old := jsonb_build_object('id', OLD.id, 'name', OLD.name, 'role', OLD.role, 'province_code', OLD.province_code,
+      'token_prefix', OLD.token_prefix, 'created_at', OLD.created_at, 'revoked_at', OLD.revoked_at);
+  END IF;
+  INSERT INTO audit_log (province_code, api_key_id, request_id, action, entity, entity_id, before, after)
+  VALUES ('', nullif(current_setting('app.key_id', true), '')::bigint, coalesce(current_setting('app.request_id', true), ''),
+    CASE TG_OP WHEN 'INSERT' THEN 'create' ELSE 'update' END, 'api_key', NEW.id::text, snap_old, snap_new);
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION audit_api_key() IS 'Audit row for a key created or changed (revoked); filed under the national scope (province_code '''')';
+REVOKE ALL ON FUNCTION audit_api_key() FROM PUBLIC;
+CREATE TRIGGER api_keys_audit AFTER INSERT OR UPDATE ON api_keys FOR EACH ROW EXECUTE FUNCTION audit_api_key();

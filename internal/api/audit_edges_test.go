@@ -100,3 +100,22 @@ func TestImportWritesPerRecordAudit(t *testing.T) {
 		t.Fatalf("a validation run wrote %d audit rows", m-n)
 	}
 }
+
+// Issue 10 item 12: a job or run marked interrupted (here by a viewer's read, who may not write the audit
+// log itself) leaves an audit row.
+func TestInterruptedJobsAreAudited(t *testing.T) {
+	e, _ := importEnv(t)
+	viewer := e.key(store.RoleProvinceViewer, "01")
+	const job, run = "00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000b1"
+	e.exec(`INSERT INTO import_jobs (province_code, id, kind, mode, status) VALUES ('01', $1, 'cadres', 'apply', 'running')`, job)
+	e.exec(`INSERT INTO entitlement_runs (province_code, id, exit_date, reason, status) VALUES ('01', $1, '2025-08-01', 'reorganisation', 'running')`, run)
+	mustStatus(t, e.do("GET", "/v1/provinces/01/imports/"+job, viewer, nil), 200)
+	mustStatus(t, e.do("GET", "/v1/provinces/01/entitlement-runs/"+run, viewer, nil), 200)
+	for entity, id := range map[string]string{"import_job": job, "entitlement_run": run} {
+		items := auditItems(t, e, "/v1/provinces/01/audit?entity="+entity+"&entity_id="+id, viewer).Items
+		if len(items) != 1 || items[0].Action != "update" || !strings.Contains(string(items[0].After), `"interrupted"`) ||
+			!strings.Contains(string(items[0].Before), `"running"`) {
+			t.Fatalf("%s audit: %+v", entity, items)
+		}
+	}
+}
