@@ -29,6 +29,13 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 		return err
 	}
 	defer st.Close()
+	risks, err := st.ConnectionRisks(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range risks {
+		logger.Warn("database login role", "risk", r)
+	}
 
 	// Background jobs (large imports) run under jobCtx: at shutdown it is cancelled after the HTTP server
 	// has drained, their transactions roll back, and the jobs read failed/interrupted.
