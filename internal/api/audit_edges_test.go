@@ -119,3 +119,44 @@ func TestInterruptedJobsAreAudited(t *testing.T) {
 		}
 	}
 }
+
+// Issue 10 item 12: posts imported with INSERT … ON CONFLICT DO UPDATE are audited too: one create per new
+// post, one update (before and after) per changed post, none for an unchanged one; communes and hamlets
+// likewise.
+func TestImportAuditCoversEveryKind(t *testing.T) {
+	e, ed := importEnv(t)
+	importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV)))
+	importJob(t, e.upload(ed, "kind=hamlets", []byte("code,commune_code,name,kind,households,effective_from\n00100-01,00100,Thôn Đông,thon,420,2025-07-01\n")))
+	importJob(t, e.upload(ed, "kind=cadres", []byte("national_id,full_name,gender,birth_date\n001080000001,Nguyễn Văn An,male,1980-05-17\n001080000002,Nguyễn Văn Bình,male,1980-05-17\n")))
+	posts := "national_id,position_code,hamlet_code,start_date,end_date\n" +
+		"001080000001,bi_thu_chi_bo,00100-01,2024-01-01,\n" +
+		"001080000002,truong_thon_to_truong,00100-01,2024-01-01,\n"
+	if j := importJob(t, e.upload(ed, "kind=assignments", []byte(posts))); j.Status != "succeeded" || j.RowsInserted != 2 {
+		t.Fatalf("posts: %+v", j)
+	}
+	changed := strings.Replace(posts, "truong_thon_to_truong,00100-01,2024-01-01,", "truong_thon_to_truong,00100-01,2024-01-01,2025-12-31", 1)
+	if j := importJob(t, e.upload(ed, "kind=assignments", []byte(changed))); j.Status != "succeeded" || j.RowsUpdated != 1 || j.RowsUnchanged != 1 {
+		t.Fatalf("changed posts: %+v", j)
+	}
+	count := func(entity, action string) int {
+		n := 0
+		for _, it := range auditItems(t, e, "/v1/provinces/01/audit?limit=500&entity="+entity, ed).Items {
+			if it.Action == action {
+				n++
+				if action == "update" && entity == "assignment" &&
+					(!strings.Contains(string(it.Before), `"end_date":null`) || !strings.Contains(string(it.After), `"end_date":"2025-12-31"`)) {
+					t.Errorf("assignment update before %s after %s", it.Before, it.After)
+				}
+			}
+		}
+		return n
+	}
+	for _, c := range []struct {
+		entity, action string
+		want           int
+	}{{"commune", "create", 3}, {"hamlet", "create", 1}, {"cadre", "create", 2}, {"assignment", "create", 2}, {"assignment", "update", 1}} {
+		if n := count(c.entity, c.action); n != c.want {
+			t.Errorf("%s %s: %d audit rows, want %d", c.entity, c.action, n, c.want)
+		}
+	}
+}
