@@ -21,6 +21,28 @@ COMMENT ON COLUMN audit_log.public_id IS 'The id the API shows (random: reveals 
 ALTER TABLE decisions ADD CONSTRAINT decisions_not_self_check
   CHECK (supersedes IS DISTINCT FROM id AND superseded_by IS DISTINCT FROM id);
 
+-- … and is superseded only by the correction that names it (supersedes = its id), so no SQL path can
+-- link two decisions the wrong way round or into a cycle.
+CREATE OR REPLACE FUNCTION decisions_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION 'decisions are immutable: a decision cannot be deleted' USING ERRCODE = '23514',
+      CONSTRAINT = 'decisions_immutable';
+  END IF;
+  IF OLD.superseded_by IS NOT NULL OR NEW.superseded_by IS NULL
+     OR (to_jsonb(NEW) - 'superseded_by') IS DISTINCT FROM (to_jsonb(OLD) - 'superseded_by') THEN
+    RAISE EXCEPTION 'decisions are immutable: only superseded_by may be set, once' USING ERRCODE = '23514',
+      CONSTRAINT = 'decisions_immutable';
+  END IF;
+  IF NEW.superseded_by = NEW.id OR NOT EXISTS (SELECT 1 FROM decisions d
+       WHERE d.province_code = NEW.province_code AND d.id = NEW.superseded_by AND d.supersedes = NEW.id) THEN
+    RAISE EXCEPTION 'a decision is superseded only by the correction that names it' USING ERRCODE = '23514',
+      CONSTRAINT = 'decisions_not_self_check';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
 -- 12. Imports write a before/after audit row per record they create or change. Statement-level triggers
 -- with transition tables do it set-based (one INSERT … SELECT per statement), and only inside an import
 -- transaction (app.import_job set); the API's own writes audit themselves.

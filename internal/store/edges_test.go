@@ -129,4 +129,17 @@ func TestDecisionCannotSupersedeItself(t *testing.T) {
 	}
 	_, err = admin.Exec(ctx, `UPDATE decisions SET superseded_by = id WHERE id = $1`, b)
 	check("update superseded by itself", err)
+	// Nor by a decision that does not name it as the one it supersedes; the correction that does is fine.
+	const c, d = "00000000-0000-4000-8000-00000000000c", "00000000-0000-4000-8000-00000000000d"
+	if _, err := admin.Exec(ctx, ins, c, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err = admin.Exec(ctx, `UPDATE decisions SET superseded_by = $2 WHERE id = $1`, b, c)
+	check("update superseded by an unrelated decision", err)
+	if _, err := admin.Exec(ctx, ins, d, b); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(ctx, `UPDATE decisions SET superseded_by = $2 WHERE id = $1`, b, d); err != nil {
+		t.Fatalf("the correction that names it: %v", err)
+	}
 }
