@@ -1,3 +1,5 @@
+DROP TRIGGER IF EXISTS decisions_superseded_by_names ON decisions;
+DROP FUNCTION IF EXISTS decisions_superseded_by_names();
 REVOKE UPDATE ON decisions FROM communehr_app;
 GRANT UPDATE (superseded_by) ON decisions TO communehr_app;
 CREATE OR REPLACE FUNCTION decisions_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -10,6 +12,11 @@ BEGIN
      OR (to_jsonb(NEW) - 'superseded_by') IS DISTINCT FROM (to_jsonb(OLD) - 'superseded_by') THEN
     RAISE EXCEPTION 'decisions are immutable: only superseded_by may be set, once' USING ERRCODE = '23514',
       CONSTRAINT = 'decisions_immutable';
+  END IF;
+  IF NEW.superseded_by = NEW.id OR NOT EXISTS (SELECT 1 FROM decisions d
+       WHERE d.province_code = NEW.province_code AND d.id = NEW.superseded_by AND d.supersedes = NEW.id) THEN
+    RAISE EXCEPTION 'a decision is superseded only by the correction that names it' USING ERRCODE = '23514',
+      CONSTRAINT = 'decisions_not_self_check';
   END IF;
   RETURN NEW;
 END

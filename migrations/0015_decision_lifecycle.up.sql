@@ -55,9 +55,7 @@ BEGIN
       RAISE EXCEPTION 'decisions are immutable: a draft keeps its person and identity' USING ERRCODE = '23514',
         CONSTRAINT = 'decisions_immutable';
     END IF;
-    RETURN NEW;
-  END IF;
-  IF OLD.superseded_by IS NOT NULL OR NEW.superseded_by IS NULL OR NEW.status <> 'superseded'
+  ELSIF OLD.superseded_by IS NOT NULL OR NEW.superseded_by IS NULL OR NEW.status <> 'superseded'
      OR (to_jsonb(NEW) - 'superseded_by' - 'status' - 'version' - 'updated_at')
         IS DISTINCT FROM (to_jsonb(OLD) - 'superseded_by' - 'status' - 'version' - 'updated_at') THEN
     RAISE EXCEPTION 'decisions are immutable: only superseded_by may be set, once' USING ERRCODE = '23514',
@@ -67,5 +65,21 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION decisions_immutable() IS 'Drafts change but keep their identity; approved decisions only take superseded_by, once; nothing is deleted';
+
+-- 0014's rule, checked at commit now: supersede marks the old decision before it inserts the correction
+-- (so that the one-current-decision index never sees two), and the correction must name it by then.
+CREATE FUNCTION decisions_superseded_by_names() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.superseded_by IS NOT NULL AND (NEW.superseded_by = NEW.id
+     OR NOT EXISTS (SELECT 1 FROM decisions d WHERE d.province_code = NEW.province_code
+                    AND d.id = NEW.superseded_by AND d.supersedes = NEW.id)) THEN
+    RAISE EXCEPTION 'a decision is superseded only by the correction that names it' USING ERRCODE = '23514',
+      CONSTRAINT = 'decisions_not_self_check';
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER decisions_superseded_by_names AFTER UPDATE OF superseded_by ON decisions
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION decisions_superseded_by_names();
 
 GRANT UPDATE ON decisions TO communehr_app;

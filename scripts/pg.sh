@@ -5,6 +5,12 @@
 #                                    (PORT 0 or absent: a free port); prints the superuser's DATABASE_URL
 #   scripts/pg.sh stop DIR           stop the cluster in DIR (fast shutdown); no-op when it is not running
 #   scripts/pg.sh createdb URL NAME  create database NAME unless it exists
+#   scripts/pg.sh approle DIR URL    create (or update) the login role `communehr_server` that `server serve`
+#                                    connects as, in the database of URL (an owner's, after `migrate up`);
+#                                    prints its DATABASE_URL. The role is neither superuser nor owner, has no
+#                                    BYPASSRLS and inherits nothing: its only powers are SET ROLE communehr_app
+#                                    or communehr_national (which row-level security holds) and reading the
+#                                    schema version, so a RESET ROLE after an injection reaches no data.
 #
 # The cluster listens on TCP loopback only (no Unix socket, so deep checkout paths don't hit the 107-byte
 # socket path limit), with scram-sha-256 authentication and a random password kept in DIR/../<name>.password.
@@ -111,9 +117,38 @@ cmd_createdb() {
   fi
 }
 
+# approle DIR URL: the serving role (see the header); its password is kept in DIR.server.password.
+cmd_approle() {
+  local dir=$1 url=$2
+  ensure_binaries
+  mkdir -p "$(dirname "$dir")"
+  dir=$(cd "$(dirname "$dir")" && pwd)/$(basename "$dir")
+  local pwfile="$dir.server.password"
+  if [ ! -s "$pwfile" ]; then
+    head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$pwfile"
+    chmod 600 "$pwfile"
+  fi
+  "$BINDIR/psql" "$url" -qv ON_ERROR_STOP=1 -v pw="$(cat "$pwfile")" >&2 <<'SQL'
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'communehr_server') THEN
+    CREATE ROLE communehr_server LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT;
+  END IF;
+END
+$$;
+ALTER ROLE communehr_server LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT PASSWORD :'pw';
+GRANT communehr_app, communehr_national TO communehr_server;
+GRANT SELECT ON schema_migrations TO communehr_server;
+SQL
+  local rest=${url#postgres://}
+  rest=${rest#*@}
+  echo "postgres://communehr_server:$(cat "$pwfile")@$rest"
+}
+
 case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   createdb) shift; cmd_createdb "$@" ;;
   stop) shift; cmd_stop "$@" ;;
-  *) echo "usage: $0 start DIR [PORT] | stop DIR" >&2; exit 2 ;;
+  approle) shift; cmd_approle "$@" ;;
+  *) echo "usage: $0 start DIR [PORT] | stop DIR | createdb URL NAME | approle DIR URL" >&2; exit 2 ;;
 esac

@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # make run: a private PostgreSQL cluster under .data/postgres (unless DATABASE_URL is set), migrations,
-# the demo province, a demo editor key, then the server.
+# the demo province, a demo editor key, then the server. The cluster's superuser migrates, seeds and makes
+# the key; the server connects as communehr_server, a login role that is neither superuser nor owner
+# (scripts/pg.sh approle), so a RESET ROLE slipped into a query would reach no data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${DEV_PG_PORT:-55432}
+SERVE_URL=${SERVE_DATABASE_URL:-}
 if [ -z "${DATABASE_URL:-}" ]; then
   admin=$(scripts/pg.sh start .data/postgres "$PORT")
   scripts/pg.sh createdb "$admin" communehr
   export DATABASE_URL="${admin%/postgres\?*}/communehr?sslmode=disable"
+  dev_cluster=1
 fi
 export ADDR=${ADDR:-127.0.0.1:8080}
 bin/server migrate up >&2
+if [ -n "${dev_cluster:-}" ] && [ -z "$SERVE_URL" ]; then
+  SERVE_URL=$(scripts/pg.sh approle .data/postgres "$DATABASE_URL")
+fi
 bin/server seed demo
 TOKEN=$(bin/server keys create --role province_editor --province 99 --name "make run demo key")
 BASE="http://$ADDR"
@@ -27,4 +34,6 @@ Try:
   curl -s $BASE/v1/calculations/hamlet-fund -H "Authorization: Bearer \$TOKEN" -H "Content-Type: application/json" -d '{"kind":"thon","households":420,"as_of":"2025-03-01"}'
 
 TXT
-exec bin/server serve
+# Serve as the plain login role when there is one (the dev cluster, or SERVE_DATABASE_URL); with only
+# DATABASE_URL given, serve as that user (the server then warns if it is a superuser or the owner).
+DATABASE_URL=${SERVE_URL:-$DATABASE_URL} exec bin/server serve

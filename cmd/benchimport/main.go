@@ -196,6 +196,9 @@ func run(base, token, prov string, rows int, dbURL, psql string, pid int, csvPat
 	fmt.Printf("psql \\copy into a bare table, same indexes: %8.2f s\n", tCopy.Seconds())
 	fmt.Printf("ratio import / \\copy:                        %8.2f   (goal ≤ 2.0, stretch 1.5)\n", tImport.Seconds()/tCopy.Seconds())
 	fmt.Printf("re-import, all %d rows unchanged:         %8.2f s\n", j2.RowsUnchanged, tReimport.Seconds())
+	if err := reimportChanged(base, token, prov, csvPath, rows, conn); err != nil {
+		return err
+	}
 	fmt.Printf("server peak RSS (VmHWM):                     %s   (goal < 150 MB)\n", peakRSS(pid))
 	return nil
 }

@@ -9,6 +9,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"communehr/internal/store"
 )
 
 const usage = `usage: server [command]
@@ -24,7 +27,8 @@ commands:
 
 environment: DATABASE_URL (required), ADDR (127.0.0.1:8080), LOG_LEVEL (info), CORS_ORIGINS,
 MAX_BODY_BYTES (1048576), SHUTDOWN_GRACE (30s), JOBS_MAX (2), JOBS_MAX_PER_PROVINCE (1), JOBS_QUEUE (64),
-JOBS_QUEUE_PER_PROVINCE (16)
+JOBS_QUEUE_PER_PROVINCE (16), IDEMPOTENCY_LEASE (30s: how long an Idempotency-Key whose request died stays
+"in progress" before a retry may take it over)
 `
 
 func main() {
@@ -50,6 +54,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
+	}
+	if v := getenv("IDEMPOTENCY_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > time.Hour {
+			return fmt.Errorf("IDEMPOTENCY_LEASE %q: want a duration between 1s and 1h, such as 30s", v)
+		}
+		store.IdemLease = d
 	}
 	switch cmd {
 	case "serve":

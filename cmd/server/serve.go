@@ -36,6 +36,13 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 		return err
 	}
 	defer st.Close()
+	risks, err := st.ConnectionRisks(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range risks {
+		logger.Warn("database login role", "risk", r)
+	}
 
 	runner := jobs.New(context.WithoutCancel(ctx), cfg.Jobs)
 	// Other background work runs under jobCtx, cancelled once the jobs are done.

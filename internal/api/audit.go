@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -14,7 +13,7 @@ import (
 )
 
 type auditEntry struct {
-	ID        int64           `json:"id"`
+	ID        string          `json:"id"`
 	At        time.Time       `json:"at"`
 	KeyID     *int64          `json:"key_id"`
 	RequestID string          `json:"request_id"`
@@ -34,7 +33,10 @@ func (s *Server) mountAudit(r chi.Router) {
 	r.Get("/audit", handle(s.listAudit))
 }
 
-var auditEntityPattern = regexp.MustCompile(`^[a-z_]{1,40}$`)
+var (
+	auditEntityPattern = regexp.MustCompile(`^[a-z_]{1,40}$`)
+	uuidPattern        = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+)
 
 // listAudit pages through the province's audit log, newest first. Viewer keys see national identity
 // numbers in before/after masked, as in the list views.
@@ -56,11 +58,10 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 		return queryError("entity_id", "max", "must be at most 200 characters", "tối đa 200 ký tự")
 	}
 	if after != "" {
-		id, err := strconv.ParseInt(after, 10, 64)
-		if err != nil || id <= 0 {
+		if !uuidPattern.MatchString(after) {
 			return queryError("cursor", "cursor", "is not a cursor this API returned", "không phải con trỏ do API trả về")
 		}
-		f.BeforeID = id
+		f.Before = after
 	}
 	from, err := queryDate(r, "from")
 	if err != nil {
@@ -86,7 +87,7 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 		out.Items = append(out.Items, auditEntry{ID: e.ID, At: e.At.UTC(), KeyID: e.KeyID, RequestID: e.RequestID,
 			Action: e.Action, Entity: e.Entity, EntityID: e.EntityID,
 			Before: auditSnapshot(e.Before, mask), After: auditSnapshot(e.After, mask)})
-		last = strconv.FormatInt(e.ID, 10)
+		last = e.ID
 	}
 	out.NextCursor = nextCursor(last, len(items), limit)
 	return writeJSON(w, http.StatusOK, out)

@@ -74,7 +74,7 @@ func TestAuditLogListsWritesNewestFirst(t *testing.T) {
 	}
 
 	// Cursor pages walk every entry once, newest first.
-	var ids []int64
+	var ids []string
 	path := "/v1/provinces/01/audit?limit=2"
 	for path != "" {
 		l := auditItems(t, e, path, ed)
@@ -86,8 +86,16 @@ func TestAuditLogListsWritesNewestFirst(t *testing.T) {
 			path = "/v1/provinces/01/audit?limit=2&cursor=" + *l.NextCursor
 		}
 	}
-	if len(ids) != 3 || !(ids[0] > ids[1] && ids[1] > ids[2]) {
+	if len(ids) != 3 || ids[0] == ids[1] || ids[1] == ids[2] || ids[0] == ids[2] {
 		t.Fatalf("paged ids %v", ids)
+	}
+	// Newest first: the pages follow the order of a single full page.
+	var whole []string
+	for _, it := range auditItems(t, e, "/v1/provinces/01/audit", ed).Items {
+		whole = append(whole, it.ID)
+	}
+	if strings.Join(whole, ",") != strings.Join(ids, ",") {
+		t.Fatalf("paged ids %v, one page %v", ids, whole)
 	}
 	for _, bad := range []string{"cursor=!!", "cursor=YWJj", "from=yesterday", "entity=Commune", "from=2025-02-01&to=2025-01-01", "limit=0"} {
 		mustStatus(t, e.do("GET", "/v1/provinces/01/audit?"+bad, ed, nil), 422)

@@ -25,12 +25,22 @@ type calculator func(r *http.Request) (any, error)
 func calc[In any, Out any](fn func(In) (Out, error), required ...string) calculator {
 	return func(r *http.Request) (any, error) {
 		var in In
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, jsonProblem(err)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		if err := decodeCalcInput(r, &in, required); err != nil {
 			return nil, err
 		}
 		out, err := fn(in)
 		if err != nil {
 			return nil, policyProblem(err, &in)
+		}
+		// The policy names the inputs it refuses more precisely (a negative amount, an unknown class);
+		// any other value outside openapi.yaml's range is refused here rather than computed.
+		if err := checkBodyRanges(r, body); err != nil {
+			return nil, err
 		}
 		return out, nil
 	}

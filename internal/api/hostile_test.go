@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/shopspring/decimal"
 
 	"communehr/internal/store"
 )
@@ -40,6 +41,9 @@ var hostileJSONValues = []string{
 	`1e400`, `-1`, `99999999999999999999`, `-99999999999999999999`, `"1e400"`, `"1e-400"`, `"\u0000"`, `"a\u0000b"`,
 	`"ş"`, `"NaN"`, `"Infinity"`, `"-0"`, `"0000-01-01"`, `"9999-12-31"`, `"-0001-01-01"`, `[]`, `{}`, `true`, `null`,
 	`1.5`, `"` + strings.Repeat("9", 39) + `"`, `"` + strings.Repeat("ạ", 3000) + `"`, `"\ud800"`,
+	// Sizes the database columns cannot hold (int4, numeric(12,2), numeric(14,0)), and one decimal too many
+	// (issue 10 item 9; TestNumericRangesAreEnforced probes each numeric field's own bounds).
+	`2147483648`, `-2147483649`, `"2147483648"`, `"99999999999999"`, `"99999999999999.999"`, `"0.00001"`,
 }
 
 var hostileBodies = []string{"", "null", "[]", `"x"`, "1e400", "{", `{"zz_unknown":1}`, `{"a":1}{"b":2}`, "\x00", "\xff{}"}
@@ -316,7 +320,8 @@ func TestNoHostileInputIsA5xx(t *testing.T) {
 			if strings.HasSuffix(pattern, "/imports") && rt.method == http.MethodPost {
 				for _, csv := range []string{"", "\x00", "national_id,full_name,gender,birth_date\n\xff\xfe,\x00,male,1985-01-01\n",
 					"national_id,full_name,gender,birth_date\n001085123456,\"" + strings.Repeat("ạ", 3000) + "\",male,1985-01-01\n",
-					"national_id\n99999999999999999999999\n", "\"unterminated\n"} {
+					"national_id\n99999999999999999999999\n", "\"unterminated\n",
+					"national_id,full_name,gender,birth_date,si_months\n001085123456,Lê Văn Ba,male,1985-01-01,2147483648\n"} {
 					b := rawBody{"text/csv", []byte(csv)}
 					t.Run("csv", func(t *testing.T) { check(t, withQuery(base, ""), b) })
 				}
@@ -350,4 +355,303 @@ func TestNoHostileInputIsA5xx(t *testing.T) {
 		})
 	}
 	t.Logf("%d hostile requests", count)
+}
+
+// numericSchemaGap reports a numeric request field of openapi.yaml without a full range: an integer
+// without minimum and maximum, or an amount sent as a decimal string (a pattern of unbounded digits)
+// without x-minimum, x-maximum and x-decimal-places.
+func numericSchemaGaps(ref *openapi3.SchemaRef, ptr string, depth int) []string {
+	if ref == nil || ref.Value == nil || depth > 8 {
+		return nil
+	}
+	s := ref.Value
+	var out []string
+	for _, sub := range s.AllOf {
+		out = append(out, numericSchemaGaps(sub, ptr, depth+1)...)
+	}
+	switch {
+	case s.Type.Is("integer") || s.Type.Is("number"):
+		if s.Min == nil || s.Max == nil {
+			out = append(out, ptr+" (no minimum/maximum)")
+		}
+	case s.Type.Is("string") && strings.Contains(s.Pattern, "[0-9]+"):
+		if s.Extensions["x-minimum"] == nil || s.Extensions["x-maximum"] == nil || s.Extensions["x-decimal-places"] == nil {
+			out = append(out, ptr+" (a decimal string without x-minimum/x-maximum/x-decimal-places)")
+		}
+	}
+	for name, p := range s.Properties {
+		out = append(out, numericSchemaGaps(p, ptr+"/"+name, depth+1)...)
+	}
+	if s.Items != nil {
+		out = append(out, numericSchemaGaps(s.Items, ptr+"/*", depth+1)...)
+	}
+	return out
+}
+
+// rangeProbes are, for one rule, the values outside it (each must be a 422 naming the field) and its
+// bounds (each must pass that field): beyond the bounds, the sizes the database cannot hold (2^31,
+// 10^14, 10^20), a negative and one decimal too many.
+func rangeProbes(r numRule) (outside, inside []string) {
+	one := decimal.NewFromInt(1)
+	if r.max != nil {
+		inside = append(inside, r.max.String())
+		outside = append(outside, r.max.Add(one).String())
+		for _, huge := range []string{"2147483648", "99999999999999", "100000000000000000000", "99999999999999999.99"} {
+			if d := decimal.RequireFromString(huge); d.GreaterThan(*r.max) {
+				outside = append(outside, huge)
+			}
+		}
+	}
+	if r.min != nil {
+		inside = append(inside, r.min.String())
+		outside = append(outside, r.min.Sub(one).String())
+		if r.min.IsPositive() || r.min.IsZero() {
+			outside = append(outside, "-1", "-2147483649")
+		}
+	}
+	if r.places >= 0 && r.min != nil {
+		// One decimal place too many, inside the range otherwise.
+		step := decimal.New(1, -(r.places + 1))
+		outside = append(outside, r.min.Add(step).String())
+	}
+	return outside, inside
+}
+
+// setPointer returns body with the value at the pointer (segments; * is the first item) replaced by raw.
+func setPointer(body string, segs []string, raw json.RawMessage) (string, bool) {
+	var doc any
+	if json.Unmarshal([]byte(body), &doc) != nil {
+		return "", false
+	}
+	var set func(v any, segs []string) (any, bool)
+	set = func(v any, segs []string) (any, bool) {
+		if len(segs) == 0 {
+			return raw, true
+		}
+		switch t := v.(type) {
+		case map[string]any:
+			child, ok := t[segs[0]]
+			if len(segs) > 1 && !ok {
+				return nil, false
+			}
+			nv, ok := set(child, segs[1:])
+			if !ok {
+				return nil, false
+			}
+			t[segs[0]] = nv
+			return t, true
+		case []any:
+			if segs[0] != "*" || len(t) == 0 {
+				return nil, false
+			}
+			nv, ok := set(t[0], segs[1:])
+			if !ok {
+				return nil, false
+			}
+			t[0] = nv
+			return t, true
+		}
+		return nil, false
+	}
+	out, ok := set(doc, segs)
+	if !ok {
+		return "", false
+	}
+	b, _ := json.Marshal(out)
+	return string(b), true
+}
+
+// TestNumericRangesAreEnforced (issue 10 item 9): every numeric field of every JSON request body has a
+// full range in openapi.yaml, and every route holds it: each value outside (too large for the database,
+// negative, a decimal too many) is a 422 whose pointer names the field, never a 500 or a pointer "/";
+// each bound itself passes that field. New routes and fields are covered from the contract.
+func TestNumericRangesAreEnforced(t *testing.T) {
+	doc, err := spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gaps []string
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.RequestBody == nil || op.RequestBody.Value == nil {
+				continue
+			}
+			if mt := op.RequestBody.Value.Content.Get("application/json"); mt != nil {
+				for _, g := range numericSchemaGaps(mt.Schema, "", 0) {
+					gaps = append(gaps, method+" "+path+" "+g)
+				}
+			}
+		}
+	}
+	sort.Strings(gaps)
+	if len(gaps) > 0 {
+		t.Fatalf("numeric request fields without a range in openapi.yaml:\n%s", strings.Join(gaps, "\n"))
+	}
+
+	table, err := loadRanges()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t)
+	ids := isolationFixture(e)
+	var (
+		edA      = e.key(store.RoleProvinceEditor, "01")
+		operator = e.key(store.RoleOperator, "")
+	)
+	bodies := validWriteBodies(t)
+	probed := 0
+	for key, rules := range table.body {
+		base, ok := bodies[key]
+		if !ok {
+			t.Errorf("%s has numeric fields but no valid body to probe them with (validWriteBodies)", key)
+			continue
+		}
+		method, pattern, _ := strings.Cut(key, " ")
+		token := edA
+		if strings.HasPrefix(pattern, "/v1/calculations") {
+			token = operator
+		}
+		path := fillPath(t, pattern, ids)
+		for ptr, rule := range rules {
+			if rule.min == nil || rule.max == nil {
+				t.Errorf("%s %s: no full range", key, ptr)
+			}
+			segs := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
+			concrete := "/" + strings.ReplaceAll(strings.TrimPrefix(ptr, "/"), "*", "0")
+			isInt := rule.places == 0 && isIntegerField(doc, method, pattern, ptr)
+			encode := func(v string) json.RawMessage {
+				if isInt {
+					return json.RawMessage(v)
+				}
+				b, _ := json.Marshal(v)
+				return b
+			}
+			send := func(v string) resp {
+				body, ok := setPointer(base, segs, encode(v))
+				if !ok {
+					t.Fatalf("%s: cannot set %s in %s", key, ptr, base)
+				}
+				var hdr []string
+				if method == http.MethodPatch {
+					g := e.sub(t).do("GET", path, edA, nil)
+					hdr = []string{"If-Match", g.Header.Get("ETag")}
+				}
+				probed++
+				return e.sub(t).do(method, path, token, body, hdr...)
+			}
+			outside, inside := rangeProbes(rule)
+			for _, v := range outside {
+				if isInt && strings.Contains(v, ".") {
+					continue // a fraction in an integer field is a JSON type error, tested elsewhere
+				}
+				r := send(v)
+				if r.Status != http.StatusUnprocessableEntity || !hasPointer(r.Body, concrete) {
+					t.Errorf("%s %s = %s → %d, want 422 with pointer %s; body %s", key, ptr, v, r.Status, concrete, r.Body)
+				}
+			}
+			for _, v := range inside {
+				r := send(v)
+				if r.Status >= 500 || hasPointer(r.Body, concrete) {
+					t.Errorf("%s %s = %s (a bound) → %d naming the field; body %s", key, ptr, v, r.Status, r.Body)
+				}
+			}
+		}
+	}
+	t.Logf("%d range probes", probed)
+}
+
+// isIntegerField says whether the request schema types the field as an integer (sent as a JSON number)
+// rather than a decimal string.
+func isIntegerField(doc *openapi3.T, method, pattern, ptr string) bool {
+	op := doc.Paths.Find(pattern).GetOperation(method)
+	s := op.RequestBody.Value.Content.Get("application/json").Schema
+	for _, seg := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		if s == nil || s.Value == nil {
+			return false
+		}
+		if seg == "*" {
+			s = s.Value.Items
+		} else {
+			s = s.Value.Properties[seg]
+		}
+	}
+	return s != nil && s.Value != nil && s.Value.Type.Is("integer")
+}
+
+func hasPointer(body []byte, ptr string) bool {
+	var p struct {
+		Errors []struct {
+			Pointer string `json:"pointer"`
+		} `json:"errors"`
+	}
+	if json.Unmarshal(body, &p) != nil {
+		return false
+	}
+	for _, e := range p.Errors {
+		if e.Pointer == ptr {
+			return true
+		}
+	}
+	return false
+}
+
+// TestImportNumericRangesAreEnforced (issue 10 item 9): every numeric column of every import kind is held
+// to its field's range in openapi.yaml: a value outside is a row error on line 2 naming the column (never
+// a 500 or an error without a line), a bound is not.
+func TestImportNumericRangesAreEnforced(t *testing.T) {
+	table, err := loadRanges()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, ed := importEnv(t)
+	probed := 0
+	for _, kind := range []string{"communes", "hamlets", "cadres", "assignments"} {
+		k := importKinds[kind]
+		for _, col := range k.columns {
+			rule, ok := table.column[col.name]
+			if !ok {
+				continue
+			}
+			upload := func(v string) importJobResponse {
+				var head, row []string
+				for _, c := range k.columns {
+					head = append(head, c.name)
+					cell := c.example
+					if c.name == col.name {
+						cell = v
+					}
+					row = append(row, cell)
+				}
+				probed++
+				r := e.upload(ed, "kind="+kind+"&mode=validate", []byte(strings.Join(head, ",")+"\n"+strings.Join(row, ",")+"\n"))
+				if r.Status >= 500 {
+					t.Fatalf("%s %s=%s → %d %s", kind, col.name, v, r.Status, r.Body)
+				}
+				return importJob(t, r)
+			}
+			names := func(j importJobResponse) bool {
+				for _, er := range j.Errors {
+					if er.Line == 2 && er.Column == col.name {
+						return true
+					}
+				}
+				return false
+			}
+			outside, inside := rangeProbes(rule)
+			for _, v := range outside {
+				if j := upload(v); !names(j) {
+					t.Errorf("%s %s = %s: no error on line 2 for the column: %+v", kind, col.name, v, j.Errors)
+				}
+			}
+			for _, v := range inside {
+				if j := upload(v); names(j) {
+					t.Errorf("%s %s = %s (a bound): %+v", kind, col.name, v, j.Errors)
+				}
+			}
+		}
+	}
+	if probed == 0 {
+		t.Fatal("no numeric import column found")
+	}
+	t.Logf("%d import range probes", probed)
 }

@@ -15,7 +15,8 @@ import (
 
 // idempotent honours Idempotency-Key on POST: the first request with a key runs and its 2xx response is
 // stored; the same key with the same body replays that response; with another body it is refused (422).
-// A failed first request releases the key so that the client may retry.
+// A failed first request releases the key so that the client may retry; a request that died (a crash)
+// leaves a claim whose lease lapses, after which a retry takes the key over (store.IdemLease).
 func idempotent(st *store.Store) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -67,7 +68,12 @@ func idempotent(st *store.Store) func(http.Handler) http.Handler {
 			completed = true
 			if cw.status >= 200 && cw.status < 300 {
 				if err := st.FinishIdempotencyKey(r.Context(), p, scope, key, store.IdemRecord{Status: cw.status,
-					ContentType: cw.header.Get("Content-Type"), Location: cw.header.Get("Location"), Body: cw.buf.Bytes()}); err != nil {
+					ContentType: cw.header.Get("Content-Type"), Location: cw.header.Get("Location"), Body: cw.buf.Bytes()}); errors.Is(err, store.ErrIdemLost) {
+					// This request's claim lapsed (it ran past its lease without renewing it) and a retry
+					// took the key over: the retry's response is the one on record.
+					return errConflict("A request with this Idempotency-Key was retried while this one ran; the retry's response is the one kept.",
+						"Một yêu cầu với Idempotency-Key này đã được gửi lại khi yêu cầu này đang chạy; kết quả của lần gửi lại được giữ.")
+				} else if err != nil {
 					return err
 				}
 			}

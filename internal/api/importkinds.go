@@ -197,6 +197,9 @@ func (p *cellParser) integer(field, v string) *int {
 		p.fail(field, "integer", fmt.Sprintf("%q is not a whole number", v), fmt.Sprintf("%q không phải số nguyên", v))
 		return nil
 	}
+	if !p.cellInRange(field, decimal.NewFromInt(int64(n))) {
+		return nil
+	}
 	return &n
 }
 
@@ -245,6 +248,9 @@ func (p *cellParser) decimal(field, v string) *Decimal {
 	if err != nil {
 		p.fail(field, "decimal", fmt.Sprintf("%q is not a decimal number (use . for decimals)", v),
 			fmt.Sprintf("%q không phải số thập phân (dùng dấu . cho phần thập phân)", v))
+		return nil
+	}
+	if !p.cellInRange(field, d) {
 		return nil
 	}
 	out := NewDecimal(d)

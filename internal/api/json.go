@@ -54,7 +54,11 @@ func decodeJSON(r *http.Request, dst any) error {
 			TitleEN: "Unsupported media type", TitleVI: "Kiểu nội dung không được hỗ trợ",
 			DetailEN: "Send the body as application/json.", DetailVI: "Hãy gửi nội dung dạng application/json."}
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return jsonProblem(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return jsonProblem(err)
@@ -69,7 +73,10 @@ func decodeJSON(r *http.Request, dst any) error {
 	if bad := checkParsed(dst); len(bad) > 0 {
 		return errInvalid("Some values are not in the expected format.", "Một số giá trị không đúng định dạng.", bad...)
 	}
-	return validateStruct(dst)
+	if err := validateStruct(dst); err != nil {
+		return err
+	}
+	return checkBodyRanges(r, body)
 }
 
 // jsonProblem explains a json decoding error with a pointer.

@@ -12,7 +12,7 @@ import (
 
 // AuditEntry is one row of a province's audit log.
 type AuditEntry struct {
-	ID        int64
+	ID        string // the row's public id: random, so that it tells nothing of other provinces' activity
 	At        time.Time
 	KeyID     *int64
 	RequestID string
@@ -30,12 +30,14 @@ type AuditFilter struct {
 	EntityID string
 	From     *time.Time
 	To       *time.Time
-	BeforeID int64 // cursor: the last id of the previous page (0: from the newest)
+	Before   string // cursor: the public id of the last entry of the previous page ("": from the newest)
 	Limit    int
 }
 
-// ListAudit returns one page of the province's audit log, newest first (by id, which follows commit order
-// closely enough for reading and is strictly monotonic for paging).
+// ListAudit returns one page of the province's audit log, newest first (by the internal id, which follows
+// commit order closely enough for reading and is strictly monotonic for paging). The internal id comes from
+// one sequence shared by every province, so it never leaves the database: entries are named, and pages
+// continue, by their random public id.
 func (s *Store) ListAudit(ctx context.Context, p Principal, province string, f AuditFilter) ([]AuditEntry, error) {
 	where := []string{"province_code = $1"}
 	args := []any{province}
@@ -55,11 +57,14 @@ func (s *Store) ListAudit(ctx context.Context, p Principal, province string, f A
 	if f.To != nil {
 		add("at < ?", f.To.UTC().AddDate(0, 0, 1))
 	}
-	if f.BeforeID > 0 {
-		add("id < ?", f.BeforeID)
+	if f.Before != "" {
+		if !validUUID(f.Before) {
+			return nil, ErrNotFound
+		}
+		add("id < (SELECT b.id FROM audit_log b WHERE b.province_code = $1 AND b.public_id = ?::uuid)", f.Before)
 	}
 	args = append(args, f.Limit)
-	sql := `SELECT id, at, api_key_id, request_id, action, entity, entity_id, before::text, after::text
+	sql := `SELECT public_id::text, at, api_key_id, request_id, action, entity, entity_id, before::text, after::text
 		FROM audit_log WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY id DESC LIMIT $%d`, len(args))
 	var out []AuditEntry
 	err := s.InTx(ctx, p, func(tx *Tx) error {

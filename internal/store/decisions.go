@@ -20,6 +20,7 @@ func init() {
 		"decisions_current_key":    "exit_date",
 		"decisions_number_check":   "decision_number",
 		"decisions_signer_check":   "signer_title",
+		"decisions_not_self_check": "id",
 	})
 }
 

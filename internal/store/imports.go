@@ -353,6 +353,9 @@ func runImportData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (im
 		out.errs = append(out.errs, sqlErrs...)
 	}
 	if out.fileErr == nil && len(out.errs) == 0 {
+		if err := auditImportRecords(ctx, tx, job); err != nil {
+			return out, err
+		}
 		var lost []RowError
 		var err error
 		out.inserted, out.updated, out.unchanged, lost, err = applyStage(ctx, tx, job.Kind, w.Spec, out.total)
