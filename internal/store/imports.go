@@ -130,23 +130,6 @@ func startedBefore(before string, args []any) (string, []any) {
 	return "", args
 }
 
-// ImportRejects returns the failed rows of a job as uploaded, with their errors, by line.
-func (s *Store) ImportRejects(ctx context.Context, p Principal, province, id string) ([]Reject, error) {
-	var out []Reject
-	err := s.InTx(ctx, p, func(tx *Tx) error {
-		if !validUUID(id) {
-			return ErrNotFound
-		}
-		rows, err := tx.Query(ctx, `SELECT line, fields, error FROM import_rejects WHERE province_code = $1 AND job_id = $2::uuid ORDER BY line`, province, id)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Reject])
-		return err
-	})
-	return out, err
-}
-
 // Reject is a failed row as uploaded.
 type Reject struct {
 	Line   int
