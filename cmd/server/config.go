@@ -19,6 +19,12 @@ type Config struct {
 	MaxBodyBytes   int64
 	ImportMaxBytes int64
 
+	// RejectsRetention is how long the rejected rows of an import (errors.csv) are kept after the job
+	// finished (REJECTS_RETENTION, at least 24h, default 720h = 30 days); the janitor looks every
+	// RejectsJanitorInterval (REJECTS_JANITOR_INTERVAL, default 1h).
+	RejectsRetention       time.Duration
+	RejectsJanitorInterval time.Duration
+
 	// readHeaderTimeout bounds how long a client may take to send its request headers (slow-loris);
 	// not configurable from the environment, shortened by tests.
 	readHeaderTimeout time.Duration
@@ -30,6 +36,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		Addr:           getenv("ADDR"),
 		MaxBodyBytes:   1 << 20,
 		ImportMaxBytes: 200 << 20,
+
+		RejectsRetention:       30 * 24 * time.Hour,
+		RejectsJanitorInterval: time.Hour,
 
 		readHeaderTimeout: 10 * time.Second,
 	}
@@ -63,6 +72,20 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 		cfg.ImportMaxBytes = n
 	}
+	if v := getenv("REJECTS_RETENTION"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 24*time.Hour {
+			return cfg, fmt.Errorf("REJECTS_RETENTION %q: a duration of at least 24h (e.g. 720h for 30 days)", v)
+		}
+		cfg.RejectsRetention = d
+	}
+	if v := getenv("REJECTS_JANITOR_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return cfg, fmt.Errorf("REJECTS_JANITOR_INTERVAL %q: a duration of at least 1s (e.g. 1h)", v)
+		}
+		cfg.RejectsJanitorInterval = d
+	}
 	return cfg, nil
 }
 
@@ -72,5 +95,6 @@ func (c Config) String() string {
 	if u, err := url.Parse(db); err == nil {
 		db = u.Redacted()
 	}
-	return fmt.Sprintf("addr=%s db=%s log_level=%s cors=%v max_body=%d", c.Addr, db, c.LogLevel, c.CORSOrigins, c.MaxBodyBytes)
+	return fmt.Sprintf("addr=%s db=%s log_level=%s cors=%v max_body=%d rejects_retention=%s", c.Addr, db, c.LogLevel, c.CORSOrigins,
+		c.MaxBodyBytes, c.RejectsRetention)
 }

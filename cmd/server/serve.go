@@ -30,6 +30,11 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 	}
 	defer st.Close()
 
+	// The retention janitor (import rejects), stopped before the store closes.
+	janitorCtx, stopJanitor := context.WithCancel(ctx)
+	waitJanitor := startJanitor(janitorCtx, st, cfg.RejectsJanitorInterval, cfg.RejectsRetention, logger)
+	defer func() { stopJanitor(); waitJanitor() }()
+
 	// Background jobs (large imports) run under jobCtx: at shutdown it is cancelled after the HTTP server
 	// has drained, their transactions roll back, and the jobs read failed/interrupted.
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))

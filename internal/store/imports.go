@@ -36,6 +36,7 @@ type ImportJob struct {
 	RowsUpdated   int
 	RowsUnchanged int
 	RowsFailed    int
+	ErrorsTotal   int // row errors in all; Errors holds the first MaxJobErrors
 	Errors        []RowError
 	Header        []string
 	Delimiter     string // "," or ";", as the uploaded file had it
@@ -57,13 +58,13 @@ type RowError struct {
 const MaxJobErrors = 1000
 
 const importJobCols = `province_code, id::text, kind, mode, status, failure_reason, rows_total, rows_processed, rows_inserted,
-	rows_updated, rows_unchanged, rows_failed, errors, header, delimiter, api_key_id, started_at, finished_at`
+	rows_updated, rows_unchanged, rows_failed, errors_total, errors, header, delimiter, api_key_id, started_at, finished_at`
 
 func scanImportJob(r pgx.CollectableRow) (ImportJob, error) {
 	var j ImportJob
 	var errs []byte
 	err := r.Scan(&j.Province, &j.ID, &j.Kind, &j.Mode, &j.Status, &j.FailureReason, &j.RowsTotal, &j.RowsProcessed,
-		&j.RowsInserted, &j.RowsUpdated, &j.RowsUnchanged, &j.RowsFailed, &errs, &j.Header, &j.Delimiter, &j.KeyID, &j.StartedAt, &j.FinishedAt)
+		&j.RowsInserted, &j.RowsUpdated, &j.RowsUnchanged, &j.RowsFailed, &j.ErrorsTotal, &errs, &j.Header, &j.Delimiter, &j.KeyID, &j.StartedAt, &j.FinishedAt)
 	if err == nil {
 		err = json.Unmarshal(errs, &j.Errors)
 	}
@@ -157,17 +158,20 @@ func validUUID(s string) bool {
 }
 
 // ImportWork is what the HTTP layer supplies to run an import: the parsed and validated rows (invalid
-// rows are reported through RowErrors and not yielded), and the original fields of given lines for
+// rows are reported through ParseRejects and not yielded), and the original fields of given lines for
 // errors.csv.
 type ImportWork struct {
-	Spec      ImportSpec
-	Rows      pgx.CopyFromSource
-	RowErrors func() []RowError // errors found while parsing, after Rows is exhausted
-	RowsTotal func() int        // data rows read, after Rows is exhausted
-	FileError func() *RowError  // a fault that stops reading (bad encoding, a line too long); nil when none
-	Original  func(lines map[int]bool) (map[int][]string, error)
-	Progress  func() int      // rows read so far (called from the progress ticker)
-	Started   func(ImportJob) // called once the job row is visible (running)
+	Spec ImportSpec
+	Rows pgx.CopyFromSource
+	// ParseRejects opens the rows refused while parsing (after Rows is exhausted; it may be opened twice).
+	ParseRejects func() (RejectIter, error)
+	RowsTotal    func() int       // data rows read, after Rows is exhausted
+	FileError    func() *RowError // a fault that stops reading (bad encoding, a line too long); nil when none
+	// Original reads the uploaded file again and yields, in file order, the lines for which want is true
+	// with their cells as uploaded.
+	Original func(want func(line int) bool) (RejectIter, error)
+	Progress func() int      // rows read so far (called from the progress ticker)
+	Started  func(ImportJob) // called once the job row is visible (running)
 }
 
 // ErrImportBusy is never returned: imports into one province wait for each other.
@@ -263,13 +267,18 @@ func (s *Store) progressTicker(ctx context.Context, p Principal, job ImportJob, 
 
 type importOutcome struct {
 	total, inserted, updated, unchanged int
-	errs                                []RowError
+	nerrs, failed                       int        // row errors and failed lines in all
+	errs                                []RowError // the first MaxJobErrors of them, by line
 	fileErr                             *RowError
-	rejects                             []Reject
 }
 
 func runImportData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (importOutcome, error) {
 	var out importOutcome
+	// A new upload replaces the rejects of the province's earlier validate-only jobs (kept whatever
+	// becomes of this one).
+	if err := replaceValidateRejects(ctx, tx, job); err != nil {
+		return out, err
+	}
 	if _, err := tx.Exec(ctx, `SAVEPOINT import_data`); err != nil {
 		return out, err
 	}
@@ -281,19 +290,11 @@ func runImportData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (im
 	}
 	out.total = w.RowsTotal()
 	out.fileErr = w.FileError()
-	out.errs = w.RowErrors()
-	if out.fileErr == nil {
-		if _, err := tx.Exec(ctx, `ANALYZE import_stage`); err != nil {
-			return out, err
-		}
-		sqlErrs, err := checkStage(ctx, tx, w.Spec)
-		if err != nil {
-			return out, err
-		}
-		out.errs = append(out.errs, sqlErrs...)
+	var err error
+	if out.nerrs, out.failed, err = collectRowErrors(ctx, tx, w, out.fileErr == nil); err != nil {
+		return out, err
 	}
-	if out.fileErr == nil && len(out.errs) == 0 {
-		var err error
+	if out.fileErr == nil && out.nerrs == 0 {
 		out.inserted, out.updated, err = upsertStage(ctx, tx, w.Spec)
 		if err != nil {
 			return out, err
@@ -308,46 +309,29 @@ func runImportData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (im
 			_, err := tx.Exec(ctx, `RELEASE SAVEPOINT import_data`)
 			return out, err
 		}
-	}
-	// Validation only, or a failed import: nothing of the file stays.
-	if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT import_data`); err != nil {
+		// Validation only: nothing of the file stays.
+		_, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT import_data`)
 		return out, err
 	}
-	if len(out.errs) > 0 && w.Original != nil {
-		lines := map[int]bool{}
-		for _, e := range out.errs {
-			if len(lines) >= 10000 {
-				break
-			}
-			lines[e.Line] = true
-		}
-		orig, err := w.Original(lines)
-		if err != nil {
+	// A failed import: no upsert ran, so nothing of the file was written besides the temporary tables
+	// (dropped at commit); the failed rows are kept for errors.csv.
+	if out.nerrs > 0 {
+		if out.errs, err = writeRejects(ctx, tx, job, w); err != nil {
 			return out, err
 		}
-		byLine := map[int][]string{}
-		for _, e := range out.errs {
-			if _, ok := orig[e.Line]; ok {
-				byLine[e.Line] = append(byLine[e.Line], fmt.Sprintf("%s: %s", e.Column, e.MessageVI+" / "+e.MessageEN))
-			}
-		}
-		for line, msgs := range byLine {
-			out.rejects = append(out.rejects, Reject{Line: line, Fields: orig[line], Error: strings.Join(msgs, "; ")})
-		}
 	}
-	return out, nil
+	_, err = tx.Exec(ctx, `RELEASE SAVEPOINT import_data`)
+	return out, err
 }
 
 func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) error {
 	job.RowsTotal, job.RowsProcessed = o.total, o.total
-	failedLines := map[int]bool{}
-	for _, e := range o.errs {
-		failedLines[e.Line] = true
-	}
-	job.RowsFailed = len(failedLines)
+	job.RowsFailed = o.failed
 	errs := o.errs
+	job.ErrorsTotal = o.nerrs
 	if o.fileErr != nil {
 		errs = append([]RowError{*o.fileErr}, errs...)
+		job.ErrorsTotal++
 	}
 	if len(errs) > MaxJobErrors {
 		errs = errs[:MaxJobErrors]
@@ -359,7 +343,7 @@ func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) err
 	switch {
 	case o.fileErr != nil:
 		job.Status, job.FailureReason = "failed", strPtr("invalid_file")
-	case len(o.errs) > 0:
+	case o.nerrs > 0:
 		job.Status, job.FailureReason = "failed", strPtr("invalid_rows")
 	default:
 		job.Status = "succeeded"
@@ -371,20 +355,12 @@ func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) err
 	}
 	now := tx.Now
 	job.FinishedAt = &now
-	if len(o.rejects) > 0 {
-		rows := make([][]any, 0, len(o.rejects))
-		for _, r := range o.rejects {
-			rows = append(rows, []any{job.Province, job.ID, r.Line, r.Fields, r.Error})
-		}
-		if _, err := tx.CopyInsert(ctx, "import_rejects", []string{"province_code", "job_id", "line", "fields", "error"}, pgx.CopyFromRows(rows)); err != nil {
-			return err
-		}
-	}
 	_, err = tx.Exec(ctx, `UPDATE import_jobs SET status = $3, failure_reason = $4, rows_total = $5, rows_processed = $5,
-		rows_inserted = $6, rows_updated = $7, rows_unchanged = $8, rows_failed = $9, errors = $10, finished_at = clock_timestamp()
+		rows_inserted = $6, rows_updated = $7, rows_unchanged = $8, rows_failed = $9, errors = $10, errors_total = $11,
+		finished_at = clock_timestamp()
 		WHERE province_code = $1 AND id = $2::uuid`,
 		job.Province, job.ID, job.Status, job.FailureReason, job.RowsTotal, job.RowsInserted, job.RowsUpdated,
-		job.RowsUnchanged, job.RowsFailed, ej)
+		job.RowsUnchanged, job.RowsFailed, ej, job.ErrorsTotal)
 	return err
 }
 
@@ -400,8 +376,12 @@ func delimiterOf(j ImportJob) string {
 
 // FailImport records a job that could not start its data work (the file was refused before any row was
 // read): the job row is written failed at once.
-func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, e RowError) (ImportJob, error) {
-	job.Status, job.FailureReason, job.Errors = "failed", strPtr("invalid_file"), []RowError{e}
+func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, errs ...RowError) (ImportJob, error) {
+	job.Status, job.FailureReason, job.ErrorsTotal = "failed", strPtr("invalid_file"), len(errs)
+	if len(errs) > MaxJobErrors {
+		errs = errs[:MaxJobErrors] // a header of 130,000 unknown columns: the first ones, and the count
+	}
+	job.Errors = append([]RowError{}, errs...)
 	if job.Header == nil {
 		job.Header = []string{}
 	}
@@ -409,10 +389,13 @@ func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, e Ro
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		now := tx.Now
 		job.StartedAt, job.FinishedAt = now, &now
-		_, err := tx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, failure_reason, errors, header, delimiter,
-			api_key_id, request_id, started_at, finished_at) VALUES ($1, $2::uuid, $3, $4, 'failed', 'invalid_file', $5, $6, $7, $8, $9, $10, $10)`,
-			job.Province, job.ID, job.Kind, job.Mode, ej, job.Header, delimiterOf(job), p.KeyID, p.RequestID, now)
-		return err
+		_, err := tx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, failure_reason, errors, errors_total, header, delimiter,
+			api_key_id, request_id, started_at, finished_at) VALUES ($1, $2::uuid, $3, $4, 'failed', 'invalid_file', $5, $11, $6, $7, $8, $9, $10, $10)`,
+			job.Province, job.ID, job.Kind, job.Mode, ej, job.Header, delimiterOf(job), p.KeyID, p.RequestID, now, job.ErrorsTotal)
+		if err != nil {
+			return err
+		}
+		return replaceValidateRejects(ctx, tx, job)
 	})
 	return job, translate(err)
 }
