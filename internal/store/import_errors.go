@@ -34,7 +34,7 @@ type RejectIter interface {
 
 const rowErrorTables = `CREATE TEMP TABLE import_row_errors (n bigint GENERATED ALWAYS AS IDENTITY, line int NOT NULL,
 		col text, code text NOT NULL, message_en text NOT NULL, message_vi text NOT NULL) ON COMMIT DROP;
-	CREATE TEMP TABLE import_row_fields (line int PRIMARY KEY, fields text[] NOT NULL) ON COMMIT DROP`
+	CREATE TEMP TABLE import_row_fields (line int NOT NULL, fields text[] NOT NULL) ON COMMIT DROP`
 
 // rejectCopy adapts a RejectIter to COPY: the cells (one row per rejected row) or the errors (one row
 // per error).
@@ -145,11 +145,14 @@ func writeRejects(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) ([]R
 			return nil, err
 		}
 	}
+	if _, err := tx.Exec(ctx, `ANALYZE import_row_errors; ANALYZE import_row_fields`); err != nil {
+		return nil, err
+	}
 	if _, err := tx.Exec(ctx, `INSERT INTO import_rejects (province_code, job_id, line, fields, error)
-		SELECT $1, $2::uuid, e.line, coalesce(f.fields, '{}'),
-			string_agg(coalesce(e.col, '') || ': ' || e.message_vi || ' / ' || e.message_en, '; ' ORDER BY e.n)
-		FROM import_row_errors e LEFT JOIN import_row_fields f USING (line)
-		GROUP BY e.line, f.fields`, job.Province, job.ID); err != nil {
+		SELECT $1, $2::uuid, e.line, coalesce(f.fields, '{}'), e.error
+		FROM (SELECT line, string_agg(coalesce(col, '') || ': ' || message_vi || ' / ' || message_en, '; ' ORDER BY n) AS error
+			FROM import_row_errors GROUP BY line) e
+		LEFT JOIN import_row_fields f USING (line)`, job.Province, job.ID); err != nil {
 		return nil, translate(fmt.Errorf("import rejects: %w", err))
 	}
 	rows, err = tx.Query(ctx, `SELECT line, coalesce(col, ''), code, message_en, message_vi FROM import_row_errors ORDER BY line, n LIMIT $1`, MaxJobErrors)
