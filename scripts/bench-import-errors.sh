@@ -34,5 +34,19 @@ start=$(date +%s.%N)
 lines=$(curl -sf "$base/$id/errors.csv" -H "Authorization: Bearer $TOKEN" | wc -l)
 end=$(date +%s.%N)
 printf 'errors.csv: %d lines (header + rows) streamed in %.1f s\n' "$lines" "$(echo "$end - $start" | bc)"
-echo "server peak RSS (VmHWM) after errors.csv: $(rss)   (goal < 150 MB)"
+echo "server peak RSS after errors.csv: $(rss)"
+
+# The attack of the review: eight viewers downloading the same errors.csv at once.
+DOWNLOADS=${DOWNLOADS:-8}
+VIEWER=$("$tmp/server" keys create --role province_viewer --province 98 --name bench-viewer)
+start=$(date +%s.%N)
+pids=()
+for _ in $(seq 1 "$DOWNLOADS"); do
+  curl -sf "$base/$id/errors.csv" -H "Authorization: Bearer $VIEWER" -o /dev/null &
+  pids+=($!)
+done
+wait "${pids[@]}" # not the server's
+end=$(date +%s.%N)
+printf '%d parallel viewer downloads of errors.csv: %.1f s\n' "$DOWNLOADS" "$(echo "$end - $start" | bc)"
+echo "server peak RSS (VmHWM) at the end: $(rss)   (goal < 150 MB)"
 [ "$(jq -r .errors_total <<<"$job")" = "$BAD_ROWS" ] && [ "$lines" = $((BAD_ROWS + 1)) ] || { echo "counts do not add up" >&2; exit 1; }
