@@ -114,3 +114,25 @@ func TestValidateRejectsAreReplacedByTheNextUpload(t *testing.T) {
 		t.Fatalf("errors.csv of a replaced job: %q", recs)
 	}
 }
+
+// TestErrorsCSVJoinsALinesErrorsInOrder: a row with several errors has one line in errors.csv whose error
+// cell lists them in the order of the job's errors.
+func TestErrorsCSVJoinsALinesErrorsInOrder(t *testing.T) {
+	e, ed := importEnv(t)
+	j := importJob(t, e.upload(ed, "kind=cadres", []byte("national_id,full_name,gender,birth_date,si_months\n001080000001,An,male,17/13/1980,x\n")))
+	if j.Status != "failed" || j.ErrorsTotal < 2 || len(j.Errors) != j.ErrorsTotal {
+		t.Fatalf("job %+v", j)
+	}
+	recs := errorsCSV(t, e, ed, j.ID, ',')
+	if len(recs) != 2 {
+		t.Fatalf("errors.csv = %q", recs)
+	}
+	cell, at := recs[1][5], -1
+	for _, er := range j.Errors {
+		i := strings.Index(cell, er.Column+": ")
+		if i <= at {
+			t.Fatalf("error cell %q: %s not after the previous error", cell, er.Column)
+		}
+		at = i
+	}
+}

