@@ -30,6 +30,12 @@ clean:
 bench-import:
 	@scripts/bench-import.sh
 
+## bench-import-errors: a file of BAD_ROWS bad rows (default 3,000,000) uploaded, errors.csv streamed back;
+## prints the server's peak RSS (row errors must not grow the server's memory)
+.PHONY: bench-import-errors
+bench-import-errors:
+	@scripts/bench-import-errors.sh
+
 ## bench-national: seed 34 provinces at national scale on a throwaway cluster; time GET /v1/national/summary
 ## against the equivalent hand-written SQL in psql and print the ratio (goal ≤ 1.5×)
 .PHONY: bench-national

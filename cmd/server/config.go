@@ -26,6 +26,12 @@ type Config struct {
 	// Jobs bounds the job runner (JOBS_MAX, JOBS_MAX_PER_PROVINCE, JOBS_QUEUE, JOBS_QUEUE_PER_PROVINCE).
 	Jobs jobs.Config
 
+	// RejectsRetention is how long the rejected rows of an import (errors.csv) are kept after the job
+	// finished (REJECTS_RETENTION, at least 24h, default 720h = 30 days); the janitor looks every
+	// RejectsJanitorInterval (REJECTS_JANITOR_INTERVAL, default 1h).
+	RejectsRetention       time.Duration
+	RejectsJanitorInterval time.Duration
+
 	// readHeaderTimeout bounds how long a client may take to send its request headers (slow-loris);
 	// not configurable from the environment, shortened by tests.
 	readHeaderTimeout time.Duration
@@ -39,6 +45,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		ImportMaxBytes: 200 << 20,
 		ShutdownGrace:  defaultShutdownGrace,
 		Jobs:           jobs.DefaultConfig(),
+
+		RejectsRetention:       30 * 24 * time.Hour,
+		RejectsJanitorInterval: time.Hour,
 
 		readHeaderTimeout: 10 * time.Second,
 	}
@@ -98,6 +107,20 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if cfg.Jobs.MaxQueuePerProvince > cfg.Jobs.MaxQueue {
 		cfg.Jobs.MaxQueuePerProvince = cfg.Jobs.MaxQueue
 	}
+	if v := getenv("REJECTS_RETENTION"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 24*time.Hour {
+			return cfg, fmt.Errorf("REJECTS_RETENTION %q: a duration of at least 24h (e.g. 720h for 30 days)", v)
+		}
+		cfg.RejectsRetention = d
+	}
+	if v := getenv("REJECTS_JANITOR_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return cfg, fmt.Errorf("REJECTS_JANITOR_INTERVAL %q: a duration of at least 1s (e.g. 1h)", v)
+		}
+		cfg.RejectsJanitorInterval = d
+	}
 	return cfg, nil
 }
 
@@ -107,6 +130,6 @@ func (c Config) String() string {
 	if u, err := url.Parse(db); err == nil {
 		db = u.Redacted()
 	}
-	return fmt.Sprintf("addr=%s db=%s log_level=%s cors=%v max_body=%d shutdown_grace=%s jobs=%d/%d queue=%d/%d", c.Addr, db, c.LogLevel,
-		c.CORSOrigins, c.MaxBodyBytes, c.ShutdownGrace, c.Jobs.MaxTotal, c.Jobs.MaxPerProvince, c.Jobs.MaxQueue, c.Jobs.MaxQueuePerProvince)
+	return fmt.Sprintf("addr=%s db=%s log_level=%s cors=%v max_body=%d shutdown_grace=%s jobs=%d/%d queue=%d/%d rejects_retention=%s", c.Addr, db, c.LogLevel,
+		c.CORSOrigins, c.MaxBodyBytes, c.ShutdownGrace, c.Jobs.MaxTotal, c.Jobs.MaxPerProvince, c.Jobs.MaxQueue, c.Jobs.MaxQueuePerProvince, c.RejectsRetention)
 }

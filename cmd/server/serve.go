@@ -44,6 +44,11 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 		logger.Warn("database login role", "risk", r)
 	}
 
+	// The retention janitor (import rejects), stopped before the store closes.
+	janitorCtx, stopJanitor := context.WithCancel(ctx)
+	waitJanitor := startJanitor(janitorCtx, st, cfg.RejectsJanitorInterval, cfg.RejectsRetention, logger)
+	defer func() { stopJanitor(); waitJanitor() }()
+
 	runner := jobs.New(context.WithoutCancel(ctx), cfg.Jobs)
 	// Other background work runs under jobCtx, cancelled once the jobs are done.
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
