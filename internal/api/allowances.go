@@ -176,6 +176,10 @@ type communeAllowance struct {
 	Kind  string `json:"kind"`
 	Class int    `json:"class"`
 	Quota *int   `json:"quota"`
+	// QuotaIncrement and FundIncrement: the workers population and area add above the administrative-unit
+	// standard, and their fund (Decree 33/2023 Art. 33 cl. 2, Art. 34 cl. 1), included in quota and fund.
+	QuotaIncrement int          `json:"quota_increment"`
+	FundIncrement  *policy.Line `json:"fund_increment"`
 	unitFigures
 	Hamlets []hamletAllowance `json:"hamlets"`
 }
@@ -288,12 +292,17 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 		}
 		communes[c.Code] = c
 		ca := communeAllowance{Code: c.Code, Name: c.Name, Kind: c.Kind, Class: c.Class, Hamlets: []hamletAllowance{}}
-		cf, err := policy.CommuneFund(policy.CommuneFundInput{Class: c.Class, AsOf: asOf})
+		cf, err := policy.CommuneFund(communeFundInput(*c, asOf))
 		if err != nil {
 			note := policyNote(err)
 			ca.FundNote = &note
 		} else {
-			ca.Fund, ca.Quota = &cf.MonthlyFund, &cf.Quota
+			ca.Fund, ca.Quota, ca.QuotaIncrement = &cf.MonthlyFund, &cf.Quota, cf.QuotaIncrement
+			for i := range cf.Lines {
+				if cf.Lines[i].Code == "commune_fund_increment" {
+					ca.FundIncrement = &cf.Lines[i]
+				}
+			}
 			if funds != nil {
 				funds["c:"+c.Code] = cf
 			}
@@ -573,4 +582,20 @@ func unitCSVRows(u unitAllowanceReport) [][]string {
 		}
 	}
 	return rows
+}
+
+// communeFundInput is the commune fund's input for a commune of the register: its class and, for the
+// Decree 33/2023 increments, its kind, population, area and the flags that pick its standard. A special
+// zone (dac_khu) has no standard in the resolution: no increment inputs are given for it.
+func communeFundInput(c store.ReportCommune, asOf policy.Date) policy.CommuneFundInput {
+	in := policy.CommuneFundInput{Class: c.Class, AsOf: asOf}
+	if c.Kind != policy.UnitCommune && c.Kind != policy.UnitWard && c.Kind != policy.UnitTownship {
+		return in
+	}
+	if c.Population == nil && c.AreaKm2 == nil {
+		return in
+	}
+	in.Kind, in.Population, in.AreaKm2 = c.Kind, c.Population, c.AreaKm2
+	in.Mountainous, in.WardOfUrbanDistrict = c.Mountainous, c.WardOfUrbanDistrict
+	return in
 }

@@ -15,17 +15,18 @@ import (
 )
 
 type cadreResponse struct {
-	ID               string                `json:"id"`
-	NationalID       string                `json:"national_id"`
-	NationalIDMasked bool                  `json:"national_id_masked"`
-	FullName         string                `json:"full_name"`
-	Gender           string                `json:"gender"`
-	BirthDate        Date                  `json:"birth_date"`
-	SIMonths         int                   `json:"si_months"`
-	Status           string                `json:"status"`
-	LeftOn           *Date                 `json:"left_on"`
-	Version          int                   `json:"version"`
-	Assignments      *[]assignmentResponse `json:"assignments,omitempty"`
+	ID               string `json:"id"`
+	NationalID       string `json:"national_id"`
+	NationalIDMasked bool   `json:"national_id_masked"`
+	FullName         string `json:"full_name"`
+	Gender           string `json:"gender"`
+	BirthDate        Date   `json:"birth_date"`
+	SIMonths         int    `json:"si_months"`
+	cadreLawFields
+	Status      string                `json:"status"`
+	LeftOn      *Date                 `json:"left_on"`
+	Version     int                   `json:"version"`
+	Assignments *[]assignmentResponse `json:"assignments,omitempty"`
 }
 
 // masksNationalID reports whether the caller sees identity numbers masked: viewers do; editors, the
@@ -34,7 +35,8 @@ func masksNationalID(p store.Principal) bool { return p.Role == store.RoleProvin
 
 func toCadreResponse(c store.Cadre, mask bool) cadreResponse {
 	out := cadreResponse{ID: c.ID, NationalID: c.NationalID, FullName: c.FullName, Gender: c.Gender,
-		BirthDate: Date{Time: c.BirthDate}, SIMonths: c.SIMonths, Status: c.Status, LeftOn: datePtr(c.LeftOn), Version: c.Version}
+		BirthDate: Date{Time: c.BirthDate}, SIMonths: c.SIMonths, Status: c.Status, LeftOn: datePtr(c.LeftOn), Version: c.Version,
+		cadreLawFields: lawFieldsOf(c)}
 	if mask {
 		out.NationalID, out.NationalIDMasked = store.MaskNationalID(c.NationalID), true
 	}
@@ -134,8 +136,9 @@ type cadreCreate struct {
 	Gender     string `json:"gender" validate:"required,oneof=male female"`
 	BirthDate  Date   `json:"birth_date" validate:"required"`
 	SIMonths   int    `json:"si_months" validate:"min=0,max=720"`
-	Status     string `json:"status" validate:"omitempty,oneof=active left retired"`
-	LeftOn     *Date  `json:"left_on"`
+	cadreLawFields
+	Status string `json:"status" validate:"omitempty,oneof=active left retired"`
+	LeftOn *Date  `json:"left_on"`
 }
 
 func (s *Server) createCadre(w http.ResponseWriter, r *http.Request) error {
@@ -145,6 +148,7 @@ func (s *Server) createCadre(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := store.Cadre{Province: chi.URLParam(r, "province"), NationalID: req.NationalID, FullName: normalizeName(req.FullName),
 		Gender: req.Gender, BirthDate: req.BirthDate.Time, SIMonths: req.SIMonths, Status: req.Status, LeftOn: timePtr(req.LeftOn)}
+	req.cadreLawFields.applyTo(&c)
 	if c.Status == "" {
 		c.Status = "active"
 	}
@@ -199,6 +203,7 @@ func checkCadre(c store.Cadre, today time.Time) error {
 	if birthOK && len(c.NationalID) == 12 {
 		fields = append(fields, checkNationalID(c.NationalID, c.Gender, c.BirthDate)...)
 	}
+	fields = append(fields, checkCadreLaw(c)...)
 	if len(fields) > 0 {
 		return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
 	}
@@ -272,6 +277,12 @@ type cadrePatch struct {
 	SIMonths   Opt[int]    `json:"si_months"`
 	Status     Opt[string] `json:"status"`
 	LeftOn     Opt[Date]   `json:"left_on"`
+
+	SITotalMonths         Opt[int]  `json:"si_total_months"`
+	SIUncompensatedMonths Opt[int]  `json:"si_uncompensated_months"`
+	Decree29Paid          Opt[bool] `json:"decree29_paid"`
+	Decree29PaidOn        Opt[Date] `json:"decree29_paid_on"`
+	MergedUnitSurplus     Opt[bool] `json:"merged_unit_surplus"`
 }
 
 // apply returns the change of the patch: the fields present replace the record's, a null on a required field
@@ -300,11 +311,26 @@ func (p cadrePatch) apply(today time.Time) func(*store.Cadre) error {
 		if p.LeftOn.Set {
 			c.LeftOn = timePtr(p.LeftOn.Value)
 		}
+		if p.SITotalMonths.Set {
+			c.SITotalMonths = p.SITotalMonths.Value
+		}
+		if p.SIUncompensatedMonths.Set {
+			c.SIUncompensatedMonths = p.SIUncompensatedMonths.Value
+		}
+		if p.Decree29Paid.Set {
+			c.Decree29Paid = p.Decree29Paid.Value
+		}
+		if p.Decree29PaidOn.Set {
+			c.Decree29PaidOn = timePtr(p.Decree29PaidOn.Value)
+		}
+		if p.MergedUnitSurplus.required("/merged_unit_surplus", &fields) {
+			c.MergedUnitSurplus = *p.MergedUnitSurplus.Value
+		}
 		if len(fields) > 0 {
 			return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
 		}
 		req := cadreCreate{NationalID: c.NationalID, FullName: c.FullName, Gender: c.Gender, BirthDate: Date{Time: c.BirthDate},
-			SIMonths: c.SIMonths, Status: c.Status}
+			SIMonths: c.SIMonths, Status: c.Status, cadreLawFields: lawFieldsOf(*c)}
 		if err := validateStruct(&req); err != nil {
 			return err
 		}
