@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/shopspring/decimal"
 
+	"communehr/internal/msg"
 	"communehr/internal/policy"
 	"communehr/internal/store"
 )
@@ -125,21 +125,24 @@ func hamletInput(h store.ReportHamlet, c *store.ReportCommune, asOf policy.Date)
 
 // policyNote is the message of a rules-engine refusal, used where a report shows "no fund" instead of
 // failing (e.g. the commune fund after commune posts ended on 2025-08-01).
-func policyNote(err error) string {
+func policyNote(err error, l msg.Lang) string {
 	var (
 		one  *policy.InputError
 		oor  *policy.OutOfRangeError
 		many policy.InputErrors
 	)
+	var t msg.Text
 	switch {
 	case errors.As(err, &one):
-		return one.MessageEN + " / " + one.MessageVI
+		t = msg.Text{VI: one.MessageVI, EN: one.MessageEN}
 	case errors.As(err, &many) && len(many) > 0:
-		return many[0].MessageEN + " / " + many[0].MessageVI
+		t = msg.Text{VI: many[0].MessageVI, EN: many[0].MessageEN}
 	case errors.As(err, &oor):
-		return oor.Error() + " / " + oor.MessageVI()
+		t = msg.Text{VI: oor.MessageVI(), EN: oor.Error()}
+	default:
+		return err.Error()
 	}
-	return err.Error()
+	return t.In(l)
 }
 
 // unitFigures is what every unit of the report shows.
@@ -249,12 +252,14 @@ func toLeftUnderDecision(ls []store.LeftUnderDecision) []leftUnderDecision {
 	return out
 }
 
-// leftNote says in plain words, in both languages, why a person is no longer paid.
-func (l leftUnderDecision) note() string {
-	return fmt.Sprintf("Nghỉ việc theo quyết định số %s ngày %s; ngày làm việc cuối cùng %s; không chi trả phụ cấp từ ngày %s / "+
-		"Left under decision %s of %s; last day worked %s; not paid from %s",
-		l.DecisionNumber, viDate(l.DecisionDate.Time), viDate(l.LastDayWorked.Time), viDate(l.ExitDate.Time),
-		l.DecisionNumber, l.DecisionDate.Format(dateLayout), l.LastDayWorked.Format(dateLayout), l.ExitDate.Format(dateLayout))
+// note says in plain words, in the reader's language, why a person is no longer paid.
+func (l leftUnderDecision) note(lang msg.Lang) string {
+	if lang == msg.VI {
+		return msg.New("report.left_under_decision", l.DecisionNumber, viDate(l.DecisionDate.Time), viDate(l.LastDayWorked.Time),
+			viDate(l.ExitDate.Time)).Render(msg.VI)
+	}
+	return msg.New("report.left_under_decision", l.DecisionNumber, l.DecisionDate.Format(dateLayout), l.LastDayWorked.Format(dateLayout),
+		l.ExitDate.Format(dateLayout)).Render(msg.EN)
 }
 
 // postItem is one person's post in a unit's itemised report.
@@ -273,7 +278,7 @@ type postItem struct {
 
 // buildReport computes the province report; items, when not nil, collects the itemised posts by unit
 // ("c:"+commune code or "h:"+hamlet code), and funds the full fund results by the same keys.
-func buildReport(province string, asOf policy.Date, d store.AllowanceData, items map[string][]postItem, funds map[string]any) (allowanceReport, error) {
+func buildReport(province string, asOf policy.Date, d store.AllowanceData, items map[string][]postItem, funds map[string]any, l msg.Lang) (allowanceReport, error) {
 	calc, err := newAllowanceCalc(asOf, d.Schedule)
 	if err != nil {
 		return allowanceReport{}, err
@@ -293,8 +298,9 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 		communes[c.Code] = c
 		ca := communeAllowance{Code: c.Code, Name: c.Name, Kind: c.Kind, Class: c.Class, Hamlets: []hamletAllowance{}}
 		cf, err := policy.CommuneFund(communeFundInput(*c, asOf))
+		cf.Localize(l)
 		if err != nil {
-			note := policyNote(err)
+			note := policyNote(err, l)
 			ca.FundNote = &note
 		} else {
 			ca.Fund, ca.Quota, ca.QuotaIncrement = &cf.MonthlyFund, &cf.Quota, cf.QuotaIncrement
@@ -320,8 +326,9 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 		}
 		ha := hamletAllowance{Code: h.Code, Name: h.Name, Kind: h.Kind, Households: h.Households}
 		hf, err := policy.HamletFund(hamletInput(h, communes[h.CommuneCode], asOf))
+		hf.Localize(l)
 		if err != nil {
-			note := policyNote(err)
+			note := policyNote(err, l)
 			ha.FundNote = &note
 		} else {
 			ha.Fund, ha.Category, ha.Criterion = &hf.MonthlyFund, &hf.Category, &hf.Criterion
@@ -418,13 +425,14 @@ func (s *Server) provinceAllowances(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	rep, err := buildReport(province, asOf, d, nil, nil)
+	rep, err := buildReport(province, asOf, d, nil, nil, langOf(r))
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
+	contentLanguage(w, r)
 	if csvOut {
-		return writeCSV(w, "allowances-"+province+"-"+asOf.String()+".csv", allowanceCSVHeader, allowanceCSVRows(rep))
+		return writeCSV(w, "allowances-"+province+"-"+asOf.String()+".csv", allowanceCSVHeader, allowanceCSVRows(rep, langOf(r)))
 	}
 	return writeJSON(w, http.StatusOK, rep)
 }
@@ -432,7 +440,7 @@ func (s *Server) provinceAllowances(w http.ResponseWriter, r *http.Request) erro
 var allowanceCSVHeader = []string{"level", "commune_code", "hamlet_code", "name", "kind", "class", "households",
 	"category", "fund", "paid", "difference", "over_fund", "posts_filled", "fund_note"}
 
-func allowanceCSVRows(rep allowanceReport) [][]string {
+func allowanceCSVRows(rep allowanceReport, lang msg.Lang) [][]string {
 	dec := func(d *decimal.Decimal) string {
 		if d == nil {
 			return ""
@@ -463,7 +471,7 @@ func allowanceCSVRows(rep allowanceReport) [][]string {
 	for _, l := range rep.LeftUnderDecision {
 		for _, lp := range leftPostsOrNone(l) {
 			rows = append(rows, []string{"left_under_decision", str(lp.CommuneCode), str(lp.HamletCode), l.FullName, "", "", "",
-				"", "", "", "", "", "", l.note()})
+				"", "", "", "", "", "", l.note(lang)})
 		}
 	}
 	return rows
@@ -513,7 +521,7 @@ func (s *Server) unitAllowances(level string) handlerFunc {
 			return err
 		}
 		items, funds := map[string][]postItem{}, map[string]any{}
-		rep, err := buildReport(province, asOf, d, items, funds)
+		rep, err := buildReport(province, asOf, d, items, funds, langOf(r))
 		if err != nil {
 			return err
 		}
@@ -550,8 +558,9 @@ func (s *Server) unitAllowances(level string) handlerFunc {
 			out.Posts = []postItem{}
 		}
 		w.Header().Set("Ruleset-Version", policy.RulesetVersion)
+		contentLanguage(w, r)
 		if csvOut {
-			return writeCSV(w, "allowances-"+province+"-"+code+"-"+asOf.String()+".csv", unitCSVHeader, unitCSVRows(out))
+			return writeCSV(w, "allowances-"+province+"-"+code+"-"+asOf.String()+".csv", unitCSVHeader, unitCSVRows(out, langOf(r)))
 		}
 		return writeJSON(w, http.StatusOK, out)
 	}
@@ -560,7 +569,7 @@ func (s *Server) unitAllowances(level string) handlerFunc {
 var unitCSVHeader = []string{"assignment_id", "cadre_id", "full_name", "position_code", "title_vi", "concurrent",
 	"source", "amount", "formula", "citation"}
 
-func unitCSVRows(u unitAllowanceReport) [][]string {
+func unitCSVRows(u unitAllowanceReport, lang msg.Lang) [][]string {
 	var rows [][]string
 	for _, p := range u.Posts {
 		c := p.Line.Citation
@@ -578,7 +587,7 @@ func unitCSVRows(u unitAllowanceReport) [][]string {
 		for _, lp := range leftPostsOrNone(l) {
 			title := lp.TitleVI
 			rows = append(rows, []string{lp.AssignmentID, l.CadreID, l.FullName, lp.PositionCode, title,
-				strconv.FormatBool(lp.Concurrent), "left_under_decision", "", "", l.note()})
+				strconv.FormatBool(lp.Concurrent), "left_under_decision", "", "", l.note(lang)})
 		}
 	}
 	return rows

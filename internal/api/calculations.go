@@ -32,6 +32,7 @@ func calc[In any, Out any](fn func(In) (Out, error), required ...string) calcula
 		if err != nil {
 			return nil, policyProblem(err, &in)
 		}
+		localize(r, &out) // warnings and reasons in the reader's language (package msg)
 		return out, nil
 	}
 }
@@ -61,6 +62,7 @@ func (s *Server) mountCalculations(r chi.Router) {
 				return err
 			}
 			w.Header().Set("Ruleset-Version", policy.RulesetVersion)
+			contentLanguage(w, r)
 			return writeJSON(w, http.StatusOK, out)
 		}))
 	}

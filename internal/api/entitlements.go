@@ -337,6 +337,8 @@ func (s *Server) computeEntitlement(r *http.Request, province, cadreID string, r
 	if err != nil {
 		return entitlementResponse{}, policyProblem(err, &in)
 	}
+	// Warnings and reasons in the reader's language; a saved decision keeps them as its author read them.
+	res.Localize(langOf(r))
 	return entitlementResponse{CadreID: p.CadreID, FullName: p.FullName, Reason: req.Reason, Kind: in.Kind,
 		LastDayWorked: req.LastDayWorked, ExitDate: req.ExitDate, Inputs: in, Context: ctx, Result: res}, nil
 }

@@ -144,7 +144,7 @@ func (s *Server) nationalSummary(w http.ResponseWriter, r *http.Request) error {
 	for class := 1; class <= 3; class++ {
 		cf, err := policy.CommuneFund(policy.CommuneFundInput{Class: class, AsOf: asOf})
 		if err != nil {
-			note := policyNote(err)
+			note := policyNote(err, langOf(r))
 			communeNote = &note
 			continue
 		}
