@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"communehr/internal/msg"
 	"communehr/internal/store"
 )
 
@@ -174,31 +175,28 @@ var firstOfYear1900 = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 // range, left_on against status, and the identity number's gender/century and year digits (rules.md §10).
 func checkCadre(c store.Cadre, today time.Time) error {
 	var fields []FieldError
-	bad := func(ptr, code, en, vi string) {
-		fields = append(fields, FieldError{Pointer: ptr, Code: code, MessageEN: ptr[1:] + " " + en, MessageVI: ptr[1:] + " " + vi})
-	}
+	bad := func(ptr, code string, m msg.Message) { fields = append(fields, fieldMsg(ptr, code, m)) }
 	if n := utf8.RuneCountInString(c.FullName); n < 2 || n > 100 {
-		bad("/full_name", "length", "must be 2 to 100 characters", "phải dài từ 2 đến 100 ký tự")
+		bad("/full_name", "length", msg.New("cadre.name_length"))
 	} else if !validName(c.FullName) {
-		bad("/full_name", "letters", "may hold only letters (Vietnamese diacritics included), spaces, apostrophes and hyphens",
-			"chỉ được gồm chữ cái (kể cả chữ có dấu tiếng Việt), dấu cách, dấu nháy đơn và dấu gạch nối")
+		bad("/full_name", "letters", msg.New("cadre.name_letters"))
 	}
 	birthOK := true
 	switch {
 	case c.BirthDate.After(today):
 		birthOK = false
-		bad("/birth_date", "not_future", "must not be in the future", "không được ở tương lai")
+		bad("/birth_date", "not_future", msg.New("cadre.birth_future"))
 	case c.BirthDate.Before(firstOfYear1900):
 		birthOK = false
-		bad("/birth_date", "min_date", "must not be before 1900-01-01", "không được trước ngày 1900-01-01")
+		bad("/birth_date", "min_date", msg.New("cadre.birth_before_1900"))
 	}
 	switch {
 	case c.Status == "active" && c.LeftOn != nil:
-		bad("/left_on", "must_be_null", "must be null while status is active", "phải để trống khi status là active")
+		bad("/left_on", "must_be_null", msg.New("cadre.left_on_while_active"))
 	case c.Status != "active" && c.LeftOn == nil:
-		bad("/left_on", "required", "is required when status is "+c.Status, "là bắt buộc khi status là "+c.Status)
+		bad("/left_on", "required", msg.New("cadre.left_on_required", statusLeftText(c.Status)))
 	case c.LeftOn != nil && c.LeftOn.Before(c.BirthDate):
-		bad("/left_on", "after_birth_date", "must not be before birth_date", "không được trước birth_date")
+		bad("/left_on", "after_birth_date", msg.New("cadre.left_on_before_birth"))
 	}
 	if birthOK && len(c.NationalID) == 12 {
 		fields = append(fields, checkNationalID(c.NationalID, c.Gender, c.BirthDate)...)
@@ -233,40 +231,27 @@ func validName(s string) bool {
 // digits of the birth year (rules.md §10). The messages say what disagrees without repeating the number.
 func checkNationalID(id, gender string, birth time.Time) []FieldError {
 	var out []FieldError
-	add := func(code, en, vi string) {
-		out = append(out, FieldError{Pointer: "/national_id", Code: code, MessageEN: "national_id " + en, MessageVI: "national_id " + vi})
-	}
+	add := func(code string, m msg.Message) { out = append(out, fieldMsg("/national_id", code, m)) }
 	year := birth.Year()
 	d := int(id[3] - '0')
 	if d > 5 {
-		add("gender_century_digit", fmt.Sprintf("4th digit %d is not a gender/century code (0–5)", d),
-			fmt.Sprintf("chữ số thứ 4 (%d) không phải mã giới tính/thế kỷ (0–5)", d))
+		add("gender_century_digit", msg.New("nid.not_gender_century", d))
 	} else {
 		digitGender, digitFrom := "male", 1900+100*(d/2)
 		if d%2 == 1 {
 			digitGender = "female"
 		}
 		if digitGender != gender {
-			add("gender_century_digit", fmt.Sprintf("4th digit %d means %s, but gender is %s", d, digitGender, gender),
-				fmt.Sprintf("chữ số thứ 4 (%d) chỉ giới tính %s, nhưng gender là %s", d, genderVI(digitGender), genderVI(gender)))
+			add("gender_century_digit", msg.New("nid.gender", d, genderText(digitGender), genderText(gender)))
 		}
 		if year < digitFrom || year > digitFrom+99 {
-			add("gender_century_digit", fmt.Sprintf("4th digit %d means born %d–%d, but birth_date is in %d", d, digitFrom, digitFrom+99, year),
-				fmt.Sprintf("chữ số thứ 4 (%d) chỉ năm sinh %d–%d, nhưng birth_date thuộc năm %d", d, digitFrom, digitFrom+99, year))
+			add("gender_century_digit", msg.New("nid.century", d, digitFrom, digitFrom+99, year))
 		}
 	}
 	if yy := id[4:6]; yy != fmt.Sprintf("%02d", year%100) {
-		add("birth_year_digits", fmt.Sprintf("digits 5–6 (%s) do not match the birth year %d", yy, year),
-			fmt.Sprintf("chữ số thứ 5–6 (%s) không khớp năm sinh %d", yy, year))
+		add("birth_year_digits", msg.New("nid.birth_year", yy, year))
 	}
 	return out
-}
-
-func genderVI(g string) string {
-	if g == "female" {
-		return "nữ"
-	}
-	return "nam"
 }
 
 type cadrePatch struct {

@@ -1,6 +1,9 @@
 package api
 
-import "communehr/internal/store"
+import (
+	"communehr/internal/msg"
+	"communehr/internal/store"
+)
 
 // cadreLawFields are the inputs of the law a person's record keeps (issue 12; migration 0016), so that
 // entitlements computed from the register, entitlement runs and decisions use them as the stateless
@@ -37,8 +40,7 @@ func checkCadreLaw(c store.Cadre) []FieldError {
 		v   *int
 	}{{"/si_total_months", c.SITotalMonths}, {"/si_uncompensated_months", c.SIUncompensatedMonths}} {
 		if f.v != nil && (*f.v < 0 || *f.v > 720) {
-			out = append(out, FieldError{Pointer: f.ptr, Code: "range", MessageEN: "must be between 0 and 720 months",
-				MessageVI: "phải từ 0 đến 720 tháng"})
+			out = append(out, fieldMsg(f.ptr, "range", msg.New("cadre.si_range")))
 		}
 	}
 	total := c.SIMonths
@@ -46,14 +48,10 @@ func checkCadreLaw(c store.Cadre) []FieldError {
 		total = *c.SITotalMonths
 	}
 	if c.SIUncompensatedMonths != nil && *c.SIUncompensatedMonths > total {
-		out = append(out, FieldError{Pointer: "/si_uncompensated_months", Code: "above_total",
-			MessageEN: "the social insurance time not yet compensated cannot exceed the total social insurance time",
-			MessageVI: "thời gian đóng bảo hiểm xã hội chưa hưởng trợ cấp không được lớn hơn tổng thời gian đóng bảo hiểm xã hội"})
+		out = append(out, fieldMsg("/si_uncompensated_months", "above_total", msg.New("cadre.si_uncompensated_above_total")))
 	}
 	if c.Decree29PaidOn != nil && c.Decree29Paid != nil && !*c.Decree29Paid {
-		out = append(out, FieldError{Pointer: "/decree29_paid_on", Code: "paid_on_unpaid",
-			MessageEN: "a payment date is given but the allowance is recorded as not paid",
-			MessageVI: "có ngày chi trả nhưng trợ cấp lại được ghi là chưa chi trả"})
+		out = append(out, fieldMsg("/decree29_paid_on", "paid_on_unpaid", msg.New("cadre.decree29_paid_on_unpaid")))
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"communehr/internal/msg"
 	"communehr/internal/store"
 )
 
@@ -202,8 +203,7 @@ func checkCommune(c store.Commune) error {
 			MessageVI: "phải ≥ 0 và tối đa 2 chữ số thập phân"})
 	}
 	if c.WardOfUrbanDistrict && c.Kind != "phuong" {
-		fields = append(fields, FieldError{Pointer: "/ward_of_urban_district", Code: "ward_only",
-			MessageEN: "only a ward can be a ward of an urban district", MessageVI: "chỉ phường mới có thể là phường thuộc quận"})
+		fields = append(fields, fieldMsg("/ward_of_urban_district", "ward_only", msg.New("commune.ward_of_urban_district_only_ward")))
 	}
 	fields = append(fields, checkUnitDates(c.Code, c.EffectiveFrom, c.EffectiveTo, c.SuccessorCode,
 		"cannot be the commune itself", "không được là chính xã này")...)

@@ -102,3 +102,31 @@ func TestEntitlementAndReportMessagesSpeakTheReadersLanguage(t *testing.T) {
 		}
 	}
 }
+
+// The person's field errors come from the catalogue: "national_id chữ số thứ 4 …, nhưng gender là nữ"
+// (issue 13) now reads as a sentence about the identity number and the gender, in either language.
+func TestCadreFieldErrorsNameNoAPIField(t *testing.T) {
+	e := newEnv(t)
+	e.province("01", "Thành phố Hà Nội")
+	ed := e.key(store.RoleProvinceEditor, "01")
+	body := map[string]any{"national_id": "001185012345", "full_name": "Nguyễn Văn 2", "gender": "male", "birth_date": "1985-03-02",
+		"status": "retired"}
+	for lang, want := range map[string]string{"vi": "chỉ giới tính nữ, nhưng giới tính ghi là nam", "en": "means female, but the gender given is male"} {
+		r := e.do("POST", "/v1/provinces/01/cadres", ed, body, "Accept-Language", lang)
+		mustStatus(t, r, 422)
+		p := r.problem(t)
+		if len(p.Errors) != 3 {
+			t.Fatalf("%s: %+v", lang, p.Errors)
+		}
+		found := false
+		for _, f := range p.Errors {
+			if bad := msg.DeveloperText(f.Message); bad != "" {
+				t.Errorf("%s: %q names %q", lang, f.Message, bad)
+			}
+			found = found || strings.Contains(f.Message, want)
+		}
+		if !found {
+			t.Errorf("%s: %+v", lang, p.Errors)
+		}
+	}
+}

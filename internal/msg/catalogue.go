@@ -4,6 +4,55 @@ package msg
 // (New renders numbers, dates and citations). Citations arrive already read as each language cites law:
 // "khoản 3 Điều 34 Nghị định 33/2023/NĐ-CP" / "Decree 33/2023 Art. 34 cl. 3".
 var catalogue = map[string]entry{
+	// The register: a person (API and import field errors; the pointer names the field, the text does not).
+	"cadre.name_length": {
+		"Họ và tên phải dài từ 2 đến 100 ký tự",
+		"The full name must be 2 to 100 characters long"},
+	"cadre.name_letters": {
+		"Họ và tên chỉ được gồm chữ cái (kể cả chữ có dấu tiếng Việt), dấu cách, dấu nháy đơn và dấu gạch nối",
+		"The full name may hold only letters (Vietnamese diacritics included), spaces, apostrophes and hyphens"},
+	"cadre.birth_future": {
+		"Ngày sinh không được ở tương lai",
+		"The birth date must not be in the future"},
+	"cadre.birth_before_1900": {
+		"Ngày sinh không được trước ngày 01/01/1900",
+		"The birth date must not be before 1900-01-01"},
+	"cadre.left_on_while_active": {
+		"Ngày nghỉ phải để trống khi người này đang công tác",
+		"The date left must be empty while the person is still working"},
+	"cadre.left_on_required": {
+		"Cần ghi ngày nghỉ khi người này %[1]s",
+		"The date left is required when the person has %[1]s"},
+	"cadre.left_on_before_birth": {
+		"Ngày nghỉ không được trước ngày sinh",
+		"The date left must not be before the birth date"},
+	"nid.not_gender_century": {
+		"Chữ số thứ 4 của số định danh (%[1]s) không phải mã giới tính/thế kỷ (0–5)",
+		"The 4th digit of the identity number (%[1]s) is not a gender/century code (0–5)"},
+	"nid.gender": {
+		"Chữ số thứ 4 của số định danh (%[1]s) chỉ giới tính %[2]s, nhưng giới tính ghi là %[3]s",
+		"The 4th digit of the identity number (%[1]s) means %[2]s, but the gender given is %[3]s"},
+	"nid.century": {
+		"Chữ số thứ 4 của số định danh (%[1]s) chỉ năm sinh %[2]s–%[3]s, nhưng ngày sinh thuộc năm %[4]s",
+		"The 4th digit of the identity number (%[1]s) means born %[2]s–%[3]s, but the birth date is in %[4]s"},
+	"nid.birth_year": {
+		"Chữ số thứ 5–6 của số định danh (%[1]s) không khớp năm sinh %[2]s",
+		"Digits 5–6 of the identity number (%[1]s) do not match the birth year %[2]s"},
+	"cadre.si_range": {
+		"Số tháng đóng bảo hiểm xã hội phải từ 0 đến 720",
+		"Months of social insurance must be between 0 and 720"},
+	"cadre.si_uncompensated_above_total": {
+		"Thời gian đóng bảo hiểm xã hội chưa hưởng trợ cấp không được lớn hơn tổng thời gian đóng bảo hiểm xã hội",
+		"The social insurance time not yet compensated cannot exceed the total social insurance time"},
+	"cadre.decree29_paid_on_unpaid": {
+		"Có ngày chi trả nhưng trợ cấp theo Nghị định 29/2023/NĐ-CP lại được ghi là chưa chi trả",
+		"A payment date is given but the Decree 29/2023 allowance is recorded as not paid"},
+
+	// The register: a commune.
+	"commune.ward_of_urban_district_only_ward": {
+		"Chỉ phường mới có thể là phường thuộc quận",
+		"Only a ward can be a ward of an urban district"},
+
 	// Reports.
 	"report.left_under_decision": {
 		"Nghỉ việc theo quyết định số %[1]s ngày %[2]s; ngày làm việc cuối cùng %[3]s; không chi trả phụ cấp từ ngày %[4]s",
