@@ -191,3 +191,24 @@ func TestCadreImportCarriesTheLawInputsUnderVietnameseHeaders(t *testing.T) {
 		t.Fatalf("bad row: %s", r.Body)
 	}
 }
+
+// An entitlement run reads the same register fields as the single computation: the person recorded as not
+// paid under Decree 29 gets the Decree 154 difference in the run too.
+func TestEntitlementRunUsesTheRegisterLawInputs(t *testing.T) {
+	e := newEnv(t)
+	entitlementFixture(e)
+	ed := e.key(store.RoleProvinceEditor, "01")
+	patchCadre(e, ed, cadreH, map[string]any{"decree29_paid": false})
+	body := map[string]any{"exit_date": "2025-05-01", "decision_date": "2025-03-01", "reason": "reorganisation",
+		"filter": map[string]any{"ids": []string{cadreH}}}
+	run := startRun(e, ed, body)
+	rows := runResultsCSV(e, ed, run.ID)
+	if len(rows) != 1 || rows[0]["cadre_id"] != cadreH || rows[0]["total"] != "234292500" {
+		t.Fatalf("run rows %v (want 234292500: 29,835,000 under Decree 29 plus the Decree 154 difference)", rows)
+	}
+	one, _ := entitlementTotal(e, ed, cadreH, map[string]any{"exit_date": "2025-05-01", "decision_date": "2025-03-01",
+		"reason": "reorganisation"})
+	if one.Result.Total.String() != rows[0]["total"] {
+		t.Fatalf("single %s, run %s", one.Result.Total, rows[0]["total"])
+	}
+}
