@@ -78,7 +78,7 @@ func (c *allowanceCalc) post(ph store.PostHeld, category string) (policy.Line, s
 		return policy.Line{Code: "override:" + ph.PositionCode,
 			LabelVI: "Phụ cấp chức danh " + titleOr(ph.TitleVI, ph.PositionCode) + " (mức riêng ghi trên phân công)",
 			LabelEN: "Allowance of post " + titleOr(ph.TitleEN, ph.PositionCode) + " (amount recorded on the assignment)",
-			Formula: "allowance_override " + ph.AllowanceOverride.String(), Amount: *ph.AllowanceOverride,
+			Formula: ph.AllowanceOverride.String(), Amount: *ph.AllowanceOverride,
 			Citation: hdndCitation}, "override"
 	}
 	k := postKey{ph.PositionCode, category, ph.Concurrent}
@@ -96,8 +96,8 @@ func (c *allowanceCalc) post(ph store.PostHeld, category string) (policy.Line, s
 			pa = postAmount{line: line, ok: true}
 		} else {
 			pa = postAmount{line: policy.Line{Code: "no_schedule_row:" + ph.PositionCode,
-				LabelVI: "Biểu mức phụ cấp của tỉnh không có dòng cho chức danh " + ph.PositionCode,
-				LabelEN: "The province's schedule has no row for post " + ph.PositionCode,
+				LabelVI: "Biểu mức phụ cấp của tỉnh không có dòng cho chức danh " + titleOr(ph.TitleVI, ph.PositionCode),
+				LabelEN: "The province's schedule has no row for post " + titleOr(ph.TitleEN, ph.PositionCode),
 				Formula: "0", Amount: decimal.Zero, Citation: hdndCitation}}
 		}
 		c.posts[k] = pa
