@@ -141,6 +141,19 @@ func Codes() []string {
 	return out
 }
 
+// FieldLabel is the label of an API field as a reader calls it, from the catalogue ("field."+name); ok is
+// false for a field the catalogue does not label.
+func FieldLabel(name string, l Lang) (string, bool) {
+	e, ok := catalogue["field."+name]
+	if !ok {
+		return "", false
+	}
+	if l == VI {
+		return e.VI, true
+	}
+	return e.EN, true
+}
+
 // Texts returns the two texts of a code (for the catalogue test).
 func Texts(code string) (vi, en string, ok bool) {
 	e, ok := catalogue[code]
