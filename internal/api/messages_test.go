@@ -130,3 +130,20 @@ func TestCadreFieldErrorsNameNoAPIField(t *testing.T) {
 		}
 	}
 }
+
+// validator's messages name the field by its catalogue label, in either language.
+func TestValidatorMessagesUseFieldLabels(t *testing.T) {
+	e := newEnv(t)
+	e.province("01", "Thành phố Hà Nội")
+	ed := e.key(store.RoleProvinceEditor, "01")
+	for lang, want := range map[string]string{"vi": "Số định danh cá nhân", "en": "The identity number"} {
+		r := e.do("POST", "/v1/provinces/01/cadres", ed, map[string]any{"full_name": "Nguyễn Văn An", "gender": "male",
+			"birth_date": "1985-03-02"}, "Accept-Language", lang)
+		mustStatus(t, r, 422)
+		p := r.problem(t)
+		if len(p.Errors) != 1 || p.Errors[0].Pointer != "/national_id" || !strings.HasPrefix(p.Errors[0].Message, want) ||
+			msg.DeveloperText(p.Errors[0].Message) != "" {
+			t.Errorf("%s: %+v", lang, p.Errors)
+		}
+	}
+}
