@@ -4,10 +4,18 @@
 # reach PostgreSQL fails instead of skipping.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$(date +%s.%N)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/communehr-test.XXXXXX")
 dir="$tmp/pg"
-cleanup() { scripts/pg.sh stop "$dir" || true; rm -rf "$tmp"; }
-trap cleanup EXIT INT TERM
+cleanup() {
+  local rc=$?
+  scripts/pg.sh stop "$dir" || true
+  rm -rf "$tmp"
+  printf '== make test: %s after %.1f s\n' "$([ "$rc" = 0 ] && echo passed || echo FAILED)" \
+    "$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 url=$(PGSH_FAST=1 scripts/pg.sh start "$dir" 0)
 export TEST_DATABASE_URL="$url"
 echo "== go vet ./..."
