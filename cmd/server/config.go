@@ -14,6 +14,7 @@ import (
 type Config struct {
 	DatabaseURL    string
 	Addr           string
+	MetricsAddr    string // METRICS_ADDR: the Prometheus /metrics listener; off when empty
 	LogLevel       slog.Level
 	CORSOrigins    []string
 	MaxBodyBytes   int64
@@ -28,6 +29,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	cfg := Config{
 		DatabaseURL:    getenv("DATABASE_URL"),
 		Addr:           getenv("ADDR"),
+		MetricsAddr:    getenv("METRICS_ADDR"),
 		MaxBodyBytes:   1 << 20,
 		ImportMaxBytes: 200 << 20,
 
@@ -38,6 +40,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:8080"
+	}
+	if cfg.MetricsAddr != "" && cfg.MetricsAddr == cfg.Addr {
+		return cfg, fmt.Errorf("METRICS_ADDR %q is the API address: metrics are served on a listener of their own", cfg.MetricsAddr)
 	}
 	if lv := getenv("LOG_LEVEL"); lv != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(lv)); err != nil {
@@ -72,5 +77,5 @@ func (c Config) String() string {
 	if u, err := url.Parse(db); err == nil {
 		db = u.Redacted()
 	}
-	return fmt.Sprintf("addr=%s db=%s log_level=%s cors=%v max_body=%d", c.Addr, db, c.LogLevel, c.CORSOrigins, c.MaxBodyBytes)
+	return fmt.Sprintf("addr=%s db=%s log_level=%s cors=%v max_body=%d metrics=%q", c.Addr, db, c.LogLevel, c.CORSOrigins, c.MaxBodyBytes, c.MetricsAddr)
 }

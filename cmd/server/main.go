@@ -23,7 +23,7 @@ commands:
   seed demo                  create the demo province with synthetic data (idempotent)
 
 environment: DATABASE_URL (required), ADDR (127.0.0.1:8080), LOG_LEVEL (info), CORS_ORIGINS,
-MAX_BODY_BYTES (1048576)
+MAX_BODY_BYTES (1048576), METRICS_ADDR (off; e.g. 127.0.0.1:9090 serves /metrics there)
 `
 
 func main() {

@@ -29,6 +29,11 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 		return err
 	}
 	defer st.Close()
+	observe, stopMetrics, err := startMetrics(cfg.MetricsAddr, st, logger)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 
 	// Background jobs (large imports) run under jobCtx: at shutdown it is cancelled after the HTTP server
 	// has drained, their transactions roll back, and the jobs read failed/interrupted.
@@ -39,7 +44,7 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 		cfg.readHeaderTimeout = 10 * time.Second
 	}
 	handler := api.NewRouter(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, ImportMaxBytes: cfg.ImportMaxBytes,
-		CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI, JobContext: jobCtx, Jobs: &jobs}, st, logger)
+		CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI, JobContext: jobCtx, Jobs: &jobs, Observe: observe}, st, logger)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: cfg.readHeaderTimeout,
