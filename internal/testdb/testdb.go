@@ -96,11 +96,12 @@ func Migrated(t testing.TB) string {
 	return create(t, tmpl)
 }
 
-// Open returns a Store (running as the application role) on a fresh migrated database.
+// Open returns a Store (running as the application role) on a fresh migrated database, connected through
+// the PgBouncer of TEST_PGBOUNCER_URL when that is set.
 func Open(t testing.TB) (*store.Store, string) {
 	t.Helper()
 	dbURL := Migrated(t)
-	st, err := store.Open(context.Background(), dbURL)
+	st, err := store.Open(context.Background(), storeURL(t, dbURL))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
