@@ -12,13 +12,14 @@ import (
 
 // Config is built once from the environment and validated; it is never global.
 type Config struct {
-	DatabaseURL    string
-	Addr           string
-	MetricsAddr    string // METRICS_ADDR: the Prometheus /metrics listener; off when empty
-	LogLevel       slog.Level
-	CORSOrigins    []string
-	MaxBodyBytes   int64
-	ImportMaxBytes int64
+	DatabaseURL     string
+	DatabaseReadURL string // DATABASE_READ_URL: a streaming replica for national and report reads; optional
+	Addr            string
+	MetricsAddr     string // METRICS_ADDR: the Prometheus /metrics listener; off when empty
+	LogLevel        slog.Level
+	CORSOrigins     []string
+	MaxBodyBytes    int64
+	ImportMaxBytes  int64
 
 	// readHeaderTimeout bounds how long a client may take to send its request headers (slow-loris);
 	// not configurable from the environment, shortened by tests.
@@ -27,11 +28,12 @@ type Config struct {
 
 func loadConfig(getenv func(string) string) (Config, error) {
 	cfg := Config{
-		DatabaseURL:    getenv("DATABASE_URL"),
-		Addr:           getenv("ADDR"),
-		MetricsAddr:    getenv("METRICS_ADDR"),
-		MaxBodyBytes:   1 << 20,
-		ImportMaxBytes: 200 << 20,
+		DatabaseURL:     getenv("DATABASE_URL"),
+		DatabaseReadURL: getenv("DATABASE_READ_URL"),
+		Addr:            getenv("ADDR"),
+		MetricsAddr:     getenv("METRICS_ADDR"),
+		MaxBodyBytes:    1 << 20,
+		ImportMaxBytes:  200 << 20,
 
 		readHeaderTimeout: 10 * time.Second,
 	}
@@ -77,5 +79,9 @@ func (c Config) String() string {
 	if u, err := url.Parse(db); err == nil {
 		db = u.Redacted()
 	}
-	return fmt.Sprintf("addr=%s db=%s log_level=%s cors=%v max_body=%d metrics=%q", c.Addr, db, c.LogLevel, c.CORSOrigins, c.MaxBodyBytes, c.MetricsAddr)
+	readDB := c.DatabaseReadURL
+	if u, err := url.Parse(readDB); err == nil {
+		readDB = u.Redacted()
+	}
+	return fmt.Sprintf("addr=%s db=%s read_db=%s log_level=%s cors=%v max_body=%d metrics=%q", c.Addr, db, readDB, c.LogLevel, c.CORSOrigins, c.MaxBodyBytes, c.MetricsAddr)
 }

@@ -23,7 +23,8 @@ commands:
   seed demo                  create the demo province with synthetic data (idempotent)
 
 environment: DATABASE_URL (required), ADDR (127.0.0.1:8080), LOG_LEVEL (info), CORS_ORIGINS,
-MAX_BODY_BYTES (1048576), METRICS_ADDR (off; e.g. 127.0.0.1:9090 serves /metrics there)
+MAX_BODY_BYTES (1048576), METRICS_ADDR (off; e.g. 127.0.0.1:9090 serves /metrics there),
+DATABASE_READ_URL (off; a streaming replica for national and report reads)
 `
 
 func main() {

@@ -29,6 +29,11 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 		return err
 	}
 	defer st.Close()
+	if cfg.DatabaseReadURL != "" {
+		if err := st.OpenReadReplica(ctx, cfg.DatabaseReadURL); err != nil {
+			return err
+		}
+	}
 	observe, stopMetrics, err := startMetrics(cfg.MetricsAddr, st, logger)
 	if err != nil {
 		return err

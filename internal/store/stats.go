@@ -49,5 +49,8 @@ func (s *Store) JobCounts(ctx context.Context) ([]JobCount, error) {
 // has a read pool (DATABASE_READ_URL).
 func (s *Store) PoolStats() map[string]*pgxpool.Stat {
 	m := map[string]*pgxpool.Stat{"primary": s.pool.Stat()}
+	if s.replica != nil {
+		m["read"] = s.replica.pool.Stat()
+	}
 	return m
 }

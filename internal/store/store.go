@@ -43,8 +43,9 @@ func (p Principal) National() bool { return p.Role == RoleMinistry || p.Role == 
 
 // Store is the database handle shared by the whole server.
 type Store struct {
-	pool *pgxpool.Pool
-	now  func() time.Time
+	pool    *pgxpool.Pool
+	now     func() time.Time
+	replica *Store // DATABASE_READ_URL: reads of callers that never write (readpool.go); nil without one
 }
 
 // Open connects a pool whose every connection runs as AppRole, and refuses a connection that could
@@ -105,7 +106,12 @@ func (s *Store) checkNoBypass(ctx context.Context) error {
 }
 
 // Close releases the pool.
-func (s *Store) Close() { s.pool.Close() }
+func (s *Store) Close() {
+	if s.replica != nil {
+		s.replica.Close()
+	}
+	s.pool.Close()
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
