@@ -24,15 +24,20 @@ export TEST_DATABASE_URL="$url"
 echo "== go vet ./..."
 go vet ./...
 echo "== go test ./... (PostgreSQL at ${url%%:*}://…@${url#*@})"
+phase=$(date +%s.%N)
 go test -count=1 ${GOTESTFLAGS:-} ./...
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }
+echo "== go test ./...: $(elapsed "$phase")"
 
 if [ -n "${NO_PGBOUNCER:-}" ]; then
   echo "== PgBouncer pass skipped (NO_PGBOUNCER is set)"
 elif command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || [ "$(id -u)" = 0 ]; then
+  phase=$(date +%s.%N)
   bouncer=$(scripts/pgbouncer.sh start "$tmp/pgbouncer" "$url")
   echo "== go test (tenancy and imports) through PgBouncer, transaction pooling (${bouncer#*@})"
   TEST_PGBOUNCER_URL="$bouncer" go test -count=1 ${GOTESTFLAGS:-} \
     -run 'RLS|Tenancy|ServerRole|NationalTransactions|Isolat|Import|NationalKey|ViewerSees' ./internal/store ./internal/api
+  echo "== PgBouncer pass: $(elapsed "$phase")"
 else
   echo "== PgBouncer pass skipped: pgbouncer is not installed (sudo apt-get install -y pgbouncer)"
 fi

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"communehr/internal/store"
 	"communehr/migrations"
 )
 
@@ -59,5 +60,28 @@ func TestMigratedFromTemplate(t *testing.T) {
 	var n int
 	if err := cb.QueryRow(ctx, "SELECT count(*) FROM provinces").Scan(&n); err != nil || n != 0 {
 		t.Errorf("a write to one copy shows in another: %d provinces, %v", n, err)
+	}
+}
+
+// BenchmarkMigrated is what a test pays for its database now: a copy of the migrated template. (The
+// databases are dropped when the benchmark ends.)
+func BenchmarkMigrated(b *testing.B) {
+	Migrated(b) // the template, once
+	for b.Loop() {
+		Migrated(b)
+	}
+}
+
+// BenchmarkMigrateFresh is what it paid before: an empty database and every migration run on it.
+func BenchmarkMigrateFresh(b *testing.B) {
+	for b.Loop() {
+		mg, err := store.NewMigrator(Empty(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := mg.Up(); err != nil {
+			b.Fatal(err)
+		}
+		mg.Close()
 	}
 }
