@@ -53,6 +53,7 @@ func withDB(t *testing.T, u, name string) string {
 // (scripts/backup.sh), restored into a fresh cluster (scripts/restore.sh), migrated (a no-op), and the
 // server started on the copy serves the same records to the same API key.
 func TestBackupRestoreIntoANewCluster(t *testing.T) {
+	t.Parallel() // own clusters / databases and listeners: overlaps with the other cluster tests
 	src := testdb.Empty(t)
 	ctx := context.Background()
 	env := envOf(map[string]string{"DATABASE_URL": src})

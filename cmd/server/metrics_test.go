@@ -81,6 +81,7 @@ func call(t *testing.T, method, url, token, contentType, body string) (int, stri
 // TestMetricsListener: METRICS_ADDR serves Prometheus metrics on a listener of its own — requests by
 // route pattern and status, jobs by kind and state, rows imported, pool usage — and the API port does not.
 func TestMetricsListener(t *testing.T) {
+	t.Parallel() // own clusters / databases and listeners: overlaps with the other cluster tests
 	dbURL := testdb.Migrated(t)
 	admin := testdb.Admin(t, dbURL)
 	testdb.Province(t, admin, "01", "Thành phố Hà Nội")

@@ -21,6 +21,7 @@ import (
 // replica), and present in what an operator's summary and an editor's report show (callers who write read
 // the primary). Once replay resumes, the replica's readers see it too.
 func TestReadReplica(t *testing.T) {
+	t.Parallel()       // own clusters / databases and listeners: overlaps with the other cluster tests
 	testdb.AdminURL(t) // a database test: skipped without TEST_DATABASE_URL, like the others
 	dir := t.TempDir()
 	primaryAdmin := newCluster(t, filepath.Join(dir, "primary"))
