@@ -174,7 +174,7 @@ func (s *Store) runEntitlementsConn(ctx context.Context, p Principal, run Entitl
 	}
 	defer func() { _ = ptx.Rollback(context.WithoutCancel(ctx)) }()
 	if _, err := ptx.Exec(ctx, `SELECT set_config('app.province', $1, true), set_config('app.role', $2, true),
-		set_config('app.key_id', $3, true), pg_advisory_xact_lock($4, hashtext($5))`,
+		set_config('app.key_id', $3, true), pg_advisory_xact_lock($4, hashtext($5)), `+setLocalAppRole,
 		p.Province, p.Role, fmt.Sprint(p.KeyID), lockClassEntitlementRun, run.ID); err != nil {
 		return run, fmt.Errorf("begin entitlement run: %w", err)
 	}

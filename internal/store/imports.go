@@ -220,7 +220,7 @@ func (s *Store) runImportConn(ctx context.Context, p Principal, job ImportJob, w
 	}
 	defer func() { _ = ptx.Rollback(context.WithoutCancel(ctx)) }()
 	if _, err := ptx.Exec(ctx, `SELECT set_config('app.province', $1, true), set_config('app.role', $2, true),
-		set_config('app.key_id', $3, true), pg_advisory_xact_lock($4, hashtext($5))`,
+		set_config('app.key_id', $3, true), pg_advisory_xact_lock($4, hashtext($5)), `+setLocalAppRole,
 		p.Province, p.Role, fmt.Sprint(p.KeyID), lockClassImportJob, job.ID); err != nil {
 		return job, fmt.Errorf("begin import: %w", err)
 	}

@@ -61,7 +61,7 @@ type NationalSizedCommune struct {
 // across every province the principal may read.
 func (s *Store) NationalHamletInputs(ctx context.Context, p Principal, asOf time.Time) ([]HamletInputs, error) {
 	var out []HamletInputs
-	err := s.InTx(ctx, p, func(tx *Tx) error {
+	err := s.InReadTx(ctx, p, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT DISTINCT h.kind, h.households, h.key_security_order OR c.key_security_order,
 			coalesce(h.border_or_island, c.border OR c.island), h.converted_from_thon
 			FROM hamlets h JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code
@@ -117,7 +117,7 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 			c.BorderOrIsland, c.ConvertedFromThon, c.Category
 	}
 	hamletArgs := []any{asOf, kinds, households, keys, borders, convs, cats}
-	err := s.InTx(ctx, p, func(tx *Tx) error {
+	err := s.InReadTx(ctx, p, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT province_code, name FROM provinces ORDER BY province_code`)
 		if err != nil {
 			return err
