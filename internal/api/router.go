@@ -69,6 +69,7 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 		s.mountCalculations(r)
 		s.mountImportTemplates(r)
 		r.With(requireRole(store.RoleMinistry, store.RoleOperator)).Route("/national", s.mountNational)
+		r.With(requireRole(store.RoleOperator)).Post("/users", handle(s.createUser))
 		r.Route("/provinces", func(r chi.Router) {
 			r.Get("/", handle(s.listProvinces))
 			r.With(requireRole(store.RoleOperator), idempotent(st)).Post("/", handle(s.createProvince))
