@@ -14,6 +14,7 @@ import (
 	"communehr"
 	"communehr/internal/api"
 	"communehr/internal/store"
+	"communehr/internal/web"
 )
 
 // shutdownGrace is how long in-flight requests may run after SIGINT/SIGTERM.
@@ -39,7 +40,8 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 		cfg.readHeaderTimeout = 10 * time.Second
 	}
 	handler := api.NewRouter(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, ImportMaxBytes: cfg.ImportMaxBytes,
-		CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI, JobContext: jobCtx, Jobs: &jobs}, st, logger)
+		CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI, JobContext: jobCtx, Jobs: &jobs,
+		Console: web.New(st, logger).Routes}, st, logger)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: cfg.readHeaderTimeout,

@@ -23,6 +23,9 @@ type Config struct {
 	Jobs        *sync.WaitGroup
 	CORSOrigins []string
 	OpenAPI     []byte // served at /openapi.yaml
+	// Console, when set, registers the web console's routes beside /v1 on the same router (package web;
+	// api does not import it).
+	Console func(r chi.Router)
 }
 
 // Server holds the dependencies of the handlers.
@@ -86,5 +89,8 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 			})
 		})
 	})
+	if cfg.Console != nil {
+		cfg.Console(r)
+	}
 	return r
 }
