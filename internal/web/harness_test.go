@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"communehr"
 	"communehr/internal/api"
 	"communehr/internal/demo"
@@ -24,10 +26,26 @@ import (
 // site is the real router (API and console) on a test server over a migrated database with the demo
 // province (99) seeded.
 type site struct {
-	t    testing.TB
-	st   *store.Store
-	srv  *httptest.Server
-	logs *syncBuffer
+	t     testing.TB
+	st    *store.Store
+	srv   *httptest.Server
+	logs  *syncBuffer
+	admin *pgx.Conn
+}
+
+// communeWorker is a demo person whose commune-level post ended on 2025-07-31 (the two-level reform):
+// id, full name and national id.
+func (s *site) communeWorker() (id, name, nid string) {
+	s.t.Helper()
+	err := s.admin.QueryRow(context.Background(), `SELECT c.id::text, c.full_name, c.national_id FROM cadres c
+		JOIN assignments a ON a.province_code = c.province_code AND a.cadre_id = c.id
+		WHERE c.province_code = '99' AND a.commune_code IS NOT NULL AND a.end_date = '2025-07-31'
+		  AND NOT EXISTS (SELECT 1 FROM assignments b WHERE b.province_code = c.province_code AND b.cadre_id = c.id AND b.id <> a.id)
+		ORDER BY c.id LIMIT 1`).Scan(&id, &name, &nid)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return id, name, nid
 }
 
 type syncBuffer struct {
@@ -44,11 +62,11 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 
 func newSite(t testing.TB) *site {
 	t.Helper()
-	st, _ := testdb.Open(t)
+	st, dbURL := testdb.Open(t)
 	if _, err := demo.Seed(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, st: st, logs: &syncBuffer{}}
+	s := &site{t: t, st: st, logs: &syncBuffer{}, admin: testdb.Admin(t, dbURL)}
 	logger := slog.New(slog.NewJSONHandler(s.logs, nil))
 	h := api.NewRouter(api.Config{MaxBodyBytes: 64 << 10, OpenAPI: communehr.OpenAPI,
 		Console: web.New(st, logger).Routes}, st, logger)

@@ -21,6 +21,9 @@ type peoplePage struct {
 func (c *Console) showPeople(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	data := peoplePage{Q: q}
+	if officer(r.Context()).Role != store.RoleProvinceEditor && len(q) == 12 && strings.Trim(q, "0123456789") == "" {
+		data.Q = store.MaskNationalID(q) // viewers never see a full CCCD on a page, even the one they typed
+	}
 	if len([]rune(q)) > 100 || !printable(q) {
 		c.render(w, r, http.StatusUnprocessableEntity, "people.html", &page{Data: data, Errors: map[string]string{"q": "people.q_invalid"}})
 		return

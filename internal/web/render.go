@@ -65,6 +65,7 @@ func (v *views) funcs(lang string, a *assets) template.FuncMap {
 		"lang":    func() string { return lang },
 		"add":     func(a, b int) int { return a + b },
 		"sub":     func(a, b int) int { return a - b },
+		"formula": formulaVI,
 		"reasons": func() []string { return reasons },
 		"fields": func(f computeForm, errs map[string]string) fieldsData {
 			return fieldsData{Form: f, Errors: errs}
@@ -105,7 +106,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, vie
 	p.Lang = language(r)
 	p.Officer = officer(r.Context())
 	p.CanWrite = p.Officer != nil && p.Officer.Role == store.RoleProvinceEditor
-	p.Path = r.URL.RequestURI()
+	p.Path = r.URL.Path // the language switch returns here (not to the query: it may hold a searched CCCD)
 	p.ReqID = requestID(r)
 	if ck, err := r.Cookie(flashCookie); err == nil && r.Method == http.MethodGet {
 		if _, known := c.views.catalogs["vi"]["flash."+ck.Value]; known {

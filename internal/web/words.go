@@ -1,8 +1,23 @@
 package web
 
 import (
+	"regexp"
 	"strings"
 )
+
+var (
+	groupedNumber = regexp.MustCompile(`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+`)
+	formulaWords  = strings.NewReplacer(" months", " tháng", " month", " tháng", " years", " năm", " year", " năm", " days", " ngày")
+)
+
+// formulaVI writes a rules-engine formula ("0.5 × 2,340,000 × 7 months") the Vietnamese way: "." between
+// thousands, "," before decimals, units in Vietnamese ("0,5 × 2.340.000 × 7 tháng").
+func formulaVI(s string) string {
+	s = groupedNumber.ReplaceAllStringFunc(s, func(n string) string {
+		return strings.NewReplacer(",", ".", ".", ",").Replace(n)
+	})
+	return formulaWords.Replace(s)
+}
 
 var digitWords = []string{"không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"}
 
@@ -28,8 +43,6 @@ func threeDigits(n int, full bool) string {
 		w = append(w, "mốt")
 	case u == 5 && t > 0:
 		w = append(w, "lăm")
-	case u == 4 && t > 1:
-		w = append(w, "tư")
 	default:
 		w = append(w, digitWords[u])
 	}
