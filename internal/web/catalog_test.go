@@ -86,8 +86,10 @@ func TestFormatting(t *testing.T) {
 			t.Errorf("amountInWords(%d) = %q, want %q", c.n, got, c.want)
 		}
 	}
-	if got := formulaVI("0.8 × 3,510,000 × 25 months"); got != "0,8 × 3.510.000 × 25 tháng" {
-		t.Errorf("formulaVI = %q", got)
+	for in, want := range map[string]string{"0.8 × 3,510,000 × 25 months": "0,8 × 3.510.000 × 25 tháng", "1.5 × 2340000": "1,5 × 2.340.000"} {
+		if got := formulaVI(in); got != want {
+			t.Errorf("formulaVI(%q) = %q, want %q", in, got, want)
+		}
 	}
 	if got := actDate(mustTime("2026-01-05")); got != "ngày 05 tháng 01 năm 2026" {
 		t.Errorf("actDate = %q", got)

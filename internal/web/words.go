@@ -3,10 +3,12 @@ package web
 import (
 	"regexp"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 var (
-	groupedNumber = regexp.MustCompile(`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+`)
+	groupedNumber = regexp.MustCompile(`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\b\d{5,}\b`)
 	formulaWords  = strings.NewReplacer(" months", " tháng", " month", " tháng", " years", " năm", " year", " năm", " days", " ngày")
 )
 
@@ -14,6 +16,9 @@ var (
 // thousands, "," before decimals, units in Vietnamese ("0,5 × 2.340.000 × 7 tháng").
 func formulaVI(s string) string {
 	s = groupedNumber.ReplaceAllStringFunc(s, func(n string) string {
+		if strings.Trim(n, "0123456789") == "" { // a bare whole number: group its thousands
+			return formatMoney(decimal.RequireFromString(n))
+		}
 		return strings.NewReplacer(",", ".", ".", ",").Replace(n)
 	})
 	return formulaWords.Replace(s)
