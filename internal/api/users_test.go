@@ -34,4 +34,21 @@ func TestOperatorCreatesConsoleUser(t *testing.T) {
 	if p := r.problem(t); len(p.Errors) != 1 || p.Errors[0].Pointer != "/province" {
 		t.Fatalf("problem %+v", p)
 	}
+
+	// The audit log names the officer (here the command line's operator) beside the key.
+	if _, _, err := e.st.CreateUser(t.Context(), store.Principal{Role: store.RoleOperator, Username: "cli"},
+		store.NewUser{Username: "chi.pham", Role: store.RoleProvinceViewer, Province: "01"}); err != nil {
+		t.Fatal(err)
+	}
+	r = e.do("GET", "/v1/provinces/01/audit?entity=user", editor, nil)
+	mustStatus(t, r, 200)
+	var list auditList
+	r.json(t, &list)
+	named := false
+	for _, it := range list.Items {
+		named = named || (it.Username != nil && *it.Username == "cli")
+	}
+	if !named {
+		t.Fatalf("no audit row names the officer: %s", r.Body)
+	}
 }
