@@ -183,7 +183,7 @@ func (c *Console) supersedeDecision(w http.ResponseWriter, r *http.Request) {
 		c.serverError(w, r, err)
 		return
 	}
-	_, next, err := c.store.SupersedeDecision(r.Context(), principal(r), data.D.Province, data.D.ID, d)
+	next, _, err := c.store.SupersedeDecision(r.Context(), principal(r), data.D.Province, data.D.ID, d)
 	switch {
 	case errors.Is(err, store.ErrSuperseded):
 		redirectFlash(w, r, "/decisions/"+data.D.ID, "already_superseded")

@@ -69,6 +69,17 @@ func TestEditorFindsComputesApprovesAndPrints(t *testing.T) {
 		t.Fatal("an approved decision prints as a draft")
 	}
 
+	// A correction supersedes the approved decision: a new draft, the old one marked superseded.
+	r = b.post(dpath+"/supersede", url.Values{"last_day_worked": {"2025-07-31"}, "reason": {"streamlining"}})
+	mustStatus(t, r, http.StatusSeeOther)
+	if !decisionPath.MatchString(r.Location) || r.Location == dpath {
+		t.Fatalf("supersede redirects to %q", r.Location)
+	}
+	mustContain(t, b.get(r.Location), "Đã tạo dự thảo thay thế", "Dự thảo", dpath)
+	r = b.get(dpath)
+	mustContain(t, r, "Đã bị thay thế")
+	mustNotContain(t, r, "/supersede")
+
 	// The audit log names the officer.
 	var n int
 	if err := s.admin.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE province_code = '99' AND username = 'an.nguyen' AND entity = 'decision'`).Scan(&n); err != nil || n == 0 {

@@ -51,9 +51,9 @@ func (c *Console) Routes(r chi.Router) {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.renderError(w, r, http.StatusForbidden, "error.cross_origin")
 	}))
+	r.With(securityHeaders).Get("/static/{sum}/{name}", c.serveAsset) // no session lookup for assets
 	r.Group(func(r chi.Router) {
 		r.Use(securityHeaders, cop.Handler, c.loadSession)
-		r.Get("/static/{sum}/{name}", c.serveAsset)
 		r.Get("/login", c.showLogin)
 		r.Post("/login", c.login)
 		r.Post("/lang", c.switchLanguage)
