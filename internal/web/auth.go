@@ -56,6 +56,14 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		c.serverError(w, r, err)
 		return
 	}
+	// A session this browser held before (another officer, or the same) ends: one browser, one session.
+	if prev := officer(r.Context()); prev != nil {
+		oldToken, _ := r.Context().Value(ctxToken).(string)
+		if err := c.store.Logout(r.Context(), prev.ID, oldToken); err != nil {
+			c.serverError(w, r, err)
+			return
+		}
+	}
 	setCookie(w, r, sessionCookie, token, store.SessionAbsolute)
 	if u.MustChangePassword {
 		http.Redirect(w, r, "/password", http.StatusSeeOther)

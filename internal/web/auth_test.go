@@ -81,6 +81,20 @@ func TestFirstLoginChangesPasswordThenShowsTheProvince(t *testing.T) {
 	mustStatus(t, r, http.StatusForbidden)
 	mustStatus(t, b.get("/"), 200)
 
+	// Logging in again in the same browser replaces the session: the previous token is gone.
+	var before string
+	for _, c := range b.c.Jar.Cookies(mustURL(s.srv.URL)) {
+		if c.Name == "chr_session" {
+			before = c.Value
+		}
+	}
+	r = b.post("/login", url.Values{"username": {"an.nguyen"}, "password": {"mật khẩu mới rất dài"}})
+	mustStatus(t, r, http.StatusSeeOther)
+	if _, _, err := s.st.SessionUser(t.Context(), before); err == nil {
+		t.Fatal("the session held before logging in again is still valid")
+	}
+	mustStatus(t, b.get("/"), 200)
+
 	// Logout ends the session: the old cookie no longer opens anything.
 	r = b.post("/logout", nil)
 	mustStatus(t, r, http.StatusSeeOther)
@@ -110,4 +124,12 @@ func TestLoginIsThrottledPerUser(t *testing.T) {
 	// Even the right password waits now.
 	r := b.post("/login", url.Values{"username": {"bo.tran"}, "password": {pw}})
 	mustStatus(t, r, http.StatusTooManyRequests)
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
 }
