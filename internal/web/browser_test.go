@@ -143,6 +143,13 @@ func TestConsoleInTheBrowser(t *testing.T) {
 			t.Fatalf("search by CCCD does not show %s", name)
 		}
 	})
+	t.Run("communes of the province", func(t *testing.T) {
+		editor := within(t, editorTab)
+		do(t, editor, chromedp.Navigate(s.srv.URL+"/communes"), chromedp.WaitVisible(chromedp.CSS("main table")))
+		shot(t, editor, "communes.png")
+		do(t, editor, chromedp.Click(chromedp.CSS(`main table a[href^="/communes/"]`)), chromedp.WaitVisible(chromedp.CSS("dl.facts")))
+		shot(t, editor, "commune.png")
+	})
 	t.Run("compute, save, approve and print the decision to PDF", func(t *testing.T) {
 		editor := within(t, editorTab)
 		do(t, editor, chromedp.Navigate(s.srv.URL+"/people/"+id), chromedp.WaitVisible(chromedp.CSS("#last_day_worked")),

@@ -41,6 +41,10 @@ func TestCatalogues(t *testing.T) {
 	for _, p := range []string{policy.PolicyDecree29, policy.PolicyDecree154Art9, policy.PolicyDecree154Art10, policy.PolicyEarlyRetire178, policy.PolicyResign178} {
 		used["policy."+p] = true
 	}
+	for _, k := range append(communeKinds, "thon", "to_dan_pho") {
+		used["kind."+k] = true
+	}
+	used["form.choice_invalid"] = true
 	for _, r := range reasons {
 		used["reason."+r] = true
 	}

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"time"
 
 	"communehr/internal/store"
 )
@@ -17,7 +18,7 @@ var files embed.FS
 // layoutViews are the pages drawn inside templates/layout.html (each defines "title" and "content");
 // standaloneViews are whole documents of their own (the printable decision).
 var (
-	layoutViews     = []string{"login.html", "password.html", "dashboard.html", "people.html", "person.html", "decision.html", "error.html"}
+	layoutViews     = []string{"login.html", "password.html", "dashboard.html", "people.html", "communes.html", "commune.html", "person.html", "decision.html", "error.html"}
 	standaloneViews = []string{"print.html"}
 )
 
@@ -55,18 +56,20 @@ func (v *views) funcs(lang string, a *assets) template.FuncMap {
 		return key
 	}
 	return template.FuncMap{
-		"t":       t,
-		"tf":      func(key string, args ...any) string { return fmt.Sprintf(t(key), args...) },
-		"date":    formatDate,
-		"money":   formatMoney,
-		"num":     formatNumber,
-		"asset":   a.url,
-		"mask":    store.MaskNationalID,
-		"lang":    func() string { return lang },
-		"add":     func(a, b int) int { return a + b },
-		"sub":     func(a, b int) int { return a - b },
-		"formula": formulaVI,
-		"reasons": func() []string { return reasons },
+		"t":            t,
+		"tf":           func(key string, args ...any) string { return fmt.Sprintf(t(key), args...) },
+		"date":         formatDate,
+		"money":        formatMoney,
+		"num":          formatNumber,
+		"asset":        a.url,
+		"mask":         store.MaskNationalID,
+		"lang":         func() string { return lang },
+		"add":          func(a, b int) int { return a + b },
+		"sub":          func(a, b int) int { return a - b },
+		"formula":      formulaVI,
+		"reasons":      func() []string { return reasons },
+		"communeKinds": func() []string { return communeKinds },
+		"parse":        func(s string) time.Time { t, _ := parseDate(s); return t },
 		"fields": func(f computeForm, errs map[string]string) fieldsData {
 			return fieldsData{Form: f, Errors: errs}
 		},

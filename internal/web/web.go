@@ -67,6 +67,8 @@ func (c *Console) Routes(r chi.Router) {
 				r.Get("/", c.showDashboard)
 				r.Group(func(r chi.Router) {
 					r.Use(provinceOfficer)
+					r.Get("/communes", c.showCommunes)
+					r.Get("/communes/{code}", c.showCommune)
 					r.Get("/people", c.showPeople)
 					r.Get("/people/{id}", c.showPerson)
 					r.Get("/decisions/{id}", c.showDecision)
