@@ -45,6 +45,9 @@ func TestCatalogues(t *testing.T) {
 		used["kind."+k] = true
 	}
 	used["form.choice_invalid"] = true
+	for _, k := range []string{"why.chosen", "why.ineligible", "why.equal", "why.less"} {
+		used[k] = true
+	}
 	for _, r := range reasons {
 		used["reason."+r] = true
 	}

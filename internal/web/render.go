@@ -9,6 +9,9 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/shopspring/decimal"
+
+	"communehr/internal/policy"
 	"communehr/internal/store"
 )
 
@@ -69,7 +72,26 @@ func (v *views) funcs(lang string, a *assets) template.FuncMap {
 		"formula":      formulaVI,
 		"reasons":      func() []string { return reasons },
 		"communeKinds": func() []string { return communeKinds },
-		"parse":        func(s string) time.Time { t, _ := parseDate(s); return t },
+		// why explains an option of the rules engine in the officer's language: chosen, less favourable
+		// than the chosen one (by how much), or not eligible (with the engine's reason).
+		"why": func(o policy.ExitOption, res policy.BestExitResult) string {
+			var chosen decimal.Decimal
+			for _, x := range res.Options {
+				if x.Policy == res.Chosen {
+					chosen = x.Total
+				}
+			}
+			switch {
+			case o.Policy == res.Chosen:
+				return t("why.chosen")
+			case !o.Eligible:
+				return t("why.ineligible") + " (" + o.Reason + ")"
+			case o.Total.Equal(chosen):
+				return fmt.Sprintf(t("why.equal"), t("policy."+res.Chosen))
+			}
+			return fmt.Sprintf(t("why.less"), t("policy."+res.Chosen), formatMoney(chosen.Sub(o.Total)))
+		},
+		"parse": func(s string) time.Time { t, _ := parseDate(s); return t },
 		"fields": func(f computeForm, errs map[string]string) fieldsData {
 			return fieldsData{Form: f, Errors: errs}
 		},
