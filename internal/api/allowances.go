@@ -8,8 +8,8 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/shopspring/decimal"
 
-	"communehr/internal/msg"
 	"communehr/internal/exits"
+	"communehr/internal/msg"
 	"communehr/internal/policy"
 	"communehr/internal/store"
 )
