@@ -6,6 +6,7 @@ package store
 // most 3 paid hamlet posts in one hamlet at one time (Decree 33/2023 Art. 33 cl. 6).
 var assignmentImportSpec = ImportSpec{
 	Entity: "assignment",
+	Lock:   lockStagedHamlets,
 	StageDDL: `line int, national_id text, position_code text, commune_code text, hamlet_code text, start_date date, end_date date,
 		concurrent bool, elected bool, term_end date, allowance_override numeric`,
 	StageCols: []string{"line", "national_id", "position_code", "commune_code", "hamlet_code", "start_date", "end_date", "concurrent",

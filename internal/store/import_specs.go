@@ -14,6 +14,9 @@ type ImportSpec struct {
 	Entity    string   // audit entity
 	StageDDL  string   // columns of the temporary staging table; the first is `line int`
 	StageCols []string // the COPY columns, in the order the rows give them
+	// Lock, when set, runs before the checks and takes the locks the checks rely on (the paid-posts rule:
+	// lockStagedHamlets), so that no concurrent writer can change what they read before the import commits.
+	Lock func(ctx context.Context, tx *Tx) error
 	// Checks are queries over import_stage ($1 = province) that return
 	// (line, column, code, message_en, message_vi) for every row that fails a set-based rule.
 	Checks []string
@@ -50,6 +53,11 @@ func naturalKeyUpsert(table string, key, cols []string) []string {
 
 func checkStage(ctx context.Context, tx *Tx, spec ImportSpec) ([]RowError, error) {
 	var out []RowError
+	if spec.Lock != nil {
+		if err := spec.Lock(ctx, tx); err != nil {
+			return nil, fmt.Errorf("import locks: %w", err)
+		}
+	}
 	for _, q := range spec.Checks {
 		var args []any
 		if strings.Contains(q, "$1") {
