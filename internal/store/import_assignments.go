@@ -1,5 +1,7 @@
 package store
 
+import "fmt"
+
 // assignmentImportSpec upserts assignments by their natural key: the person (by national ID), the post and
 // the start date. Set-based checks resolve the person and the unit, and enforce the two rules of the
 // records API across the file and the database: no overlapping periods of one post for one person, and at
@@ -25,31 +27,8 @@ var assignmentImportSpec = ImportSpec{
 			'thôn ' || s.hamlet_code || ' không có trong tỉnh'
 		 FROM import_stage s WHERE s.hamlet_code IS NOT NULL
 		 AND NOT EXISTS (SELECT 1 FROM hamlets h WHERE h.province_code = $1 AND h.code = s.hamlet_code)`,
-		`SELECT s.line, 'start_date', 'overlap', 'this person already holds this post over an overlapping period',
-			'người này đã giữ chức danh này trong khoảng thời gian chồng lấn'
-		 FROM import_stage s JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id
-		 WHERE EXISTS (SELECT 1 FROM assignments a WHERE a.province_code = $1 AND a.cadre_id = c.id AND a.position_code = s.position_code
-		     AND a.start_date <> s.start_date AND daterange(a.start_date, a.end_date, '[]') && daterange(s.start_date, s.end_date, '[]'))
-		 OR EXISTS (SELECT 1 FROM import_stage s2 WHERE s2.line < s.line AND s2.national_id = s.national_id
-		     AND s2.position_code = s.position_code AND s2.start_date <> s.start_date
-		     AND daterange(s2.start_date, s2.end_date, '[]') && daterange(s.start_date, s.end_date, '[]'))`,
-		`WITH cand AS (
-		   SELECT s.line, s.hamlet_code, s.position_code, s.start_date, s.end_date, c.id AS cadre_id
-		   FROM import_stage s JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id
-		   JOIN positions p ON p.code = s.position_code AND p.paid_hamlet_post WHERE s.hamlet_code IS NOT NULL),
-		 held AS (
-		   SELECT a.hamlet_code, a.start_date, a.end_date, NULL::int AS line FROM assignments a
-		   JOIN positions p ON p.code = a.position_code AND p.paid_hamlet_post
-		   WHERE a.province_code = $1 AND a.hamlet_code IN (SELECT hamlet_code FROM cand)
-		   AND NOT EXISTS (SELECT 1 FROM cand WHERE cand.cadre_id = a.cadre_id AND cand.position_code = a.position_code
-		       AND cand.start_date = a.start_date)
-		   UNION ALL SELECT hamlet_code, start_date, end_date, line FROM cand)
-		 SELECT c.line, 'hamlet_code', 'too_many_hamlet_posts',
-			'hamlet ' || c.hamlet_code || ' would have more than 3 paid posts at once (Decree 33/2023 Art. 33)',
-			'thôn ' || c.hamlet_code || ' sẽ có quá 3 chức danh hưởng phụ cấp cùng lúc (Nghị định 33/2023 Điều 33)'
-		 FROM cand c WHERE (SELECT count(*) FROM held x WHERE x.hamlet_code = c.hamlet_code
-		     AND (x.line IS NULL OR x.line < c.line)
-		     AND daterange(x.start_date, x.end_date, '[]') && daterange(c.start_date, c.end_date, '[]')) >= 3`,
+		overlapCheck,
+		hamletPostsCheck,
 	},
 	Upsert: []string{`INSERT INTO assignments AS t (province_code, cadre_id, position_code, commune_code, hamlet_code, start_date, end_date,
 			concurrent, elected, term_end, allowance_override)
@@ -65,3 +44,80 @@ var assignmentImportSpec = ImportSpec{
 			EXCLUDED.term_end, EXCLUDED.allowance_override)
 		RETURNING (xmax = 0)`},
 }
+
+// The two rules across the file and the database are sweeps over periods sorted by start date (window
+// functions: O(n log n)); a rescan of the file or a count per row made them quadratic (issue 10 item 3).
+//
+// endKey packs a period's last day (an open period: 9999-12-31) and its line (0: a period already in the
+// database) into one bigint ordered by day, then line, so that one max() window carries both; endDay and
+// endLine unpack it.
+const (
+	endKeyFmt  = `((coalesce(%s, DATE '9999-12-31') - DATE '0001-01-01')::bigint << 32 | %s)`
+	endDayFmt  = `(DATE '0001-01-01' + (%s >> 32)::int)`
+	endLineFmt = `(%s & 4294967295)::int`
+)
+
+// overlapCheck: one person never holds one post over overlapping periods. The periods of each person and
+// post — the file's and those already held (a period of the file with the start date of a held one is
+// that one, updated: the two are not compared) — are sorted by start date; a period overlaps an earlier
+// one exactly when it starts on or before the latest end of the periods that start before it. A period
+// of the file is reported with the line of that latest-ending one; a held period so overlapped is
+// reported on the line of the file's period that overlaps it.
+var overlapCheck = fmt.Sprintf(`WITH f AS (
+	   SELECT s.line, c.id AS cadre_id, s.position_code, s.start_date, s.end_date
+	   FROM import_stage s JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id),
+	 u AS (
+	   SELECT line, cadre_id, position_code, start_date, end_date FROM f
+	   UNION ALL
+	   SELECT 0, a.cadre_id, a.position_code, a.start_date, a.end_date FROM assignments a
+	   WHERE a.province_code = $1 AND (a.cadre_id, a.position_code) IN (SELECT cadre_id, position_code FROM f)),
+	 w AS (
+	   SELECT line, start_date, max(%s) OVER (PARTITION BY cadre_id, position_code ORDER BY start_date - DATE '0001-01-01'
+	       RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev
+	   FROM u),
+	 hit AS (
+	   SELECT CASE WHEN line > 0 THEN line ELSE %s END AS line, CASE WHEN line > 0 THEN %s ELSE 0 END AS other
+	   FROM w WHERE prev IS NOT NULL AND start_date <= %s AND (line > 0 OR %s > 0))
+	 SELECT DISTINCT ON (line) line, 'start_date', 'overlap',
+	   'this person already holds this post over an overlapping period' ||
+	       CASE WHEN other > 0 THEN ' (line ' || other || ' of this file)' ELSE '' END,
+	   'người này đã giữ chức danh này trong khoảng thời gian chồng lấn' ||
+	       CASE WHEN other > 0 THEN ' (dòng ' || other || ' của tệp)' ELSE '' END
+	 FROM hit ORDER BY line, other DESC`,
+	fmt.Sprintf(endKeyFmt, "end_date", "line"), fmt.Sprintf(endLineFmt, "prev"), fmt.Sprintf(endLineFmt, "prev"),
+	fmt.Sprintf(endDayFmt, "prev"), fmt.Sprintf(endLineFmt, "prev"))
+
+// hamletPostsCheck: at most 3 paid hamlet posts in force in one hamlet on any day (Decree 33/2023 Art. 33
+// cl. 6), over the hamlet's posts once the file is applied (the file's, and those held that the file does
+// not update). The posts' first days and the days after their last are swept in date order, with the
+// posts held before those of the file and the file's in line order on the same day: the running sum is
+// the number in force when each post starts. A post of the file that starts as the 4th is reported; when
+// a held post starts as the 4th, the file's post that is in force then and ends last is reported.
+var hamletPostsCheck = fmt.Sprintf(`WITH cand AS (
+	   SELECT s.line, s.hamlet_code, s.position_code, s.start_date, s.end_date, c.id AS cadre_id
+	   FROM import_stage s JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id
+	   JOIN positions p ON p.code = s.position_code AND p.paid_hamlet_post WHERE s.hamlet_code IS NOT NULL),
+	 held AS (
+	   SELECT a.hamlet_code, a.start_date, a.end_date, 0 AS line FROM assignments a
+	   JOIN positions p ON p.code = a.position_code AND p.paid_hamlet_post
+	   WHERE a.province_code = $1 AND a.hamlet_code IN (SELECT hamlet_code FROM cand)
+	   AND NOT EXISTS (SELECT 1 FROM cand WHERE cand.cadre_id = a.cadre_id AND cand.position_code = a.position_code
+	       AND cand.start_date = a.start_date)
+	   UNION ALL SELECT hamlet_code, start_date, end_date, line FROM cand),
+	 ev AS (
+	   SELECT hamlet_code, start_date AS day, 1 AS starts, line, end_date, 1 AS delta FROM held
+	   UNION ALL SELECT hamlet_code, end_date + 1, 0, 0, NULL, -1 FROM held WHERE end_date IS NOT NULL),
+	 sweep AS (
+	   SELECT day, starts, line, sum(delta) OVER w AS in_force,
+	       max(CASE WHEN starts = 1 AND line > 0 THEN %s END) OVER w AS file_key, hamlet_code
+	   FROM ev WINDOW w AS (PARTITION BY hamlet_code ORDER BY day, starts, line ROWS UNBOUNDED PRECEDING)),
+	 hit AS (
+	   SELECT CASE WHEN line > 0 THEN line ELSE %s END AS line, hamlet_code, day FROM sweep
+	   WHERE starts = 1 AND in_force > 3 AND (line > 0 OR %s >= day))
+	 SELECT DISTINCT ON (line) line, 'hamlet_code', 'too_many_hamlet_posts',
+		'hamlet ' || hamlet_code || ' would have more than 3 paid posts in force on ' || to_char(day, 'YYYY-MM-DD') ||
+		    ' (Decree 33/2023 Art. 33)',
+		'thôn ' || hamlet_code || ' sẽ có quá 3 chức danh hưởng phụ cấp cùng lúc vào ngày ' || to_char(day, 'DD/MM/YYYY') ||
+		    ' (Nghị định 33/2023 Điều 33)'
+	 FROM hit ORDER BY line, day`,
+	fmt.Sprintf(endKeyFmt, "end_date", "line"), fmt.Sprintf(endLineFmt, "file_key"), fmt.Sprintf(endDayFmt, "file_key"))
