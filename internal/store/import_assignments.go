@@ -30,19 +30,27 @@ var assignmentImportSpec = ImportSpec{
 		overlapCheck,
 		hamletPostsCheck,
 	},
-	Upsert: []string{`INSERT INTO assignments AS t (province_code, cadre_id, position_code, commune_code, hamlet_code, start_date, end_date,
+	// The periods the file changes are updated first, then the new ones inserted: a file that closes a held
+	// period and adds the next one never meets the no-overlap constraint half-applied. A plain UPDATE and
+	// INSERT cost about half an INSERT … ON CONFLICT (see naturalKeyUpsert; imports into one province are
+	// serialised).
+	Upsert: []string{`UPDATE assignments AS t SET commune_code = s.commune_code, hamlet_code = s.hamlet_code, end_date = s.end_date,
+			concurrent = s.concurrent, elected = s.elected, term_end = s.term_end, allowance_override = s.allowance_override,
+			version = t.version + 1, updated_at = now()
+		FROM import_stage s JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id
+		WHERE t.province_code = $1 AND t.cadre_id = c.id AND t.position_code = s.position_code AND t.start_date = s.start_date
+		AND (t.commune_code, t.hamlet_code, t.end_date, t.concurrent, t.elected, t.term_end, t.allowance_override)
+			IS DISTINCT FROM (s.commune_code, s.hamlet_code, s.end_date, s.concurrent, s.elected, s.term_end, s.allowance_override)
+		RETURNING false`,
+		`INSERT INTO assignments (province_code, cadre_id, position_code, commune_code, hamlet_code, start_date, end_date,
 			concurrent, elected, term_end, allowance_override)
 		SELECT $1, c.id, s.position_code, s.commune_code, s.hamlet_code, s.start_date, s.end_date, s.concurrent, s.elected, s.term_end,
 			s.allowance_override
-		FROM import_stage s JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id ORDER BY s.line
-		ON CONFLICT ON CONSTRAINT assignments_natural_key DO UPDATE SET commune_code = EXCLUDED.commune_code,
-			hamlet_code = EXCLUDED.hamlet_code, end_date = EXCLUDED.end_date, concurrent = EXCLUDED.concurrent,
-			elected = EXCLUDED.elected, term_end = EXCLUDED.term_end, allowance_override = EXCLUDED.allowance_override,
-			version = t.version + 1, updated_at = now()
-		WHERE (t.commune_code, t.hamlet_code, t.end_date, t.concurrent, t.elected, t.term_end, t.allowance_override)
-			IS DISTINCT FROM (EXCLUDED.commune_code, EXCLUDED.hamlet_code, EXCLUDED.end_date, EXCLUDED.concurrent, EXCLUDED.elected,
-			EXCLUDED.term_end, EXCLUDED.allowance_override)
-		RETURNING (xmax = 0)`},
+		FROM import_stage s JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id
+		WHERE NOT EXISTS (SELECT 1 FROM assignments t WHERE t.province_code = $1 AND t.cadre_id = c.id
+			AND t.position_code = s.position_code AND t.start_date = s.start_date)
+		ORDER BY s.line
+		RETURNING true`},
 }
 
 // The two rules across the file and the database are sweeps over periods sorted by start date (window
