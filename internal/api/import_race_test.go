@@ -172,3 +172,86 @@ func waitForLockWaiters(t *testing.T, conn *pgx.Conn, n int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// A PATCH of a hamlet post racing an import that rewrites the same post: both take the hamlet's lock
+// before the post's row lock (lockHamlets), so neither waits for the other while holding what the other
+// needs — no deadlock (which PostgreSQL would break by failing one of them), both succeed one after the
+// other. The test session's SHARE lock on assignments holds the import just before it writes.
+func TestImportRacingAssignmentPatchDoesNotDeadlock(t *testing.T) {
+	e, ed := importEnv(t)
+	ctx := context.Background()
+	importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV)))
+	for kind, file := range map[string]string{
+		"hamlets": "code,commune_code,name,kind,households,effective_from\nP1,00100,Thôn Vá,thon,300,2025-07-01\n",
+		"cadres":  "national_id,full_name,gender,birth_date\n001080000001,Nguyễn Văn An,male,1980-05-17\n",
+	} {
+		if j := importJob(t, e.upload(ed, "kind="+kind, []byte(file))); j.Status != "succeeded" {
+			t.Fatalf("%s: %+v", kind, j)
+		}
+	}
+	const posts = "national_id,position_code,hamlet_code,start_date,end_date\n001080000001,truong_thon_to_truong,P1,2024-01-01,%s\n"
+	if j := importJob(t, e.upload(ed, "kind=assignments", []byte(fmt.Sprintf(posts, "")))); j.Status != "succeeded" {
+		t.Fatalf("posts: %+v", j)
+	}
+	var cadre, id string
+	if err := e.admin.QueryRow(ctx, `SELECT cadre_id::text, id::text FROM assignments`).Scan(&cadre, &id); err != nil {
+		t.Fatal(err)
+	}
+	gate := testdb.Admin(t, e.dbURL)
+	watch := testdb.Admin(t, e.dbURL)
+	if _, err := gate.Exec(ctx, `BEGIN; LOCK TABLE assignments IN SHARE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan [2]any, 2)
+	go func() {
+		r, err := http.NewRequest("POST", e.srv.URL+"/v1/provinces/01/imports?kind=assignments", strings.NewReader(fmt.Sprintf(posts, "2025-12-31")))
+		r.Header.Set("Authorization", "Bearer "+ed)
+		r.Header.Set("Content-Type", "text/csv")
+		res, err := e.srv.Client().Do(r)
+		if err != nil {
+			done <- [2]any{"import", err}
+			return
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		done <- [2]any{"import", fmt.Sprintf("%d %s", res.StatusCode, b)}
+	}()
+	waitForLockWaiters(t, watch, 1) // the import holds the hamlet and waits to write
+	go func() {
+		r, _ := http.NewRequest("PATCH", e.srv.URL+"/v1/provinces/01/cadres/"+cadre+"/assignments/"+id,
+			strings.NewReader(`{"term_end": "2026-06-30"}`))
+		r.Header.Set("Authorization", "Bearer "+ed)
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("If-Match", `"1"`)
+		res, err := e.srv.Client().Do(r)
+		if err != nil {
+			done <- [2]any{"patch", err}
+			return
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		done <- [2]any{"patch", fmt.Sprintf("%d %s", res.StatusCode, b)}
+	}()
+	waitForLockWaiters(t, watch, 2)
+	if _, err := gate.Exec(ctx, `COMMIT`); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		d := <-done
+		s, _ := d[1].(string)
+		switch {
+		case d[0] == "import" && strings.HasPrefix(s, "201 ") && strings.Contains(s, `"status":"succeeded"`):
+		case d[0] == "patch" && (strings.HasPrefix(s, "200 ") || strings.HasPrefix(s, "412 ")):
+			// 412: the import's update came first and moved the version on — refused cleanly, not a deadlock.
+		default:
+			t.Fatalf("%s: %v", d[0], d[1])
+		}
+	}
+	var deadlocks int64
+	if err := watch.QueryRow(ctx, `SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()`).Scan(&deadlocks); err != nil {
+		t.Fatal(err)
+	}
+	if deadlocks != 0 {
+		t.Fatalf("%d deadlocks", deadlocks)
+	}
+}
