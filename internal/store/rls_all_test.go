@@ -55,6 +55,7 @@ func allTablesFixture(t *testing.T) (*store.Store, *pgx.Conn, map[string]int64) 
 			`INSERT INTO cadres (province_code, id, national_id, full_name, gender, birth_date) VALUES ($1, '` + cadre + `', '0' || $1 || '080123456', 'Nguyễn Văn A', 'male', '1980-01-01')`,
 			`INSERT INTO assignments (province_code, cadre_id, position_code, hamlet_code, start_date) VALUES ($1, '` + cadre + `', 'truong_thon_to_truong', 'H1', '2024-01-01')`,
 			`INSERT INTO audit_log (province_code, action, entity, entity_id) VALUES ($1, 'create', 'commune', $1 || '001')`,
+			`INSERT INTO reorganisations (province_code, level, effective_date, request_hash, summary) VALUES ($1, 'commune', '2025-07-01', sha256(convert_to($1::text, 'UTF8')), '{}')`,
 			`INSERT INTO allowance_schedules (province_code, position_code, hamlet_fund_category, effective_from, coefficient, resolution) VALUES ($1, 'truong_thon_to_truong', '', '2024-07-01', 1.5, 'NQ 1')`,
 			fmt.Sprintf(`INSERT INTO idempotency_keys (province_code, api_key_id, key, method, path, request_hash, status, body) VALUES ($1, %d, 'k1', 'POST', '/x', '\x00', 201, '\x7b7d')`, keyID),
 			`INSERT INTO import_jobs (province_code, id, kind, mode, status, finished_at) VALUES ($1, '` + job + `', 'cadres', 'apply', '` + p.status + `', ` + finished + `)`,
