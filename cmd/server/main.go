@@ -21,6 +21,9 @@ commands:
   keys list                  list API keys (never the tokens)
   keys revoke ID             revoke a key
   seed demo                  create the demo province with synthetic data (idempotent)
+  reference-units load --province CODE | --all
+                             load a 2025 province's units of both maps and their lineage from the
+                             reference data embedded in the binary (idempotent)
 
 environment: DATABASE_URL (required), ADDR (127.0.0.1:8080), LOG_LEVEL (info), CORS_ORIGINS,
 MAX_BODY_BYTES (1048576), SHUTDOWN_GRACE (30s), JOBS_MAX (2), JOBS_MAX_PER_PROVINCE (1), JOBS_QUEUE (64),
@@ -60,6 +63,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return keysCmd(ctx, cfg, args, stdout)
 	case "seed":
 		return seedCmd(ctx, cfg, args, stderr)
+	case "reference-units":
+		return referenceUnitsCmd(ctx, cfg, args, stdout)
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -271,7 +270,6 @@ func TestHamletMergerRecomputesTheFund(t *testing.T) {
 	if err := e.admin.QueryRow(t.Context(), `SELECT effective_to::text || ' ' || successor_code FROM hamlets WHERE province_code = '97' AND code = 'HB'`).Scan(&to); err != nil || to != "2025-12-31 HA" {
 		t.Errorf("HB: %q (%v)", to, err)
 	}
-	_ = fmt.Sprint()
 }
 
 // A mapping uploaded as CSV previews the same as the JSON one; a bad line is pointed at.
