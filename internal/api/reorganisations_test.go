@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"communehr/internal/demo"
 	"communehr/internal/refdata"
 	"communehr/internal/store"
 )
@@ -290,5 +291,31 @@ func TestReorganisationCSVMapping(t *testing.T) {
 	mustStatus(t, r, 422)
 	if p := r.problem(t); len(p.Errors) != 1 || p.Errors[0].Pointer != "/lines/2/coverage" {
 		t.Errorf("problem %+v, want line 2's coverage", p)
+	}
+}
+
+// The demo's real province (make run): 08 Tuyên Quang with the old Hà Giang units and synthetic people
+// before 2025-07-01; the printed one-curl preview answers with people, best exits, questions and funds.
+func TestDemoProvincePreview(t *testing.T) {
+	e := newEnv(t)
+	if _, err := demo.SeedReference(t.Context(), e.st); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := refdata.Load()
+	rp, _ := d.Province(demo.ReferenceProvince)
+	r := e.do("POST", "/v1/provinces/08/reorganisations?mode=preview", e.key(store.RoleProvinceViewer, "08"),
+		map[string]any{"effective_date": "2025-07-01", "level": "commune", "mapping": "national-2025"})
+	mustStatus(t, r, 200)
+	var b reorgBody
+	r.json(t, &b)
+	if len(b.UnitsClosed) != len(rp.UnitsPre) || len(b.PeopleAffected) == 0 || len(b.NeedsAnswer) == 0 ||
+		!b.ExitCostTotal.IsPositive() || len(b.HamletsMoved) == 0 || len(b.FundsBefore.Hamlets) == 0 {
+		t.Errorf("demo preview: closed %d, people %d, questions %d, cost %s, hamlets moved %d",
+			len(b.UnitsClosed), len(b.PeopleAffected), len(b.NeedsAnswer), b.ExitCostTotal, len(b.HamletsMoved))
+	}
+	// Idempotent: a second seed changes nothing.
+	s, err := demo.SeedReference(t.Context(), e.st)
+	if err != nil || s.Outcome != "already present" {
+		t.Errorf("second seed: %+v %v", s, err)
 	}
 }
