@@ -90,6 +90,12 @@ func (pl *planner) planCommunes(d store.ReorgData, sum *reorgSummary, acts *stor
 		newCodes = append(newCodes, c)
 	}
 	sort.Strings(newCodes)
+	fullClass := map[string]int{}
+	for _, e := range pl.req.entries {
+		if c, ok := fullClass[e.New]; e.Coverage == "full" && (!ok || old[e.Old].Class < c) {
+			fullClass[e.New] = old[e.Old].Class
+		}
+	}
 	newKey := map[string]store.UnitKey{}
 	newClass := map[string]int{}
 	for _, c := range newCodes {
@@ -108,11 +114,9 @@ func (pl *planner) planCommunes(d store.ReorgData, sum *reorgSummary, acts *stor
 				MessageVI: fmt.Sprintf("đơn vị %s chưa có trong sổ vào ngày %s: cần ghi tên và loại đơn vị để tạo mới", c, eff.Format(time.DateOnly))})
 			continue
 		}
-		class := 3
-		for _, o := range pl.req.entries {
-			if o.New == c && o.Coverage == "full" {
-				class = min(class, old[o.Old].Class)
-			}
+		class := 3 // the class of the highest-class unit merged whole into it, else 3
+		if c, ok := fullClass[c]; ok {
+			class = c
 		}
 		newKey[c], newClass[c] = store.UnitKey{Code: c, From: eff}, class
 		acts.CreateUnits = append(acts.CreateUnits, store.ReorgUnit{Code: c, Name: e.NewName, Kind: e.NewKind, From: eff, Class: class})
