@@ -1,4 +1,7 @@
 -- Back to one unit per code: only possible while no code has two periods.
+DROP TRIGGER provinces_editor_columns ON provinces;
+DROP FUNCTION provinces_editor_columns();
+DROP POLICY provinces_update_own ON provinces;
 ALTER TABLE provinces DROP COLUMN commune_posts_end;
 ALTER TABLE positions DROP COLUMN max_per_unit;
 DROP FUNCTION hamlets_at(date);

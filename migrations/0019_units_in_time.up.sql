@@ -224,3 +224,15 @@ UPDATE positions SET max_per_unit = 1 WHERE level = 'hamlet';
 ALTER TABLE provinces ADD COLUMN commune_posts_end date
   CONSTRAINT provinces_commune_posts_end_check CHECK (commune_posts_end IS NULL OR commune_posts_end BETWEEN DATE '2025-07-01' AND DATE '2026-05-30');
 COMMENT ON COLUMN provinces.commune_posts_end IS 'Last day the province kept its commune-level non-professional posts during the 2025 transition (NULL = the legal end of internal/policy)';
+-- The province's editors record that date themselves: they may update their own province's row, but only
+-- that column (a trigger refuses any other change by anyone but an operator).
+CREATE POLICY provinces_update_own ON provinces FOR UPDATE USING (can_write(province_code)) WITH CHECK (can_write(province_code));
+CREATE FUNCTION provinces_editor_columns() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF app_role() IS DISTINCT FROM 'operator' AND (NEW.province_code, NEW.name, NEW.effective_from, NEW.effective_to, NEW.allowance_basis)
+      IS DISTINCT FROM (OLD.province_code, OLD.name, OLD.effective_from, OLD.effective_to, OLD.allowance_basis) THEN
+    RAISE insufficient_privilege USING MESSAGE = 'a province editor may only record the end of the commune-level posts';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER provinces_editor_columns BEFORE UPDATE ON provinces FOR EACH ROW EXECUTE FUNCTION provinces_editor_columns();

@@ -88,6 +88,7 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 					s.mountCommunes(r)
 					s.mountHamlets(r)
 					s.mountAllowanceSchedule(r)
+					s.mountCommunePostsEnd(r)
 					s.mountCadres(r)
 					s.mountAudit(r)
 					s.mountImports(r)

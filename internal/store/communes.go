@@ -225,6 +225,11 @@ func (s *Store) CreateCommune(ctx context.Context, p Principal, c Commune) (Comm
 				return err
 			}
 		}
+		if other, ok, err := communeOverlap(ctx, tx, c, nil); err != nil {
+			return err
+		} else if ok {
+			return CommuneOverlapRule(c, other)
+		}
 		rows, err := tx.Query(ctx, `INSERT INTO communes (province_code, code, name, kind, class, population, area_km2,
 			key_security_order, border, island, effective_from, effective_to, successor_code, old_province_code)
 			VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13, $14) RETURNING `+communeCols,
@@ -257,6 +262,11 @@ func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code s
 		})
 		if err != nil {
 			return err
+		}
+		if other, ok, err := communeOverlap(ctx, tx, after, &before.EffectiveFrom); err != nil {
+			return err
+		} else if ok {
+			return CommuneOverlapRule(after, other)
 		}
 		rows, err := tx.Query(ctx, `UPDATE communes SET name = $3, kind = $4, class = $5, population = $6, area_km2 = $7::numeric,
 			key_security_order = $8, border = $9, island = $10, effective_from = $11, effective_to = $12, successor_code = $13,

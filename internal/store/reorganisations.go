@@ -281,7 +281,7 @@ func readReorg(ctx context.Context, tx *Tx, req ReorgRequest) (ReorgData, People
 		if err != nil {
 			return nil, err
 		}
-		return readRunBatch(ctx, tx, req.Province, ids, basis, schedule)
+		return readRunBatch(ctx, tx, req.Province, ids, basis, schedule, scheduleOn)
 	}
 	return d, people, nil
 }

@@ -178,3 +178,55 @@ func periodVI(from time.Time, to *time.Time) string {
 	}
 	return fmt.Sprintf("%s đến %s", from.Format(time.DateOnly), to.Format(time.DateOnly))
 }
+
+// communeOverlapCheck is the import's side of the rule the exclusion constraint communes_no_overlap holds:
+// a row whose period overlaps a recorded unit of the same code that starts on another day is neither that
+// unit nor another one. The message names the unit and both periods (the API's CommuneOverlapRule says the
+// same).
+const communeOverlapCheck = `SELECT s.line, 'effective_from', 'period_overlap',
+	'the period ' || s.effective_from || '..' || coalesce(s.effective_to::text, '') || ' overlaps the recorded unit ' || c.code || ' '
+	  || c.name || ' (' || c.effective_from || '..' || coalesce(c.effective_to::text, '') || '): a unit of the same code with another '
+	  || 'period is another unit and must not overlap it; to update that unit give its first day ' || c.effective_from,
+	'thời gian ' || s.effective_from || '..' || coalesce(s.effective_to::text, '') || ' trùng với đơn vị đã có ' || c.code || ' '
+	  || c.name || ' (' || c.effective_from || '..' || coalesce(c.effective_to::text, '') || '): đơn vị cùng mã nhưng khác thời gian '
+	  || 'là đơn vị khác và không được trùng thời gian; để cập nhật đơn vị đó hãy ghi ngày bắt đầu ' || c.effective_from
+	FROM import_stage s JOIN communes c ON c.province_code = $1 AND c.code = s.code AND c.effective_from <> s.effective_from
+	  AND daterange(c.effective_from, c.effective_to, '[]') && daterange(s.effective_from, s.effective_to, '[]')
+	ORDER BY s.line`
+
+// communeFileOverlapCheck refuses two rows of one file for one code whose periods overlap.
+const communeFileOverlapCheck = `SELECT s.line, 'effective_from', 'period_overlap',
+	'the period of this unit overlaps the period of the same code on line ' || min(s2.line),
+	'thời gian của đơn vị này trùng với thời gian của cùng mã ở dòng ' || min(s2.line)
+	FROM import_stage s JOIN import_stage s2 ON s2.code = s.code AND s2.line < s.line AND s2.effective_from <> s.effective_from
+	  AND daterange(s2.effective_from, s2.effective_to, '[]') && daterange(s.effective_from, s.effective_to, '[]')
+	GROUP BY s.line ORDER BY s.line`
+
+// CommuneOverlapRule is the API's side of communeOverlapCheck: the unit being written overlaps other,
+// a recorded unit of the same code that starts on another day.
+func CommuneOverlapRule(c, other Commune) *RuleError {
+	return &RuleError{Field: "effective_from", Code: "period_overlap",
+		MessageEN: fmt.Sprintf("the period %s overlaps the recorded unit %s %s (%s): a unit of the same code with another period is another unit and must not overlap it; to update that unit give its first day %s",
+			PeriodText(c.EffectiveFrom, c.EffectiveTo), other.Code, other.Name, PeriodText(other.EffectiveFrom, other.EffectiveTo),
+			other.EffectiveFrom.Format(time.DateOnly)),
+		MessageVI: fmt.Sprintf("thời gian %s trùng với đơn vị đã có %s %s (%s): đơn vị cùng mã nhưng khác thời gian là đơn vị khác và không được trùng thời gian; để cập nhật đơn vị đó hãy ghi ngày bắt đầu %s",
+			PeriodText(c.EffectiveFrom, c.EffectiveTo), other.Code, other.Name, PeriodText(other.EffectiveFrom, other.EffectiveTo),
+			other.EffectiveFrom.Format(time.DateOnly))}
+}
+
+// communeOverlap returns the recorded unit of c's code, other than c's own (same first day, or self when
+// updating: self), whose period overlaps c's; ok false when none does.
+func communeOverlap(ctx context.Context, tx *Tx, c Commune, self *time.Time) (Commune, bool, error) {
+	rows, err := tx.Query(ctx, `SELECT `+communeCols+` FROM communes WHERE province_code = $1 AND code = $2
+		AND effective_from <> coalesce($5::date, $3::date)
+		AND daterange(effective_from, effective_to, '[]') && daterange($3::date, $4::date, '[]')
+		ORDER BY effective_from LIMIT 1`, c.Province, c.Code, c.EffectiveFrom, c.EffectiveTo, self)
+	if err != nil {
+		return Commune{}, false, err
+	}
+	other, err := pgx.CollectExactlyOneRow(rows, scanCommune)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Commune{}, false, nil
+	}
+	return other, err == nil, err
+}
