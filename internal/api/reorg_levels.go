@@ -165,10 +165,7 @@ func (pl *planner) planCommunes(d store.ReorgData, sum *reorgSummary, acts *stor
 	}
 	// Posts: hamlet posts go with their hamlet; commune-level posts continue in the successor until the
 	// law (or the province's own end of the transition) ends them.
-	lawEnd := communePostsLegalEnd
-	if d.CommunePostsEnd != nil {
-		lawEnd = *d.CommunePostsEnd
-	}
+	lawEnd := toTime(policy.CommunePostsLastDay(d.CommunePostsEnd).LastDay).Time
 	var ends []ended
 	for _, p := range d.Posts {
 		if p.HamletCode != nil {

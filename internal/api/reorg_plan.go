@@ -12,11 +12,6 @@ import (
 	"communehr/internal/store"
 )
 
-// communePostsLegalEnd is the last day of the commune-level non-professional posts in law: they ended on
-// 2025-08-01 (Decree 33/2023 as ended by the 2025 reorganisation; docs/legal-basis.md §2.1), unless the
-// province recorded its own end of the transition (provinces.commune_posts_end, before 2026-05-31).
-var communePostsLegalEnd = time.Date(2025, 7, 31, 0, 0, 0, 0, time.UTC)
-
 // reorgUnitRef names a unit (or hamlet) in a reorganisation's answer.
 type reorgUnitRef struct {
 	Code          string         `json:"code"`
