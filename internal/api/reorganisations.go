@@ -328,5 +328,8 @@ func (s *Server) postReorganisation(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	if out.(*reorgSummary).ID == "" {
+		return writeJSON(w, http.StatusOK, out) // the register already recorded all of it: nothing written
+	}
 	return writeJSON(w, http.StatusCreated, out)
 }

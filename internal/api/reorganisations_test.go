@@ -83,6 +83,13 @@ func TestNationalMergerPreviewEveryProvince(t *testing.T) {
 			t.Errorf("%s: %d links in the preview, %d in the reference data", code, links, len(rp.Links))
 		}
 	}
+	// After the load the register already records the whole merger: an apply writes nothing and says so (200).
+	r := e.do("POST", "/v1/provinces/22/reorganisations?mode=apply", e.key(store.RoleProvinceEditor, "22"), body)
+	mustStatus(t, r, 200)
+	var n int
+	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM reorganisations`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d reorganisations recorded (%v), want none", n, err)
+	}
 }
 
 // seedReorg records a small province (97) with three old units, two hamlets, and three people:

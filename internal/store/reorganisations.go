@@ -83,6 +83,13 @@ type ReorgActions struct {
 	EndPosts      []ReorgPostEnd
 }
 
+// changesUnits reports whether the actions change anything besides lineage links (which may already be
+// recorded, e.g. by the reference-units load).
+func (a ReorgActions) changesUnits() bool {
+	return len(a.CreateUnits)+len(a.CloseUnits)+len(a.CreateHamlets)+len(a.HamletChanges)+len(a.MoveHamlets)+
+		len(a.CloseHamlets)+len(a.SplitPosts)+len(a.EndPosts) > 0
+}
+
 // ReorgClose ends a unit (or hamlet) on To, naming its single whole successor where there is one.
 type ReorgClose struct {
 	Code      string
@@ -183,6 +190,18 @@ func (s *Store) ApplyReorganisation(ctx context.Context, p Principal, req ReorgR
 		acts, summary, err := plan(d, people)
 		if err != nil {
 			return err
+		}
+		if !acts.changesUnits() {
+			// Nothing but links: when they are all recorded already, the register already says what this
+			// reorganisation says, and the apply writes nothing (no row, no audit entry).
+			n, err := InsertLineage(ctx, tx, req.Province, acts.Links)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				out = withID(summary, "")
+				return nil
+			}
 		}
 		if err := writeReorg(ctx, tx, req, acts); err != nil {
 			return err
