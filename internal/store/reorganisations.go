@@ -219,7 +219,12 @@ func (s *Store) ApplyReorganisation(ctx context.Context, p Principal, req ReorgR
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, req.Province, id, req.Level, req.Effective, req.RequestHash, body, tx.P.KeyID, tx.P.RequestID); err != nil {
 			return translate(err)
 		}
-		return tx.Audit(ctx, req.Province, "create", "reorganisation", id, nil, json.RawMessage(body))
+		// The audit entry says what changed in counts; the whole answer is the reorganisations row's summary.
+		return tx.Audit(ctx, req.Province, "create", "reorganisation", id, nil, map[string]any{
+			"level": req.Level, "effective_date": req.Effective.Format(time.DateOnly),
+			"units_created": len(acts.CreateUnits), "units_closed": len(acts.CloseUnits), "lineage_links": len(acts.Links),
+			"hamlets_created": len(acts.CreateHamlets), "hamlets_changed": len(acts.HamletChanges), "hamlets_moved": len(acts.MoveHamlets),
+			"hamlets_closed": len(acts.CloseHamlets), "posts_split": len(acts.SplitPosts), "posts_ended": len(acts.EndPosts)})
 	})
 	return out, err
 }
