@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -324,5 +325,56 @@ func TestDemoProvincePreview(t *testing.T) {
 	s, err := demo.SeedReference(t.Context(), e.st)
 	if err != nil || s.Outcome != "already present" {
 		t.Errorf("second seed: %+v %v", s, err)
+	}
+}
+
+// Malformed or impossible requests are 422s with a pointer, never a 500, and write nothing.
+func TestReorganisationRefusals(t *testing.T) {
+	e := newEnv(t)
+	seedReorg(t, e)
+	ed := e.key(store.RoleProvinceEditor, "97")
+	six := []map[string]string{}
+	for i := 0; i < 6; i++ {
+		six = append(six, map[string]string{"old": "90001", "new": fmt.Sprintf("9200%d", i), "coverage": "partial", "new_name": "Xã X", "new_kind": "xa"})
+	}
+	cases := []struct {
+		name, query string
+		body        any
+		pointer     string
+	}{
+		{"no mode", "", map[string]any{"effective_date": "2025-07-01", "level": "commune", "mapping": reorgMapping()}, "query/mode"},
+		{"mapping of the wrong type", "?mode=preview", map[string]any{"effective_date": "2025-07-01", "level": "commune", "mapping": 5}, "/mapping"},
+		{"unknown built-in mapping", "?mode=preview", map[string]any{"effective_date": "2025-07-01", "level": "commune", "mapping": "national-2030"}, "/mapping"},
+		{"national mapping on another date", "?mode=preview", map[string]any{"effective_date": "2025-08-01", "level": "commune", "mapping": "national-2025"}, "/mapping"},
+		{"bad date", "?mode=preview", map[string]any{"effective_date": "2025-02-30", "level": "commune", "mapping": reorgMapping()}, "/effective_date"},
+		{"bad level", "?mode=preview", map[string]any{"effective_date": "2025-07-01", "level": "district", "mapping": reorgMapping()}, "/level"},
+		{"bad coverage", "?mode=preview", map[string]any{"effective_date": "2025-07-01", "level": "commune",
+			"mapping": []map[string]string{{"old": "90001", "new": "91001", "coverage": "most"}}}, "/mapping/0/coverage"},
+		{"unknown old unit", "?mode=preview", map[string]any{"effective_date": "2025-07-01", "level": "commune",
+			"mapping": []map[string]string{{"old": "12345", "new": "91001", "coverage": "full", "new_name": "Xã Mới", "new_kind": "xa"}}}, "/mapping/12345"},
+		{"new unit without a name", "?mode=preview", map[string]any{"effective_date": "2025-07-01", "level": "commune",
+			"mapping": []map[string]string{{"old": "90001", "new": "91001", "coverage": "full"}}}, "/mapping/91001"},
+		{"six successors", "?mode=preview", map[string]any{"effective_date": "2025-07-01", "level": "commune", "mapping": six}, "/mapping/90001"},
+		{"unknown field", "?mode=preview", map[string]any{"effective_date": "2025-07-01", "level": "commune", "mapping": reorgMapping(), "extra": 1}, "/extra"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.sub(t).do("POST", "/v1/provinces/97/reorganisations"+c.query, ed, c.body)
+			if r.Status != 422 && r.Status != 400 {
+				t.Fatalf("status %d: %s", r.Status, r.Body)
+			}
+			p := r.problem(t)
+			found := false
+			for _, f := range p.Errors {
+				found = found || f.Pointer == c.pointer
+			}
+			if !found {
+				t.Errorf("pointers %+v, want %s", p.Errors, c.pointer)
+			}
+		})
+	}
+	var n int
+	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM communes WHERE province_code = '97'`).Scan(&n); err != nil || n != 3 {
+		t.Errorf("%d units after refused requests (%v), want 3", n, err)
 	}
 }
