@@ -229,7 +229,7 @@ COMMENT ON COLUMN provinces.commune_posts_end IS 'Last day the province kept its
 CREATE POLICY provinces_update_own ON provinces FOR UPDATE USING (can_write(province_code)) WITH CHECK (can_write(province_code));
 CREATE FUNCTION provinces_editor_columns() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF app_role() IS DISTINCT FROM 'operator' AND (NEW.province_code, NEW.name, NEW.effective_from, NEW.effective_to, NEW.allowance_basis)
+  IF app_role() IS NOT NULL AND app_role() <> 'operator' AND (NEW.province_code, NEW.name, NEW.effective_from, NEW.effective_to, NEW.allowance_basis)
       IS DISTINCT FROM (OLD.province_code, OLD.name, OLD.effective_from, OLD.effective_to, OLD.allowance_basis) THEN
     RAISE insufficient_privilege USING MESSAGE = 'a province editor may only record the end of the commune-level posts';
   END IF;
