@@ -23,12 +23,16 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 	r := b.post("/people/"+id+"/decisions", url.Values{"last_day_worked": {"2025-07-31"}, "reason": {"reorganisation"}})
 	mustStatus(t, r, http.StatusSeeOther)
 	decision := r.Location
-	var code string
+	var code, hamlet string
 	if err := s.admin.QueryRow(context.Background(), `SELECT code FROM communes WHERE province_code = '99' ORDER BY code LIMIT 1`).Scan(&code); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.admin.QueryRow(context.Background(), `SELECT code FROM hamlets WHERE province_code = '99' ORDER BY code LIMIT 1`).Scan(&hamlet); err != nil {
+		t.Fatal(err)
+	}
 	pages := []string{"/", "/password", "/people", "/people?q=" + nid, "/people/" + id + "?last_day_worked=2025-07-31&reason=reorganisation",
-		decision, decision + "/print", "/communes", "/communes/" + code}
+		decision, decision + "/print", "/communes", "/communes/" + code,
+		"/hamlets", "/hamlets/" + hamlet + "?as_of=2025-09-01", "/hamlets/" + hamlet + "?as_of=2020-01-01"}
 	for _, lang := range []string{"vi", "en"} {
 		mustStatus(t, b.post("/lang", url.Values{"lang": {lang}}), http.StatusSeeOther)
 		for _, p := range pages {

@@ -69,6 +69,8 @@ func (c *Console) Routes(r chi.Router) {
 					r.Use(provinceOfficer)
 					r.Get("/communes", c.showCommunes)
 					r.Get("/communes/{code}", c.showCommune)
+					r.Get("/hamlets", c.showHamlets)
+					r.Get("/hamlets/{code}", c.showHamlet)
 					r.Get("/people", c.showPeople)
 					r.Get("/people/{id}", c.showPerson)
 					r.Get("/decisions/{id}", c.showDecision)
