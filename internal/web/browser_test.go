@@ -150,6 +150,13 @@ func TestConsoleInTheBrowser(t *testing.T) {
 		do(t, editor, chromedp.Click(chromedp.CSS(`main table a[href^="/communes/"]`)), chromedp.WaitVisible(chromedp.CSS("dl.facts")))
 		shot(t, editor, "commune.png")
 	})
+	t.Run("hamlets of the province, and a hamlet's fund", func(t *testing.T) {
+		editor := within(t, editorTab)
+		do(t, editor, chromedp.Navigate(s.srv.URL+"/hamlets?as_of=2025-09-01"), chromedp.WaitVisible(chromedp.CSS("main table")))
+		shot(t, editor, "hamlets.png")
+		do(t, editor, chromedp.Click(chromedp.CSS(`main table a[href^="/hamlets/"]`)), chromedp.WaitVisible(chromedp.CSS("dl.facts")))
+		shot(t, editor, "hamlet.png")
+	})
 	t.Run("compute, save, approve and print the decision to PDF", func(t *testing.T) {
 		editor := within(t, editorTab)
 		do(t, editor, chromedp.Navigate(s.srv.URL+"/people/"+id), chromedp.WaitVisible(chromedp.CSS("#last_day_worked")),
@@ -215,6 +222,34 @@ func TestConsoleInTheBrowser(t *testing.T) {
 			if html := body(t, viewer); strings.Contains(html, "/supersede") || strings.Contains(html, "/approve") {
 				t.Fatal("the viewer's decision page has a write form")
 			}
+		}
+	})
+	t.Run("a Ministry user sees the national chart, at 1366×768 and on a phone", func(t *testing.T) {
+		pw := s.user("bo.truong", store.RoleMinistry, "")
+		ministry := within(t, officer(t))
+		do(t, ministry, chromedp.Navigate(s.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#username")),
+			chromedp.SendKeys(chromedp.CSS("#username"), "bo.truong"), chromedp.SendKeys(chromedp.CSS("#password"), pw),
+			chromedp.Click(chromedp.CSS("main form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#current_password")),
+			chromedp.SendKeys(chromedp.CSS("#current_password"), pw), chromedp.SendKeys(chromedp.CSS("#new_password"), "mật khẩu của Bộ đủ dài"),
+			chromedp.SendKeys(chromedp.CSS("#confirm_password"), "mật khẩu của Bộ đủ dài"), chromedp.Click(chromedp.CSS("main form button[type=submit]")),
+			chromedp.WaitVisible(chromedp.CSS(`main a[href="/national"]`)),
+			chromedp.Click(chromedp.CSS(`main a[href="/national"]`)), chromedp.WaitVisible(chromedp.CSS("figure.chart svg")))
+		// The chart is drawn: a bar for the demo province's fund has a width.
+		w, err := chromedp.Run(ministry, chromedp.Evaluate[float64](`document.querySelector("figure.chart rect.fund").getBBox().width`))
+		if err != nil || w <= 0 {
+			t.Fatalf("the national chart has no fund bar (width %v, %v)", w, err)
+		}
+		if !strings.Contains(text(t, ministry, "figure.chart"), "Tỉnh Mẫu") {
+			t.Fatal("the national chart does not name the demo province")
+		}
+		shot(t, ministry, "national.png")
+		do(t, ministry, chromedp.Click(chromedp.CSS(`main table a[href^="/national/99"]`)), chromedp.WaitVisible(chromedp.CSS("figure.chart svg")))
+		shot(t, ministry, "national-province.png")
+		do(t, ministry, chromedp.EmulateViewport(390, 844), chromedp.Navigate(s.srv.URL+"/national"), chromedp.WaitVisible(chromedp.CSS("figure.chart svg")))
+		shot(t, ministry, "national-phone.png")
+		wide, err := chromedp.Run(ministry, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+		if err != nil || wide {
+			t.Fatalf("the national page scrolls sideways on a phone (%v)", err)
 		}
 	})
 }

@@ -106,4 +106,12 @@ func formatMoney(v any) string {
 }
 
 // formatNumber writes a count with "." between thousands.
-func formatNumber(n int) string { return formatMoney(decimal.NewFromInt(int64(n))) }
+func formatNumber(v any) string {
+	switch n := v.(type) {
+	case int:
+		return formatMoney(decimal.NewFromInt(int64(n)))
+	case int64:
+		return formatMoney(decimal.NewFromInt(n))
+	}
+	return fmt.Sprint(v)
+}

@@ -21,7 +21,7 @@ var files embed.FS
 // layoutViews are the pages drawn inside templates/layout.html (each defines "title" and "content");
 // standaloneViews are whole documents of their own (the printable decision).
 var (
-	layoutViews     = []string{"login.html", "password.html", "dashboard.html", "people.html", "communes.html", "commune.html", "hamlets.html", "hamlet.html", "person.html", "decision.html", "error.html"}
+	layoutViews     = []string{"login.html", "password.html", "dashboard.html", "people.html", "communes.html", "commune.html", "hamlets.html", "hamlet.html", "national.html", "national_province.html", "person.html", "decision.html", "error.html"}
 	standaloneViews = []string{"print.html"}
 )
 
@@ -73,6 +73,9 @@ func (v *views) funcs(lang string, a *assets) template.FuncMap {
 		"reasons":      func() []string { return reasons },
 		"communeKinds": func() []string { return communeKinds },
 		"hamletKinds":  func() []string { return hamletKinds },
+		"communeTotal": communeTotal,
+		"hamletTotal":  hamletTotal,
+		"postTotal":    postTotal,
 		// why explains an option of the rules engine in the officer's language: chosen, less favourable
 		// than the chosen one (by how much), or not eligible (with the engine's reason).
 		"why": func(o policy.ExitOption, res policy.BestExitResult) string {

@@ -66,6 +66,11 @@ func (c *Console) Routes(r chi.Router) {
 				r.Use(passwordChanged)
 				r.Get("/", c.showDashboard)
 				r.Group(func(r chi.Router) {
+					r.Use(nationalOfficer)
+					r.Get("/national", c.showNational)
+					r.Get("/national/{province}", c.showNationalProvince)
+				})
+				r.Group(func(r chi.Router) {
 					r.Use(provinceOfficer)
 					r.Get("/communes", c.showCommunes)
 					r.Get("/communes/{code}", c.showCommune)
