@@ -76,6 +76,7 @@ func (c *Console) Routes(r chi.Router) {
 					r.Get("/communes/{code}", c.showCommune)
 					r.Get("/hamlets", c.showHamlets)
 					r.Get("/hamlets/{code}", c.showHamlet)
+					r.Get("/schedule", c.showSchedule)
 					r.Get("/people", c.showPeople)
 					r.Get("/people/{id}", c.showPerson)
 					r.Get("/decisions/{id}", c.showDecision)
@@ -83,6 +84,7 @@ func (c *Console) Routes(r chi.Router) {
 					r.Group(func(r chi.Router) {
 						r.Use(c.requireRole(store.RoleProvinceEditor))
 						r.Post("/people/{id}/decisions", c.saveDraft)
+						r.Post("/schedule", c.saveSchedule)
 						r.Post("/decisions/{id}/approve", c.approveDecision)
 						r.Post("/decisions/{id}/supersede", c.supersedeDecision)
 					})
