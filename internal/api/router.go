@@ -32,6 +32,9 @@ type Config struct {
 	// Console, when set, registers the web console's routes beside /v1 on the same router (package web;
 	// api does not import it).
 	Console func(r chi.Router)
+	// ConsoleImports, when set, receives the import pipeline for the console before its routes are
+	// registered (the console's upload page runs imports through it).
+	ConsoleImports func(*ImportService)
 }
 
 // Server holds the dependencies of the handlers.
@@ -103,6 +106,9 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 		})
 	})
 	if cfg.Console != nil {
+		if cfg.ConsoleImports != nil {
+			cfg.ConsoleImports(&ImportService{s: s})
+		}
 		cfg.Console(r)
 	}
 	return r

@@ -157,6 +157,22 @@ func TestConsoleInTheBrowser(t *testing.T) {
 		do(t, editor, chromedp.Click(chromedp.CSS(`main table a[href^="/hamlets/"]`)), chromedp.WaitVisible(chromedp.CSS("dl.facts")))
 		shot(t, editor, "hamlet.png")
 	})
+	t.Run("upload a file with a bad row and see the error", func(t *testing.T) {
+		editor := within(t, editorTab)
+		file := filepath.Join(t.TempDir(), "nguoi.csv")
+		if err := os.WriteFile(file, []byte(badCadres), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		do(t, editor, chromedp.Navigate(s.srv.URL+"/imports"), chromedp.WaitVisible(chromedp.CSS("#file")),
+			chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}), chromedp.Click(chromedp.CSS("#upload")),
+			chromedp.WaitVisible(chromedp.CSS("#import-errors")))
+		shot(t, editor, "import.png")
+		if txt := text(t, editor, "#import-errors tbody"); !strings.Contains(txt, "birth_date") || !strings.Contains(txt, "3") {
+			t.Fatalf("the import page does not show the bad row's line and column: %q", txt)
+		}
+		do(t, editor, chromedp.Navigate(s.srv.URL+"/imports"), chromedp.WaitVisible(chromedp.CSS("main table")))
+		shot(t, editor, "imports.png")
+	})
 	t.Run("compute, save, approve and print the decision to PDF", func(t *testing.T) {
 		editor := within(t, editorTab)
 		do(t, editor, chromedp.Navigate(s.srv.URL+"/people/"+id), chromedp.WaitVisible(chromedp.CSS("#last_day_worked")),

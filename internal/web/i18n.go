@@ -115,3 +115,8 @@ func formatNumber(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// formatDateTime writes an instant as dd/mm/yyyy hh:mm in Vietnam's time (UTC+7).
+func formatDateTime(t time.Time) string {
+	return t.In(time.FixedZone("ICT", 7*3600)).Format("02/01/2006 15:04")
+}

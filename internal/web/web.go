@@ -33,6 +33,7 @@ type Console struct {
 	views    *views
 	assets   *assets
 	throttle *throttle
+	imports  Importer
 	now      func() time.Time
 }
 
@@ -77,6 +78,10 @@ func (c *Console) Routes(r chi.Router) {
 					r.Get("/hamlets", c.showHamlets)
 					r.Get("/hamlets/{code}", c.showHamlet)
 					r.Get("/schedule", c.showSchedule)
+					r.Get("/imports", c.showImports)
+					r.Get("/imports/{id}", c.showImport)
+					r.Get("/imports/{id}/progress", c.importProgress)
+					r.Get("/imports/{id}/errors.csv", c.importErrors)
 					r.Get("/people", c.showPeople)
 					r.Get("/people/{id}", c.showPerson)
 					r.Get("/decisions/{id}", c.showDecision)
@@ -85,6 +90,7 @@ func (c *Console) Routes(r chi.Router) {
 						r.Use(c.requireRole(store.RoleProvinceEditor))
 						r.Post("/people/{id}/decisions", c.saveDraft)
 						r.Post("/schedule", c.saveSchedule)
+						r.Post("/imports", c.upload)
 						r.Post("/decisions/{id}/approve", c.approveDecision)
 						r.Post("/decisions/{id}/supersede", c.supersedeDecision)
 					})
