@@ -71,7 +71,8 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 	con := web.New(st, logger)
 	handler := api.NewRouter(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, ImportMaxBytes: cfg.ImportMaxBytes,
 		CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI, Runner: runner, JobContext: jobCtx, Jobs: &background, Observe: observe,
-		Console: con.Routes, ConsoleImports: func(i *api.ImportService) { con.SetImporter(i) }}, st, logger)
+		Console: con.Routes, ConsoleImports: func(i *api.ImportService) { con.SetImporter(i) },
+		ConsoleReports: func(rs *api.ReportService) { con.SetReports(rs) }}, st, logger)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: cfg.readHeaderTimeout,

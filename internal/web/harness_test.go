@@ -70,7 +70,8 @@ func newSite(t testing.TB) *site {
 	logger := slog.New(slog.NewJSONHandler(s.logs, nil))
 	con := web.New(st, logger)
 	h := api.NewRouter(api.Config{MaxBodyBytes: 64 << 10, OpenAPI: communehr.OpenAPI,
-		Console: con.Routes, ConsoleImports: func(i *api.ImportService) { con.SetImporter(i) }}, st, logger)
+		Console: con.Routes, ConsoleImports: func(i *api.ImportService) { con.SetImporter(i) },
+		ConsoleReports: func(rs *api.ReportService) { con.SetReports(rs) }}, st, logger)
 	s.srv = httptest.NewServer(h)
 	t.Cleanup(s.srv.Close)
 	t.Cleanup(func() {

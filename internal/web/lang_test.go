@@ -32,7 +32,7 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 	}
 	pages := []string{"/", "/password", "/people", "/people?q=" + nid, "/people/" + id + "?last_day_worked=2025-07-31&reason=reorganisation",
 		decision, decision + "/print", "/communes", "/communes/" + code,
-		"/hamlets", "/hamlets/" + hamlet + "?as_of=2025-09-01", "/hamlets/" + hamlet + "?as_of=2020-01-01", "/schedule", "/imports"}
+		"/hamlets", "/hamlets/" + hamlet + "?as_of=2025-09-01", "/hamlets/" + hamlet + "?as_of=2020-01-01", "/schedule", "/imports", "/reports?as_of=2025-09-01", "/reports/communes/" + code + "?as_of=2025-09-01", "/reports/runs"}
 	for _, lang := range []string{"vi", "en"} {
 		mustStatus(t, b.post("/lang", url.Values{"lang": {lang}}), http.StatusSeeOther)
 		for _, p := range pages {

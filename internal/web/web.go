@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"communehr/internal/api"
 	"communehr/internal/store"
 )
 
@@ -34,6 +35,7 @@ type Console struct {
 	assets   *assets
 	throttle *throttle
 	imports  Importer
+	reports  *api.ReportService
 	now      func() time.Time
 }
 
@@ -69,6 +71,7 @@ func (c *Console) Routes(r chi.Router) {
 				r.Group(func(r chi.Router) {
 					r.Use(nationalOfficer)
 					r.Get("/national", c.showNational)
+					r.Get("/national/summary.csv", c.nationalCSV)
 					r.Get("/national/{province}", c.showNationalProvince)
 				})
 				r.Group(func(r chi.Router) {
@@ -79,6 +82,12 @@ func (c *Console) Routes(r chi.Router) {
 					r.Get("/hamlets/{code}", c.showHamlet)
 					r.Get("/schedule", c.showSchedule)
 					r.Get("/imports", c.showImports)
+					r.Get("/reports", c.showReports)
+					r.Get("/reports/allowances.csv", c.reportCSV)
+					r.Get("/reports/communes/{code}", c.showReportCommune)
+					r.Get("/reports/runs", c.showRuns)
+					r.Get("/reports/runs/{id}", c.showRun)
+					r.Get("/reports/runs/{id}/results.csv", c.runCSV)
 					r.Get("/imports/{id}", c.showImport)
 					r.Get("/imports/{id}/progress", c.importProgress)
 					r.Get("/imports/{id}/errors.csv", c.importErrors)
