@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -15,10 +16,13 @@ import (
 // …/allowances) and the API's CSV exports, run in-process as the officer: no HTTP call, no API key.
 type ReportService struct{ s *Server }
 
-// AllowanceReport is the province's allowance report by commune and hamlet on asOf, as p sees it, with
-// the rules engine's notes in lang ("vi" or "en").
-func (rs *ReportService) AllowanceReport(ctx context.Context, p store.Principal, province string, asOf policy.Date, lang string) (AllowanceReport, error) {
-	d, err := rs.s.store.AllowanceData(ctx, p, province, toTime(asOf).Time, store.UnitScope{})
+// AllowanceReport is the province's allowance report by commune and hamlet on asOf (only commune and its
+// hamlets when commune is not ""), as p sees it, with the rules engine's notes in lang ("vi" or "en").
+func (rs *ReportService) AllowanceReport(ctx context.Context, p store.Principal, province, commune string, asOf policy.Date, lang string) (AllowanceReport, error) {
+	d, err := rs.s.store.AllowanceData(ctx, p, province, toTime(asOf).Time, store.UnitScope{CommuneCode: commune})
+	if errors.Is(err, store.ErrNotFound) {
+		return AllowanceReport{Province: province, AsOf: asOf}, nil
+	}
 	if err != nil {
 		return AllowanceReport{}, err
 	}

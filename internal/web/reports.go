@@ -23,7 +23,7 @@ type reportPage struct {
 	Chart   barChart
 }
 
-func (c *Console) allowanceReport(w http.ResponseWriter, r *http.Request) (reportPage, bool) {
+func (c *Console) allowanceReport(w http.ResponseWriter, r *http.Request, commune string) (reportPage, bool) {
 	day, dayText, ok := c.asOf(r)
 	data := reportPage{AsOf: dayText}
 	if c.reports == nil {
@@ -34,7 +34,7 @@ func (c *Console) allowanceReport(w http.ResponseWriter, r *http.Request) (repor
 		c.render(w, r, http.StatusUnprocessableEntity, "reports.html", &page{Data: data, Errors: map[string]string{"as_of": "form.date_invalid"}})
 		return data, false
 	}
-	rep, err := c.reports.AllowanceReport(r.Context(), principal(r), *officer(r.Context()).Province, policy.NewDate(day.Date()), language(r))
+	rep, err := c.reports.AllowanceReport(r.Context(), principal(r), *officer(r.Context()).Province, commune, policy.NewDate(day.Date()), language(r))
 	var oor *policy.OutOfRangeError
 	if errors.As(err, &oor) {
 		c.render(w, r, http.StatusUnprocessableEntity, "reports.html", &page{Data: data, Errors: map[string]string{"as_of": "national.date_out_of_range"}})
@@ -49,7 +49,7 @@ func (c *Console) allowanceReport(w http.ResponseWriter, r *http.Request) (repor
 }
 
 func (c *Console) showReports(w http.ResponseWriter, r *http.Request) {
-	data, ok := c.allowanceReport(w, r)
+	data, ok := c.allowanceReport(w, r, "")
 	if !ok {
 		return
 	}
@@ -78,7 +78,7 @@ func (c *Console) showReportCommune(w http.ResponseWriter, r *http.Request) {
 		c.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
-	data, ok := c.allowanceReport(w, r)
+	data, ok := c.allowanceReport(w, r, code)
 	if !ok {
 		return
 	}
