@@ -173,6 +173,31 @@ func TestConsoleInTheBrowser(t *testing.T) {
 		do(t, editor, chromedp.Navigate(s.srv.URL+"/imports"), chromedp.WaitVisible(chromedp.CSS("main table")))
 		shot(t, editor, "imports.png")
 	})
+	t.Run("the schedule and the reports, at 1366×768 and on a phone", func(t *testing.T) {
+		editor := within(t, editorTab)
+		pages := []struct{ file, path, wait string }{
+			{"schedule", "/schedule", "#save-schedule"},
+			{"reports", "/reports?as_of=2025-09-01", "figure.chart svg"},
+			{"hamlets", "/hamlets?as_of=2025-09-01", "main table"},
+			{"imports", "/imports", "#upload"},
+			{"dashboard", "/", "section.cards"},
+		}
+		for _, p := range pages {
+			do(t, editor, chromedp.Navigate(s.srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
+			shot(t, editor, p.file+"-1366.png")
+		}
+		do(t, editor, chromedp.EmulateViewport(390, 844))
+		for _, p := range pages {
+			do(t, editor, chromedp.Navigate(s.srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
+			shot(t, editor, p.file+"-phone.png")
+			// Only tables scroll sideways (inside their own box); the page itself fits the phone.
+			wide, err := chromedp.Run(editor, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+			if err != nil || wide {
+				t.Errorf("%s scrolls sideways on a phone (%v)", p.path, err)
+			}
+		}
+		do(t, editor, chromedp.EmulateViewport(1366, 768))
+	})
 	t.Run("compute, save, approve and print the decision to PDF", func(t *testing.T) {
 		editor := within(t, editorTab)
 		do(t, editor, chromedp.Navigate(s.srv.URL+"/people/"+id), chromedp.WaitVisible(chromedp.CSS("#last_day_worked")),
