@@ -3,10 +3,13 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"communehr/internal/store"
 )
@@ -104,4 +107,51 @@ func TestImportsUploadValidateErrorsApplyHistory(t *testing.T) {
 	o.login("c.le", s.user("c.le", store.RoleProvinceEditor, "01"), "mật khẩu mới rất dài")
 	mustStatus(t, o.get(job), http.StatusNotFound)
 	mustStatus(t, o.get(job+"/errors.csv"), http.StatusNotFound)
+}
+
+// TestLongImportShowsProgress: a file over the API's synchronous limit runs in the background; its page
+// carries the progress bar the script polls (and refreshes itself without script) until the job ends.
+func TestLongImportShowsProgress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 50,001-row file")
+	}
+	s := newSite(t)
+	e := s.browser()
+	e.login("an.nguyen", s.user("an.nguyen", store.RoleProvinceEditor, "99"), "mật khẩu mới rất dài")
+	var b strings.Builder
+	b.WriteString("national_id,full_name,gender,birth_date\n")
+	for k := 0; k < 50001; k++ {
+		y := 1960 + k%40
+		fmt.Fprintf(&b, "0970%02d%06d,Nguyễn Văn Dài,male,%d-%02d-%02d\n", y%100, k, y, 1+k%12, 1+k%28)
+	}
+	r := e.upload("cadres", "validate", "dai.csv", b.String())
+	mustStatus(t, r, http.StatusSeeOther)
+	job := r.Location
+	p := e.get(job)
+	mustStatus(t, p, 200)
+	mustContain(t, p, `<progress id="progress" max="100"`, `data-progress="`+job+`/progress"`)
+	running := strings.Contains(p.Body, `data-running="1"`)
+	t.Logf("running when first shown: %v", running)
+	if running {
+		mustContain(t, p, `<noscript><meta http-equiv="refresh" content="3"></noscript>`, "Tải lại trang để xem tiến độ")
+	}
+	var last map[string]any
+	for i := 0; i < 600; i++ {
+		pr := e.get(job + "/progress")
+		mustStatus(t, pr, 200)
+		last = map[string]any{}
+		if err := json.Unmarshal([]byte(pr.Body), &last); err != nil {
+			t.Fatal(err)
+		}
+		if last["done"] == true {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if last["done"] != true || last["percent"] != float64(100) || last["rows_total"] != float64(50001) || last["status"] != "succeeded" {
+		t.Fatalf("progress at the end: %v", last)
+	}
+	p = e.get(job)
+	mustNotContain(t, p, `data-running="1"`, "http-equiv")
+	mustContain(t, p, "Tệp hợp lệ.")
 }
