@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/go-chi/chi/v5"
@@ -67,9 +68,14 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 	if cfg.Observe != nil {
 		r.Use(cfg.Observe)
 	}
-	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes, cfg.ImportMaxBytes))
+	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes, cfg.ImportMaxBytes), knownQueryOnly(r))
 	r.NotFound(handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound() }))
-	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error { return errMethodNotAllowed() }))
+	root := r
+	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error {
+		e := errMethodNotAllowed()
+		e.Header = http.Header{"Allow": {strings.Join(allowedMethods(root, r.URL.Path), ", ")}}
+		return e
+	}))
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", handle(s.readyz))
