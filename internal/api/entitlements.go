@@ -50,7 +50,7 @@ func kindOf(reason string) string {
 	return policy.KindNonProfessional
 }
 
-// allowanceBasis shows both readings of the "current monthly allowance" (rules.md §3.2) and the one used.
+// allowanceBasis shows both readings of the "current monthly allowance" (docs/legal-basis.md §3.2) and the one used.
 type allowanceBasis struct {
 	Basis              string           `json:"basis"`
 	HDNDLevel          *decimal.Decimal `json:"hdnd_level"`

@@ -53,8 +53,8 @@ func (c Cadre) rowVersion() int { return c.Version }
 
 // CadreFilter selects people for a list.
 type CadreFilter struct {
-	Status      string
-	Q           string // accent- and case-insensitive substring of the full name
+	Status string
+	Q      string // accent- and case-insensitive substring of the full name
 	// QNationalID widens Q to the CCCD: "exact" also matches a person whose national_id is Q, "part" one
 	// whose national_id contains Q (editors only: a viewer, who sees CCCDs masked, may not probe digits).
 	QNationalID string

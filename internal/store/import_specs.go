@@ -48,26 +48,6 @@ func naturalKeyUpsert(table string, key, cols []string) []string {
 	}
 }
 
-func checkStage(ctx context.Context, tx *Tx, spec ImportSpec) ([]RowError, error) {
-	var out []RowError
-	for _, q := range spec.Checks {
-		var args []any
-		if strings.Contains(q, "$1") {
-			args = append(args, tx.P.Province)
-		}
-		rows, err := tx.Query(ctx, q, args...)
-		if err != nil {
-			return nil, fmt.Errorf("import check: %w", err)
-		}
-		errs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[RowError])
-		if err != nil {
-			return nil, fmt.Errorf("import check: %w", err)
-		}
-		out = append(out, errs...)
-	}
-	return out, nil
-}
-
 func upsertStage(ctx context.Context, tx *Tx, spec ImportSpec) (inserted, updated int, err error) {
 	if len(spec.Upsert) == 0 {
 		return 0, 0, errImportSpec
