@@ -16,8 +16,9 @@ grep -nHE '//.*(/(tmp|work|home|root)/|\.\./shared|\.md\b)' "${files[@]}" /dev/n
     line=${line#*:}
     n=${line%%:*}
     text=${line#*:}
-    comment=${text#*//}
-    case "$text" in *'://'*) comment=$(printf '%s' "$comment" | sed -E 's#[a-z]+://[^ ]*##g') ;; esac
+    comment=$text
+    case "$comment" in *'://'*) comment=$(printf '%s' "$comment" | sed -E 's#[a-z]+://[^ "]*##g') ;; esac
+    case "$comment" in *//*) comment=${comment#*//} ;; *) continue ;; esac
     if printf '%s' "$comment" | grep -qE '(^|[^A-Za-z0-9_.])/(tmp|work|home|root)/|\.\./shared'; then
       echo "$f:$n:$text"
       continue
