@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"communehr"
+	"communehr/internal/store"
 )
 
 // Through the whole router: a browser's preflight carries no key (browsers never send Authorization on
@@ -39,5 +40,27 @@ func TestCORSPreflightNeedsNoKeyAndExposesContentDisposition(t *testing.T) {
 	if rec.Code != http.StatusUnauthorized || rec.Header().Get("Access-Control-Allow-Origin") != origin ||
 		!strings.Contains(rec.Header().Get("Access-Control-Expose-Headers"), "Content-Disposition") {
 		t.Fatalf("GET without a key: %d %v", rec.Code, rec.Header())
+	}
+}
+
+// JSON and CSV are two media types of one response: ?format=csv or Accept: text/csv picks CSV.
+func TestAcceptTextCSVPicksCSV(t *testing.T) {
+	e := newEnv(t)
+	e.province("01", "Thành phố Hà Nội")
+	ministry := e.key(store.RoleMinistry, "")
+	for _, c := range []struct {
+		path, accept, want string
+	}{
+		{"/v1/national/summary?as_of=2025-03-01", "text/csv", "text/csv"},
+		{"/v1/national/summary?as_of=2025-03-01", "application/json", "application/json"},
+		{"/v1/national/summary?as_of=2025-03-01", "", "application/json"},
+		{"/v1/national/summary?as_of=2025-03-01&format=csv", "application/json", "text/csv"},
+		{"/v1/provinces/01/allowances?as_of=2025-03-01", "text/csv", "text/csv"},
+	} {
+		r := e.do("GET", c.path, ministry, nil, "Accept", c.accept)
+		mustStatus(t, r, 200)
+		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, c.want) {
+			t.Errorf("%s with Accept %q: %s, want %s", c.path, c.accept, ct, c.want)
+		}
 	}
 }
