@@ -98,7 +98,15 @@ func jsonProblem(err error) error {
 	case errors.As(err, &syn):
 		return errBadRequest(fmt.Sprintf("Malformed JSON near byte %d.", syn.Offset), fmt.Sprintf("JSON sai cú pháp gần byte %d.", syn.Offset))
 	case errors.As(err, &typ):
-		ptr := "/" + strings.ReplaceAll(typ.Field, ".", "/")
+		ptr := ""
+		for _, seg := range strings.Split(typ.Field, ".") {
+			// encoding/json names an embedded struct in the path (cadreLawFields.si_months); its fields are
+			// the object's own in JSON, and the API's JSON names are lower snake_case.
+			if seg != strings.ToLower(seg) {
+				continue
+			}
+			ptr += "/" + seg
+		}
 		return errInvalid("A field has the wrong type.", "Một trường có kiểu dữ liệu sai.",
 			FieldError{Pointer: ptr, Code: "type", MessageEN: "must be " + jsonTypeName(typ.Type.String()),
 				MessageVI: "phải là " + jsonTypeNameVI(typ.Type.String())})
