@@ -8,9 +8,19 @@ GO ?= go
 run: build
 	@scripts/run.sh
 
-## test: go vet + go test against a throwaway PostgreSQL cluster
-test:
+## test: make lint, then go vet + go test against a throwaway PostgreSQL cluster
+test: lint
 	@scripts/test.sh
+
+## lint: gofmt -l (fails on any file), go vet, staticcheck (go tool), no comment naming a path outside the repo
+.PHONY: lint
+lint:
+	@scripts/lint.sh
+
+## key: a new API key on the make run database, e.g. make key ROLE=province_editor PROVINCE=08 (prints the token)
+.PHONY: key
+key:
+	@scripts/key.sh "$(ROLE)" "$(PROVINCE)" "$(or $(NAME),make key)"
 
 ## build: the server binary in bin/server
 build:

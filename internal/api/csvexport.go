@@ -6,14 +6,19 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 )
 
 var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 
-// wantCSV reads ?format=json|csv (json by default).
+// wantCSV reads ?format=json|csv; without it, Accept: text/csv (and not application/json) asks for CSV.
 func wantCSV(r *http.Request) (bool, error) {
 	switch r.URL.Query().Get("format") {
-	case "", "json":
+	case "":
+		// No format: the media type asked for, when it is CSV rather than JSON (Accept: text/csv).
+		accept := strings.ToLower(r.Header.Get("Accept"))
+		return strings.Contains(accept, "text/csv") && !strings.Contains(accept, "application/json"), nil
+	case "json":
 		return false, nil
 	case "csv":
 		return true, nil

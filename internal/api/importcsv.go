@@ -241,12 +241,4 @@ func storableText(s string) string {
 	return strings.ReplaceAll(s, "\x00", "\uFFFD")
 }
 
-// neutralizeCell protects a cell of an exported CSV from being run as a formula by a spreadsheet.
-func neutralizeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
 var _ hash.Hash = sha256.New()

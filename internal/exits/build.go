@@ -22,7 +22,7 @@ type Input struct {
 	ExitField string
 }
 
-// Basis shows both readings of the "current monthly allowance" (rules.md §3.2) and the one used.
+// Basis shows both readings of the "current monthly allowance" (docs/legal-basis.md §3.2) and the one used.
 type Basis struct {
 	Basis              string           `json:"basis"`
 	HDNDLevel          *decimal.Decimal `json:"hdnd_level"`

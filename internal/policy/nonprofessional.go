@@ -77,8 +77,8 @@ type NonProfessionalExitResult struct {
 }
 
 // exitVariant is one instrument's rules for the exit of a non-professional
-// worker; nonProfessionalExitPolicies picks one by the exit date (style.md
-// §16: a dated table of variants, not an if inside one formula).
+// worker; nonProfessionalExitPolicies picks one by the exit date (a dated
+// table of variants, not an if inside one formula).
 type exitVariant struct {
 	Name    string
 	compute func(in NonProfessionalExitInput, b *builder) (NonProfessionalExitResult, error)

@@ -4,7 +4,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// entry is one dated value of a parameter (style.md §15, OpenFisca-style):
+// entry is one dated value of a parameter (OpenFisca-style):
 // it applies from From to Until, both inclusive; a zero Until is open-ended.
 type entry[T any] struct {
 	From, Until Date

@@ -11,7 +11,7 @@ import (
 	"communehr/internal/policy"
 )
 
-// printPage is the Quyết định laid out per Decree 30/2020/NĐ-CP Appendix I (decision-document.md): the
+// printPage is the Quyết định laid out per Decree 30/2020/NĐ-CP Appendix I: the
 // issuer and the national title, number and date, title, legal bases, articles, signer and recipients, and
 // the calculation table as an appendix. The act is in Vietnamese whatever the console's language.
 type printPage struct {
@@ -44,7 +44,7 @@ type annexRow struct {
 	WorkMonths                            int
 }
 
-// bases are the legal bases cited for each policy (decision-document.md §4).
+// bases are the legal bases cited for each policy (Decree 30/2020/NĐ-CP Appendix I).
 var (
 	baseLocalGov = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"
 	base33       = "Căn cứ Nghị định số 33/2023/NĐ-CP ngày 10 tháng 6 năm 2023 của Chính phủ quy định về cán bộ, công chức cấp xã và người hoạt động không chuyên trách ở cấp xã, ở thôn, tổ dân phố"
