@@ -120,6 +120,9 @@ func foldHeader(s string) string {
 	return strings.TrimSuffix(b.String(), "_")
 }
 
+// rowNumberHeaders are the headers of a list's row number column ("STT", "Số TT"), which an upload ignores.
+var rowNumberHeaders = map[string]bool{"stt": true, "tt": true, "so_tt": true, "so_thu_tu": true}
+
 // errorsColumn is the column errors.csv appends to the rejected rows; an upload ignores it.
 const errorsColumn = "error"
 
@@ -138,8 +141,9 @@ func (k *importKind) mapHeader(header []string) (map[string]int, []store.RowErro
 	for i, h := range header {
 		name, ok := known[foldHeader(h)]
 		switch {
-		case foldHeader(h) == errorsColumn:
-			// The column errors.csv adds: the file is meant to be fixed and uploaded again as it is.
+		case foldHeader(h) == errorsColumn, rowNumberHeaders[foldHeader(h)]:
+			// The column errors.csv adds (the file is meant to be fixed and uploaded again as it is), and
+			// the row number column of Vietnamese lists ("STT").
 			continue
 		case strings.TrimSpace(h) == "":
 			errs = append(errs, store.RowError{Line: 1, Column: fmt.Sprintf("#%d", i+1), Code: "empty_header",

@@ -89,7 +89,7 @@ func importBody(r *http.Request) (io.Reader, error) {
 		return nil, errUnsupportedCSV()
 	}
 	switch mt {
-	case "", "text/csv", "application/csv", "text/plain", "application/vnd.ms-excel":
+	case "", "text/csv", "application/csv", "text/plain", "application/vnd.ms-excel", xlsxMediaType:
 		return r.Body, nil
 	case "multipart/form-data":
 		mr, err := r.MultipartReader()
@@ -116,8 +116,8 @@ func importBody(r *http.Request) (io.Reader, error) {
 func errUnsupportedCSV() *Error {
 	return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 		TitleEN: "Unsupported media type", TitleVI: "Kiểu nội dung không được hỗ trợ",
-		DetailEN: "Send the file as text/csv or as the `file` field of multipart/form-data.",
-		DetailVI: "Hãy gửi tệp dạng text/csv hoặc trường `file` của multipart/form-data."}
+		DetailEN: "Send the file as CSV or as an Excel workbook (.xlsx), in the body or as the file of a form upload.",
+		DetailVI: "Hãy gửi tệp CSV hoặc sổ tính Excel (.xlsx), trong nội dung yêu cầu hoặc dạng tệp đính kèm của biểu mẫu."}
 }
 
 func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
@@ -141,6 +141,11 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return jsonProblem(err) // 413 over the limit; otherwise a read error
 	}
+	// An .xlsx workbook (by its media type or its ZIP signature, as a multipart file named .xlsx is) is
+	// converted to the CSV the pipeline reads, row N on line N (importxlsx.go).
+	if sp, err = workbookUpload(r, sp); err != nil {
+		return err
+	}
 	p := principalFrom(r.Context())
 	province := chi.URLParam(r, "province")
 
@@ -151,7 +156,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if idemKey != "" {
-		h := append([]byte(kind.name+"|"+mode+"|"), sp.sum...)
+		h := append([]byte(kind.name+"|"+mode+"|"+q.Get("sheet")+"|"), sp.sum...)
 		rec, err := s.store.ClaimIdempotencyKey(r.Context(), p, province, idemKey, r.Method, r.URL.Path, h)
 		switch {
 		case errors.Is(err, store.ErrIdemMismatch):
