@@ -30,6 +30,11 @@ clean:
 bench-import:
 	@scripts/bench-import.sh
 
+## bench-xlsx: 100,000-row .xlsx import vs the same rows as CSV, and an xlsx export (ROWS=100000); times, ratio, peak RSS
+.PHONY: bench-xlsx
+bench-xlsx:
+	@scripts/bench-xlsx.sh
+
 ## bench-national: seed 34 provinces at national scale on a throwaway cluster; time GET /v1/national/summary
 ## against the equivalent hand-written SQL in psql and print the ratio (goal ≤ 1.5×)
 .PHONY: bench-national

@@ -40,6 +40,10 @@ type rowContext struct {
 	province  string
 	today     time.Time
 	positions map[string]store.Position
+	// viNumbers: the file is `;`-separated, as Excel in a Vietnamese locale writes it, so its numbers are
+	// in the Vietnamese format too ("17.199", "76,57").
+	viNumbers bool
+	titles    positionTitles // posts by title, built on first use (importvalues.go)
 }
 
 var importKinds = map[string]*importKind{
@@ -63,7 +67,7 @@ var importKinds = map[string]*importKind{
 		{"name", true, []string{"tên", "tên thôn", "tên thôn tổ dân phố"}, "Tổ dân phố 1"},
 		{"kind", true, []string{"loại"}, "to_dan_pho"},
 		{"households", true, []string{"số hộ", "số hộ gia đình"}, "520"},
-		{"key_security_order", false, []string{"trọng điểm an ninh"}, "false"},
+		{"key_security_order", false, []string{"trọng điểm an ninh", "trọng điểm an ninh trật tự"}, "false"},
 		{"border_or_island", false, []string{"biên giới hải đảo"}, ""},
 		{"converted_from_thon", false, []string{"chuyển từ thôn"}, "false"},
 		{"effective_from", true, []string{"hiệu lực từ", "ngày hiệu lực"}, "2025-07-01"},

@@ -225,7 +225,8 @@ func (s *Server) startImport(r *http.Request, p store.Principal, province string
 		sp.Close()
 		return 0, job, err
 	}
-	rc := &rowContext{province: province, today: s.store.CadreReferenceDate(), positions: positions}
+	rc := &rowContext{province: province, today: s.store.CadreReferenceDate(), positions: positions,
+		viNumbers: detectDelimiter(bytes.TrimPrefix(sp.sniffed, []byte{0xEF, 0xBB, 0xBF})) == ';'}
 	async := sp.lines > syncMaxRows || strings.Contains(r.Header.Get("Prefer"), "respond-async")
 	tk, err := s.reserveJob(province)
 	if err != nil {

@@ -415,7 +415,12 @@ func workbookUpload(r *http.Request, sp *spool) (*spool, error) {
 		sp.Close()
 		return nil, errNotWorkbook()
 	default:
-		return sp, nil
+		// A CSV Excel saved on a Vietnamese Windows (Windows-1258) is converted to UTF-8.
+		out, err := windows1258Upload(sp)
+		if err != nil {
+			sp.Close()
+		}
+		return out, err
 	}
 	kind := importKinds[r.URL.Query().Get("kind")]
 	out, err := xlsxSpool(sp, kind, r.URL.Query().Get("sheet"))
