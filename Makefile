@@ -12,12 +12,15 @@ run: build
 test:
 	@scripts/test.sh
 
+## build: the server binary in bin/server
 build:
 	$(GO) build -o bin/server ./cmd/server
 
+## vet: go vet ./...
 vet:
 	$(GO) vet ./...
 
+## fmt: gofmt every tracked Go file in place
 fmt:
 	gofmt -l -w $$(git ls-files '*.go')
 
@@ -34,6 +37,12 @@ bench-import:
 .PHONY: bench-xlsx
 bench-xlsx:
 	@scripts/bench-xlsx.sh
+
+## bench-import-errors: a file of BAD_ROWS bad rows (default 3,000,000) uploaded, errors.csv streamed back;
+## prints the server's peak RSS (row errors must not grow the server's memory)
+.PHONY: bench-import-errors
+bench-import-errors:
+	@scripts/bench-import-errors.sh
 
 ## bench-national: seed 34 provinces at national scale on a throwaway cluster; time GET /v1/national/summary
 ## against the equivalent hand-written SQL in psql and print the ratio (goal ≤ 1.5×)
@@ -54,3 +63,14 @@ fuzz:
 ## load: wrk on loopback against the demo province for LOAD_SECONDS (default 30); prints req/s, p50/p99, errors
 load:
 	@scripts/load.sh
+
+## help: list the targets with what they do
+.PHONY: help
+help:
+	@awk '/^## [a-z-]+:/ { sub(/^## /, ""); i = index($$0, ":"); printf "  make %-16s%s\n", substr($$0, 1, i - 1), substr($$0, i + 1); next } \
+	     /^## / { sub(/^## /, ""); printf "  %-21s %s\n", "", $$0 }' $(MAKEFILE_LIST)
+
+## migration: create the next-numbered migration pair, e.g. make migration NAME=add_cadre_email
+.PHONY: migration
+migration:
+	@scripts/new-migration.sh "$(NAME)"

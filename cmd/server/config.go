@@ -14,17 +14,25 @@ import (
 
 // Config is built once from the environment and validated; it is never global.
 type Config struct {
-	DatabaseURL    string
-	Addr           string
-	LogLevel       slog.Level
-	CORSOrigins    []string
-	MaxBodyBytes   int64
-	ImportMaxBytes int64
+	DatabaseURL     string
+	DatabaseReadURL string // DATABASE_READ_URL: a streaming replica for national and report reads; optional
+	Addr            string
+	MetricsAddr     string // METRICS_ADDR: the Prometheus /metrics listener; off when empty
+	LogLevel        slog.Level
+	CORSOrigins     []string
+	MaxBodyBytes    int64
+	ImportMaxBytes  int64
 	// ShutdownGrace is how long in-flight requests and jobs may run after SIGINT/SIGTERM; at the deadline
 	// jobs (and synchronous imports) are cancelled and roll back (SHUTDOWN_GRACE, default 30s).
 	ShutdownGrace time.Duration
 	// Jobs bounds the job runner (JOBS_MAX, JOBS_MAX_PER_PROVINCE, JOBS_QUEUE, JOBS_QUEUE_PER_PROVINCE).
 	Jobs jobs.Config
+
+	// RejectsRetention is how long the rejected rows of an import (errors.csv) are kept after the job
+	// finished (REJECTS_RETENTION, at least 24h, default 720h = 30 days); the janitor looks every
+	// RejectsJanitorInterval (REJECTS_JANITOR_INTERVAL, default 1h).
+	RejectsRetention       time.Duration
+	RejectsJanitorInterval time.Duration
 
 	// readHeaderTimeout bounds how long a client may take to send its request headers (slow-loris);
 	// not configurable from the environment, shortened by tests.
@@ -33,12 +41,17 @@ type Config struct {
 
 func loadConfig(getenv func(string) string) (Config, error) {
 	cfg := Config{
-		DatabaseURL:    getenv("DATABASE_URL"),
-		Addr:           getenv("ADDR"),
-		MaxBodyBytes:   1 << 20,
-		ImportMaxBytes: 200 << 20,
-		ShutdownGrace:  defaultShutdownGrace,
-		Jobs:           jobs.DefaultConfig(),
+		DatabaseURL:     getenv("DATABASE_URL"),
+		DatabaseReadURL: getenv("DATABASE_READ_URL"),
+		Addr:            getenv("ADDR"),
+		MetricsAddr:     getenv("METRICS_ADDR"),
+		MaxBodyBytes:    1 << 20,
+		ImportMaxBytes:  200 << 20,
+		ShutdownGrace:   defaultShutdownGrace,
+		Jobs:            jobs.DefaultConfig(),
+
+		RejectsRetention:       30 * 24 * time.Hour,
+		RejectsJanitorInterval: time.Hour,
 
 		readHeaderTimeout: 10 * time.Second,
 	}
@@ -47,6 +60,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:8080"
+	}
+	if cfg.MetricsAddr != "" && cfg.MetricsAddr == cfg.Addr {
+		return cfg, fmt.Errorf("METRICS_ADDR %q is the API address: metrics are served on a listener of their own", cfg.MetricsAddr)
 	}
 	if lv := getenv("LOG_LEVEL"); lv != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(lv)); err != nil {
@@ -98,6 +114,20 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if cfg.Jobs.MaxQueuePerProvince > cfg.Jobs.MaxQueue {
 		cfg.Jobs.MaxQueuePerProvince = cfg.Jobs.MaxQueue
 	}
+	if v := getenv("REJECTS_RETENTION"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 24*time.Hour {
+			return cfg, fmt.Errorf("REJECTS_RETENTION %q: a duration of at least 24h (e.g. 720h for 30 days)", v)
+		}
+		cfg.RejectsRetention = d
+	}
+	if v := getenv("REJECTS_JANITOR_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return cfg, fmt.Errorf("REJECTS_JANITOR_INTERVAL %q: a duration of at least 1s (e.g. 1h)", v)
+		}
+		cfg.RejectsJanitorInterval = d
+	}
 	return cfg, nil
 }
 
@@ -107,6 +137,11 @@ func (c Config) String() string {
 	if u, err := url.Parse(db); err == nil {
 		db = u.Redacted()
 	}
-	return fmt.Sprintf("addr=%s db=%s log_level=%s cors=%v max_body=%d shutdown_grace=%s jobs=%d/%d queue=%d/%d", c.Addr, db, c.LogLevel,
-		c.CORSOrigins, c.MaxBodyBytes, c.ShutdownGrace, c.Jobs.MaxTotal, c.Jobs.MaxPerProvince, c.Jobs.MaxQueue, c.Jobs.MaxQueuePerProvince)
+	readDB := c.DatabaseReadURL
+	if u, err := url.Parse(readDB); err == nil {
+		readDB = u.Redacted()
+	}
+	return fmt.Sprintf("addr=%s db=%s read_db=%s log_level=%s cors=%v max_body=%d metrics=%q shutdown_grace=%s jobs=%d/%d queue=%d/%d rejects_retention=%s",
+		c.Addr, db, readDB, c.LogLevel, c.CORSOrigins, c.MaxBodyBytes, c.MetricsAddr, c.ShutdownGrace, c.Jobs.MaxTotal, c.Jobs.MaxPerProvince,
+		c.Jobs.MaxQueue, c.Jobs.MaxQueuePerProvince, c.RejectsRetention)
 }

@@ -28,7 +28,9 @@ commands:
 environment: DATABASE_URL (required), ADDR (127.0.0.1:8080), LOG_LEVEL (info), CORS_ORIGINS,
 MAX_BODY_BYTES (1048576), SHUTDOWN_GRACE (30s), JOBS_MAX (2), JOBS_MAX_PER_PROVINCE (1), JOBS_QUEUE (64),
 JOBS_QUEUE_PER_PROVINCE (16), IDEMPOTENCY_LEASE (30s: how long an Idempotency-Key whose request died stays
-"in progress" before a retry may take it over)
+"in progress" before a retry may take it over),
+MAX_BODY_BYTES (1048576), METRICS_ADDR (off; e.g. 127.0.0.1:9090 serves /metrics there),
+DATABASE_READ_URL (off; a streaming replica for national and report reads)
 `
 
 func main() {

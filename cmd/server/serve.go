@@ -43,6 +43,21 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 	for _, r := range risks {
 		logger.Warn("database login role", "risk", r)
 	}
+	if cfg.DatabaseReadURL != "" {
+		if err := st.OpenReadReplica(ctx, cfg.DatabaseReadURL); err != nil {
+			return err
+		}
+	}
+	observe, stopMetrics, err := startMetrics(cfg.MetricsAddr, st, logger)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+
+	// The retention janitor (import rejects), stopped before the store closes.
+	janitorCtx, stopJanitor := context.WithCancel(ctx)
+	waitJanitor := startJanitor(janitorCtx, st, cfg.RejectsJanitorInterval, cfg.RejectsRetention, logger)
+	defer func() { stopJanitor(); waitJanitor() }()
 
 	runner := jobs.New(context.WithoutCancel(ctx), cfg.Jobs)
 	// Other background work runs under jobCtx, cancelled once the jobs are done.
@@ -53,7 +68,7 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 		cfg.readHeaderTimeout = 10 * time.Second
 	}
 	handler := api.NewRouter(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, ImportMaxBytes: cfg.ImportMaxBytes,
-		CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI, Runner: runner, JobContext: jobCtx, Jobs: &background}, st, logger)
+		CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI, Runner: runner, JobContext: jobCtx, Jobs: &background, Observe: observe}, st, logger)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: cfg.readHeaderTimeout,

@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/shopspring/decimal"
 
+	"communehr/internal/msg"
 	"communehr/internal/policy"
 	"communehr/internal/store"
 )
@@ -78,7 +78,7 @@ func (c *allowanceCalc) post(ph store.PostHeld, category string) (policy.Line, s
 		return policy.Line{Code: "override:" + ph.PositionCode,
 			LabelVI: "Phụ cấp chức danh " + titleOr(ph.TitleVI, ph.PositionCode) + " (mức riêng ghi trên phân công)",
 			LabelEN: "Allowance of post " + titleOr(ph.TitleEN, ph.PositionCode) + " (amount recorded on the assignment)",
-			Formula: "allowance_override " + ph.AllowanceOverride.String(), Amount: *ph.AllowanceOverride,
+			Formula: ph.AllowanceOverride.String(), Amount: *ph.AllowanceOverride,
 			Citation: hdndCitation}, "override"
 	}
 	k := postKey{ph.PositionCode, category, ph.Concurrent}
@@ -96,8 +96,8 @@ func (c *allowanceCalc) post(ph store.PostHeld, category string) (policy.Line, s
 			pa = postAmount{line: line, ok: true}
 		} else {
 			pa = postAmount{line: policy.Line{Code: "no_schedule_row:" + ph.PositionCode,
-				LabelVI: "Biểu mức phụ cấp của tỉnh không có dòng cho chức danh " + ph.PositionCode,
-				LabelEN: "The province's schedule has no row for post " + ph.PositionCode,
+				LabelVI: "Biểu mức phụ cấp của tỉnh không có dòng cho chức danh " + titleOr(ph.TitleVI, ph.PositionCode),
+				LabelEN: "The province's schedule has no row for post " + titleOr(ph.TitleEN, ph.PositionCode),
 				Formula: "0", Amount: decimal.Zero, Citation: hdndCitation}}
 		}
 		c.posts[k] = pa
@@ -125,21 +125,24 @@ func hamletInput(h store.ReportHamlet, c *store.ReportCommune, asOf policy.Date)
 
 // policyNote is the message of a rules-engine refusal, used where a report shows "no fund" instead of
 // failing (e.g. the commune fund after commune posts ended on 2025-08-01).
-func policyNote(err error) string {
+func policyNote(err error, l msg.Lang) string {
 	var (
 		one  *policy.InputError
 		oor  *policy.OutOfRangeError
 		many policy.InputErrors
 	)
+	var t msg.Text
 	switch {
 	case errors.As(err, &one):
-		return one.MessageEN + " / " + one.MessageVI
+		t = msg.Text{VI: one.MessageVI, EN: one.MessageEN}
 	case errors.As(err, &many) && len(many) > 0:
-		return many[0].MessageEN + " / " + many[0].MessageVI
+		t = msg.Text{VI: many[0].MessageVI, EN: many[0].MessageEN}
 	case errors.As(err, &oor):
-		return oor.Error() + " / " + oor.MessageVI()
+		t = msg.Text{VI: oor.MessageVI(), EN: oor.Error()}
+	default:
+		return err.Error()
 	}
-	return err.Error()
+	return t.In(l)
 }
 
 // unitFigures is what every unit of the report shows.
@@ -176,6 +179,10 @@ type communeAllowance struct {
 	Kind  string `json:"kind"`
 	Class int    `json:"class"`
 	Quota *int   `json:"quota"`
+	// QuotaIncrement and FundIncrement: the workers population and area add above the administrative-unit
+	// standard, and their fund (Decree 33/2023 Art. 33 cl. 2, Art. 34 cl. 1), included in quota and fund.
+	QuotaIncrement int          `json:"quota_increment"`
+	FundIncrement  *policy.Line `json:"fund_increment"`
 	unitFigures
 	Hamlets []hamletAllowance `json:"hamlets"`
 }
@@ -245,12 +252,14 @@ func toLeftUnderDecision(ls []store.LeftUnderDecision) []leftUnderDecision {
 	return out
 }
 
-// leftNote says in plain words, in both languages, why a person is no longer paid.
-func (l leftUnderDecision) note() string {
-	return fmt.Sprintf("Nghỉ việc theo quyết định số %s ngày %s; ngày làm việc cuối cùng %s; không chi trả phụ cấp từ ngày %s / "+
-		"Left under decision %s of %s; last day worked %s; not paid from %s",
-		l.DecisionNumber, viDate(l.DecisionDate.Time), viDate(l.LastDayWorked.Time), viDate(l.ExitDate.Time),
-		l.DecisionNumber, l.DecisionDate.Format(dateLayout), l.LastDayWorked.Format(dateLayout), l.ExitDate.Format(dateLayout))
+// note says in plain words, in the reader's language, why a person is no longer paid.
+func (l leftUnderDecision) note(lang msg.Lang) string {
+	if lang == msg.VI {
+		return msg.New("report.left_under_decision", l.DecisionNumber, viDate(l.DecisionDate.Time), viDate(l.LastDayWorked.Time),
+			viDate(l.ExitDate.Time)).Render(msg.VI)
+	}
+	return msg.New("report.left_under_decision", l.DecisionNumber, l.DecisionDate.Format(dateLayout), l.LastDayWorked.Format(dateLayout),
+		l.ExitDate.Format(dateLayout)).Render(msg.EN)
 }
 
 // postItem is one person's post in a unit's itemised report.
@@ -269,7 +278,7 @@ type postItem struct {
 
 // buildReport computes the province report; items, when not nil, collects the itemised posts by unit
 // ("c:"+commune code or "h:"+hamlet code), and funds the full fund results by the same keys.
-func buildReport(province string, asOf policy.Date, d store.AllowanceData, items map[string][]postItem, funds map[string]any) (allowanceReport, error) {
+func buildReport(province string, asOf policy.Date, d store.AllowanceData, items map[string][]postItem, funds map[string]any, l msg.Lang) (allowanceReport, error) {
 	calc, err := newAllowanceCalc(asOf, d.Schedule)
 	if err != nil {
 		return allowanceReport{}, err
@@ -288,12 +297,18 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 		}
 		communes[c.Code] = c
 		ca := communeAllowance{Code: c.Code, Name: c.Name, Kind: c.Kind, Class: c.Class, Hamlets: []hamletAllowance{}}
-		cf, err := policy.CommuneFund(policy.CommuneFundInput{Class: c.Class, AsOf: asOf})
+		cf, err := policy.CommuneFund(communeFundInput(*c, asOf))
+		cf.Localize(l)
 		if err != nil {
-			note := policyNote(err)
+			note := policyNote(err, l)
 			ca.FundNote = &note
 		} else {
-			ca.Fund, ca.Quota = &cf.MonthlyFund, &cf.Quota
+			ca.Fund, ca.Quota, ca.QuotaIncrement = &cf.MonthlyFund, &cf.Quota, cf.QuotaIncrement
+			for i := range cf.Lines {
+				if cf.Lines[i].Code == "commune_fund_increment" {
+					ca.FundIncrement = &cf.Lines[i]
+				}
+			}
 			if funds != nil {
 				funds["c:"+c.Code] = cf
 			}
@@ -311,8 +326,9 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 		}
 		ha := hamletAllowance{Code: h.Code, Name: h.Name, Kind: h.Kind, Households: h.Households}
 		hf, err := policy.HamletFund(hamletInput(h, communes[h.CommuneCode], asOf))
+		hf.Localize(l)
 		if err != nil {
-			note := policyNote(err)
+			note := policyNote(err, l)
 			ha.FundNote = &note
 		} else {
 			ha.Fund, ha.Category, ha.Criterion = &hf.MonthlyFund, &hf.Category, &hf.Criterion
@@ -409,13 +425,14 @@ func (s *Server) provinceAllowances(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	rep, err := buildReport(province, asOf, d, nil, nil)
+	rep, err := buildReport(province, asOf, d, nil, nil, langOf(r))
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
+	contentLanguage(w, r)
 	if csvOut {
-		return writeCSV(w, "allowances-"+province+"-"+asOf.String()+".csv", allowanceCSVHeader, allowanceCSVRows(rep))
+		return writeCSV(w, "allowances-"+province+"-"+asOf.String()+".csv", allowanceCSVHeader, allowanceCSVRows(rep, langOf(r)))
 	}
 	return writeJSON(w, http.StatusOK, rep)
 }
@@ -423,7 +440,7 @@ func (s *Server) provinceAllowances(w http.ResponseWriter, r *http.Request) erro
 var allowanceCSVHeader = []string{"level", "commune_code", "hamlet_code", "name", "kind", "class", "households",
 	"category", "fund", "paid", "difference", "over_fund", "posts_filled", "fund_note"}
 
-func allowanceCSVRows(rep allowanceReport) [][]string {
+func allowanceCSVRows(rep allowanceReport, lang msg.Lang) [][]string {
 	dec := func(d *decimal.Decimal) string {
 		if d == nil {
 			return ""
@@ -454,7 +471,7 @@ func allowanceCSVRows(rep allowanceReport) [][]string {
 	for _, l := range rep.LeftUnderDecision {
 		for _, lp := range leftPostsOrNone(l) {
 			rows = append(rows, []string{"left_under_decision", str(lp.CommuneCode), str(lp.HamletCode), l.FullName, "", "", "",
-				"", "", "", "", "", "", l.note()})
+				"", "", "", "", "", "", l.note(lang)})
 		}
 	}
 	return rows
@@ -504,7 +521,7 @@ func (s *Server) unitAllowances(level string) handlerFunc {
 			return err
 		}
 		items, funds := map[string][]postItem{}, map[string]any{}
-		rep, err := buildReport(province, asOf, d, items, funds)
+		rep, err := buildReport(province, asOf, d, items, funds, langOf(r))
 		if err != nil {
 			return err
 		}
@@ -541,8 +558,9 @@ func (s *Server) unitAllowances(level string) handlerFunc {
 			out.Posts = []postItem{}
 		}
 		w.Header().Set("Ruleset-Version", policy.RulesetVersion)
+		contentLanguage(w, r)
 		if csvOut {
-			return writeCSV(w, "allowances-"+province+"-"+code+"-"+asOf.String()+".csv", unitCSVHeader, unitCSVRows(out))
+			return writeCSV(w, "allowances-"+province+"-"+code+"-"+asOf.String()+".csv", unitCSVHeader, unitCSVRows(out, langOf(r)))
 		}
 		return writeJSON(w, http.StatusOK, out)
 	}
@@ -551,7 +569,7 @@ func (s *Server) unitAllowances(level string) handlerFunc {
 var unitCSVHeader = []string{"assignment_id", "cadre_id", "full_name", "position_code", "title_vi", "concurrent",
 	"source", "amount", "formula", "citation"}
 
-func unitCSVRows(u unitAllowanceReport) [][]string {
+func unitCSVRows(u unitAllowanceReport, lang msg.Lang) [][]string {
 	var rows [][]string
 	for _, p := range u.Posts {
 		c := p.Line.Citation
@@ -569,8 +587,24 @@ func unitCSVRows(u unitAllowanceReport) [][]string {
 		for _, lp := range leftPostsOrNone(l) {
 			title := lp.TitleVI
 			rows = append(rows, []string{lp.AssignmentID, l.CadreID, l.FullName, lp.PositionCode, title,
-				strconv.FormatBool(lp.Concurrent), "left_under_decision", "", "", l.note()})
+				strconv.FormatBool(lp.Concurrent), "left_under_decision", "", "", l.note(lang)})
 		}
 	}
 	return rows
+}
+
+// communeFundInput is the commune fund's input for a commune of the register: its class and, for the
+// Decree 33/2023 increments, its kind, population, area and the flags that pick its standard. A special
+// zone (dac_khu) has no standard in the resolution: no increment inputs are given for it.
+func communeFundInput(c store.ReportCommune, asOf policy.Date) policy.CommuneFundInput {
+	in := policy.CommuneFundInput{Class: c.Class, AsOf: asOf}
+	if c.Kind != policy.UnitCommune && c.Kind != policy.UnitWard && c.Kind != policy.UnitTownship {
+		return in
+	}
+	if c.Population == nil && c.AreaKm2 == nil {
+		return in
+	}
+	in.Kind, in.Population, in.AreaKm2 = c.Kind, c.Population, c.AreaKm2
+	in.Mountainous, in.WardOfUrbanDistrict = c.Mountainous, c.WardOfUrbanDistrict
+	return in
 }

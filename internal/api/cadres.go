@@ -11,21 +11,23 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"communehr/internal/msg"
 	"communehr/internal/store"
 )
 
 type cadreResponse struct {
-	ID               string                `json:"id"`
-	NationalID       string                `json:"national_id"`
-	NationalIDMasked bool                  `json:"national_id_masked"`
-	FullName         string                `json:"full_name"`
-	Gender           string                `json:"gender"`
-	BirthDate        Date                  `json:"birth_date"`
-	SIMonths         int                   `json:"si_months"`
-	Status           string                `json:"status"`
-	LeftOn           *Date                 `json:"left_on"`
-	Version          int                   `json:"version"`
-	Assignments      *[]assignmentResponse `json:"assignments,omitempty"`
+	ID               string `json:"id"`
+	NationalID       string `json:"national_id"`
+	NationalIDMasked bool   `json:"national_id_masked"`
+	FullName         string `json:"full_name"`
+	Gender           string `json:"gender"`
+	BirthDate        Date   `json:"birth_date"`
+	SIMonths         int    `json:"si_months"`
+	cadreLawFields
+	Status      string                `json:"status"`
+	LeftOn      *Date                 `json:"left_on"`
+	Version     int                   `json:"version"`
+	Assignments *[]assignmentResponse `json:"assignments,omitempty"`
 }
 
 // masksNationalID reports whether the caller sees identity numbers masked: viewers do; editors, the
@@ -34,7 +36,8 @@ func masksNationalID(p store.Principal) bool { return p.Role == store.RoleProvin
 
 func toCadreResponse(c store.Cadre, mask bool) cadreResponse {
 	out := cadreResponse{ID: c.ID, NationalID: c.NationalID, FullName: c.FullName, Gender: c.Gender,
-		BirthDate: Date{Time: c.BirthDate}, SIMonths: c.SIMonths, Status: c.Status, LeftOn: datePtr(c.LeftOn), Version: c.Version}
+		BirthDate: Date{Time: c.BirthDate}, SIMonths: c.SIMonths, Status: c.Status, LeftOn: datePtr(c.LeftOn), Version: c.Version,
+		cadreLawFields: lawFieldsOf(c)}
 	if mask {
 		out.NationalID, out.NationalIDMasked = store.MaskNationalID(c.NationalID), true
 	}
@@ -134,8 +137,9 @@ type cadreCreate struct {
 	Gender     string `json:"gender" validate:"required,oneof=male female"`
 	BirthDate  Date   `json:"birth_date" validate:"required"`
 	SIMonths   int    `json:"si_months" validate:"min=0,max=720"`
-	Status     string `json:"status" validate:"omitempty,oneof=active left retired"`
-	LeftOn     *Date  `json:"left_on"`
+	cadreLawFields
+	Status string `json:"status" validate:"omitempty,oneof=active left retired"`
+	LeftOn *Date  `json:"left_on"`
 }
 
 func (s *Server) createCadre(w http.ResponseWriter, r *http.Request) error {
@@ -145,6 +149,7 @@ func (s *Server) createCadre(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := store.Cadre{Province: chi.URLParam(r, "province"), NationalID: req.NationalID, FullName: normalizeName(req.FullName),
 		Gender: req.Gender, BirthDate: req.BirthDate.Time, SIMonths: req.SIMonths, Status: req.Status, LeftOn: timePtr(req.LeftOn)}
+	req.cadreLawFields.applyTo(&c)
 	if c.Status == "" {
 		c.Status = "active"
 	}
@@ -170,35 +175,33 @@ var firstOfYear1900 = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 // range, left_on against status, and the identity number's gender/century and year digits (rules.md §10).
 func checkCadre(c store.Cadre, today time.Time) error {
 	var fields []FieldError
-	bad := func(ptr, code, en, vi string) {
-		fields = append(fields, FieldError{Pointer: ptr, Code: code, MessageEN: ptr[1:] + " " + en, MessageVI: ptr[1:] + " " + vi})
-	}
+	bad := func(ptr, code string, m msg.Message) { fields = append(fields, fieldMsg(ptr, code, m)) }
 	if n := utf8.RuneCountInString(c.FullName); n < 2 || n > 100 {
-		bad("/full_name", "length", "must be 2 to 100 characters", "phải dài từ 2 đến 100 ký tự")
+		bad("/full_name", "length", msg.New("cadre.name_length"))
 	} else if !validName(c.FullName) {
-		bad("/full_name", "letters", "may hold only letters (Vietnamese diacritics included), spaces, apostrophes and hyphens",
-			"chỉ được gồm chữ cái (kể cả chữ có dấu tiếng Việt), dấu cách, dấu nháy đơn và dấu gạch nối")
+		bad("/full_name", "letters", msg.New("cadre.name_letters"))
 	}
 	birthOK := true
 	switch {
 	case c.BirthDate.After(today):
 		birthOK = false
-		bad("/birth_date", "not_future", "must not be in the future", "không được ở tương lai")
+		bad("/birth_date", "not_future", msg.New("cadre.birth_future"))
 	case c.BirthDate.Before(firstOfYear1900):
 		birthOK = false
-		bad("/birth_date", "min_date", "must not be before 1900-01-01", "không được trước ngày 1900-01-01")
+		bad("/birth_date", "min_date", msg.New("cadre.birth_before_1900"))
 	}
 	switch {
 	case c.Status == "active" && c.LeftOn != nil:
-		bad("/left_on", "must_be_null", "must be null while status is active", "phải để trống khi status là active")
+		bad("/left_on", "must_be_null", msg.New("cadre.left_on_while_active"))
 	case c.Status != "active" && c.LeftOn == nil:
-		bad("/left_on", "required", "is required when status is "+c.Status, "là bắt buộc khi status là "+c.Status)
+		bad("/left_on", "required", msg.New("cadre.left_on_required", statusLeftText(c.Status)))
 	case c.LeftOn != nil && c.LeftOn.Before(c.BirthDate):
-		bad("/left_on", "after_birth_date", "must not be before birth_date", "không được trước birth_date")
+		bad("/left_on", "after_birth_date", msg.New("cadre.left_on_before_birth"))
 	}
 	if birthOK && len(c.NationalID) == 12 {
 		fields = append(fields, checkNationalID(c.NationalID, c.Gender, c.BirthDate)...)
 	}
+	fields = append(fields, checkCadreLaw(c)...)
 	if len(fields) > 0 {
 		return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
 	}
@@ -228,40 +231,27 @@ func validName(s string) bool {
 // digits of the birth year (rules.md §10). The messages say what disagrees without repeating the number.
 func checkNationalID(id, gender string, birth time.Time) []FieldError {
 	var out []FieldError
-	add := func(code, en, vi string) {
-		out = append(out, FieldError{Pointer: "/national_id", Code: code, MessageEN: "national_id " + en, MessageVI: "national_id " + vi})
-	}
+	add := func(code string, m msg.Message) { out = append(out, fieldMsg("/national_id", code, m)) }
 	year := birth.Year()
 	d := int(id[3] - '0')
 	if d > 5 {
-		add("gender_century_digit", fmt.Sprintf("4th digit %d is not a gender/century code (0–5)", d),
-			fmt.Sprintf("chữ số thứ 4 (%d) không phải mã giới tính/thế kỷ (0–5)", d))
+		add("gender_century_digit", msg.New("nid.not_gender_century", d))
 	} else {
 		digitGender, digitFrom := "male", 1900+100*(d/2)
 		if d%2 == 1 {
 			digitGender = "female"
 		}
 		if digitGender != gender {
-			add("gender_century_digit", fmt.Sprintf("4th digit %d means %s, but gender is %s", d, digitGender, gender),
-				fmt.Sprintf("chữ số thứ 4 (%d) chỉ giới tính %s, nhưng gender là %s", d, genderVI(digitGender), genderVI(gender)))
+			add("gender_century_digit", msg.New("nid.gender", d, genderText(digitGender), genderText(gender)))
 		}
 		if year < digitFrom || year > digitFrom+99 {
-			add("gender_century_digit", fmt.Sprintf("4th digit %d means born %d–%d, but birth_date is in %d", d, digitFrom, digitFrom+99, year),
-				fmt.Sprintf("chữ số thứ 4 (%d) chỉ năm sinh %d–%d, nhưng birth_date thuộc năm %d", d, digitFrom, digitFrom+99, year))
+			add("gender_century_digit", msg.New("nid.century", d, digitFrom, digitFrom+99, year))
 		}
 	}
 	if yy := id[4:6]; yy != fmt.Sprintf("%02d", year%100) {
-		add("birth_year_digits", fmt.Sprintf("digits 5–6 (%s) do not match the birth year %d", yy, year),
-			fmt.Sprintf("chữ số thứ 5–6 (%s) không khớp năm sinh %d", yy, year))
+		add("birth_year_digits", msg.New("nid.birth_year", yy, year))
 	}
 	return out
-}
-
-func genderVI(g string) string {
-	if g == "female" {
-		return "nữ"
-	}
-	return "nam"
 }
 
 type cadrePatch struct {
@@ -272,6 +262,12 @@ type cadrePatch struct {
 	SIMonths   Opt[int]    `json:"si_months"`
 	Status     Opt[string] `json:"status"`
 	LeftOn     Opt[Date]   `json:"left_on"`
+
+	SITotalMonths         Opt[int]  `json:"si_total_months"`
+	SIUncompensatedMonths Opt[int]  `json:"si_uncompensated_months"`
+	Decree29Paid          Opt[bool] `json:"decree29_paid"`
+	Decree29PaidOn        Opt[Date] `json:"decree29_paid_on"`
+	MergedUnitSurplus     Opt[bool] `json:"merged_unit_surplus"`
 }
 
 // apply returns the change of the patch: the fields present replace the record's, a null on a required field
@@ -300,11 +296,26 @@ func (p cadrePatch) apply(today time.Time) func(*store.Cadre) error {
 		if p.LeftOn.Set {
 			c.LeftOn = timePtr(p.LeftOn.Value)
 		}
+		if p.SITotalMonths.Set {
+			c.SITotalMonths = p.SITotalMonths.Value
+		}
+		if p.SIUncompensatedMonths.Set {
+			c.SIUncompensatedMonths = p.SIUncompensatedMonths.Value
+		}
+		if p.Decree29Paid.Set {
+			c.Decree29Paid = p.Decree29Paid.Value
+		}
+		if p.Decree29PaidOn.Set {
+			c.Decree29PaidOn = timePtr(p.Decree29PaidOn.Value)
+		}
+		if p.MergedUnitSurplus.required("/merged_unit_surplus", &fields) {
+			c.MergedUnitSurplus = *p.MergedUnitSurplus.Value
+		}
 		if len(fields) > 0 {
 			return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
 		}
 		req := cadreCreate{NationalID: c.NationalID, FullName: c.FullName, Gender: c.Gender, BirthDate: Date{Time: c.BirthDate},
-			SIMonths: c.SIMonths, Status: c.Status}
+			SIMonths: c.SIMonths, Status: c.Status, cadreLawFields: lawFieldsOf(*c)}
 		if err := validateStruct(&req); err != nil {
 			return err
 		}

@@ -135,7 +135,7 @@ func TestCadreValidation(t *testing.T) {
 		pointer string
 		says    string // part of the English message
 	}{
-		"gender digit says female": {body(func(b map[string]any) { b["national_id"] = "001185012345" }), "/national_id", "means female, but gender is male"},
+		"gender digit says female": {body(func(b map[string]any) { b["national_id"] = "001185012345" }), "/national_id", "means female, but the gender given is male"},
 		"century digit says 2000s": {body(func(b map[string]any) { b["national_id"] = "001285012345" }), "/national_id", "born 2000–2099"},
 		"4th digit is no code":     {body(func(b map[string]any) { b["national_id"] = "001785012345" }), "/national_id", "not a gender/century code"},
 		"year digits disagree":     {body(func(b map[string]any) { b["national_id"] = "001086012345" }), "/national_id", "birth year 1985"},
@@ -158,7 +158,7 @@ func TestCadreValidation(t *testing.T) {
 		"si_months over 720":              {body(func(b map[string]any) { b["si_months"] = 721 }), "/si_months", ""},
 		"si_months negative":              {body(func(b map[string]any) { b["si_months"] = -1 }), "/si_months", ""},
 		"retired without left_on":         {body(func(b map[string]any) { b["status"] = "retired" }), "/left_on", "required"},
-		"active with left_on":             {body(func(b map[string]any) { b["left_on"] = "2025-01-01" }), "/left_on", "null"},
+		"active with left_on":             {body(func(b map[string]any) { b["left_on"] = "2025-01-01" }), "/left_on", "empty"},
 		"unknown status":                  {body(func(b map[string]any) { b["status"] = "dead" }), "/status", ""},
 		"unknown field":                   {body(func(b map[string]any) { b["nickname"] = "An" }), "/nickname", ""},
 		"left before birth":               {body(func(b map[string]any) { b["status"] = "left"; b["left_on"] = "1980-01-01" }), "/left_on", ""},

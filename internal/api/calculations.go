@@ -42,6 +42,7 @@ func calc[In any, Out any](fn func(In) (Out, error), required ...string) calcula
 		if err := checkBodyRanges(r, body); err != nil {
 			return nil, err
 		}
+		localize(r, &out) // warnings and reasons in the reader's language (package msg)
 		return out, nil
 	}
 }
@@ -71,6 +72,7 @@ func (s *Server) mountCalculations(r chi.Router) {
 				return err
 			}
 			w.Header().Set("Ruleset-Version", policy.RulesetVersion)
+			contentLanguage(w, r)
 			return writeJSON(w, http.StatusOK, out)
 		}))
 	}

@@ -7,25 +7,28 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"communehr/internal/msg"
 	"communehr/internal/store"
 )
 
 type communeResponse struct {
-	Code             string     `json:"code"`
-	Name             string     `json:"name"`
-	Kind             string     `json:"kind"`
-	Class            int        `json:"class"`
-	Population       *int       `json:"population"`
-	AreaKm2          *Decimal   `json:"area_km2"`
-	KeySecurityOrder bool       `json:"key_security_order"`
-	Border           bool       `json:"border"`
-	Island           bool       `json:"island"`
-	EffectiveFrom    Date       `json:"effective_from"`
-	EffectiveTo      *Date      `json:"effective_to"`
-	SuccessorCode    *string    `json:"successor_code"`
-	Version          int        `json:"version"`
-	Successors       *[]unitRef `json:"successors,omitempty"`
-	Predecessors     *[]unitRef `json:"predecessors,omitempty"`
+	Code                string     `json:"code"`
+	Name                string     `json:"name"`
+	Kind                string     `json:"kind"`
+	Class               int        `json:"class"`
+	Population          *int       `json:"population"`
+	AreaKm2             *Decimal   `json:"area_km2"`
+	KeySecurityOrder    bool       `json:"key_security_order"`
+	Border              bool       `json:"border"`
+	Island              bool       `json:"island"`
+	Mountainous         bool       `json:"mountainous"`
+	WardOfUrbanDistrict bool       `json:"ward_of_urban_district"`
+	EffectiveFrom       Date       `json:"effective_from"`
+	EffectiveTo         *Date      `json:"effective_to"`
+	SuccessorCode       *string    `json:"successor_code"`
+	Version             int        `json:"version"`
+	Successors          *[]unitRef `json:"successors,omitempty"`
+	Predecessors        *[]unitRef `json:"predecessors,omitempty"`
 }
 
 type unitRef struct {
@@ -46,6 +49,7 @@ func toUnitRefs(us []store.UnitRef) *[]unitRef {
 func toCommuneResponse(c store.Commune) communeResponse {
 	out := communeResponse{Code: c.Code, Name: c.Name, Kind: c.Kind, Class: c.Class, Population: c.Population,
 		KeySecurityOrder: c.KeySecurityOrder, Border: c.Border, Island: c.Island,
+		Mountainous: c.Mountainous, WardOfUrbanDistrict: c.WardOfUrbanDistrict,
 		EffectiveFrom: Date{Time: c.EffectiveFrom}, EffectiveTo: datePtr(c.EffectiveTo), SuccessorCode: c.SuccessorCode, Version: c.Version}
 	if c.AreaKm2 != nil {
 		d := NewDecimal(*c.AreaKm2)
@@ -130,18 +134,20 @@ func (s *Server) getCommune(w http.ResponseWriter, r *http.Request) error {
 }
 
 type communeCreate struct {
-	Code             string   `json:"code" validate:"required,len=5,numeric"`
-	Name             string   `json:"name" validate:"required,min=1,max=200"`
-	Kind             string   `json:"kind" validate:"required,oneof=xa phuong thi_tran dac_khu"`
-	Class            int      `json:"class" validate:"required,min=1,max=3"`
-	Population       *int     `json:"population" validate:"omitempty,min=0"`
-	AreaKm2          *Decimal `json:"area_km2"`
-	KeySecurityOrder bool     `json:"key_security_order"`
-	Border           bool     `json:"border"`
-	Island           bool     `json:"island"`
-	EffectiveFrom    Date     `json:"effective_from" validate:"required"`
-	EffectiveTo      *Date    `json:"effective_to"`
-	SuccessorCode    *string  `json:"successor_code" validate:"omitempty,len=5,numeric"`
+	Code                string   `json:"code" validate:"required,len=5,numeric"`
+	Name                string   `json:"name" validate:"required,min=1,max=200"`
+	Kind                string   `json:"kind" validate:"required,oneof=xa phuong thi_tran dac_khu"`
+	Class               int      `json:"class" validate:"required,min=1,max=3"`
+	Population          *int     `json:"population" validate:"omitempty,min=0"`
+	AreaKm2             *Decimal `json:"area_km2"`
+	KeySecurityOrder    bool     `json:"key_security_order"`
+	Border              bool     `json:"border"`
+	Island              bool     `json:"island"`
+	Mountainous         bool     `json:"mountainous"`
+	WardOfUrbanDistrict bool     `json:"ward_of_urban_district"`
+	EffectiveFrom       Date     `json:"effective_from" validate:"required"`
+	EffectiveTo         *Date    `json:"effective_to"`
+	SuccessorCode       *string  `json:"successor_code" validate:"omitempty,len=5,numeric"`
 }
 
 func (s *Server) createCommune(w http.ResponseWriter, r *http.Request) error {
@@ -151,7 +157,8 @@ func (s *Server) createCommune(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := store.Commune{Province: chi.URLParam(r, "province"), Code: req.Code, Name: normalizeText(req.Name), Kind: req.Kind,
 		Class: req.Class, Population: req.Population, KeySecurityOrder: req.KeySecurityOrder, Border: req.Border,
-		Island: req.Island, EffectiveFrom: req.EffectiveFrom.Time, EffectiveTo: timePtr(req.EffectiveTo), SuccessorCode: req.SuccessorCode}
+		Island: req.Island, EffectiveFrom: req.EffectiveFrom.Time, EffectiveTo: timePtr(req.EffectiveTo), SuccessorCode: req.SuccessorCode,
+		Mountainous: req.Mountainous, WardOfUrbanDistrict: req.WardOfUrbanDistrict}
 	if req.AreaKm2 != nil {
 		c.AreaKm2 = &req.AreaKm2.Decimal
 	}
@@ -195,6 +202,9 @@ func checkCommune(c store.Commune) error {
 		fields = append(fields, FieldError{Pointer: "/area_km2", Code: "area", MessageEN: "must be ≥ 0 with at most 2 decimals",
 			MessageVI: "phải ≥ 0 và tối đa 2 chữ số thập phân"})
 	}
+	if c.WardOfUrbanDistrict && c.Kind != "phuong" {
+		fields = append(fields, fieldMsg("/ward_of_urban_district", "ward_only", msg.New("commune.ward_of_urban_district_only_ward")))
+	}
 	fields = append(fields, checkUnitDates(c.Code, c.EffectiveFrom, c.EffectiveTo, c.SuccessorCode,
 		"cannot be the commune itself", "không được là chính xã này")...)
 	if len(fields) > 0 {
@@ -204,17 +214,19 @@ func checkCommune(c store.Commune) error {
 }
 
 type communePatch struct {
-	Name             Opt[string]  `json:"name"`
-	Kind             Opt[string]  `json:"kind"`
-	Class            Opt[int]     `json:"class"`
-	Population       Opt[int]     `json:"population"`
-	AreaKm2          Opt[Decimal] `json:"area_km2"`
-	KeySecurityOrder Opt[bool]    `json:"key_security_order"`
-	Border           Opt[bool]    `json:"border"`
-	Island           Opt[bool]    `json:"island"`
-	EffectiveFrom    Opt[Date]    `json:"effective_from"`
-	EffectiveTo      Opt[Date]    `json:"effective_to"`
-	SuccessorCode    Opt[string]  `json:"successor_code"`
+	Name                Opt[string]  `json:"name"`
+	Kind                Opt[string]  `json:"kind"`
+	Class               Opt[int]     `json:"class"`
+	Population          Opt[int]     `json:"population"`
+	AreaKm2             Opt[Decimal] `json:"area_km2"`
+	KeySecurityOrder    Opt[bool]    `json:"key_security_order"`
+	Border              Opt[bool]    `json:"border"`
+	Island              Opt[bool]    `json:"island"`
+	Mountainous         Opt[bool]    `json:"mountainous"`
+	WardOfUrbanDistrict Opt[bool]    `json:"ward_of_urban_district"`
+	EffectiveFrom       Opt[Date]    `json:"effective_from"`
+	EffectiveTo         Opt[Date]    `json:"effective_to"`
+	SuccessorCode       Opt[string]  `json:"successor_code"`
 }
 
 // apply changes c by the fields present in the patch; a null on a required field is refused.
@@ -246,6 +258,12 @@ func (p communePatch) apply(c *store.Commune) error {
 	}
 	if p.Island.required("/island", &fields) {
 		c.Island = *p.Island.Value
+	}
+	if p.Mountainous.required("/mountainous", &fields) {
+		c.Mountainous = *p.Mountainous.Value
+	}
+	if p.WardOfUrbanDistrict.required("/ward_of_urban_district", &fields) {
+		c.WardOfUrbanDistrict = *p.WardOfUrbanDistrict.Value
 	}
 	if p.EffectiveFrom.required("/effective_from", &fields) {
 		c.EffectiveFrom = p.EffectiveFrom.Value.Time

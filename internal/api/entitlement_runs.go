@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"communehr/internal/jobs"
+	"communehr/internal/msg"
 	"communehr/internal/policy"
 	"communehr/internal/store"
 )
@@ -230,30 +232,55 @@ func runOne(p store.EntitlementPerson, req entitlementRequest, calc *allowanceCa
 		return res
 	}
 	res.Policy, res.Total, res.Eligible = best.Chosen, best.Total, best.Chosen != ""
-	var reasons []string
+	var reasons []msg.Message
 	for _, o := range best.Options {
-		if o.Policy == best.Chosen || best.Chosen == "" {
-			reasons = append(reasons, o.Policy+": "+o.Reason)
+		if (o.Policy == best.Chosen || best.Chosen == "") && !o.Message.IsZero() {
+			reasons = append(reasons, o.Message)
 		}
 	}
 	if best.Chosen == "" {
-		reasons = append(reasons, best.Warnings...)
+		reasons = append(reasons, best.Messages...)
 	}
-	res.Reason = strings.Join(reasons, "; ")
+	res.Reason = storedReason(reasons...)
 	return res
+}
+
+// storedReason keeps a run result's reason in both languages (as JSON of a msg.Text), so that results.csv
+// speaks the language of whoever downloads it (reasonIn).
+func storedReason(ms ...msg.Message) string {
+	var vi, en []string
+	for _, m := range ms {
+		vi, en = append(vi, m.Render(msg.VI)), append(en, m.Render(msg.EN))
+	}
+	return storedText(msg.Text{VI: strings.Join(vi, "; "), EN: strings.Join(en, "; ")})
+}
+
+func storedText(t msg.Text) string {
+	b, _ := json.Marshal(t)
+	return string(b)
+}
+
+// reasonIn reads a stored reason in l; a reason stored before reasons were bilingual is shown as it is.
+func reasonIn(stored string, l msg.Lang) string {
+	var t msg.Text
+	if strings.HasPrefix(stored, "{") && json.Unmarshal([]byte(stored), &t) == nil {
+		return t.In(l)
+	}
+	return stored
 }
 
 // runReason is why no policy could be computed for a person, in Vietnamese and English.
 func runReason(err error) string {
 	var e *Error
 	if !errors.As(err, &e) {
-		return "internal: " + err.Error()
+		return storedText(msg.Text{VI: "Không tính được cho người này; mã yêu cầu giúp tra cứu trong nhật ký.",
+			EN: "This person could not be computed; the request id identifies it in the logs."})
 	}
 	if len(e.Fields) > 0 {
 		f := e.Fields[0]
-		return f.Code + ": " + f.MessageVI + " / " + f.MessageEN
+		return storedText(msg.Text{VI: f.MessageVI, EN: f.MessageEN})
 	}
-	return e.Code + ": " + e.DetailVI + " / " + e.DetailEN
+	return storedText(msg.Text{VI: e.DetailVI, EN: e.DetailEN})
 }
 
 type runList struct {
@@ -323,7 +350,8 @@ func (s *Server) entitlementRunResultsCSV(w http.ResponseWriter, r *http.Request
 			months = strconv.Itoa(*x.WorkMonths)
 		}
 		rows = append(rows, []string{x.CadreID, x.FullName, str(x.CommuneCode), str(x.HamletCode), str(x.PositionCode),
-			str(x.Level), allowance, months, x.Policy, x.Total.String(), strconv.FormatBool(x.Eligible), x.Reason})
+			str(x.Level), allowance, months, x.Policy, x.Total.String(), strconv.FormatBool(x.Eligible), reasonIn(x.Reason, langOf(r))})
 	}
+	contentLanguage(w, r)
 	return writeCSV(w, "entitlement-run-"+run.ID+".csv", header, rows)
 }

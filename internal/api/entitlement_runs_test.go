@@ -212,9 +212,16 @@ func TestEntitlementRunFilters(t *testing.T) {
 	}
 	for _, row := range runResultsCSV(e, ed, run.ID) {
 		if row["cadre_id"] == cadreF && (row["eligible"] != "false" || row["total"] != "0" || row["commune_code"] != "" ||
-			!strings.HasPrefix(row["reason"], "no_post_held: ")) {
+			row["reason"] != "the person holds no post on the last day worked") {
 			t.Fatalf("F: %v", row)
 		}
+	}
+	// results.csv speaks the reader's language (the reasons are kept in both).
+	r := e.do("GET", "/v1/provinces/01/entitlement-runs/"+run.ID+"/results.csv", ed, nil, "Accept-Language", "vi")
+	mustStatus(t, r, 200)
+	if !strings.Contains(string(r.Body), "người này không giữ chức danh nào vào ngày làm việc cuối cùng") ||
+		!strings.Contains(string(r.Body), "chính sách có lợi nhất") || strings.Contains(string(r.Body), "most favourable") {
+		t.Fatalf("Vietnamese results.csv: %s", r.Body)
 	}
 	// Invalid bodies.
 	for _, b := range []map[string]any{
@@ -348,7 +355,7 @@ func TestReviewEntitlementRunGivesEachPersonTheSinglePersonResult(t *testing.T) 
 				mustStatus(t, r, 422)
 				p := r.problem(t)
 				if row["eligible"] != "false" || row["total"] != "0" || row["policy"] != "" ||
-					!strings.HasPrefix(row["reason"], p.Errors[0].Code+": ") {
+					row["reason"] != p.Errors[0].Message {
 					t.Errorf("%s: run row %v, single %s", basis, row, r.Body)
 				}
 				continue

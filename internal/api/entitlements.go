@@ -198,6 +198,17 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 	in := policy.BestExitInput{Kind: kind, Gender: policy.Gender(p.Gender), BirthDate: policy.NewDate(p.BirthDate.Date()),
 		ExitDate: exit, SIMonths: p.SIMonths, OnPension: req.OnPension, ReemployedWithin60Months: req.ReemployedWithin60Months,
 		KeptInHamletPost: req.KeptInHamletPost}
+	// The law's inputs the register keeps (migration 0016): the two SI times (si_months then agrees with the
+	// total, as the calculators require), the Decree 29 payment and the merger surplus.
+	in.SITotalMonths, in.SIUncompensatedMonths = p.SITotalMonths, p.SIUncompensatedMonths
+	if p.SITotalMonths != nil {
+		in.SIMonths = *p.SITotalMonths
+	}
+	in.Decree29Paid, in.MergedUnitSurplus = p.Decree29Paid, p.MergedUnitSurplus
+	if p.Decree29PaidOn != nil {
+		d := policy.NewDate(p.Decree29PaidOn.Date())
+		in.Decree29PaidOn = &d
+	}
 	if req.DecisionDate != nil {
 		in.DecisionDate = policy.NewDate(req.DecisionDate.Date())
 	}
@@ -326,6 +337,8 @@ func (s *Server) computeEntitlement(r *http.Request, province, cadreID string, r
 	if err != nil {
 		return entitlementResponse{}, policyProblem(err, &in)
 	}
+	// Warnings and reasons in the reader's language; a saved decision keeps them as its author read them.
+	res.Localize(langOf(r))
 	return entitlementResponse{CadreID: p.CadreID, FullName: p.FullName, Reason: req.Reason, Kind: in.Kind,
 		LastDayWorked: req.LastDayWorked, ExitDate: req.ExitDate, Inputs: in, Context: ctx, Result: res}, nil
 }

@@ -154,8 +154,8 @@ func TestHamletValidation(t *testing.T) {
 		body, lang, pointer, want string
 		status                    int
 	}{
-		{`{"code":"T1","kind":"ap","households":1,` + ok + `}`, "vi", "/kind", "kind phải là một trong các giá trị: thon, to_dan_pho", 422},
-		{`{"code":"T1","kind":"ap","households":1,` + ok + `}`, "en", "/kind", "kind must be one of: thon, to_dan_pho", 422},
+		{`{"code":"T1","kind":"ap","households":1,` + ok + `}`, "vi", "/kind", "Loại phải là một trong các giá trị: thon, to_dan_pho", 422},
+		{`{"code":"T1","kind":"ap","households":1,` + ok + `}`, "en", "/kind", "The kind must be one of: thon, to_dan_pho", 422},
 		{`{"code":"T1","kind":"thon","households":12.5,` + ok + `}`, "vi", "/households", "phải là một số nguyên", 422},
 		{`{"code":"T1","kind":"thon","households":12.5,` + ok + `}`, "en", "/households", "must be a whole number", 422},
 		{`{"code":"T1","kind":"thon",`, "en", "", "ends before the JSON value is complete", 400},

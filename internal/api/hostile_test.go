@@ -85,7 +85,32 @@ func validWriteBodies(t *testing.T) map[string]string {
 			m[k] = string(c.Input)
 		}
 	}
+	// Population and area are compared with the standard of a kind of unit: the probe needs one.
+	if b, ok := m["POST /v1/calculations/commune-fund"]; ok && !strings.Contains(b, `"kind"`) {
+		m["POST /v1/calculations/commune-fund"] = `{"kind":"xa",` + strings.TrimPrefix(strings.TrimSpace(b), "{")
+	}
 	return m
+}
+
+// rangeErrorAt reports whether a problem body has a range error (min, max, integer, decimal_places) at the
+// pointer: a value at a bound may still break a rule between fields (the SI time not yet compensated above
+// the total), but never its own range.
+func rangeErrorAt(body []byte, pointer string) bool {
+	var p struct {
+		Errors []struct{ Pointer, Code string } `json:"errors"`
+	}
+	if json.Unmarshal(body, &p) != nil {
+		return false
+	}
+	for _, e := range p.Errors {
+		if e.Pointer == pointer {
+			switch e.Code {
+			case "min", "max", "integer", "decimal_places", "range":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // mutations returns the body with each top-level field (and each field of nested objects one level down)
@@ -551,7 +576,7 @@ func TestNumericRangesAreEnforced(t *testing.T) {
 			}
 			for _, v := range inside {
 				r := send(v)
-				if r.Status >= 500 || hasPointer(r.Body, concrete) {
+				if r.Status >= 500 || rangeErrorAt(r.Body, concrete) {
 					t.Errorf("%s %s = %s (a bound) → %d naming the field; body %s", key, ptr, v, r.Status, r.Body)
 				}
 			}

@@ -60,6 +60,8 @@ var importKinds = map[string]*importKind{
 		{"effective_from", true, []string{"hiệu lực từ", "ngày hiệu lực"}, "2025-07-01"},
 		{"effective_to", false, []string{"hiệu lực đến", "ngày hết hiệu lực"}, ""},
 		{"successor_code", false, []string{"mã đơn vị kế thừa", "sáp nhập vào"}, ""},
+		{"mountainous", false, []string{"miền núi", "vùng cao", "miền núi vùng cao", "xã miền núi vùng cao"}, "false"},
+		{"ward_of_urban_district", false, []string{"phường thuộc quận"}, "false"},
 	}},
 	"hamlets": {name: "hamlets", row: hamletRow, columns: []importColumn{
 		{"code", true, []string{"mã", "mã thôn", "mã tổ dân phố"}, "00004-01"},
@@ -82,6 +84,11 @@ var importKinds = map[string]*importKind{
 		{"si_months", false, []string{"số tháng bhxh", "số tháng đóng bhxh"}, "180"},
 		{"status", false, []string{"trạng thái"}, "active"},
 		{"left_on", false, []string{"ngày nghỉ", "ngày thôi việc"}, ""},
+		{"si_total_months", false, []string{"tổng số tháng bhxh", "tổng thời gian đóng bhxh"}, ""},
+		{"si_uncompensated_months", false, []string{"số tháng bhxh chưa hưởng trợ cấp", "thời gian đóng bhxh chưa hưởng trợ cấp"}, ""},
+		{"decree29_paid", false, []string{"đã chi trả theo nđ 29", "đã chi trả trợ cấp nghị định 29"}, ""},
+		{"decree29_paid_on", false, []string{"ngày chi trả theo nđ 29", "ngày chi trả trợ cấp nghị định 29"}, ""},
+		{"merged_unit_surplus", false, []string{"dôi dư do sắp xếp đơn vị", "dôi dư do sáp nhập"}, "false"},
 	}},
 	"assignments": {name: "assignments", row: assignmentRow, columns: []importColumn{
 		{"national_id", true, []string{"số định danh", "cccd", "số cccd"}, "001080012345"},

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,10 +13,10 @@ import (
 )
 
 // csvRows is the COPY source: it reads, cleans and validates one record at a time; invalid rows are
-// recorded (with their line and column) and skipped, so that one pass reports every bad row. Reading
-// stays on one goroutine (CSV is sequential) while validation, the costly part, runs on convWorkers
-// goroutines over batches; the staging order does not matter (the upsert orders by line) and the errors
-// are sorted by line at the end.
+// written to a spool file (cells as uploaded, errors with their line and column) and skipped, so that one
+// pass reports every bad row with memory that does not grow with them. Reading stays on one goroutine
+// (CSV is sequential) while validation, the costly part, runs on convWorkers goroutines over batches; the
+// staging order does not matter (the upsert orders by line), nor the spool's (the store orders by line).
 type csvRows struct {
 	cr     *csv.Reader
 	ll     *lineLimitReader
@@ -33,7 +32,7 @@ type csvRows struct {
 	pos     int
 	cur     []any
 
-	errs    []store.RowError
+	rejects *rejectSpool
 	total   int
 	read    atomic.Int64
 	fileErr *store.RowError
@@ -47,18 +46,18 @@ const (
 type rawRow struct {
 	line int
 	rec  []string
+	err  *store.RowError // a record that is not valid CSV
 }
 
 type convBatch struct {
-	rows [][]any
-	errs []store.RowError
+	rows    [][]any
+	rejects []store.RejectedRow
 }
 
 func (c *csvRows) start() {
 	c.results = make(chan convBatch, convWorkers*2)
 	c.stop = make(chan struct{})
 	raw := make(chan []rawRow, convWorkers*2)
-	var readErrs []store.RowError
 	go func() {
 		defer close(raw)
 		buf := make([]rawRow, 0, convBatchSize)
@@ -79,11 +78,7 @@ func (c *csvRows) start() {
 			if !ok {
 				break
 			}
-			if rerr != nil {
-				readErrs = append(readErrs, *rerr)
-				continue
-			}
-			buf = append(buf, rawRow{line, rec})
+			buf = append(buf, rawRow{line, rec, rerr})
 			if len(buf) == convBatchSize && !flush() {
 				return
 			}
@@ -98,10 +93,17 @@ func (c *csvRows) start() {
 			for rows := range raw {
 				var out convBatch
 				for _, r := range rows {
-					if v, errs := c.convert(r.line, r.rec); len(errs) == 0 {
+					if r.err != nil {
+						out.rejects = append(out.rejects, store.RejectedRow{Line: r.line, Fields: []string{}, Errors: []store.RowError{*r.err}})
+					} else if v, errs := c.convert(r.line, r.rec); len(errs) == 0 {
 						out.rows = append(out.rows, append([]any{r.line}, v...))
 					} else {
-						out.errs = append(out.errs, errs...)
+						// The cells as uploaded, for errors.csv (convert leaves rec as read).
+						fields := make([]string, len(r.rec))
+						for i, f := range r.rec {
+							fields[i] = storableText(f)
+						}
+						out.rejects = append(out.rejects, store.RejectedRow{Line: r.line, Fields: fields, Errors: errs})
 					}
 				}
 				select {
@@ -114,11 +116,6 @@ func (c *csvRows) start() {
 	}
 	go func() {
 		wg.Wait()
-		// The reader is done too (raw is closed and drained): its errors join the last batch.
-		select {
-		case c.results <- convBatch{errs: readErrs}:
-		case <-c.stop:
-		}
 		close(c.results)
 	}()
 }
@@ -173,10 +170,14 @@ func (c *csvRows) Next() bool {
 	for c.pos >= len(c.batch.rows) {
 		b, ok := <-c.results
 		if !ok {
-			sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Line < c.errs[j].Line })
 			return false
 		}
-		c.errs = append(c.errs, b.errs...)
+		for _, r := range b.rejects {
+			c.rejects.add(r)
+		}
+		if c.rejects.err != nil {
+			return false // Err reports it and the COPY fails
+		}
 		c.batch, c.pos = b, 0
 	}
 	c.cur = c.batch.rows[c.pos]
@@ -196,7 +197,8 @@ func (c *csvRows) Close() {
 	}
 }
 
-// convert validates one record (safe to call from several goroutines: it only reads shared state).
+// convert validates one record (safe to call from several goroutines: it only reads shared state); rec
+// itself is left as read.
 func (c *csvRows) convert(line int, rec []string) ([]any, []store.RowError) {
 	size := 0
 	for _, f := range rec {
@@ -212,6 +214,7 @@ func (c *csvRows) convert(line int, rec []string) ([]any, []store.RowError) {
 		return nil, rowErr("", "field_count", fmt.Sprintf("the row has %d cells, the header %d", len(rec), len(c.header)),
 			fmt.Sprintf("dòng có %d ô, dòng tiêu đề có %d", len(rec), len(c.header)))
 	}
+	clean := make([]string, len(rec))
 	for i, f := range rec {
 		if !utf8Valid(f) {
 			return nil, rowErr(c.header[i], "invalid_utf8", "the cell is not valid UTF-8; save the file as CSV UTF-8",
@@ -220,11 +223,11 @@ func (c *csvRows) convert(line int, rec []string) ([]any, []store.RowError) {
 		if strings.IndexByte(f, 0) >= 0 { // PostgreSQL refuses NUL in text: a row error, not a failed COPY
 			return nil, rowErr(c.header[i], "nul_character", "the cell holds a NUL character", "ô chứa ký tự NUL")
 		}
-		rec[i] = cleanCell(f)
+		clean[i] = cleanCell(f)
 	}
 	cell := func(name string) string {
 		if i, ok := c.idx[name]; ok {
-			return rec[i]
+			return clean[i]
 		}
 		return ""
 	}
@@ -258,38 +261,4 @@ var digitCodes = map[string]map[string]int{
 }
 
 func (c *csvRows) Values() ([]any, error) { return c.cur, nil }
-func (c *csvRows) Err() error             { return nil }
-
-// originalLines reads the spooled file again for the given lines, as uploaded, for errors.csv.
-func originalLines(sp *spool, delim rune, lines map[int]bool) (map[int][]string, error) {
-	src, err := sp.open()
-	if err != nil {
-		return nil, err
-	}
-	cr, _ := newCSVReader(src, delim)
-	out := map[int][]string{}
-	for len(out) < len(lines) {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			if lines[pe.StartLine] {
-				out[pe.StartLine] = []string{}
-			}
-			continue
-		}
-		if err != nil {
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		if lines[line] {
-			for i := range rec {
-				rec[i] = storableText(rec[i])
-			}
-			out[line] = rec
-		}
-	}
-	return out, nil
-}
+func (c *csvRows) Err() error             { return c.rejects.err }

@@ -15,7 +15,9 @@ func communeRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) 
 		KeySecurityOrder: boolOr(p.boolean("key_security_order", cell("key_security_order")), false),
 		Border:           boolOr(p.boolean("border", cell("border")), false),
 		Island:           boolOr(p.boolean("island", cell("island")), false),
-		EffectiveTo:      p.date("effective_to", cell("effective_to")), SuccessorCode: p.str(cell("successor_code"))}
+		EffectiveTo:      p.date("effective_to", cell("effective_to")), SuccessorCode: p.str(cell("successor_code")),
+		Mountainous:         boolOr(p.boolean("mountainous", cell("mountainous")), false),
+		WardOfUrbanDistrict: boolOr(p.boolean("ward_of_urban_district", cell("ward_of_urban_district")), false)}
 	if n := p.integer("class", cell("class")); n != nil {
 		req.Class = *n
 	}
@@ -29,7 +31,8 @@ func communeRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) 
 		return nil, fieldsOf(err)
 	}
 	c := store.Commune{Code: req.Code, Name: req.Name, Kind: req.Kind, Class: req.Class, Population: req.Population,
-		EffectiveFrom: req.EffectiveFrom.Time, EffectiveTo: timePtr(req.EffectiveTo), SuccessorCode: req.SuccessorCode}
+		EffectiveFrom: req.EffectiveFrom.Time, EffectiveTo: timePtr(req.EffectiveTo), SuccessorCode: req.SuccessorCode,
+		WardOfUrbanDistrict: req.WardOfUrbanDistrict}
 	if req.AreaKm2 != nil {
 		c.AreaKm2 = &req.AreaKm2.Decimal
 	}
@@ -37,7 +40,8 @@ func communeRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) 
 		return nil, fieldsOf(err)
 	}
 	return []any{req.Code, req.Name, req.Kind, req.Class, intOrNil(req.Population), decimalOrNil(req.AreaKm2),
-		req.KeySecurityOrder, req.Border, req.Island, req.EffectiveFrom.Time, timeOrNil(req.EffectiveTo), strOrNil(req.SuccessorCode)}, nil
+		req.KeySecurityOrder, req.Border, req.Island, req.EffectiveFrom.Time, timeOrNil(req.EffectiveTo), strOrNil(req.SuccessorCode),
+		req.Mountainous, req.WardOfUrbanDistrict}, nil
 }
 
 func hamletRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
@@ -81,6 +85,7 @@ func cadreRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
 	if d := p.date("birth_date", cell("birth_date")); d != nil {
 		req.BirthDate = *d
 	}
+	req.cadreLawFields = cadreLawCells(&p, cell)
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
@@ -92,10 +97,12 @@ func cadreRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
 	}
 	c := store.Cadre{NationalID: req.NationalID, FullName: req.FullName, Gender: req.Gender, BirthDate: req.BirthDate.Time,
 		SIMonths: req.SIMonths, Status: req.Status, LeftOn: timePtr(req.LeftOn)}
+	req.cadreLawFields.applyTo(&c)
 	if err := checkCadre(c, rc.today); err != nil {
 		return nil, fieldsOf(err)
 	}
-	return []any{req.NationalID, req.FullName, req.Gender, req.BirthDate.Time, req.SIMonths, req.Status, timeOrNil(req.LeftOn)}, nil
+	return append([]any{req.NationalID, req.FullName, req.Gender, req.BirthDate.Time, req.SIMonths, req.Status, timeOrNil(req.LeftOn)},
+		cadreLawStage(c)...), nil
 }
 
 func assignmentRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {

@@ -53,6 +53,7 @@ type importJobResponse struct {
 	RowsUpdated   int                   `json:"rows_updated"`
 	RowsUnchanged int                   `json:"rows_unchanged"`
 	RowsFailed    int                   `json:"rows_failed"`
+	ErrorsTotal   int                   `json:"errors_total"`
 	Errors        []importErrorResponse `json:"errors"`
 	StartedAt     time.Time             `json:"started_at"`
 	FinishedAt    *time.Time            `json:"finished_at"`
@@ -61,7 +62,7 @@ type importJobResponse struct {
 func toImportJobResponse(j store.ImportJob, vi bool) importJobResponse {
 	out := importJobResponse{ID: j.ID, Kind: j.Kind, Mode: j.Mode, Status: j.Status, FailureReason: j.FailureReason,
 		RowsTotal: j.RowsTotal, RowsProcessed: j.RowsProcessed, RowsInserted: j.RowsInserted, RowsUpdated: j.RowsUpdated,
-		RowsUnchanged: j.RowsUnchanged, RowsFailed: j.RowsFailed, StartedAt: j.StartedAt.UTC(), Errors: []importErrorResponse{}}
+		RowsUnchanged: j.RowsUnchanged, RowsFailed: j.RowsFailed, ErrorsTotal: j.ErrorsTotal, StartedAt: j.StartedAt.UTC(), Errors: []importErrorResponse{}}
 	if j.FinishedAt != nil {
 		t := j.FinishedAt.UTC()
 		out.FinishedAt = &t
@@ -351,20 +352,21 @@ func (s *Server) runImport(ctx context.Context, p store.Principal, job store.Imp
 		if started != nil {
 			defer func() { started <- job }()
 		}
-		job, err := s.store.FailImport(ctx, p, job, herrs[0])
-		if err == nil && len(herrs) > 1 {
-			job.Errors = herrs
-		}
+		return s.store.FailImport(ctx, p, job, herrs...) // the first 1,000, and the count
+	}
+	rejects, err := newRejectSpool()
+	if err != nil {
 		return job, err
 	}
-	rows := &csvRows{cr: cr, ll: ll, kind: kind, rc: rc, idx: idx, header: header}
+	defer rejects.Close()
+	rows := &csvRows{cr: cr, ll: ll, kind: kind, rc: rc, idx: idx, header: header, rejects: rejects}
 	defer rows.Close()
 	work := store.ImportWork{Spec: store.ImportSpecs[kind.name], Rows: rows,
-		RowErrors: func() []store.RowError { return rows.errs },
-		RowsTotal: func() int { return rows.total },
-		FileError: func() *store.RowError { return rows.fileErr },
-		Progress:  func() int { return int(rows.read.Load()) },
-		Original:  func(lines map[int]bool) (map[int][]string, error) { return originalLines(sp, delim, lines) },
+		ParseRejects: rejects.open,
+		RowsTotal:    func() int { return rows.total },
+		FileError:    func() *store.RowError { return rows.fileErr },
+		Progress:     func() int { return int(rows.read.Load()) },
+		Original:     func(want func(int) bool) (store.RejectIter, error) { return originalLines(sp, delim, want) },
 		Started: func(j store.ImportJob) {
 			if started != nil {
 				started <- j

@@ -39,7 +39,12 @@ func FuzzImportRows(f *testing.F) {
 		if len(herrs) > 0 {
 			return
 		}
-		rows := &csvRows{cr: cr, ll: ll, kind: kind, idx: idx, header: header,
+		rejects, err := newRejectSpool()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rejects.Close()
+		rows := &csvRows{cr: cr, ll: ll, kind: kind, idx: idx, header: header, rejects: rejects,
 			rc: &rowContext{province: "01", today: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), positions: positions}}
 		width := len(store.ImportSpecs[kind.name].StageCols)
 		for rows.Next() {
@@ -48,10 +53,19 @@ func FuzzImportRows(f *testing.F) {
 				t.Fatalf("%s row has %d values, staging has %d columns", kind.name, len(v), width)
 			}
 		}
-		for _, e := range rows.errs {
-			if e.Line < 2 || e.Code == "" || e.MessageEN == "" || e.MessageVI == "" {
-				t.Fatalf("row error %+v", e)
+		it, err := rejects.open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for it.Next() {
+			for _, e := range it.Row().Errors {
+				if e.Line < 2 || e.Code == "" || e.MessageEN == "" || e.MessageVI == "" {
+					t.Fatalf("row error %+v", e)
+				}
 			}
+		}
+		if it.Err() != nil {
+			t.Fatal(it.Err())
 		}
 	})
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/csv"
+	"io"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -31,6 +32,7 @@ func (s *Server) listImports(w http.ResponseWriter, r *http.Request) error {
 	out := importJobList{Items: make([]importJobResponse, 0, len(jobs))}
 	last := ""
 	for _, j := range jobs {
+		maskJobErrors(principalFrom(r.Context()), &j)
 		out.Items = append(out.Items, toImportJobResponse(j, vietnamese(r)))
 		last = j.Cursor()
 	}
@@ -43,11 +45,13 @@ func (s *Server) getImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	maskJobErrors(principalFrom(r.Context()), &j)
 	return writeJSON(w, http.StatusOK, toImportJobResponse(j, vietnamese(r)))
 }
 
-// importErrorsCSV returns every failed row as uploaded plus an `error` column (UTF-8 with BOM, formula
-// cells neutralised), to fix in Excel and upload again.
+// importErrorsCSV streams every failed row as uploaded plus an `error` column (UTF-8 with BOM, every cell
+// of every row, the header included, neutralised as in the other CSV exports), to fix in Excel and upload
+// again. The rows are read from the database a page at a time: memory stays flat whatever the file.
 func (s *Server) importErrorsCSV(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
 	province, id := chi.URLParam(r, "province"), chi.URLParam(r, "id")
@@ -55,15 +59,10 @@ func (s *Server) importErrorsCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rejects, err := s.store.ImportRejects(r.Context(), p, province, id)
+	// The first page is read before anything is written, so that a failure is still a clean problem.
+	page, err := s.store.ImportRejectsAfter(r.Context(), p, province, id, 0, store.RejectPage)
 	if err != nil {
 		return err
-	}
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
-	if j.Delimiter == ";" {
-		cw.Comma = ';' // as uploaded: Excel in a Vietnamese locale reads ';'
 	}
 	// A file that is itself a fixed errors.csv already has the error column: its old text is replaced.
 	header := append([]string{}, j.Header...)
@@ -76,9 +75,10 @@ func (s *Server) importErrorsCSV(w http.ResponseWriter, r *http.Request) error {
 	if errCol < 0 {
 		header = append(header, errorsColumn)
 	}
-	_ = cw.Write(header)
 	// The rows are echoed as uploaded, identity numbers included: a viewer sees them masked, as in the
-	// cadre views (design.md §3); the editor who fixes the file gets them whole.
+	// cadre views (design.md §3), in the national_id column whatever its content and in every other cell
+	// and the messages wherever a 12-digit run appears; the editor who fixes the file gets them whole.
+	mask := viewerText(p)
 	nidCol := -1
 	if kind, ok := importKinds[j.Kind]; ok && masksNationalID(p) {
 		if idx, _ := kind.mapHeader(j.Header); idx != nil {
@@ -87,32 +87,53 @@ func (s *Server) importErrorsCSV(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	for _, rj := range rejects {
-		row := make([]string, 0, len(header))
-		for i, f := range rj.Fields {
-			if i == nidCol {
-				f = store.MaskNationalID(strings.TrimSpace(f))
-			}
-			row = append(row, neutralizeCell(f))
-		}
-		if errCol >= 0 {
-			for len(row) <= errCol {
-				row = append(row, "")
-			}
-			row[errCol] = neutralizeCell(rj.Error)
-		} else {
-			for len(row) < len(header)-1 {
-				row = append(row, "")
-			}
-			row = append(row, neutralizeCell(rj.Error))
-		}
-		_ = cw.Write(row)
-	}
-	cw.Flush()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="import-`+j.ID+`-errors.csv"`)
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(buf.Bytes())
+	cw := csv.NewWriter(w)
+	if j.Delimiter == ";" {
+		cw.Comma = ';' // as uploaded: Excel in a Vietnamese locale reads ';'
+	}
+	_, _ = io.WriteString(w, "\uFEFF")
+	out := make([]string, 0, len(header))
+	for _, h := range header {
+		out = append(out, csvCell(mask(h)))
+	}
+	_ = cw.Write(out)
+	for {
+		for _, rj := range page {
+			out = out[:0]
+			for i, f := range rj.Fields {
+				if i == nidCol {
+					f = store.MaskNationalID(strings.TrimSpace(f))
+				}
+				out = append(out, csvCell(mask(f)))
+			}
+			msg := csvCell(mask(rj.Error))
+			if errCol >= 0 {
+				for len(out) <= errCol {
+					out = append(out, "")
+				}
+				out[errCol] = msg
+			} else {
+				for len(out) < len(header)-1 {
+					out = append(out, "")
+				}
+				out = append(out, msg)
+			}
+			_ = cw.Write(out)
+		}
+		if len(page) < store.RejectPage {
+			break
+		}
+		cw.Flush()
+		if page, err = s.store.ImportRejectsAfter(r.Context(), p, province, id, page[len(page)-1].Line, store.RejectPage); err != nil {
+			// The status is sent: the download is cut short rather than passed off as the whole file.
+			loggerFrom(r.Context()).ErrorContext(r.Context(), "errors.csv", "request_id", requestIDFrom(r.Context()), "error", err.Error())
+			panic(http.ErrAbortHandler)
+		}
+	}
+	cw.Flush()
 	return nil
 }
 

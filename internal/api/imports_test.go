@@ -230,7 +230,7 @@ func TestImportHamletsAndAssignmentsResolveReferences(t *testing.T) {
 		t.Fatalf("assignments %+v", j)
 	}
 	j = importJob(t, e.upload(ed, "kind=assignments", []byte("national_id,position_code,commune_code,start_date\n001080000009,pho_bi_thu_doan,00100,2024-01-01\n001080000001,bi_thu_chi_bo,00100,2024-01-01\n")))
-	if j.Status != "failed" || len(j.Errors) != 2 || j.Errors[0].Column != "commune_code" || j.Errors[0].Code != "not_allowed_by_level" || j.Errors[1].Column != "national_id" {
+	if j.Status != "failed" || len(j.Errors) != 2 || j.Errors[0].Column != "national_id" || j.Errors[1].Column != "commune_code" || j.Errors[1].Code != "not_allowed_by_level" { // by line
 		t.Fatalf("bad references: %+v", j.Errors)
 	}
 }

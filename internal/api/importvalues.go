@@ -37,7 +37,8 @@ func containsFold(list []string, s string) bool {
 
 // Column groups by the kind of value they hold.
 var (
-	integerColumns = map[string]bool{"population": true, "class": true, "households": true, "si_months": true}
+	integerColumns = map[string]bool{"population": true, "class": true, "households": true, "si_months": true,
+		"si_total_months": true, "si_uncompensated_months": true}
 	decimalColumns = map[string]bool{"area_km2": true, "allowance_override": true}
 )
 

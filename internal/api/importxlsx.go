@@ -356,7 +356,7 @@ func oneLine(s string) string {
 // isDateField reports whether an import column holds a date.
 func isDateField(name string) bool {
 	switch name {
-	case "birth_date", "left_on", "start_date", "end_date", "term_end", "effective_from", "effective_to":
+	case "birth_date", "left_on", "start_date", "end_date", "term_end", "effective_from", "effective_to", "decree29_paid_on":
 		return true
 	}
 	return false

@@ -144,7 +144,7 @@ func (s *Server) nationalSummary(w http.ResponseWriter, r *http.Request) error {
 	for class := 1; class <= 3; class++ {
 		cf, err := policy.CommuneFund(policy.CommuneFundInput{Class: class, AsOf: asOf})
 		if err != nil {
-			note := policyNote(err)
+			note := policyNote(err, langOf(r))
 			communeNote = &note
 			continue
 		}
@@ -181,6 +181,23 @@ func (s *Server) nationalSummary(w http.ResponseWriter, r *http.Request) error {
 			} else {
 				u.Funds.CommuneFundNote = communeNote
 			}
+		})
+	}
+	// The Decree 33/2023 increments, commune by commune as the province report computes them: what a
+	// commune's fund has above its class's fund.
+	for _, c := range d.Sized {
+		base := communeFund[c.Class]
+		if base == nil {
+			continue
+		}
+		cf, err := policy.CommuneFund(communeFundInput(c.ReportCommune, asOf))
+		if err != nil || cf.QuotaIncrement == 0 {
+			continue
+		}
+		inc := cf.MonthlyFund.Sub(*base)
+		each(c.Province, func(u *nationalUnit) {
+			v := u.Funds.CommuneFund.Add(inc)
+			u.Funds.CommuneFund = &v
 		})
 	}
 	for _, h := range d.Hamlets {

@@ -185,6 +185,13 @@ func TestReviewNationalSummaryIsTheSumOfTheProvinceReports(t *testing.T) {
 	e.province("79", "Thành phố Hồ Chí Minh")
 	e.exec(`INSERT INTO communes (province_code, code, name, kind, class, key_security_order, effective_from) VALUES
 		('79', '26734', 'Phường Sài Gòn', 'phuong', 1, true, '2020-01-01')`)
+	// Communes above the administrative-unit standard (Decree 33/2023 increments, issue 12): the national
+	// summary adds them commune by commune, as the province report does.
+	e.exec(`INSERT INTO communes (province_code, code, name, kind, class, population, area_km2, mountainous,
+		ward_of_urban_district, effective_from) VALUES
+		('79', '26740', 'Phường Bến Thành', 'phuong', 1, 40000, 5, false, true, '2020-01-01'),
+		('79', '26741', 'Xã Núi', 'xa', 2, 13000, 120, true, false, '2020-01-01'),
+		('79', '26742', 'Thị trấn Một', 'thi_tran', 3, 90000, 300, false, false, '2020-01-01')`)
 	e.exec(`INSERT INTO hamlets (province_code, code, commune_code, name, kind, households, effective_from) VALUES
 		('79', 'K1', '26734', 'Khu phố 1', 'to_dan_pho', 200, '2020-01-01')`)
 	ministry := e.key(store.RoleMinistry, "")
@@ -251,6 +258,15 @@ func TestReviewNationalSummaryIsTheSumOfTheProvinceReports(t *testing.T) {
 					t.Errorf("province %s: %d communes nationally, %d in the report", u.Province, communes, rep.Totals.Communes)
 				}
 				sumFund, sumPaid, sumDiff = sumFund.Add(rep.Totals.Fund), sumPaid.Add(rep.Totals.Paid), sumDiff.Add(rep.Totals.Difference)
+			}
+			if asOf == "2025-03-01" {
+				// 5 + 4 workers added in 79 (the township has no standard found: none), 9 × 3,510,000 above the
+				// classes' funds: 14 + 14 + 12 + 10 people = 50 × 3,510,000 = 175,500,000, plus 31,590,000.
+				for _, u := range s.Provinces {
+					if u.Province == "79" && (u.Funds.CommuneFund == nil || u.Funds.CommuneFund.String() != "207090000") {
+						t.Errorf("79 commune fund %v, want 207090000", u.Funds.CommuneFund)
+					}
+				}
 			}
 			if !s.Country.Funds.Fund.Equal(sumFund) || !s.Country.Funds.Paid.Equal(sumPaid) || !s.Country.Funds.Difference.Equal(sumDiff) {
 				t.Errorf("country %+v, provinces' reports fund %s paid %s difference %s", s.Country.Funds, sumFund, sumPaid, sumDiff)

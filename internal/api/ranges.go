@@ -184,25 +184,31 @@ func tighter(a, b numRule) numRule {
 }
 
 // violation checks one value against the rule; ok is false with the messages when it is outside.
-func (r numRule) violation(d decimal.Decimal) (en, vi string, ok bool) {
+// The code is the validator's for the same rule (min, max), so that the records API and an import answer
+// one rule with one code.
+func (r numRule) violation(d decimal.Decimal) (code, en, vi string, ok bool) {
 	if (r.min != nil && d.LessThan(*r.min)) || (r.max != nil && d.GreaterThan(*r.max)) {
+		code = "max"
+		if r.min != nil && d.LessThan(*r.min) {
+			code = "min"
+		}
 		switch {
 		case r.min != nil && r.max != nil:
-			return "must be " + r.min.String() + " or more and at most " + r.max.String(),
+			return code, "must be " + r.min.String() + " or more and at most " + r.max.String(),
 				"phải từ " + r.min.String() + " trở lên và không quá " + r.max.String(), false
 		case r.min != nil:
-			return "must be " + r.min.String() + " or more", "phải từ " + r.min.String() + " trở lên", false
+			return code, "must be " + r.min.String() + " or more", "phải từ " + r.min.String() + " trở lên", false
 		default:
-			return "must be at most " + r.max.String(), "phải không quá " + r.max.String(), false
+			return code, "must be at most " + r.max.String(), "phải không quá " + r.max.String(), false
 		}
 	}
 	if r.places >= 0 && -d.Exponent() > r.places && !d.Equal(d.Truncate(r.places)) {
 		if r.places == 0 {
-			return "must be a whole number", "phải là số nguyên", false
+			return "integer", "must be a whole number", "phải là số nguyên", false
 		}
-		return fmt.Sprintf("must have at most %d decimal places", r.places), fmt.Sprintf("tối đa %d chữ số thập phân", r.places), false
+		return "decimal_places", fmt.Sprintf("must have at most %d decimal places", r.places), fmt.Sprintf("tối đa %d chữ số thập phân", r.places), false
 	}
-	return "", "", true
+	return "", "", "", true
 }
 
 // checkBodyRanges holds a decoded JSON body to the ranges openapi.yaml gives its route's numeric fields:
@@ -240,8 +246,8 @@ func checkBodyRanges(r *http.Request, body []byte) error {
 			if !ok {
 				return
 			}
-			if en, vi, ok := rule.violation(d); !ok {
-				bad = append(bad, FieldError{Pointer: at, Code: "range", MessageEN: en, MessageVI: vi})
+			if code, en, vi, ok := rule.violation(d); !ok {
+				bad = append(bad, FieldError{Pointer: at, Code: code, MessageEN: en, MessageVI: vi})
 			}
 		})
 	}
@@ -305,8 +311,8 @@ func (p *cellParser) cellInRange(field string, d decimal.Decimal) bool {
 	if !ok {
 		return true
 	}
-	if en, vi, ok := rule.violation(d); !ok {
-		p.fail(field, "range", en, vi)
+	if code, en, vi, ok := rule.violation(d); !ok {
+		p.fail(field, code, en, vi)
 		return false
 	}
 	return true

@@ -27,6 +27,8 @@ type Config struct {
 	Jobs        *sync.WaitGroup
 	CORSOrigins []string
 	OpenAPI     []byte // served at /openapi.yaml
+	// Observe, when set, wraps every request outermost (the Prometheus metrics of internal/metrics).
+	Observe func(http.Handler) http.Handler
 }
 
 // Server holds the dependencies of the handlers.
@@ -62,6 +64,9 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 		s.jobs.wg = &sync.WaitGroup{}
 	}
 	r := chi.NewRouter()
+	if cfg.Observe != nil {
+		r.Use(cfg.Observe)
+	}
 	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes, cfg.ImportMaxBytes))
 	r.NotFound(handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound() }))
 	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error { return errMethodNotAllowed() }))

@@ -12,6 +12,8 @@ import (
 	"github.com/go-playground/validator/v10"
 	en_translations "github.com/go-playground/validator/v10/translations/en"
 	vi_translations "github.com/go-playground/validator/v10/translations/vi"
+
+	"communehr/internal/msg"
 )
 
 // validation holds one validator with its English and Vietnamese translations (validator v10 ships both).
@@ -77,11 +79,25 @@ func validateStruct(dst any) error {
 		fields = append(fields, FieldError{
 			Pointer:   namespacePointer(fe.Namespace()),
 			Code:      fe.Tag(),
-			MessageEN: fe.Translate(vs.en),
-			MessageVI: fe.Translate(vs.vi),
+			MessageEN: labelField(fe.Translate(vs.en), fe.Field(), msg.EN),
+			MessageVI: labelField(fe.Translate(vs.vi), fe.Field(), msg.VI),
 		})
 	}
 	return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
+}
+
+// labelField puts the field's label from the catalogue where validator's message names the API field
+// ("national_id là trường bắt buộc" → "Số định danh cá nhân là trường bắt buộc"); the pointer still names it.
+func labelField(message, field string, l msg.Lang) string {
+	label, ok := msg.FieldLabel(field, l)
+	if !ok || !strings.HasPrefix(message, field) {
+		return message
+	}
+	out := label + strings.TrimPrefix(message, field)
+	if l == msg.EN {
+		out = strings.ToUpper(out[:1]) + out[1:]
+	}
+	return out
 }
 
 // namespacePointer turns validator's "req.schedule[0].coefficient" into "/schedule/0/coefficient".

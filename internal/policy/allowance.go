@@ -123,7 +123,7 @@ func Allowance(in AllowanceInput) (AllowanceResult, error) {
 		return AllowanceResult{Result: emptyResult()}, err
 	}
 	if mains == 0 {
-		b.warn("No main post: every post is marked concurrent", "Không có chức danh chính: mọi chức danh đều là kiêm nhiệm")
+		b.warn("allowance.no_main_post")
 	}
 	for i, p := range in.Posts {
 		r := matched[i]

@@ -1,6 +1,6 @@
 package policy
 
-import "fmt"
+import "communehr/internal/msg"
 
 // Decree 178/2024 (as amended by Decree 67/2025) has no end date of its own,
 // but for this reorganisation it stopped being offered: Official Letter
@@ -27,19 +27,15 @@ var d178LastExit = MustDate("2025-08-31")
 
 // d178Offered reports whether Decree 178 is offered for an exit on d; when
 // it is not, it returns why in both languages and records the parameter.
-func d178Offered(b *builder, d Date) (ok bool, en, vi string) {
+func d178Offered(b *builder, d Date) (ok bool, why msg.Message) {
 	if b != nil {
 		b.param(d178Availability.use(d178Availability.Entries[0]))
 	}
 	if !d.After(d178LastExit) {
-		return true, "", ""
+		return true, msg.Message{}
 	}
 	c := d178Availability.Entries[0].Citation
-	return false,
-		fmt.Sprintf("Decree 178/2024 is not offered for an exit on %s: %s required its settlements for this reorganisation to be completed by %s; exits from %s are handled under Decree 154/2025",
-			d, c.EN(), d178LastExit, d178LastExit.AddDays(1)),
-		fmt.Sprintf("Không áp dụng Nghị định 178/2024/NĐ-CP cho trường hợp nghỉ việc ngày %s: theo %s, việc giải quyết chế độ theo Nghị định 178 phải hoàn thành trước ngày %s; người nghỉ việc từ ngày %s được giải quyết theo Nghị định 154/2025/NĐ-CP",
-			d, c.VI(), d178LastExit, d178LastExit.AddDays(1))
+	return false, msg.New("d178.not_offered", d, c, d178LastExit, d178LastExit.AddDays(1))
 }
 
 // d178MergedUnits: people made surplus by the 2019–2021 and 2023–2025
@@ -60,17 +56,13 @@ var d178MergedUnits = table[Date]{
 
 // d178MergedUnitReason is why Decree 178 does not cover a person made
 // surplus by the 2019–2025 unit mergers ("" when it does).
-func d178MergedUnitReason(b *builder, merged bool, exit Date) (en, vi string) {
+func d178MergedUnitReason(b *builder, merged bool, exit Date) msg.Message {
 	if !merged {
-		return "", ""
+		return msg.Message{}
 	}
 	e, err := d178MergedUnits.get(b, exit)
 	if err != nil || exit.After(e.Value) {
-		return "", ""
+		return msg.Message{}
 	}
-	c := e.Citation
-	return fmt.Sprintf("Surplus from the 2019–2025 unit mergers is covered by Decree 178/2024 only when leaving after %s (%s); this exit is on %s",
-			e.Value, c.EN(), exit),
-		fmt.Sprintf("Người dôi dư do sắp xếp đơn vị hành chính giai đoạn 2019–2025 chỉ thuộc đối tượng Nghị định 178/2024/NĐ-CP khi nghỉ việc sau ngày %s (%s); ngày nghỉ việc này là %s",
-			e.Value, c.VI(), exit)
+	return msg.New("d178.merged_unit_not_covered", e.Value, e.Citation, exit)
 }

@@ -1,9 +1,9 @@
 package policy
 
 import (
-	"fmt"
-
 	"github.com/shopspring/decimal"
+
+	"communehr/internal/msg"
 )
 
 // Exit kinds of BestExit.
@@ -48,6 +48,46 @@ type ExitOption struct {
 	Total    decimal.Decimal `json:"total"`
 	Eligible bool            `json:"eligible"`
 	Reason   string          `json:"reason"`
+	// Message is Reason as a catalogue message; Localize renders it in the reader's language.
+	Message msg.Message `json:"-"`
+}
+
+// Localize renders the warnings and the options' reasons in l.
+func (r *BestExitResult) Localize(l msg.Lang) {
+	r.Result.Localize(l)
+	for i := range r.Options {
+		if !r.Options[i].Message.IsZero() {
+			r.Options[i].Reason = r.Options[i].Message.Render(l)
+		}
+	}
+}
+
+// policyCitations names each exit policy as the law is cited, for the reasons a reader sees (the policy
+// codes stay in the policy and chosen fields).
+var policyCitations = map[string]Citation{
+	PolicyDecree29:       cite(instDecree29of2023, "9", ""),
+	PolicyDecree154Art9:  cite(instDecree154of2025, "9", ""),
+	PolicyDecree154Art10: cite(instDecree154of2025, "10", ""),
+	PolicyEarlyRetire154: cite(instDecree154of2025, "6", ""),
+	PolicyResign154:      cite(instDecree154of2025, "8", ""),
+	PolicyEarlyRetire178: cite(instDecree178of2024, "7", ""),
+	PolicyResign178:      cite(instDecree178of2024, "9", ""),
+}
+
+// policyName is a policy as a reader reads it: its citation, or its code when it has none.
+func policyName(p string) any {
+	if c, ok := policyCitations[p]; ok {
+		return c
+	}
+	return p
+}
+
+func exitOption(policy string, total decimal.Decimal, eligible bool, reason msg.Message) ExitOption {
+	o := ExitOption{Policy: policy, Total: total, Eligible: eligible, Message: reason}
+	if !reason.IsZero() {
+		o.Reason = reason.Render(msg.EN)
+	}
+	return o
 }
 
 // BestExitResult is the answer of BestExit: the chosen option's Result,
@@ -84,7 +124,7 @@ func BestExit(in BestExitInput) (BestExitResult, error) {
 		if err != nil {
 			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
 		}
-		opts = append(opts, option{ExitOption{r.Policy, r.Total, r.Eligible, r.Reason}, r.Result})
+		opts = append(opts, option{exitOption(r.Policy, r.Total, r.Eligible, r.Reason), r.Result})
 	case KindCadre:
 		er := EarlyRetirementInput{Gender: in.Gender, BirthDate: in.BirthDate, DecisionDate: in.DecisionDate,
 			ExitDate: in.ExitDate, MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths,
@@ -96,18 +136,18 @@ func BestExit(in BestExitInput) (BestExitResult, error) {
 		if in.ExitDate.After(d178LastExit) {
 			// Decree 178 is no longer offered (corner 2): say so in the
 			// options, then weigh Decree 154 Art. 6 and Art. 8 (corner 3).
-			_, en, _ := d178Offered(nil, in.ExitDate)
-			opts = append(opts, option{ExitOption{PolicyEarlyRetire178, decimal.Zero, false, en}, emptyResult()},
-				option{ExitOption{PolicyResign178, decimal.Zero, false, en}, emptyResult()})
+			_, why := d178Offered(nil, in.ExitDate)
+			opts = append(opts, option{exitOption(PolicyEarlyRetire178, decimal.Zero, false, why), emptyResult()},
+				option{exitOption(PolicyResign178, decimal.Zero, false, why), emptyResult()})
 		}
-		opts = append(opts, option{ExitOption{e.Policy, e.Total, e.Eligible, e.Reason}, e.Result})
+		opts = append(opts, option{exitOption(e.Policy, e.Total, e.Eligible, e.Reason), e.Result})
 		r, err := Resignation(ResignationInput{DecisionDate: in.DecisionDate, ExitDate: in.ExitDate,
 			MonthlySalary: in.MonthlySalary, SIMonths: in.SIMonths, Gender: in.Gender, BirthDate: in.BirthDate,
 			MergedUnitSurplus: in.MergedUnitSurplus, SITotalMonths: in.SITotalMonths, SIUncompensatedMonths: in.SIUncompensatedMonths})
 		if err != nil {
 			return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, err
 		}
-		opts = append(opts, option{ExitOption{r.Policy, r.Total, r.Eligible, r.Reason}, r.Result})
+		opts = append(opts, option{exitOption(r.Policy, r.Total, r.Eligible, r.Reason), r.Result})
 	default:
 		return BestExitResult{Result: emptyResult(), Options: []ExitOption{}}, inputErr("/kind", "unknown_kind",
 			`kind must be "non_professional" or "cadre"`, `loại phải là "non_professional" hoặc "cadre"`)
@@ -123,22 +163,23 @@ func BestExit(in BestExitInput) (BestExitResult, error) {
 	for i, o := range opts {
 		switch {
 		case i == best:
-			o.Reason = "most favourable eligible policy"
+			o.ExitOption = exitOption(o.Policy, o.Total, o.Eligible, msg.New("exit.most_favourable"))
+		case o.Eligible && o.Total.Equal(opts[best].Total):
+			o.ExitOption = exitOption(o.Policy, o.Total, o.Eligible, msg.New("exit.equal_listed_first", policyName(opts[best].Policy)))
 		case o.Eligible:
-			o.Reason = fmt.Sprintf("less favourable than %s (%s < %s)", opts[best].Policy,
-				fmtMoney(o.Total), fmtMoney(opts[best].Total))
-			if o.Total.Equal(opts[best].Total) {
-				o.Reason = fmt.Sprintf("equal to %s, which is listed first", opts[best].Policy)
-			}
+			o.ExitOption = exitOption(o.Policy, o.Total, o.Eligible, msg.New("exit.less_favourable", policyName(opts[best].Policy),
+				fmtMoney(o.Total), fmtMoney(opts[best].Total)))
 		}
 		out.Options[i] = o.ExitOption
 	}
 	if best < 0 {
 		b := newBuilder()
 		for _, o := range opts {
-			b.r.Warnings = append(b.r.Warnings, o.result.Warnings...)
+			for _, m := range o.result.Messages {
+				b.warnMsg(m)
+			}
 		}
-		b.warn("No policy applies to this exit", "Không có chính sách nào áp dụng cho trường hợp nghỉ việc này")
+		b.warn("exit.no_policy")
 		out.Result = b.result()
 		return out, nil
 	}

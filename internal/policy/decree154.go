@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
+	"communehr/internal/msg"
 )
 
 // Decree 154/2025/NĐ-CP (staff streamlining, in force 2025-06-16 until
@@ -88,10 +90,7 @@ func art9Window(b *builder, exit Date) {
 	if !exit.Before(w.From) && !exit.After(w.Until) {
 		return
 	}
-	b.warn(fmt.Sprintf("This exit on %s is outside the period Decree 154/2025 Art. 9 covers for commune-level workers (exits from %s to %s, %s): the amounts show what Art. 9 would pay, but the person may not qualify for it",
-		exit, w.From, w.Until, c.EN()),
-		fmt.Sprintf("Ngày nghỉ việc %s nằm ngoài khoảng thời gian áp dụng Điều 9 Nghị định 154/2025/NĐ-CP đối với người hoạt động không chuyên trách cấp xã (nghỉ việc từ %s đến %s, theo %s): số tiền dưới đây là mức Điều 9 sẽ chi trả, nhưng người này có thể không thuộc đối tượng",
-			exit, w.From, w.Until, c.VI()))
+	b.warn("d154.art9_outside_window", exit, w.From, w.Until, c)
 }
 
 func exitDecree154(in NonProfessionalExitInput, b *builder) (NonProfessionalExitResult, error) {
@@ -114,16 +113,13 @@ func exitDecree154At(in NonProfessionalExitInput, b *builder, asOf Date, transit
 	}
 	P := p.Value
 	if in.ReemployedWithin60Months && !transitional {
-		b.warn("Re-employed by the state budget or given a hamlet post within 60 months: the allowance must be repaid (Decree 154/2025 Art. 3 cl. 6)",
-			"Được tuyển dụng lại hưởng lương từ ngân sách nhà nước hoặc bố trí chức danh ở thôn, tổ dân phố trong 60 tháng: phải hoàn trả trợ cấp (khoản 6 Điều 3 Nghị định 154/2025/NĐ-CP)")
+		b.warn("d154.reemployed_repay")
 	}
 	if in.Level == LevelCommune && !transitional {
 		art9Window(b, in.ExitDate)
 	}
 	if in.Level == LevelCommune && in.KeptInHamletPost {
-		return ineligible(b, policy,
-			"Given a hamlet/residential-group post instead of leaving: not a leaver under Decree 154/2025 Art. 9 cl. 4",
-			"Được bố trí chức danh ở thôn, tổ dân phố: không thuộc đối tượng nghỉ việc theo khoản 4 Điều 9 Nghị định 154/2025/NĐ-CP"), nil
+		return ineligible(b, policy, msg.New("d154.kept_in_hamlet_post")), nil
 	}
 	rt, _, _, err := retirement(in.Gender, in.BirthDate, false, b)
 	if err != nil {
@@ -148,7 +144,7 @@ func exitDecree154At(in NonProfessionalExitInput, b *builder, asOf Date, transit
 		vi = "Trợ cấp một lần 0,8 mức phụ cấp hằng tháng hiện hưởng × số tháng công tác (dưới 5 năm công tác)"
 		en = "One-off 0.8 × current monthly allowance × months of work (fewer than 5 years of work)"
 	default:
-		toRetire := countMonths(b, in.ExitDate, rt, "Months until the retirement time")
+		toRetire := countMonths(b, in.ExitDate, rt, "months.to_retirement_days_dropped")
 		if toRetire < threshold {
 			months, cl = toRetire, c("1")
 			vi = "Trợ cấp một lần 0,8 mức phụ cấp hằng tháng hiện hưởng × số tháng nghỉ sớm so với tuổi nghỉ hưu (từ đủ 5 năm công tác, còn dưới 5 năm đến tuổi nghỉ hưu)"
@@ -164,8 +160,7 @@ func exitDecree154At(in NonProfessionalExitInput, b *builder, asOf Date, transit
 		P.Rate.Mul(A).Mul(decInt(months)), cl)
 	years := halfYears(work)
 	if work%12 != 0 {
-		b.warn(fmt.Sprintf("Working time %d months counted as %s years (1–6 odd months → ½ year, more than 6 → 1 year)", work, years),
-			fmt.Sprintf("Thời gian công tác %d tháng tính là %s năm (1–6 tháng lẻ → ½ năm, trên 6 tháng → 1 năm)", work, years))
+		b.warn("d154.work_years_rounded", work, years)
 	}
 	b.line("allowance_per_year_of_work",
 		"Trợ cấp 1,5 mức phụ cấp hằng tháng hiện hưởng cho mỗi năm công tác",
@@ -195,11 +190,9 @@ func exitDecree154At(in NonProfessionalExitInput, b *builder, asOf Date, transit
 func retiredLumpSum(in NonProfessionalExitInput, b *builder, policy, art string, rt Date, P d154Params) (NonProfessionalExitResult, error) {
 	c := cite(instDecree154of2025, art, "2")
 	A := in.MonthlyAllowance
-	b.warn(fmt.Sprintf("At or past retirement age (retirement time %s) or on a pension: clause 1 does not apply; %s pays a one-off 15 months' allowance", rt, c.EN()),
-		fmt.Sprintf("Đã đủ tuổi nghỉ hưu (thời điểm nghỉ hưu %s) hoặc đang hưởng chế độ hưu trí: không áp dụng khoản 1, được trợ cấp một lần 15 tháng phụ cấp theo %s", rt, c.VI()))
+	b.warn("d154.retired_lump_sum", rt, c)
 	if in.Level == LevelHamlet {
-		b.warn("The published excerpts of Decree 154/2025 Art. 10 cl. 2 do not state its amount; 15 months is the amount of the matching clause for commune workers (Art. 9 cl. 2): check it against the decree before paying",
-			"Các trích dẫn đã công bố của khoản 2 Điều 10 Nghị định 154/2025/NĐ-CP không nêu mức trợ cấp; mức 15 tháng theo khoản tương ứng đối với người hoạt động không chuyên trách cấp xã (khoản 2 Điều 9): cần đối chiếu với văn bản gốc trước khi chi trả")
+		b.warn("d154.art10_cl2_amount_unconfirmed")
 	}
 	b.line("retired_lump_sum",
 		"Trợ cấp một lần bằng 15 tháng phụ cấp hằng tháng hiện hưởng (đã đủ tuổi nghỉ hưu hoặc đang hưởng chế độ hưu trí, mất sức lao động)",

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
+	"communehr/internal/msg"
 )
 
 // Decree 154/2025/NĐ-CP Art. 6 (early retirement) and Art. 8 (resignation)
@@ -73,20 +75,17 @@ var d154Resignation = table[d154ResParams]{
 }
 
 // art6Reason is why Decree 154 Art. 6 does not apply ("" when it does).
-func (x cadreExit) art6Reason(p d154ERParams) (en, vi string) {
+func (x cadreExit) art6Reason(p d154ERParams) msg.Message {
 	c := cite(instDecree154of2025, "6", "2")
 	switch {
 	case !x.notYetDue:
-		return fmt.Sprintf("Already at retirement age on the exit date (retirement time %s)", x.rt),
-			fmt.Sprintf("Đã đến tuổi nghỉ hưu vào ngày nghỉ (thời điểm nghỉ hưu %s)", x.rt)
+		return msg.New("cadre.at_retirement_age", x.rt)
 	case x.toRetire < p.MinMonths || x.moreThan(p.MaxMonths):
-		return fmt.Sprintf("%s covers 2 to 5 years to retirement age; this exit is %s before it", c.EN(), x.timeEN()),
-			fmt.Sprintf("%s áp dụng với người còn từ đủ 2 năm đến đủ 5 năm đến tuổi nghỉ hưu; trường hợp này còn %s", c.VI(), x.timeVI())
+		return msg.New("d154.art6_band", c, x.timeText())
 	case !x.siEnough:
-		return fmt.Sprintf("Not enough compulsory SI time for a pension (%d months; %d years needed): %s does not apply", x.siTotal, x.minSI, c.EN()),
-			fmt.Sprintf("Chưa đủ thời gian đóng BHXH bắt buộc để hưởng lương hưu (%d tháng; cần %d năm): không áp dụng %s", x.siTotal, x.minSI, c.VI())
+		return msg.New("d154.art6_si_not_enough", x.siTotal, x.minSI, c)
 	}
-	return "", ""
+	return msg.Message{}
 }
 
 // earlyRetirement154 computes Decree 154/2025 Art. 6 cl. 2 for a validated
@@ -104,17 +103,16 @@ func earlyRetirement154(in EarlyRetirementInput, b *builder) (EarlyRetirementRes
 	if err != nil {
 		return fail(err)
 	}
-	if en, vi := x.art6Reason(p); en != "" {
-		b.warn(en, vi)
+	if why := x.art6Reason(p); !why.IsZero() {
+		b.warnMsg(why)
 		return EarlyRetirementResult{Result: b.result(), MonthsEarly: x.toRetire, YearsEarly: halfYears(x.toRetire),
-			Policy: PolicyEarlyRetire154, Reason: en}, nil
+			Policy: PolicyEarlyRetire154, Reason: why}, nil
 	}
 	S, m := in.MonthlySalary, x.toRetire
 	years := halfYears(m)
 	c := pe.Citation
 	if m%12 != 0 {
-		b.warn(fmt.Sprintf("%d months early counted as %s years (1–6 odd months → ½ year, more than 6 → 1 year)", m, years),
-			fmt.Sprintf("%d tháng nghỉ sớm tính là %s năm (từ 1 đến 6 tháng lẻ tính là ½ năm, trên 6 tháng tính là 1 năm)", m, years))
+		b.warn("cadre.years_early_rounded", m, years)
 	}
 	b.line("per_year_early_allowance",
 		fmt.Sprintf("Trợ cấp %s tháng tiền lương hiện hưởng cho mỗi năm nghỉ hưu trước tuổi", p.PerYear),
@@ -145,8 +143,7 @@ func earlyRetirement154(in EarlyRetirementInput, b *builder) (EarlyRetirementRes
 				p.SIFirstMonths, p.SIFirstYears, p.SIMinYears, p.SIPerYear, p.SIFirstYears+1),
 			formula, months.Mul(S), c)
 	} else {
-		b.warn(fmt.Sprintf("Fewer than %d years of SI not yet compensated: no SI-years allowance under %s", p.SIMinYears, c.EN()),
-			fmt.Sprintf("Thời gian đóng BHXH chưa hưởng trợ cấp dưới %d năm: không có trợ cấp theo số năm đóng BHXH theo %s", p.SIMinYears, c.VI()))
+		b.warn("d154.no_si_years_allowance", p.SIMinYears, c)
 	}
 	return EarlyRetirementResult{Result: b.result(), MonthsEarly: m, YearsEarly: years, Policy: PolicyEarlyRetire154, Eligible: true}, nil
 }
@@ -166,17 +163,15 @@ func resignation154(er EarlyRetirementInput, b *builder) (ResignationResult, err
 		return ResignationResult{Result: emptyResult()}, err
 	}
 	p, c := pr.Value, pr.Citation
-	fail := func(en, vi string) (ResignationResult, error) {
-		b.warn(en, vi)
-		return ResignationResult{Result: b.result(), Policy: PolicyResign154, Reason: en}, nil
+	fail := func(why msg.Message) (ResignationResult, error) {
+		b.warnMsg(why)
+		return ResignationResult{Result: b.result(), Policy: PolicyResign154, Reason: why}, nil
 	}
 	if !x.notYetDue {
-		return fail(fmt.Sprintf("Already at retirement age on the exit date (retirement time %s): %s does not apply", x.rt, c.EN()),
-			fmt.Sprintf("Đã đến tuổi nghỉ hưu vào ngày nghỉ (thời điểm nghỉ hưu %s): không áp dụng %s", x.rt, c.VI()))
+		return fail(msg.New("d154.resign_at_retirement_age", x.rt, c))
 	}
-	if en, _ := x.art6Reason(pe.Value); en == "" {
-		return fail(fmt.Sprintf("Eligible for early retirement under %s: %s covers only people who are not", cite(instDecree154of2025, "6", "2").EN(), c.EN()),
-			fmt.Sprintf("Đủ điều kiện nghỉ hưu trước tuổi theo %s: %s chỉ áp dụng với người không đủ điều kiện", cite(instDecree154of2025, "6", "2").VI(), c.VI()))
+	if x.art6Reason(pe.Value).IsZero() {
+		return fail(msg.New("d154.resign_eligible_early", cite(instDecree154of2025, "6", "2"), c))
 	}
 	S := er.MonthlySalary
 	b.line("job_search_allowance",

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
+	"communehr/internal/msg"
 )
 
 // Decree 178/2024/NĐ-CP as amended by Decree 67/2025/NĐ-CP (in force
@@ -129,9 +131,9 @@ type EarlyRetirementResult struct {
 	YearsEarly  decimal.Decimal `json:"years_early"`
 	// Policy names the instrument and article applied: decree_178_2024_art7
 	// for exits up to 2025-08-31, decree_154_2025_art6 after (corner 3).
-	Policy   string `json:"policy"`
-	Eligible bool   `json:"-"`
-	Reason   string `json:"-"`
+	Policy   string      `json:"policy"`
+	Eligible bool        `json:"-"`
+	Reason   msg.Message `json:"-"`
 }
 
 // cadreExit is what early retirement and resignation share: validated
@@ -180,7 +182,7 @@ func newCadreExit(in EarlyRetirementInput, b *builder) (cadreExit, error) {
 	x.rt = rt
 	x.notYetDue = in.ExitDate.Before(rt)
 	if x.notYetDue {
-		x.toRetire = countMonths(b, in.ExitDate, rt, "Months until the retirement time")
+		x.toRetire = countMonths(b, in.ExitDate, rt, "months.to_retirement_days_dropped")
 		_, x.toRetireDays = MonthsBetween(in.ExitDate, rt)
 	}
 	// "Within the first 12 months" after the decision: up to and including
@@ -206,20 +208,20 @@ func (x cadreExit) moreThan(n int) bool {
 }
 
 // earlyRetirementReason is why Art. 7 does not apply ("" when it does).
-func (x cadreExit) earlyRetirementReason(p d178ERParams) (en, vi string) {
+func (x cadreExit) earlyRetirementReason(p d178ERParams) msg.Message {
 	switch {
 	case !x.notYetDue:
-		return fmt.Sprintf("Already at retirement age on the exit date (retirement time %s)", x.rt),
-			fmt.Sprintf("Đã đến tuổi nghỉ hưu vào ngày nghỉ (thời điểm nghỉ hưu %s)", x.rt)
+		return msg.New("cadre.at_retirement_age", x.rt)
 	case x.moreThan(p.LongBandMonths):
-		return fmt.Sprintf("More than 10 years to retirement age (%s): Decree 178/2024 Art. 7 covers at most 10 years", x.timeEN()),
-			fmt.Sprintf("Còn trên 10 năm đến tuổi nghỉ hưu (%s): Điều 7 Nghị định 178/2024/NĐ-CP chỉ áp dụng tối đa 10 năm", x.timeVI())
+		return msg.New("d178.more_than_10_years", x.timeText())
 	case !x.siEnough:
-		return fmt.Sprintf("Not enough compulsory SI time for a pension (%d months; %d years needed): Decree 178/2024 Art. 7 does not apply", x.siTotal, x.minSI),
-			fmt.Sprintf("Chưa đủ thời gian đóng BHXH bắt buộc để hưởng lương hưu (%d tháng; cần %d năm): không áp dụng Điều 7 Nghị định 178/2024/NĐ-CP", x.siTotal, x.minSI)
+		return msg.New("d178.si_not_enough", x.siTotal, x.minSI)
 	}
-	return "", ""
+	return msg.Message{}
 }
+
+// timeText is the time to retirement in both languages.
+func (x cadreExit) timeText() msg.Text { return msg.Text{VI: x.timeVI(), EN: x.timeEN()} }
 
 // EarlyRetirement computes the Decree 178/2024 Art. 7 allowances (as
 // amended by Decree 67/2025). A person more than 10 years from retirement
@@ -242,13 +244,13 @@ func earlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 		return EarlyRetirementResult{Result: emptyResult(), YearsEarly: decimal.Zero}, err
 	}
 	b := newBuilder()
-	if ok, en, vi := d178Offered(b, in.ExitDate); !ok {
-		b.warn(en, vi)
+	if ok, why := d178Offered(b, in.ExitDate); !ok {
+		b.warnMsg(why)
 		return earlyRetirement154(in, b)
 	}
-	if en, vi := d178MergedUnitReason(b, in.MergedUnitSurplus, in.ExitDate); en != "" {
-		b.warn(en, vi)
-		return EarlyRetirementResult{Result: b.result(), YearsEarly: decimal.Zero, Reason: en}, nil
+	if why := d178MergedUnitReason(b, in.MergedUnitSurplus, in.ExitDate); !why.IsZero() {
+		b.warnMsg(why)
+		return EarlyRetirementResult{Result: b.result(), YearsEarly: decimal.Zero, Reason: why}, nil
 	}
 	pe, err := d178EarlyRetirement.get(b, in.ExitDate)
 	if err != nil {
@@ -259,9 +261,9 @@ func earlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 	if err != nil {
 		return EarlyRetirementResult{Result: emptyResult(), YearsEarly: decimal.Zero}, err
 	}
-	if en, vi := x.earlyRetirementReason(p); en != "" {
-		b.warn(en, vi)
-		return EarlyRetirementResult{Result: b.result(), MonthsEarly: x.toRetire, YearsEarly: halfYears(x.toRetire), Reason: en}, nil
+	if why := x.earlyRetirementReason(p); !why.IsZero() {
+		b.warnMsg(why)
+		return EarlyRetirementResult{Result: b.result(), MonthsEarly: x.toRetire, YearsEarly: halfYears(x.toRetire), Reason: why}, nil
 	}
 	S, m := in.MonthlySalary, x.toRetire
 	years := halfYears(m)
@@ -289,16 +291,14 @@ func earlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 	b.line("months_early_allowance", vi, en, formula, amount, c1)
 
 	if m < p.MinPerYearMonths {
-		b.warn("Fewer than 2 years to retirement: the per-year allowances of Art. 7 cl. 2 do not apply",
-			"Còn dưới 2 năm đến tuổi nghỉ hưu: không áp dụng các khoản trợ cấp theo năm tại khoản 2 Điều 7 Nghị định 178/2024/NĐ-CP")
+		b.warn("d178.fewer_than_2_years_per_year")
 	} else {
 		perYear, cl := p.PerYearShort, cite(instDecree178of2024, "7", "2(a)")
 		if x.moreThan(p.ShortBandMonths) {
 			perYear, cl = p.PerYearLong, cite(instDecree178of2024, "7", "2(b)")
 		}
 		if m%12 != 0 {
-			b.warn(fmt.Sprintf("%d months early counted as %s years (Decree 178/2024 Art. 5: 1–6 odd months → ½ year, more than 6 → 1 year)", m, years),
-				fmt.Sprintf("%d tháng nghỉ sớm tính là %s năm (Điều 5 Nghị định 178/2024/NĐ-CP)", m, years))
+			b.warn("d178.years_early_rounded", m, years)
 		}
 		b.line("per_year_early_allowance",
 			fmt.Sprintf("Trợ cấp %s tháng tiền lương hiện hưởng cho mỗi năm nghỉ hưu trước tuổi", perYear),

@@ -2,6 +2,8 @@ package policy
 
 import (
 	"fmt"
+
+	"communehr/internal/msg"
 )
 
 // Decree 29/2023/NĐ-CP (staff streamlining, in force 2023-07-20), for
@@ -62,18 +64,14 @@ func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitR
 	// The 12 months run from the day after the decision to the end of the
 	// same day 12 months later (Civil Code 2015 Art. 147–148, withinMonthsAfter).
 	if !withinMonthsAfter(in.DecisionDate, in.ExitDate, p.Value.WindowMonths) {
-		return ineligible(b, PolicyDecree29,
-			fmt.Sprintf("Decree 29/2023 Art. 2 cl. 3: only workers leaving within %d months of the reorganisation decision (%s) are covered", p.Value.WindowMonths, in.DecisionDate),
-			fmt.Sprintf("Khoản 3 Điều 2 Nghị định 29/2023/NĐ-CP: chỉ áp dụng với người nghỉ trong thời gian %d tháng kể từ quyết định sắp xếp (%s)", p.Value.WindowMonths, in.DecisionDate)), nil
+		return ineligible(b, PolicyDecree29, msg.New("d29.outside_window", p.Value.WindowMonths, in.DecisionDate)), nil
 	}
 	rt, _, _, err := retirement(in.Gender, in.BirthDate, false, b)
 	if err != nil {
 		return NonProfessionalExitResult{Result: emptyResult()}, err
 	}
 	if !in.ExitDate.Before(rt) {
-		return ineligible(b, PolicyDecree29,
-			fmt.Sprintf("Already at retirement age on the exit date (retirement time %s): no month is left early", rt),
-			fmt.Sprintf("Đã đến tuổi nghỉ hưu vào ngày nghỉ việc (thời điểm nghỉ hưu %s): không có tháng nghỉ trước", rt)), nil
+		return ineligible(b, PolicyDecree29, msg.New("d29.at_retirement_age", rt)), nil
 	}
 	// The cap (Art. 9 cl. 2, for elected and non-elected posts alike):
 	// "Riêng đối tượng có thời điểm nghỉ hưu trước thời điểm kết thúc lộ trình
@@ -89,15 +87,13 @@ func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitR
 	capEnd := in.RoadmapEnd
 	if capEnd == nil {
 		capEnd = end
-		b.warn("The end of the reorganisation roadmap was not given: the retirement time is compared with the end of the term instead (Decree 29/2023 Art. 9 cl. 2 compares it with the end of the roadmap)",
-			"Chưa nhập thời điểm kết thúc lộ trình sắp xếp: thời điểm nghỉ hưu được so với thời điểm kết thúc nhiệm kỳ (khoản 2 Điều 9 Nghị định 29/2023/NĐ-CP so với thời điểm kết thúc lộ trình sắp xếp)")
+		b.warn("d29.roadmap_end_missing")
 	}
 	if rt.Before(*capEnd) {
 		stop, what = rt, "the retirement time"
-		b.warn(fmt.Sprintf("Months counted to the retirement time %s, which comes before the end of the reorganisation roadmap %s (%s)", rt, capEnd.String(), d29Benefit.EN()),
-			fmt.Sprintf("Số tháng tính đến thời điểm nghỉ hưu %s, trước thời điểm kết thúc lộ trình sắp xếp %s (%s)", rt, capEnd.String(), d29Benefit.VI()))
+		b.warn("d29.months_to_retirement", rt, capEnd.String(), d29Benefit)
 	}
-	months := countMonths(b, in.ExitDate, stop, "Months left early")
+	months := countMonths(b, in.ExitDate, stop, "months.left_early_days_dropped")
 	rate := dec(p.Value.Rate)
 	labelVI := "Trợ cấp 1/2 mức phụ cấp hằng tháng hiện hưởng cho mỗi tháng nghỉ trước thời điểm kết thúc lộ trình sắp xếp"
 	labelEN := "½ of the current monthly allowance for each month left before the end of the reorganisation roadmap"

@@ -66,8 +66,7 @@ func checkDecree29Payment(ec *errs, in NonProfessionalExitInput) {
 func decree29Transition(in NonProfessionalExitInput, b *builder, r NonProfessionalExitResult) (NonProfessionalExitResult, error) {
 	recalc, known := d29NeedsRecalc(in)
 	if !known {
-		b.warn("If this allowance had not been paid by 2025-06-16, Decree 154/2025 recalculates it and pays the difference: say whether and when it was paid to see the difference",
-			"Nếu đến ngày 16/6/2025 chưa chi trả trợ cấp này thì được tính lại theo Nghị định 154/2025/NĐ-CP và cấp bù phần chênh lệch: nhập đã chi trả hay chưa và ngày chi trả để xem phần chênh lệch")
+		b.warn("d29.transition_unknown")
 		r.Result = b.result()
 		return r, nil
 	}
@@ -107,8 +106,7 @@ func decree29Transition(in NonProfessionalExitInput, b *builder, r NonProfession
 		fmt.Sprintf("max(0, %s − %s) (Decree 154/2025: %s)", fmtMoney(t154), fmtMoney(t29), parts),
 		diff, d154Transition)
 	if diff.IsZero() {
-		b.warn(fmt.Sprintf("Recalculated under Decree 154/2025 the allowance is %s, not more than under Decree 29/2023: no difference is due", fmtMoney(t154)),
-			fmt.Sprintf("Tính lại theo Nghị định 154/2025/NĐ-CP được %s, không cao hơn theo Nghị định 29/2023/NĐ-CP: không có phần chênh lệch", fmtMoney(t154)))
+		b.warn("d29.transition_no_difference", fmtMoney(t154))
 	}
 	r.Result = b.result()
 	total := t154

@@ -190,8 +190,7 @@ func CommuneFund(in CommuneFundInput) (CommuneFundResult, error) {
 		decInt(quota).Mul(per.Value).Mul(base.Value), per.Citation)
 	pop, area, ok := quotaIncrements(b, in)
 	if !ok {
-		b.warn("Population and area increments (Decree 33/2023 Art. 33 cl. 2) are not applied: give the unit's kind, population and area to apply them",
-			"Chưa áp dụng số người tăng thêm theo quy mô dân số, diện tích (khoản 2 Điều 33 Nghị định 33/2023/NĐ-CP): nhập loại đơn vị, dân số và diện tích để áp dụng")
+		b.warn("d33.increments_not_applied")
 	} else if pop+area > 0 {
 		incrementLine(b, pop, area, per.Value, base.Value)
 	}

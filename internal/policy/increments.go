@@ -80,8 +80,7 @@ func quotaIncrements(b *builder, in CommuneFundInput) (pop, area int, ok bool) {
 		return 0, 0, false
 	}
 	if in.Kind == UnitTownship {
-		b.warn("The population and area standards of a township (thị trấn) were not found: no increment is applied",
-			"Chưa xác định được tiêu chuẩn dân số, diện tích của thị trấn: chưa áp dụng số người tăng thêm")
+		b.warn("d33.township_no_standard")
 		return 0, 0, false
 	}
 	e, err := adminUnitStandards.get(b, in.AsOf)

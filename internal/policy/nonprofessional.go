@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
+	"communehr/internal/msg"
 )
 
 // Level is where a non-professional post sits.
@@ -70,8 +72,8 @@ type NonProfessionalExitResult struct {
 	Decree154Total *decimal.Decimal `json:"decree154_total,omitempty"`
 	// Eligible is false when the policy pays nothing to this person; Reason
 	// (also among the Warnings) says why. Not part of the §8 JSON.
-	Eligible bool   `json:"-"`
-	Reason   string `json:"-"`
+	Eligible bool        `json:"-"`
+	Reason   msg.Message `json:"-"`
 }
 
 // exitVariant is one instrument's rules for the exit of a non-professional
@@ -139,9 +141,9 @@ func NonProfessionalExit(in NonProfessionalExitInput) (NonProfessionalExitResult
 }
 
 // ineligible finishes a result that pays nothing, with the reason.
-func ineligible(b *builder, policy, en, vi string) NonProfessionalExitResult {
-	b.warn(en, vi)
-	return NonProfessionalExitResult{Result: b.result(), Policy: policy, Reason: en}
+func ineligible(b *builder, policy string, why msg.Message) NonProfessionalExitResult {
+	b.warnMsg(why)
+	return NonProfessionalExitResult{Result: b.result(), Policy: policy, Reason: why}
 }
 
 // countMonths counts whole calendar months from a to b. The decrees speak of
@@ -151,8 +153,7 @@ func ineligible(b *builder, policy, en, vi string) NonProfessionalExitResult {
 func countMonths(b *builder, a, e Date, what string) int {
 	m, d := MonthsBetween(a, e)
 	if d > 0 {
-		b.warn(fmt.Sprintf("%s: %d months counted; the remaining %d days are not counted (whole calendar months only)", what, m, d),
-			fmt.Sprintf("%s: tính %d tháng; %d ngày lẻ không được tính (chỉ tính tháng tròn)", what, m, d))
+		b.warn(what, m, d)
 	}
 	return m
 }

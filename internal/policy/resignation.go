@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/shopspring/decimal"
+
+	"communehr/internal/msg"
 )
 
 type d178ResParams struct {
@@ -48,9 +50,9 @@ type ResignationResult struct {
 	Result
 	// Policy names the instrument and article applied: decree_178_2024_art9
 	// for exits up to 2025-08-31, decree_154_2025_art8 after (corner 3).
-	Policy   string `json:"policy"`
-	Eligible bool   `json:"-"`
-	Reason   string `json:"-"`
+	Policy   string      `json:"policy"`
+	Eligible bool        `json:"-"`
+	Reason   msg.Message `json:"-"`
 }
 
 // Resignation computes the Decree 178/2024 Art. 9 allowances for a cadre or
@@ -77,13 +79,13 @@ func resignation(in ResignationInput) (ResignationResult, error) {
 		return ResignationResult{Result: emptyResult()}, err
 	}
 	b := newBuilder()
-	if ok, en, vi := d178Offered(b, in.ExitDate); !ok {
-		b.warn(en, vi)
+	if ok, why := d178Offered(b, in.ExitDate); !ok {
+		b.warnMsg(why)
 		return resignation154(er, b)
 	}
-	if en, vi := d178MergedUnitReason(b, in.MergedUnitSurplus, in.ExitDate); en != "" {
-		b.warn(en, vi)
-		return ResignationResult{Result: b.result(), Reason: en}, nil
+	if why := d178MergedUnitReason(b, in.MergedUnitSurplus, in.ExitDate); !why.IsZero() {
+		b.warnMsg(why)
+		return ResignationResult{Result: b.result(), Reason: why}, nil
 	}
 	pr, err := d178Resignation.get(b, in.ExitDate)
 	if err != nil {
@@ -98,17 +100,15 @@ func resignation(in ResignationInput) (ResignationResult, error) {
 	if err != nil {
 		return ResignationResult{Result: emptyResult()}, err
 	}
-	fail := func(en, vi string) (ResignationResult, error) {
-		b.warn(en, vi)
-		return ResignationResult{Result: b.result(), Reason: en}, nil
+	fail := func(why msg.Message) (ResignationResult, error) {
+		b.warnMsg(why)
+		return ResignationResult{Result: b.result(), Reason: why}, nil
 	}
 	if !x.notYetDue || x.toRetire < p.MinMonthsToRetire {
-		return fail(fmt.Sprintf("Fewer than 2 years to retirement age (retirement time %s): Decree 178/2024 Art. 9 does not apply", x.rt),
-			fmt.Sprintf("Còn dưới 2 năm đến tuổi nghỉ hưu (thời điểm nghỉ hưu %s): không áp dụng Điều 9 Nghị định 178/2024/NĐ-CP", x.rt))
+		return fail(msg.New("d178.resign_fewer_than_2_years", x.rt))
 	}
-	if en, _ := x.earlyRetirementReason(pe.Value); en == "" {
-		return fail("Eligible for early retirement under Decree 178/2024 Art. 7: Art. 9 covers only people who are not",
-			"Đủ điều kiện nghỉ hưu trước tuổi theo Điều 7 Nghị định 178/2024/NĐ-CP: Điều 9 chỉ áp dụng với người không đủ điều kiện")
+	if x.earlyRetirementReason(pe.Value).IsZero() {
+		return fail(msg.New("d178.resign_eligible_early"))
 	}
 	S := in.MonthlySalary
 	c := cite(instDecree178of2024, "9", "1")

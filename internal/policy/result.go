@@ -2,6 +2,8 @@ package policy
 
 import (
 	"github.com/shopspring/decimal"
+
+	"communehr/internal/msg"
 )
 
 // Line is one itemised step of a result: what was computed, with the actual
@@ -37,6 +39,16 @@ type Result struct {
 	Parameters     []ParamUse      `json:"parameters"`
 	Warnings       []string        `json:"warnings"`
 	RulesetVersion string          `json:"ruleset_version"`
+	// Messages are the warnings as catalogue codes and arguments (package msg); Warnings is their
+	// rendering, in English until the edge calls Localize with the reader's language.
+	Messages []msg.Message `json:"-"`
+}
+
+// Localize renders the warnings in l.
+func (r *Result) Localize(l msg.Lang) {
+	if r.Messages != nil {
+		r.Warnings = msg.RenderAll(r.Messages, l)
+	}
 }
 
 // builder assembles a Result: each money line is rounded once, the total is
@@ -49,7 +61,7 @@ type builder struct {
 func newBuilder() *builder {
 	return &builder{
 		r: Result{Total: decimal.Zero, Currency: "VND", Lines: []Line{}, Parameters: []ParamUse{},
-			Warnings: []string{}, RulesetVersion: RulesetVersion},
+			Warnings: []string{}, RulesetVersion: RulesetVersion, Messages: []msg.Message{}},
 		seen: map[ParamUse]bool{},
 	}
 }
@@ -68,9 +80,12 @@ func (b *builder) param(p ParamUse) {
 	}
 }
 
-// warn adds a warning in English and Vietnamese.
-func (b *builder) warn(en, vi string) {
-	b.r.Warnings = append(b.r.Warnings, en+" / "+vi)
+// warn adds a warning from the catalogue (package msg).
+func (b *builder) warn(code string, args ...any) { b.warnMsg(msg.New(code, args...)) }
+
+func (b *builder) warnMsg(m msg.Message) {
+	b.r.Messages = append(b.r.Messages, m)
+	b.r.Warnings = append(b.r.Warnings, m.Render(msg.EN))
 }
 
 func (b *builder) result() Result { return b.r }

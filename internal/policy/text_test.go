@@ -2,8 +2,11 @@ package policy
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
+
+	"communehr/internal/msg"
 )
 
 // forbiddenInText are developer notes that must never reach a user: spec
@@ -13,14 +16,31 @@ var forbiddenInText = []string{"rules.md", "VERIFY", ".md", ".go", "/tmp", "lega
 // TestUserVisibleTextHasNoDeveloperNotes runs every golden case and checks
 // every warning, label, reason and error message it produces.
 func TestUserVisibleTextHasNoDeveloperNotes(t *testing.T) {
+	messages := 0
+	defer func() {
+		if messages < 20 {
+			t.Errorf("only %d rendered messages checked", messages)
+		}
+	}()
 	for _, c := range loadGolden(t) {
 		res, err := calculate(c.Calc, c.Input)
-		var texts []string
+		var texts, rendered []string
 		for _, e := range inputErrorList(err) {
 			texts = append(texts, e.MessageEN, e.MessageVI)
 		}
-		if res != nil {
-			b, _ := json.Marshal(res)
+		for _, l := range []msg.Lang{msg.VI, msg.EN} {
+			if res == nil {
+				break
+			}
+			// Render the messages in each language, as the edge does.
+			pv := reflect.New(reflect.TypeOf(res))
+			pv.Elem().Set(reflect.ValueOf(res))
+			lz, ok := pv.Interface().(interface{ Localize(msg.Lang) })
+			if !ok {
+				t.Fatalf("%s: %T cannot be rendered in the reader's language", c.Name, res)
+			}
+			lz.Localize(l)
+			b, _ := json.Marshal(pv.Interface())
 			var got struct {
 				Lines []struct {
 					LabelVI string `json:"label_vi"`
@@ -36,11 +56,15 @@ func TestUserVisibleTextHasNoDeveloperNotes(t *testing.T) {
 				t.Fatal(err)
 			}
 			texts = append(texts, got.Warnings...)
+			rendered = append(rendered, got.Warnings...)
 			for _, l := range got.Lines {
 				texts = append(texts, l.LabelVI, l.LabelEN, l.Formula)
 			}
 			for _, o := range got.Options {
 				texts = append(texts, o.Reason)
+				if o.Reason != "" {
+					rendered = append(rendered, o.Reason)
+				}
 			}
 		}
 		for _, s := range texts {
@@ -48,6 +72,14 @@ func TestUserVisibleTextHasNoDeveloperNotes(t *testing.T) {
 				if strings.Contains(s, bad) {
 					t.Errorf("%s: user-visible text %q contains %q", c.Name, s, bad)
 				}
+			}
+		}
+		// Warnings and reasons come from the catalogue: no API field name, code or HTTP verb either, and
+		// the Vietnamese rendering is Vietnamese.
+		messages += len(rendered)
+		for _, s := range rendered {
+			if bad := msg.DeveloperText(s); bad != "" {
+				t.Errorf("%s: message %q contains %q", c.Name, s, bad)
 			}
 		}
 	}

@@ -11,14 +11,17 @@ import (
 
 func init() {
 	addConstraintFields(map[string]string{
-		"cadres_pkey":              "id",
-		"cadres_national_id_key":   "national_id",
-		"cadres_national_id_check": "national_id",
-		"cadres_full_name_check":   "full_name",
-		"cadres_gender_check":      "gender",
-		"cadres_si_months_check":   "si_months",
-		"cadres_status_check":      "status",
-		"cadres_left_on_check":     "left_on",
+		"cadres_pkey":                          "id",
+		"cadres_national_id_key":               "national_id",
+		"cadres_national_id_check":             "national_id",
+		"cadres_full_name_check":               "full_name",
+		"cadres_gender_check":                  "gender",
+		"cadres_si_months_check":               "si_months",
+		"cadres_status_check":                  "status",
+		"cadres_left_on_check":                 "left_on",
+		"cadres_si_total_months_check":         "si_total_months",
+		"cadres_si_uncompensated_months_check": "si_uncompensated_months",
+		"cadres_decree29_paid_on_check":        "decree29_paid_on",
 	})
 }
 
@@ -32,9 +35,18 @@ type Cadre struct {
 	Gender     string
 	BirthDate  time.Time
 	SIMonths   int
-	Status     string
-	LeftOn     *time.Time
-	Version    int
+	// SITotalMonths and SIUncompensatedMonths are the two meanings of SI time (issue 12, corner 7); nil:
+	// not recorded, SIMonths serves as both.
+	SITotalMonths         *int
+	SIUncompensatedMonths *int
+	// Decree29Paid and Decree29PaidOn: whether, and when, a Decree 29/2023 allowance was paid (corner 4).
+	Decree29Paid   *bool
+	Decree29PaidOn *time.Time
+	// MergedUnitSurplus: made surplus by the 2019–2025 unit mergers (corner 5).
+	MergedUnitSurplus bool
+	Status            string
+	LeftOn            *time.Time
+	Version           int
 }
 
 func (c Cadre) rowVersion() int { return c.Version }
@@ -74,12 +86,13 @@ func (c Cadre) auditView() Cadre {
 	return c
 }
 
-const cadreCols = `province_code, id::text, national_id, full_name, gender, birth_date, si_months, status, left_on, version`
+const cadreCols = `province_code, id::text, national_id, full_name, gender, birth_date, si_months, status, left_on, version,
+	si_total_months, si_uncompensated_months, decree29_paid, decree29_paid_on, merged_unit_surplus`
 
 func scanCadre(r pgx.CollectableRow) (Cadre, error) {
 	var c Cadre
 	err := r.Scan(&c.Province, &c.ID, &c.NationalID, &c.FullName, &c.Gender, &c.BirthDate, &c.SIMonths, &c.Status,
-		&c.LeftOn, &c.Version)
+		&c.LeftOn, &c.Version, &c.SITotalMonths, &c.SIUncompensatedMonths, &c.Decree29Paid, &c.Decree29PaidOn, &c.MergedUnitSurplus)
 	return c, err
 }
 
@@ -168,8 +181,10 @@ func (s *Store) CreateCadre(ctx context.Context, p Principal, c Cadre) (Cadre, e
 	var out Cadre
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `INSERT INTO cadres (province_code, national_id, full_name, gender, birth_date, si_months,
-			status, left_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+cadreCols,
-			c.Province, c.NationalID, c.FullName, c.Gender, c.BirthDate, c.SIMonths, c.Status, c.LeftOn)
+			status, left_on, si_total_months, si_uncompensated_months, decree29_paid, decree29_paid_on, merged_unit_surplus)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING `+cadreCols,
+			c.Province, c.NationalID, c.FullName, c.Gender, c.BirthDate, c.SIMonths, c.Status, c.LeftOn,
+			c.SITotalMonths, c.SIUncompensatedMonths, c.Decree29Paid, c.Decree29PaidOn, c.MergedUnitSurplus)
 		if err != nil {
 			return translate(err)
 		}
@@ -191,9 +206,11 @@ func (s *Store) UpdateCadre(ctx context.Context, p Principal, province, id strin
 			return err
 		}
 		rows, err := tx.Query(ctx, `UPDATE cadres SET national_id = $3, full_name = $4, gender = $5, birth_date = $6,
-			si_months = $7, status = $8, left_on = $9, version = version + 1, updated_at = now()
+			si_months = $7, status = $8, left_on = $9, si_total_months = $10, si_uncompensated_months = $11,
+			decree29_paid = $12, decree29_paid_on = $13, merged_unit_surplus = $14, version = version + 1, updated_at = now()
 			WHERE province_code = $1 AND id = $2::uuid RETURNING `+cadreCols,
-			province, id, after.NationalID, after.FullName, after.Gender, after.BirthDate, after.SIMonths, after.Status, after.LeftOn)
+			province, id, after.NationalID, after.FullName, after.Gender, after.BirthDate, after.SIMonths, after.Status, after.LeftOn,
+			after.SITotalMonths, after.SIUncompensatedMonths, after.Decree29Paid, after.Decree29PaidOn, after.MergedUnitSurplus)
 		if err != nil {
 			return translate(err)
 		}

@@ -23,10 +23,14 @@ type Commune struct {
 	KeySecurityOrder bool
 	Border           bool
 	Island           bool
-	EffectiveFrom    time.Time
-	EffectiveTo      *time.Time
-	SuccessorCode    *string
-	Version          int
+	// Mountainous and WardOfUrbanDistrict pick the administrative-unit standard the Decree 33/2023
+	// increments compare population and area with (migration 0016).
+	Mountainous         bool
+	WardOfUrbanDistrict bool
+	EffectiveFrom       time.Time
+	EffectiveTo         *time.Time
+	SuccessorCode       *string
+	Version             int
 }
 
 func (c Commune) rowVersion() int { return c.Version }
@@ -53,13 +57,13 @@ type CommuneFilter struct {
 var ErrInUse = errors.New("record is referenced")
 
 const communeCols = `province_code, code, name, kind, class, population, area_km2::text, key_security_order, border, island,
-	effective_from, effective_to, successor_code, version`
+	effective_from, effective_to, successor_code, version, mountainous, ward_of_urban_district`
 
 func scanCommune(r pgx.CollectableRow) (Commune, error) {
 	var c Commune
 	var area *string
 	err := r.Scan(&c.Province, &c.Code, &c.Name, &c.Kind, &c.Class, &c.Population, &area, &c.KeySecurityOrder,
-		&c.Border, &c.Island, &c.EffectiveFrom, &c.EffectiveTo, &c.SuccessorCode, &c.Version)
+		&c.Border, &c.Island, &c.EffectiveFrom, &c.EffectiveTo, &c.SuccessorCode, &c.Version, &c.Mountainous, &c.WardOfUrbanDistrict)
 	if err == nil && area != nil {
 		d, derr := decimal.NewFromString(*area)
 		if derr != nil {
@@ -195,10 +199,10 @@ func (s *Store) CreateCommune(ctx context.Context, p Principal, c Commune) (Comm
 			}
 		}
 		rows, err := tx.Query(ctx, `INSERT INTO communes (province_code, code, name, kind, class, population, area_km2,
-			key_security_order, border, island, effective_from, effective_to, successor_code)
-			VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13) RETURNING `+communeCols,
+			key_security_order, border, island, effective_from, effective_to, successor_code, mountainous, ward_of_urban_district)
+			VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING `+communeCols,
 			c.Province, c.Code, c.Name, c.Kind, c.Class, c.Population, decimalArg(c.AreaKm2), c.KeySecurityOrder,
-			c.Border, c.Island, c.EffectiveFrom, c.EffectiveTo, c.SuccessorCode)
+			c.Border, c.Island, c.EffectiveFrom, c.EffectiveTo, c.SuccessorCode, c.Mountainous, c.WardOfUrbanDistrict)
 		if err != nil {
 			return translate(err)
 		}
@@ -227,10 +231,11 @@ func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code s
 		}
 		rows, err := tx.Query(ctx, `UPDATE communes SET name = $3, kind = $4, class = $5, population = $6, area_km2 = $7::numeric,
 			key_security_order = $8, border = $9, island = $10, effective_from = $11, effective_to = $12, successor_code = $13,
-			version = version + 1, updated_at = now()
+			mountainous = $14, ward_of_urban_district = $15, version = version + 1, updated_at = now()
 			WHERE province_code = $1 AND code = $2 RETURNING `+communeCols,
 			province, code, after.Name, after.Kind, after.Class, after.Population, decimalArg(after.AreaKm2),
-			after.KeySecurityOrder, after.Border, after.Island, after.EffectiveFrom, after.EffectiveTo, after.SuccessorCode)
+			after.KeySecurityOrder, after.Border, after.Island, after.EffectiveFrom, after.EffectiveTo, after.SuccessorCode,
+			after.Mountainous, after.WardOfUrbanDistrict)
 		if err != nil {
 			return translate(err)
 		}

@@ -174,7 +174,7 @@ func (s *Store) runEntitlementsConn(ctx context.Context, p Principal, run Entitl
 	}
 	defer func() { _ = ptx.Rollback(context.WithoutCancel(ctx)) }()
 	if _, err := ptx.Exec(ctx, `SELECT set_config('app.province', $1, true), set_config('app.role', $2, true),
-		set_config('app.key_id', $3, true), pg_advisory_xact_lock($4, hashtext($5))`,
+		set_config('app.key_id', $3, true), pg_advisory_xact_lock($4, hashtext($5)), `+setLocalAppRole,
 		p.Province, p.Role, fmt.Sprint(p.KeyID), lockClassEntitlementRun, run.ID); err != nil {
 		return run, fmt.Errorf("begin entitlement run: %w", err)
 	}
@@ -351,14 +351,14 @@ func runPeople(ctx context.Context, tx *Tx, province string, before time.Time, f
 
 // readRunBatch reads one batch of people and all their assignments (with their units) in two queries.
 func readRunBatch(ctx context.Context, tx *Tx, province string, ids []string, basis string, schedule []ScheduleEntry) ([]EntitlementPerson, error) {
-	rows, err := tx.Query(ctx, `SELECT c.id::text, c.full_name, c.gender, c.birth_date, c.si_months, c.status
+	rows, err := tx.Query(ctx, `SELECT c.id::text, c.full_name, c.gender, c.birth_date, c.si_months, c.status, `+personLawCols+`
 		FROM cadres c WHERE c.province_code = $1 AND c.id = ANY($2::uuid[]) ORDER BY c.id`, province, ids)
 	if err != nil {
 		return nil, err
 	}
 	people, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (EntitlementPerson, error) {
 		p := EntitlementPerson{AllowanceBasis: basis, Schedule: schedule}
-		err := r.Scan(&p.CadreID, &p.FullName, &p.Gender, &p.BirthDate, &p.SIMonths, &p.Status)
+		err := r.Scan(append([]any{&p.CadreID, &p.FullName, &p.Gender, &p.BirthDate, &p.SIMonths, &p.Status}, p.lawDest()...)...)
 		return p, err
 	})
 	if err != nil {

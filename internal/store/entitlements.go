@@ -18,15 +18,28 @@ type PersonPost struct {
 
 // EntitlementPerson is the stored record an exit entitlement is computed from.
 type EntitlementPerson struct {
-	CadreID        string
-	FullName       string
-	Gender         string
-	BirthDate      time.Time
-	SIMonths       int
-	Status         string
-	AllowanceBasis string
-	Posts          []PersonPost    // every assignment, oldest first
-	Schedule       []ScheduleEntry // the schedule in force on scheduleOn
+	CadreID   string
+	FullName  string
+	Gender    string
+	BirthDate time.Time
+	SIMonths  int
+	Status    string
+	// The law's inputs the register keeps (migration 0016; see Cadre).
+	SITotalMonths         *int
+	SIUncompensatedMonths *int
+	Decree29Paid          *bool
+	Decree29PaidOn        *time.Time
+	MergedUnitSurplus     bool
+	AllowanceBasis        string
+	Posts                 []PersonPost    // every assignment, oldest first
+	Schedule              []ScheduleEntry // the schedule in force on scheduleOn
+}
+
+// personLawCols are the law's inputs a person's record keeps, read into lawDest.
+const personLawCols = `c.si_total_months, c.si_uncompensated_months, c.decree29_paid, c.decree29_paid_on, c.merged_unit_surplus`
+
+func (p *EntitlementPerson) lawDest() []any {
+	return []any{&p.SITotalMonths, &p.SIUncompensatedMonths, &p.Decree29Paid, &p.Decree29PaidOn, &p.MergedUnitSurplus}
 }
 
 // EntitlementPerson reads, in one transaction, a person, all their assignments with their units, the
@@ -34,10 +47,12 @@ type EntitlementPerson struct {
 func (s *Store) EntitlementPerson(ctx context.Context, p Principal, province, cadreID string, scheduleOn time.Time) (EntitlementPerson, error) {
 	var out EntitlementPerson
 	err := s.InTx(ctx, p, func(tx *Tx) error {
-		err := tx.QueryRow(ctx, `SELECT c.id::text, c.full_name, c.gender, c.birth_date, c.si_months, c.status, pr.allowance_basis
+		err := tx.QueryRow(ctx, `SELECT c.id::text, c.full_name, c.gender, c.birth_date, c.si_months, c.status, pr.allowance_basis,
+			`+personLawCols+`
 			FROM cadres c JOIN provinces pr ON pr.province_code = c.province_code
 			WHERE c.province_code = $1 AND c.id::text = $2`, province, cadreID).
-			Scan(&out.CadreID, &out.FullName, &out.Gender, &out.BirthDate, &out.SIMonths, &out.Status, &out.AllowanceBasis)
+			Scan(append([]any{&out.CadreID, &out.FullName, &out.Gender, &out.BirthDate, &out.SIMonths, &out.Status, &out.AllowanceBasis},
+				out.lawDest()...)...)
 		if err != nil {
 			return translate(err)
 		}

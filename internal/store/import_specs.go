@@ -106,9 +106,10 @@ var ImportSpecs = map[string]ImportSpec{
 	"communes": {
 		Entity: "commune",
 		StageDDL: `line int, code text, name text, kind text, class smallint, population int, area_km2 numeric,
-			key_security_order bool, border bool, island bool, effective_from date, effective_to date, successor_code text`,
+			key_security_order bool, border bool, island bool, effective_from date, effective_to date, successor_code text,
+			mountainous bool, ward_of_urban_district bool`,
 		StageCols: []string{"line", "code", "name", "kind", "class", "population", "area_km2", "key_security_order", "border", "island",
-			"effective_from", "effective_to", "successor_code"},
+			"effective_from", "effective_to", "successor_code", "mountainous", "ward_of_urban_district"},
 		Checks: []string{
 			duplicateCheck("code", "code", "commune code"),
 			`SELECT s.line, 'successor_code', 'invalid_reference',
@@ -119,7 +120,8 @@ var ImportSpecs = map[string]ImportSpec{
 			 AND NOT EXISTS (SELECT 1 FROM import_stage s2 WHERE s2.code = s.successor_code)`,
 		},
 		Upsert: naturalKeyUpsert("communes", []string{"code"}, []string{"name", "kind", "class", "population", "area_km2",
-			"key_security_order", "border", "island", "effective_from", "effective_to", "successor_code"}),
+			"key_security_order", "border", "island", "effective_from", "effective_to", "successor_code", "mountainous",
+			"ward_of_urban_district"}),
 	},
 	"hamlets": {
 		Entity: "hamlet",
@@ -144,12 +146,14 @@ var ImportSpecs = map[string]ImportSpec{
 			"key_security_order", "border_or_island", "converted_from_thon", "effective_from", "effective_to", "successor_code"}),
 	},
 	"cadres": {
-		Entity:    "cadre",
-		StageDDL:  `line int, national_id text, full_name text, gender text, birth_date date, si_months int, status text, left_on date`,
-		StageCols: []string{"line", "national_id", "full_name", "gender", "birth_date", "si_months", "status", "left_on"},
-		Checks:    []string{duplicateCheck("national_id", "national_id", "national ID")},
+		Entity: "cadre",
+		StageDDL: `line int, national_id text, full_name text, gender text, birth_date date, si_months int, status text, left_on date,
+			si_total_months int, si_uncompensated_months int, decree29_paid bool, decree29_paid_on date, merged_unit_surplus bool`,
+		StageCols: []string{"line", "national_id", "full_name", "gender", "birth_date", "si_months", "status", "left_on",
+			"si_total_months", "si_uncompensated_months", "decree29_paid", "decree29_paid_on", "merged_unit_surplus"},
+		Checks: []string{duplicateCheck("national_id", "national_id", "national ID")},
 		Upsert: naturalKeyUpsert("cadres", []string{"national_id"}, []string{"full_name", "gender", "birth_date", "si_months",
-			"status", "left_on"}),
+			"status", "left_on", "si_total_months", "si_uncompensated_months", "decree29_paid", "decree29_paid_on", "merged_unit_surplus"}),
 	},
 	"assignments": assignmentImportSpec,
 }

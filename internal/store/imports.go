@@ -36,6 +36,7 @@ type ImportJob struct {
 	RowsUpdated   int
 	RowsUnchanged int
 	RowsFailed    int
+	ErrorsTotal   int // row errors in all; Errors holds the first MaxJobErrors
 	Errors        []RowError
 	Header        []string
 	Delimiter     string // "," or ";", as the uploaded file had it
@@ -57,13 +58,13 @@ type RowError struct {
 const MaxJobErrors = 1000
 
 const importJobCols = `province_code, id::text, kind, mode, status, failure_reason, rows_total, rows_processed, rows_inserted,
-	rows_updated, rows_unchanged, rows_failed, errors, header, delimiter, api_key_id, started_at, finished_at`
+	rows_updated, rows_unchanged, rows_failed, errors_total, errors, header, delimiter, api_key_id, started_at, finished_at`
 
 func scanImportJob(r pgx.CollectableRow) (ImportJob, error) {
 	var j ImportJob
 	var errs []byte
 	err := r.Scan(&j.Province, &j.ID, &j.Kind, &j.Mode, &j.Status, &j.FailureReason, &j.RowsTotal, &j.RowsProcessed,
-		&j.RowsInserted, &j.RowsUpdated, &j.RowsUnchanged, &j.RowsFailed, &errs, &j.Header, &j.Delimiter, &j.KeyID, &j.StartedAt, &j.FinishedAt)
+		&j.RowsInserted, &j.RowsUpdated, &j.RowsUnchanged, &j.RowsFailed, &j.ErrorsTotal, &errs, &j.Header, &j.Delimiter, &j.KeyID, &j.StartedAt, &j.FinishedAt)
 	if err == nil {
 		err = json.Unmarshal(errs, &j.Errors)
 	}
@@ -131,23 +132,6 @@ func startedBefore(before string, args []any) (string, []any) {
 	return "", args
 }
 
-// ImportRejects returns the failed rows of a job as uploaded, with their errors, by line.
-func (s *Store) ImportRejects(ctx context.Context, p Principal, province, id string) ([]Reject, error) {
-	var out []Reject
-	err := s.InTx(ctx, p, func(tx *Tx) error {
-		if !validUUID(id) {
-			return ErrNotFound
-		}
-		rows, err := tx.Query(ctx, `SELECT line, fields, error FROM import_rejects WHERE province_code = $1 AND job_id = $2::uuid ORDER BY line`, province, id)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Reject])
-		return err
-	})
-	return out, err
-}
-
 // Reject is a failed row as uploaded.
 type Reject struct {
 	Line   int
@@ -175,17 +159,20 @@ func validUUID(s string) bool {
 }
 
 // ImportWork is what the HTTP layer supplies to run an import: the parsed and validated rows (invalid
-// rows are reported through RowErrors and not yielded), and the original fields of given lines for
+// rows are reported through ParseRejects and not yielded), and the original fields of given lines for
 // errors.csv.
 type ImportWork struct {
-	Spec      ImportSpec
-	Rows      pgx.CopyFromSource
-	RowErrors func() []RowError // errors found while parsing, after Rows is exhausted
-	RowsTotal func() int        // data rows read, after Rows is exhausted
-	FileError func() *RowError  // a fault that stops reading (bad encoding, a line too long); nil when none
-	Original  func(lines map[int]bool) (map[int][]string, error)
-	Progress  func() int      // rows read so far (called from the progress ticker)
-	Started   func(ImportJob) // called once the job row is visible (running)
+	Spec ImportSpec
+	Rows pgx.CopyFromSource
+	// ParseRejects opens the rows refused while parsing (after Rows is exhausted; it may be opened twice).
+	ParseRejects func() (RejectIter, error)
+	RowsTotal    func() int       // data rows read, after Rows is exhausted
+	FileError    func() *RowError // a fault that stops reading (bad encoding, a line too long); nil when none
+	// Original reads the uploaded file again and yields, in file order, the lines for which want is true
+	// with their cells as uploaded.
+	Original func(want func(line int) bool) (RejectIter, error)
+	Progress func() int      // rows read so far (called from the progress ticker)
+	Started  func(ImportJob) // called once the job row is visible (running)
 }
 
 // RunImport runs one import job to its end and returns the finished job. The job row is made running first
@@ -233,7 +220,7 @@ func (s *Store) runImportConn(ctx context.Context, p Principal, job ImportJob, w
 	}
 	defer func() { _ = ptx.Rollback(context.WithoutCancel(ctx)) }()
 	if _, err := ptx.Exec(ctx, `SELECT set_config('app.province', $1, true), set_config('app.role', $2, true),
-		set_config('app.key_id', $3, true), pg_advisory_xact_lock($4, hashtext($5))`,
+		set_config('app.key_id', $3, true), pg_advisory_xact_lock($4, hashtext($5)), `+setLocalAppRole,
 		p.Province, p.Role, fmt.Sprint(p.KeyID), lockClassImportJob, job.ID); err != nil {
 		return job, fmt.Errorf("begin import: %w", err)
 	}
@@ -313,14 +300,19 @@ func (s *Store) progressTicker(ctx context.Context, p Principal, job ImportJob, 
 
 type importOutcome struct {
 	total, inserted, updated, unchanged int
-	errs                                []RowError
+	nerrs, failed                       int        // row errors and failed lines in all
+	errs                                []RowError // the first MaxJobErrors of them, by line
 	fileErr                             *RowError
 	internal                            *RowError // the counts did not add up (import_integrity.go)
-	rejects                             []Reject
 }
 
 func runImportData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (importOutcome, error) {
 	var out importOutcome
+	// A new upload replaces the rejects of the province's earlier validate-only jobs (kept whatever
+	// becomes of this one).
+	if err := replaceValidateRejects(ctx, tx, job); err != nil {
+		return out, err
+	}
 	if _, err := tx.Exec(ctx, `SAVEPOINT import_data`); err != nil {
 		return out, err
 	}
@@ -332,32 +324,20 @@ func runImportData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (im
 	}
 	out.total = w.RowsTotal()
 	out.fileErr = w.FileError()
-	out.errs = w.RowErrors()
-	if out.fileErr == nil {
-		if _, err := tx.Exec(ctx, `ANALYZE import_stage`); err != nil {
-			return out, err
-		}
-		// What the rows reference cannot be deleted until the import ends (import_integrity.go).
-		if err := lockReferences(ctx, tx, job.Kind); err != nil {
-			return out, err
-		}
-		sqlErrs, err := checkStage(ctx, tx, w.Spec)
-		if err != nil {
-			return out, err
-		}
-		ruleErrs, err := ruleChecks(ctx, tx, job.Kind) // rules shared with the records API (import_rules.go)
-		if err != nil {
-			return out, err
-		}
-		sqlErrs = append(sqlErrs, ruleErrs...)
-		out.errs = append(out.errs, sqlErrs...)
+	var err error
+	if out.nerrs, out.failed, err = collectRowErrors(ctx, tx, w, out.fileErr == nil, job.Kind); err != nil {
+		return out, err
 	}
-	if out.fileErr == nil && len(out.errs) == 0 {
+	if out.fileErr == nil && out.nerrs == 0 {
+		// The write has a savepoint of its own: rows that did not land as read undo it, and the temporary
+		// tables of the row errors stay to report them.
+		if _, err := tx.Exec(ctx, `SAVEPOINT import_write`); err != nil {
+			return out, err
+		}
 		if err := auditImportRecords(ctx, tx, job); err != nil {
 			return out, err
 		}
 		var lost []RowError
-		var err error
 		out.inserted, out.updated, out.unchanged, lost, err = applyStage(ctx, tx, job.Kind, w.Spec, out.total)
 		switch {
 		case errors.Is(err, errCountsDiffer):
@@ -367,56 +347,49 @@ func runImportData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (im
 		case err != nil:
 			return out, err
 		}
-		out.errs = append(out.errs, lost...)
-		if out.internal == nil && len(lost) == 0 && job.Mode == "apply" {
-			if err := tx.Audit(ctx, job.Province, "import", w.Spec.Entity, job.ID, nil, map[string]any{
-				"kind": job.Kind, "rows_total": out.total, "rows_inserted": out.inserted,
-				"rows_updated": out.updated, "rows_unchanged": out.unchanged}); err != nil {
+		if out.internal == nil && len(lost) == 0 {
+			if job.Mode == "apply" {
+				if err := tx.Audit(ctx, job.Province, "import", w.Spec.Entity, job.ID, nil, map[string]any{
+					"kind": job.Kind, "rows_total": out.total, "rows_inserted": out.inserted,
+					"rows_updated": out.updated, "rows_unchanged": out.unchanged}); err != nil {
+					return out, err
+				}
+				_, err := tx.Exec(ctx, `RELEASE SAVEPOINT import_data`)
 				return out, err
 			}
-			_, err := tx.Exec(ctx, `RELEASE SAVEPOINT import_data`)
+			// Validation only: nothing of the file stays.
+			_, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT import_data`)
+			return out, err
+		}
+		if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT import_write`); err != nil {
+			return out, err
+		}
+		out.inserted, out.updated, out.unchanged = 0, 0, 0
+		if len(lost) > 0 {
+			if out.nerrs, out.failed, err = addRowErrors(ctx, tx, lost); err != nil {
+				return out, err
+			}
+		}
+	}
+	// A failed import: no upsert ran, so nothing of the file was written besides the temporary tables
+	// (dropped at commit); the failed rows are kept for errors.csv.
+	if out.nerrs > 0 {
+		if out.errs, err = writeRejects(ctx, tx, job, w); err != nil {
 			return out, err
 		}
 	}
-	// Validation only, or a failed import: nothing of the file stays.
-	if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT import_data`); err != nil {
-		return out, err
-	}
-	if len(out.errs) > 0 && w.Original != nil {
-		lines := map[int]bool{}
-		for _, e := range out.errs {
-			if len(lines) >= 10000 {
-				break
-			}
-			lines[e.Line] = true
-		}
-		orig, err := w.Original(lines)
-		if err != nil {
-			return out, err
-		}
-		byLine := map[int][]string{}
-		for _, e := range out.errs {
-			if _, ok := orig[e.Line]; ok {
-				byLine[e.Line] = append(byLine[e.Line], fmt.Sprintf("%s: %s", e.Column, e.MessageVI+" / "+e.MessageEN))
-			}
-		}
-		for line, msgs := range byLine {
-			out.rejects = append(out.rejects, Reject{Line: line, Fields: orig[line], Error: strings.Join(msgs, "; ")})
-		}
-	}
-	return out, nil
+	_, err = tx.Exec(ctx, `RELEASE SAVEPOINT import_data`)
+	return out, err
 }
 
 func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) error {
 	job.RowsTotal, job.RowsProcessed = o.total, o.total
-	failedLines := map[int]bool{}
-	for _, e := range o.errs {
-		failedLines[e.Line] = true
-	}
-	job.RowsFailed = len(failedLines)
+	job.RowsFailed = o.failed
 	errs := o.errs
+	job.ErrorsTotal = o.nerrs
 	if o.fileErr != nil {
 		errs = append([]RowError{*o.fileErr}, errs...)
+		job.ErrorsTotal++
 	}
 	if o.internal != nil {
 		errs = append([]RowError{*o.internal}, errs...)
@@ -433,7 +406,7 @@ func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) err
 		job.Status, job.FailureReason = "failed", strPtr("internal")
 	case o.fileErr != nil:
 		job.Status, job.FailureReason = "failed", strPtr("invalid_file")
-	case len(o.errs) > 0:
+	case o.nerrs > 0:
 		job.Status, job.FailureReason = "failed", strPtr("invalid_rows")
 	default:
 		job.Status = "succeeded"
@@ -445,20 +418,12 @@ func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) err
 	}
 	now := tx.Now
 	job.FinishedAt = &now
-	if len(o.rejects) > 0 {
-		rows := make([][]any, 0, len(o.rejects))
-		for _, r := range o.rejects {
-			rows = append(rows, []any{job.Province, job.ID, r.Line, r.Fields, r.Error})
-		}
-		if _, err := tx.CopyInsert(ctx, "import_rejects", []string{"province_code", "job_id", "line", "fields", "error"}, pgx.CopyFromRows(rows)); err != nil {
-			return err
-		}
-	}
 	_, err = tx.Exec(ctx, `UPDATE import_jobs SET status = $3, failure_reason = $4, rows_total = $5, rows_processed = $5,
-		rows_inserted = $6, rows_updated = $7, rows_unchanged = $8, rows_failed = $9, errors = $10, finished_at = clock_timestamp()
+		rows_inserted = $6, rows_updated = $7, rows_unchanged = $8, rows_failed = $9, errors = $10, errors_total = $11,
+		finished_at = clock_timestamp()
 		WHERE province_code = $1 AND id = $2::uuid`,
 		job.Province, job.ID, job.Status, job.FailureReason, job.RowsTotal, job.RowsInserted, job.RowsUpdated,
-		job.RowsUnchanged, job.RowsFailed, ej)
+		job.RowsUnchanged, job.RowsFailed, ej, job.ErrorsTotal)
 	return err
 }
 
@@ -474,9 +439,13 @@ func delimiterOf(j ImportJob) string {
 
 // FailImport records a job that could not start its data work (the file was refused before any row was
 // read): the job row is written failed at once.
-func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, e RowError) (ImportJob, error) {
+func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, errs ...RowError) (ImportJob, error) {
 	queued := job.Status == "queued"
-	job.Status, job.FailureReason, job.Errors = "failed", strPtr("invalid_file"), []RowError{e}
+	job.Status, job.FailureReason, job.ErrorsTotal = "failed", strPtr("invalid_file"), len(errs)
+	if len(errs) > MaxJobErrors {
+		errs = errs[:MaxJobErrors] // a header of 130,000 unknown columns: the first ones, and the count
+	}
+	job.Errors = append([]RowError{}, errs...)
 	if job.Header == nil {
 		job.Header = []string{}
 	}
@@ -488,15 +457,21 @@ func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, e Ro
 		}
 		job.FinishedAt = &now
 		if queued { // its row exists: it ends failed, unless it was cancelled meanwhile
-			_, err := tx.Exec(ctx, `UPDATE import_jobs SET status = 'failed', failure_reason = 'invalid_file', errors = $3, header = $4,
-				delimiter = $5, finished_at = $6 WHERE province_code = $1 AND id = $2::uuid AND status = 'queued'`,
-				job.Province, job.ID, ej, job.Header, delimiterOf(job), now)
+			if _, err := tx.Exec(ctx, `UPDATE import_jobs SET status = 'failed', failure_reason = 'invalid_file', errors = $3,
+				errors_total = $7, header = $4, delimiter = $5, finished_at = $6
+				WHERE province_code = $1 AND id = $2::uuid AND status = 'queued'`,
+				job.Province, job.ID, ej, job.Header, delimiterOf(job), now, job.ErrorsTotal); err != nil {
+				return err
+			}
+			return replaceValidateRejects(ctx, tx, job)
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, failure_reason, errors, errors_total, header, delimiter,
+			api_key_id, request_id, started_at, finished_at) VALUES ($1, $2::uuid, $3, $4, 'failed', 'invalid_file', $5, $11, $6, $7, $8, $9, $10, $10)`,
+			job.Province, job.ID, job.Kind, job.Mode, ej, job.Header, delimiterOf(job), p.KeyID, p.RequestID, now, job.ErrorsTotal)
+		if err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, failure_reason, errors, header, delimiter,
-			api_key_id, request_id, started_at, finished_at) VALUES ($1, $2::uuid, $3, $4, 'failed', 'invalid_file', $5, $6, $7, $8, $9, $10, $10)`,
-			job.Province, job.ID, job.Kind, job.Mode, ej, job.Header, delimiterOf(job), p.KeyID, p.RequestID, now)
-		return err
+		return replaceValidateRejects(ctx, tx, job)
 	})
 	return job, translate(err)
 }

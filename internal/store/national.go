@@ -46,13 +46,22 @@ type NationalData struct {
 	Hamlets   []NationalCount
 	Posts     []NationalCount
 	Decisions []NationalCount
+	// Sized lists the communes in force that carry population or area, for the Decree 33/2023 increments
+	// (computed per commune, as the province report does).
+	Sized []NationalSizedCommune
+}
+
+// NationalSizedCommune is a commune with the increment inputs, and its province.
+type NationalSizedCommune struct {
+	Province string
+	ReportCommune
 }
 
 // NationalHamletInputs returns the distinct Decree 33 input combinations of the hamlets in force on asOf
 // across every province the principal may read.
 func (s *Store) NationalHamletInputs(ctx context.Context, p Principal, asOf time.Time) ([]HamletInputs, error) {
 	var out []HamletInputs
-	err := s.InTx(ctx, p, func(tx *Tx) error {
+	err := s.InReadTx(ctx, p, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT DISTINCT h.kind, h.households, h.key_security_order OR c.key_security_order,
 			coalesce(h.border_or_island, c.border OR c.island), h.converted_from_thon
 			FROM hamlets h JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code
@@ -108,7 +117,7 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 			c.BorderOrIsland, c.ConvertedFromThon, c.Category
 	}
 	hamletArgs := []any{asOf, kinds, households, keys, borders, convs, cats}
-	err := s.InTx(ctx, p, func(tx *Tx) error {
+	err := s.InReadTx(ctx, p, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT province_code, name FROM provinces ORDER BY province_code`)
 		if err != nil {
 			return err
@@ -123,6 +132,27 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 		if d.Communes, err = nationalCounts(ctx, tx, `SELECT province_code, kind, class::text, count(*), 0, 0::text
 			FROM communes WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to >= $1)
 			GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, asOf); err != nil {
+			return err
+		}
+		rows, err = tx.Query(ctx, `SELECT province_code, code, kind, class, population, area_km2::text, mountainous, ward_of_urban_district
+			FROM communes WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to >= $1)
+			AND (population IS NOT NULL OR area_km2 IS NOT NULL) ORDER BY 1, 2`, asOf)
+		if err != nil {
+			return err
+		}
+		if d.Sized, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (NationalSizedCommune, error) {
+			var c NationalSizedCommune
+			var area *string
+			err := r.Scan(&c.Province, &c.Code, &c.Kind, &c.Class, &c.Population, &area, &c.Mountainous, &c.WardOfUrbanDistrict)
+			if err == nil && area != nil {
+				a, derr := decimal.NewFromString(*area)
+				if derr != nil {
+					return c, derr
+				}
+				c.AreaKm2 = &a
+			}
+			return c, err
+		}); err != nil {
 			return err
 		}
 		if d.Hamlets, err = nationalCounts(ctx, tx, `WITH `+nationalHamletsCTE+`

@@ -18,6 +18,12 @@ type ReportCommune struct {
 	Border           bool
 	Island           bool
 	InForce          bool // in force on the report's date (AllowanceData only; a unit scope reads the unit whatever its dates)
+	// The Decree 33/2023 increment inputs (AllowanceData only): population and area against the
+	// administrative-unit standard the two flags pick.
+	Population          *int
+	AreaKm2             *decimal.Decimal
+	Mountainous         bool
+	WardOfUrbanDistrict bool
 }
 
 // ReportHamlet is a hamlet as the allowance report needs it; BorderOrIsland nil means "as the commune".
@@ -85,7 +91,7 @@ const activeOn = `effective_from <= $2 AND (effective_to IS NULL OR effective_to
 // dates (ErrNotFound when it does not exist), so that a report for a closed unit says so rather than 404.
 func (s *Store) AllowanceData(ctx context.Context, p Principal, province string, asOf time.Time, u UnitScope) (AllowanceData, error) {
 	var d AllowanceData
-	err := s.InTx(ctx, p, func(tx *Tx) error {
+	err := s.InReadTx(ctx, p, func(tx *Tx) error {
 		var err error
 		d, err = allowanceData(ctx, tx, province, asOf, u)
 		return err
@@ -110,14 +116,24 @@ func allowanceData(ctx context.Context, tx *Tx, province string, asOf time.Time,
 		postWhere = ` AND (a.commune_code = $3 OR a.hamlet_code IN
 			(SELECT code FROM hamlets WHERE province_code = $1 AND commune_code = $3))`
 	}
-	rows, err := tx.Query(ctx, `SELECT code, name, kind, class, key_security_order, border, island, (`+activeOn+`)
+	rows, err := tx.Query(ctx, `SELECT code, name, kind, class, key_security_order, border, island, (`+activeOn+`),
+		population, area_km2::text, mountainous, ward_of_urban_district
 		FROM communes WHERE province_code = $1 AND `+communeWhere+` ORDER BY code`, args...)
 	if err != nil {
 		return d, err
 	}
 	if d.Communes, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReportCommune, error) {
 		var c ReportCommune
-		err := r.Scan(&c.Code, &c.Name, &c.Kind, &c.Class, &c.KeySecurityOrder, &c.Border, &c.Island, &c.InForce)
+		var area *string
+		err := r.Scan(&c.Code, &c.Name, &c.Kind, &c.Class, &c.KeySecurityOrder, &c.Border, &c.Island, &c.InForce,
+			&c.Population, &area, &c.Mountainous, &c.WardOfUrbanDistrict)
+		if err == nil && area != nil {
+			d, derr := decimal.NewFromString(*area)
+			if derr != nil {
+				return c, derr
+			}
+			c.AreaKm2 = &d
+		}
 		return c, err
 	}); err != nil {
 		return d, err

@@ -48,6 +48,7 @@ type Store struct {
 	// for it, and jobs never take a connection of pool (see Options.JobConns).
 	jobPool *pgxpool.Pool
 	now     func() time.Time
+	replica *Store // DATABASE_READ_URL: reads of callers that never write (readpool.go); nil without one
 }
 
 // Options tune Open.
@@ -104,10 +105,18 @@ func OpenWith(ctx context.Context, databaseURL string, opt Options) (*Store, err
 	return s, nil
 }
 
-// checkNoBypass makes sure the effective role is subject to row-level security.
+// setLocalAppRole makes a transaction run as AppRole whatever the session's role: behind PgBouncer in
+// transaction mode, consecutive transactions of one client connection run on different server connections,
+// which PgBouncer opens and closes on its own (server_lifetime, RECONNECT) without the SET ROLE of
+// AfterConnect — a transaction on such a connection would run as the DATABASE_URL user, past row-level
+// security. Every tenant transaction therefore selects it with its other transaction-local settings.
+const setLocalAppRole = `set_config('role', '` + AppRole + `', true)`
+
+// checkNoBypass makes sure the roles transactions run as (AppRole, NationalRole) are subject to
+// row-level security.
 func (s *Store) checkNoBypass(ctx context.Context) error {
 	rows, err := s.pool.Query(ctx,
-		`SELECT rolname, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname IN (current_user, $1)`, NationalRole)
+		`SELECT rolname, rolsuper OR rolbypassrls FROM pg_roles WHERE rolname IN ($1, $2)`, AppRole, NationalRole)
 	if err != nil {
 		return fmt.Errorf("check database roles: %w", err)
 	}
@@ -125,10 +134,15 @@ func (s *Store) checkNoBypass(ctx context.Context) error {
 	return rows.Err()
 }
 
-// Close releases both pools.
+// Close releases the pools.
 func (s *Store) Close() {
+	if s.replica != nil {
+		s.replica.Close()
+	}
 	s.pool.Close()
-	s.jobPool.Close()
+	if s.jobPool != nil {
+		s.jobPool.Close()
+	}
 }
 
 // Ping checks that the database answers.
@@ -181,8 +195,8 @@ func (s *Store) inTxOnce(ctx context.Context, pool *pgxpool.Pool, p Principal, f
 		}
 	}()
 	_, err = ptx.Exec(ctx,
-		`SELECT set_config('app.province', $1, true), set_config('app.role', $2, true), set_config('app.key_id', $3, true)`,
-		p.Province, p.Role, fmt.Sprint(p.KeyID))
+		`SELECT set_config('app.province', $1, true), set_config('app.role', $2, true), set_config('app.key_id', $3, true), `+
+			setLocalAppRole, p.Province, p.Role, fmt.Sprint(p.KeyID))
 	if err != nil {
 		return fmt.Errorf("set tenant: %w", err)
 	}

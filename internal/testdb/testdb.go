@@ -32,8 +32,15 @@ func AdminURL(t testing.TB) string {
 // Empty creates an empty database and returns its URL; it is dropped when the test ends.
 func Empty(t testing.TB) string {
 	t.Helper()
+	return create(t, "")
+}
+
+// create makes a database of its own for the test (a copy of tmpl when tmpl is not empty) and drops it
+// when the test ends.
+func create(t testing.TB, tmpl string) string {
+	t.Helper()
 	admin := AdminURL(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
@@ -43,7 +50,11 @@ func Empty(t testing.TB) string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	name := "chr_test_" + hex.EncodeToString(b[:])
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+	sql := "CREATE DATABASE " + name
+	if tmpl != "" {
+		sql += " TEMPLATE " + tmpl
+	}
+	if _, err := conn.Exec(ctx, sql); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
@@ -59,6 +70,12 @@ func Empty(t testing.TB) string {
 			t.Errorf("drop test database %s: %v", name, err)
 		}
 	})
+	return withDatabase(t, admin, name)
+}
+
+// withDatabase returns the admin URL pointed at database name.
+func withDatabase(t testing.TB, admin, name string) string {
+	t.Helper()
 	u, err := url.Parse(admin)
 	if err != nil {
 		t.Fatalf("parse TEST_DATABASE_URL: %v", err)
@@ -67,26 +84,24 @@ func Empty(t testing.TB) string {
 	return u.String()
 }
 
-// Migrated creates a database with every migration applied and returns its URL.
+// Migrated creates a database with every migration applied and returns its URL. It is a copy
+// (CREATE DATABASE … TEMPLATE) of a template database migrated once per cluster and migration set, so a
+// test pays for a file copy, not for running every migration again.
 func Migrated(t testing.TB) string {
 	t.Helper()
-	dbURL := Empty(t)
-	mg, err := store.NewMigrator(dbURL)
+	tmpl, err := template(AdminURL(t))
 	if err != nil {
-		t.Fatalf("migrator: %v", err)
+		t.Fatalf("migrated template database: %v", err)
 	}
-	defer mg.Close()
-	if err := mg.Up(); err != nil {
-		t.Fatalf("migrate up: %v", err)
-	}
-	return dbURL
+	return create(t, tmpl)
 }
 
-// Open returns a Store (running as the application role) on a fresh migrated database.
+// Open returns a Store (running as the application role) on a fresh migrated database, connected through
+// the PgBouncer of TEST_PGBOUNCER_URL when that is set.
 func Open(t testing.TB) (*store.Store, string) {
 	t.Helper()
 	dbURL := Migrated(t)
-	st, err := store.Open(context.Background(), dbURL)
+	st, err := store.Open(context.Background(), storeURL(t, dbURL))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

@@ -1,0 +1,86 @@
+package communehr
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// scripts/new-migration.sh creates the next-numbered up/down pair and refuses a bad name.
+func TestNewMigrationScript(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"scripts", "migrations"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	script, err := os.ReadFile("scripts/new-migration.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "scripts/new-migration.sh"), script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"0001_init.up.sql", "0001_init.down.sql", "0009_x.up.sql", "0009_x.down.sql", "embed.go"} {
+		if err := os.WriteFile(filepath.Join(dir, "migrations", f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(name string) (string, error) {
+		out, err := exec.Command("bash", filepath.Join(dir, "scripts/new-migration.sh"), name).CombinedOutput()
+		return string(out), err
+	}
+	out, err := run("add_cadre_email")
+	if err != nil {
+		t.Fatalf("new-migration.sh: %v\n%s", err, out)
+	}
+	for _, f := range []string{"0010_add_cadre_email.up.sql", "0010_add_cadre_email.down.sql"} {
+		if _, err := os.Stat(filepath.Join(dir, "migrations", f)); err != nil {
+			t.Errorf("%s not created: %v (output %q)", f, err, out)
+		}
+	}
+	if out, err := run("add_cadre_email"); err != nil || !strings.Contains(out, "0011_") {
+		t.Errorf("second run: %v %q, want 0011", err, out)
+	}
+	for _, bad := range []string{"", "Add Email", "../x", "1x"} {
+		if out, err := run(bad); err == nil {
+			t.Errorf("name %q accepted: %q", bad, out)
+		}
+	}
+}
+
+// Every Makefile target says what it does (a `## name: …` line above it), so `make help` lists it.
+func TestMakefileTargetsDocumented(t *testing.T) {
+	b, err := os.ReadFile("Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := regexp.MustCompile(`^([a-z][a-z0-9-]*):`)
+	lines := strings.Split(string(b), "\n")
+	documented := map[string]bool{}
+	for _, l := range lines {
+		if m := regexp.MustCompile(`^## ([a-z][a-z0-9-]*):`).FindStringSubmatch(l); m != nil {
+			documented[m[1]] = true
+		}
+	}
+	for i, l := range lines {
+		if m := target.FindStringSubmatch(l); m != nil && !documented[m[1]] {
+			t.Errorf("Makefile:%d: target %q has no `## %s: …` line, so make help does not list it", i+1, m[1], m[1])
+		}
+	}
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed")
+	}
+	out, err := exec.Command("make", "-s", "help").CombinedOutput()
+	if err != nil {
+		t.Fatalf("make help: %v\n%s", err, out)
+	}
+	for name := range documented {
+		if !strings.Contains(string(out), "make "+name+" ") {
+			t.Errorf("make help does not list %s:\n%s", name, out)
+		}
+	}
+}
