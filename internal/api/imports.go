@@ -31,7 +31,7 @@ func (s *Server) mountImports(r chi.Router) {
 
 // mountImportTemplates registers GET /v1/import-templates/{kind}.csv (issue 5).
 func (s *Server) mountImportTemplates(r chi.Router) {
-	r.Get("/import-templates/{file}", handle(s.importTemplate))
+	r.Get("/import-templates/{file}", handle(s.importTemplateFile))
 }
 
 type importErrorResponse struct {
