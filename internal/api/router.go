@@ -70,7 +70,7 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 	if cfg.Observe != nil {
 		r.Use(cfg.Observe)
 	}
-	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes, cfg.ImportMaxBytes))
+	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes, cfg.ImportMaxBytes), exportNegotiation)
 	r.NotFound(handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound() }))
 	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error { return errMethodNotAllowed() }))
 

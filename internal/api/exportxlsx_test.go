@@ -1,0 +1,98 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"communehr/internal/store"
+)
+
+// The allowance report as a workbook, read back with the library: a title row, the header frozen under
+// it, money as numbers with a thousands format, the total row as SUM formulas that Excel (and excelize's
+// calculator) evaluates to the report's totals; in Vietnamese with lang=vi; chosen by format=xlsx or by
+// Accept. The CSV negotiates too, and with lang=vi&delimiter=; it is the table a Vietnamese Excel opens.
+func TestAllowanceReportAsWorkbookAndVietnameseCSV(t *testing.T) {
+	e := newEnv(t)
+	reportFixture(e)
+	ed := e.key(store.RoleProvinceEditor, "01")
+	for _, how := range []struct{ query, accept string }{{"&format=xlsx&lang=vi", ""}, {"&lang=vi", xlsxMediaType}} {
+		r := e.do("GET", "/v1/provinces/01/allowances?as_of=2025-03-01"+how.query, ed, nil, "Accept", how.accept)
+		mustStatus(t, r, 200)
+		if r.Header.Get("Content-Type") != xlsxMediaType || !strings.Contains(r.Header.Get("Content-Disposition"), ".xlsx") {
+			t.Fatalf("%v: headers %v", how, r.Header)
+		}
+		f := openXLSX(t, r.Body)
+		rows, _ := f.GetRows("Sheet1")
+		if !strings.HasPrefix(rows[0][0], "allowances-01-2025-03-01") || rows[1][0] != "Cấp" || rows[1][8] != "Quỹ phụ cấp (đồng)" {
+			t.Fatalf("title and header %q %q", rows[0], rows[1])
+		}
+		panes, _ := f.GetPanes("Sheet1")
+		if !panes.Freeze || panes.YSplit != 2 {
+			t.Fatalf("panes %+v", panes)
+		}
+		last := len(rows)
+		if rows[last-1][0] != "Tổng cộng" {
+			t.Fatalf("last row %q", rows[last-1])
+		}
+		formula, _ := f.GetCellFormula("Sheet1", "I"+itoa(last))
+		if !strings.HasPrefix(formula, "SUM(I3:I") {
+			t.Fatalf("fund total formula %q", formula)
+		}
+		// The formulas evaluate to the report's totals (the report's own total row is not summed twice).
+		if v, err := f.CalcCellValue("Sheet1", "I"+itoa(last), excelize.Options{RawCellValue: true}); err != nil || v != "115830000" {
+			t.Fatalf("fund total %q %v", v, err)
+		}
+		if v, _ := f.CalcCellValue("Sheet1", "J"+itoa(last), excelize.Options{RawCellValue: true}); v != "30166000" {
+			t.Fatalf("paid total %q", v)
+		}
+		if rows[last-2][0] == "Tổng cộng" {
+			t.Fatalf("two total rows")
+		}
+		typ, _ := f.GetCellType("Sheet1", "I3")
+		if typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Fatalf("fund cell type %v", typ)
+		}
+		style, _ := f.GetCellStyle("Sheet1", "I3")
+		if st, _ := f.GetStyle(style); st == nil || st.NumFmt != 3 {
+			t.Fatalf("money format %+v", st)
+		}
+		if v, _ := f.GetCellValue("Sheet1", "I3", excelize.Options{RawCellValue: true}); v == "" || strings.Contains(v, ",") {
+			t.Fatalf("fund cell %q", v)
+		}
+		// Labels instead of codes.
+		if !strings.Contains(strings.Join(rows[2], "|"), "Tỉnh") && !strings.Contains(strings.Join(rows[2], "|"), "Xã") {
+			t.Fatalf("level label %q", rows[2])
+		}
+	}
+	// CSV: Accept text/csv chooses it; lang=vi&delimiter=; writes Vietnamese headers, labels and numbers.
+	r := e.do("GET", "/v1/provinces/01/allowances?as_of=2025-03-01", ed, nil, "Accept", "text/csv")
+	mustStatus(t, r, 200)
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("Accept text/csv: %q", r.Header.Get("Content-Type"))
+	}
+	r = e.do("GET", "/v1/provinces/01/allowances?as_of=2025-03-01&format=csv&lang=vi&delimiter=%3B", ed, nil)
+	mustStatus(t, r, 200)
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\uFEFF"))))
+	cr.Comma = ';'
+	records, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if records[0][0] != "Cấp" || records[0][8] != "Quỹ phụ cấp (đồng)" {
+		t.Fatalf("vi header %q", records[0])
+	}
+	tot := records[len(records)-1]
+	if tot[0] != "Tổng cộng" || tot[8] != "115.830.000" || tot[9] != "30.166.000" {
+		t.Fatalf("vi total row %q", tot)
+	}
+	mustStatus(t, e.do("GET", "/v1/provinces/01/allowances?as_of=2025-03-01&format=pdf", ed, nil), 422)
+}
+
+func itoa(n int) string {
+	s, _ := excelize.CoordinatesToCellName(1, n)
+	return strings.TrimPrefix(s, "A")
+}
