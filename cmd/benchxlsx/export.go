@@ -11,7 +11,7 @@ import (
 // its time, size and the server's peak memory after it.
 func exportBench(base, token, prov string, pid int) error {
 	start := time.Now()
-	req, _ := http.NewRequest("GET", base+"/v1/provinces/"+prov+"/cadres/export?format=xlsx&lang=vi", nil)
+	req, _ := http.NewRequest("GET", base+"/v1/provinces/"+prov+"/exports/cadres?format=xlsx&lang=vi", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

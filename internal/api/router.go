@@ -99,6 +99,7 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 				s.mountAudit(r)
 				s.mountImports(r)
 				s.mountProvinceReports(r)
+				s.mountExports(r)
 			})
 		})
 	})
