@@ -17,6 +17,7 @@ import (
 // mountExports registers the list exports under /v1/provinces/{province}/exports (issue 13 item 4).
 func (s *Server) mountExports(r chi.Router) {
 	r.Get("/exports/cadres", handle(s.exportCadres))
+	r.Get("/exports/payroll/{commune}", handle(s.exportPayroll))
 }
 
 // exportCadresPage is how many people are read from the database at a time: memory stays bounded

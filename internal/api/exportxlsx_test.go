@@ -141,3 +141,58 @@ func TestPeopleExportRoundTrips(t *testing.T) {
 		t.Fatalf("viewer csv %q", r.Body)
 	}
 }
+
+// The payroll list of a commune, read back: one row per person and post of the commune and its hamlets,
+// the CCCD, the coefficient, rate and base salary in their own columns, the amount a formula Excel
+// recomputes to the đồng of the report, and a SUM total; the CSV holds the same amounts exactly.
+func TestPayrollListRecomputesInExcel(t *testing.T) {
+	e := newEnv(t)
+	reportFixture(e)
+	ed := e.key(store.RoleProvinceEditor, "01")
+	r := e.do("GET", "/v1/provinces/01/exports/payroll/00001?as_of=2025-03-01&format=csv", ed, nil)
+	mustStatus(t, r, 200)
+	records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(records[0], "|") != "No.|Full name|CCCD|Unit|Post|Coefficient|Rate (%)|Base salary|Amount|Signature" {
+		t.Fatalf("header %q", records[0])
+	}
+	amounts := map[string]string{}
+	for _, row := range records[1 : len(records)-1] {
+		amounts[row[2]+"|"+row[4]] = row[8]
+	}
+	// Phạm Văn Dũng heads H2 and is its cell secretary concurrently; Trần Thị Bình has her own amount.
+	if len(records) < 6 || amounts["001180000002|Phó chủ tịch Hội Liên hiệp Phụ nữ"] != "3000000" {
+		t.Fatalf("payroll rows %q", records)
+	}
+	r = e.do("GET", "/v1/provinces/01/exports/payroll/00001?as_of=2025-03-01&format=xlsx&lang=vi", ed, nil)
+	mustStatus(t, r, 200)
+	f := openXLSX(t, r.Body)
+	rows, _ := f.GetRows("Sheet1")
+	if !strings.HasPrefix(rows[0][0], "DANH SÁCH CHI TRẢ PHỤ CẤP") || rows[1][9] != "Ký nhận" || rows[1][5] != "Hệ số" {
+		t.Fatalf("title/header %q %q", rows[0], rows[1])
+	}
+	formulas := 0
+	for n := 3; n < len(rows); n++ {
+		key := rows[n-1][2] + "|" + rows[n-1][4]
+		got, err := f.CalcCellValue("Sheet1", "I"+itoa(n), excelize.Options{RawCellValue: true})
+		if err != nil || got != amounts[key] {
+			t.Fatalf("row %d %s: Excel computes %q (%v), the report %q", n, key, got, err, amounts[key])
+		}
+		if fm, _ := f.GetCellFormula("Sheet1", "I"+itoa(n)); fm != "" {
+			formulas++
+		}
+	}
+	if formulas == 0 {
+		t.Fatal("no amount is a formula")
+	}
+	last := len(rows)
+	if rows[last-1][1] != "Tổng cộng" {
+		t.Fatalf("total row %q", rows[last-1])
+	}
+	if got, _ := f.CalcCellValue("Sheet1", "I"+itoa(last), excelize.Options{RawCellValue: true}); got != records[len(records)-1][8] {
+		t.Fatalf("total %q, csv %q", got, records[len(records)-1][8])
+	}
+	mustStatus(t, e.do("GET", "/v1/provinces/01/exports/payroll/99999?as_of=2025-03-01", ed, nil), 404)
+}
