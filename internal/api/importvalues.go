@@ -97,6 +97,7 @@ func officerValues(kind string, inner func(*rowContext, func(string) string) ([]
 			return v
 		}
 		out, errs := inner(rc, value)
+		errs = viColumnNames(kind, errs)
 		if len(sci) > 0 {
 			// The explanation replaces the length error the records API gives such a value.
 			kept := sci
@@ -153,4 +154,22 @@ func (rc *rowContext) positionByTitle(v string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// apiName matches an API column name as a word ("commune_code", "national_id").
+var apiName = regexp.MustCompile(`\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b|\b(code|name|kind|class|gender|status|households|population)\b`)
+
+// viColumnNames replaces the API column names in the Vietnamese messages of a row's errors with the
+// columns' Vietnamese headers ("commune_code phải để trống" → "Mã xã phải để trống"): an officer never
+// reads an API field name.
+func viColumnNames(kind string, errs []FieldError) []FieldError {
+	for i := range errs {
+		errs[i].MessageVI = apiName.ReplaceAllStringFunc(errs[i].MessageVI, func(w string) string {
+			if h := templateHeader(kind, w); h != "" {
+				return h
+			}
+			return w
+		})
+	}
+	return errs
 }

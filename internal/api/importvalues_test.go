@@ -144,3 +144,15 @@ func TestErrorsFileNumbersUploadAgain(t *testing.T) {
 		t.Fatalf("quoted numbers %+v", j)
 	}
 }
+
+// A Vietnamese message names columns by their Vietnamese headers, never by API field names.
+func TestImportMessagesNameNoAPIField(t *testing.T) {
+	e, ed := importEnv(t)
+	importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV)))
+	importJob(t, e.upload(ed, "kind=cadres", []byte("national_id,full_name,gender,birth_date\n001085012345,Nguyễn Văn An,male,1985-03-02\n")))
+	j := importJob(t, e.upload(ed, "kind=assignments", []byte("Số CCCD,Chức danh,Mã xã,Ngày bắt đầu\n001085012345,Trưởng thôn,00004,01/01/2024\n"), "Accept-Language", "vi"))
+	if len(j.Errors) != 1 || j.Errors[0].Column != "Mã xã" || !strings.HasPrefix(j.Errors[0].Message, "Mã xã phải để trống") ||
+		strings.Contains(j.Errors[0].Message, "commune_code") {
+		t.Fatalf("errors %+v", j.Errors)
+	}
+}
