@@ -28,7 +28,7 @@ func isOLE2(b []byte) bool {
 
 // xlsxLimits bound what opening a workbook may unpack: a ZIP bomb stops at UnzipSizeLimit, and a sheet
 // larger than UnzipXMLSizeLimit is unpacked to a temporary file and streamed rather than held in memory.
-var xlsxLimits = excelize.Options{UnzipSizeLimit: 2 << 30, UnzipXMLSizeLimit: 16 << 20}
+var xlsxLimits = excelize.Options{UnzipSizeLimit: 1 << 30, UnzipXMLSizeLimit: 16 << 20}
 
 // headerScanRows is how far down a sheet its header row is looked for (title rows come first in the
 // registers officers keep).
