@@ -196,3 +196,38 @@ func TestPayrollListRecomputesInExcel(t *testing.T) {
 	}
 	mustStatus(t, e.do("GET", "/v1/provinces/01/exports/payroll/99999?as_of=2025-03-01", ed, nil), 404)
 }
+
+// An entitlement run's results as a workbook in Vietnamese: read back, the amounts are numbers and the
+// "Tổng cộng" row's SUM equals the sum of the CSV's totals.
+func TestRunResultsAsWorkbook(t *testing.T) {
+	e := newEnv(t)
+	reportFixture(e)
+	ed := e.key(store.RoleProvinceEditor, "01")
+	r := e.do("POST", "/v1/provinces/01/entitlement-runs", ed, map[string]any{"exit_date": "2025-08-01", "reason": "reorganisation"})
+	mustStatus(t, r, 202)
+	var run runResponse
+	r.json(t, &run)
+	waitRun(e, ed, "01", run.ID)
+	r = e.do("GET", "/v1/provinces/01/entitlement-runs/"+run.ID+"/results.csv", ed, nil)
+	mustStatus(t, r, 200)
+	records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, row := range records[1:] {
+		sum += mustFloat(t, row[9])
+	}
+	r = e.do("GET", "/v1/provinces/01/entitlement-runs/"+run.ID+"/results.csv?format=xlsx&lang=vi", ed, nil)
+	mustStatus(t, r, 200)
+	f := openXLSX(t, r.Body)
+	rows, _ := f.GetRows("Sheet1")
+	if rows[1][1] != "Họ và tên" || rows[1][9] != "Tổng số tiền (đồng)" || len(rows) != len(records)+2 {
+		t.Fatalf("header %q, %d rows for %d", rows[1], len(rows), len(records))
+	}
+	last := len(rows)
+	got, err := f.CalcCellValue("Sheet1", "J"+itoa(last), excelize.Options{RawCellValue: true})
+	if err != nil || rows[last-1][0] != "Tổng cộng" || mustFloat(t, got) != sum {
+		t.Fatalf("total %q (%v), want %v; row %q", got, err, sum, rows[last-1])
+	}
+}
