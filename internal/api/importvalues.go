@@ -89,7 +89,9 @@ func officerValues(kind string, inner func(*rowContext, func(string) string) ([]
 						return code
 					}
 				}
-			case name == "kind" && kind == "hamlets":
+			case name == "kind" && kind == "hamlets" && !isCode(v):
+				// A local name as officers write it ("Ấp", "Khu phố"); a value written as a code ("ap") is
+				// left to the records API's own check, which refuses it as a POST would.
 				if k, ok := hamletKinds[foldHeader(v)]; ok {
 					return k
 				}
