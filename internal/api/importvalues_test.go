@@ -89,15 +89,15 @@ func TestImportAcceptsOfficersValues(t *testing.T) {
 		t.Fatalf("cadres %+v", j)
 	}
 	posts := "Số CCCD;Chức danh;Mã xã;Mã thôn;Ngày bắt đầu;Kiêm nhiệm\r\n" +
-		"001085012345;Trưởng thôn;;00100-01;01/01/2024;không\r\n" +
-		"001190000123;PHO BI THU DOAN THANH NIEN CONG SAN HO CHI MINH;00100;;01/01/2024;\r\n" +
-		"001190000123;trưởng khu phố;;00200-01;01/01/2024;x\r\n" +
-		"001085012345;Chủ nhiệm hợp tác xã;00100;;01/01/2024;\r\n"
+		"001085012345;Trưởng thôn;;00100-01;01/08/2025;không\r\n" +
+		"001190000123;PHO BI THU DOAN THANH NIEN CONG SAN HO CHI MINH;00100;;01/08/2025;\r\n" +
+		"001190000123;trưởng khu phố;;00200-01;01/08/2025;x\r\n" +
+		"001085012345;Chủ nhiệm hợp tác xã;00100;;01/08/2025;\r\n"
 	j = importJob(t, e.upload(ed, "kind=assignments", []byte(posts)))
 	if j.Status != "failed" || len(j.Errors) != 1 || j.Errors[0].Line != 5 || j.Errors[0].Column != "Chức danh" {
 		t.Fatalf("posts %+v", j)
 	}
-	posts = strings.Replace(posts, "001085012345;Chủ nhiệm hợp tác xã;00100;;01/01/2024;\r\n", "", 1)
+	posts = strings.Replace(posts, "001085012345;Chủ nhiệm hợp tác xã;00100;;01/08/2025;\r\n", "", 1)
 	if j = importJob(t, e.upload(ed, "kind=assignments", []byte(posts))); j.Status != "succeeded" || j.RowsInserted != 3 {
 		t.Fatalf("posts %+v", j)
 	}
