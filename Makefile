@@ -44,6 +44,11 @@ clean:
 bench-import:
 	@scripts/bench-import.sh
 
+## bench-xlsx: 100,000-row .xlsx import vs the same rows as CSV, and an xlsx export (ROWS=100000); times, ratio, peak RSS
+.PHONY: bench-xlsx
+bench-xlsx:
+	@scripts/bench-xlsx.sh
+
 ## bench-import-errors: a file of BAD_ROWS bad rows (default 3,000,000) uploaded, errors.csv streamed back;
 ## prints the server's peak RSS (row errors must not grow the server's memory)
 .PHONY: bench-import-errors

@@ -133,6 +133,7 @@ func isolationFixture(e *env) map[string]string {
 		"imports/id":          job.ID,
 		"decisions/id":        ent.Decision.ID,
 		"import-templates/f":  "cadres.csv",
+		"payroll/commune":     "00001",
 	}
 }
 

@@ -76,7 +76,7 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 	if cfg.Observe != nil {
 		r.Use(cfg.Observe)
 	}
-	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes, cfg.ImportMaxBytes), knownQueryOnly(r))
+	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes, cfg.ImportMaxBytes), knownQueryOnly(r), exportNegotiation)
 	r.NotFound(handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound() }))
 	root := r
 	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -114,6 +114,7 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 					s.mountAudit(r)
 					s.mountImports(r)
 					s.mountProvinceReports(r)
+					s.mountExports(r)
 				})
 				// Routes whose writers are not the province's editors (issue 11): the operator loads the
 				// reference units; a reorganisation's preview is open to every reader, its apply to editors.
