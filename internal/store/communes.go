@@ -200,7 +200,7 @@ const communeColsAt = `c.province_code, c.code, c.name, c.kind, coalesce(v.class
 	CASE WHEN v.code IS NULL THEN c.population ELSE v.population END,
 	(CASE WHEN v.code IS NULL THEN c.area_km2 ELSE v.area_km2 END)::text,
 	coalesce(v.key_security_order, c.key_security_order), coalesce(v.border, c.border), coalesce(v.island, c.island),
-	c.effective_from, c.effective_to, c.successor_code, c.old_province_code, c.version`
+	c.effective_from, c.effective_to, c.successor_code, c.old_province_code, c.version, c.mountainous, c.ward_of_urban_district`
 
 // getCommuneAt reads, in one query, the unit sel picks with the class, population and flags in force on
 // sel.AsOf (or today).
