@@ -37,6 +37,10 @@ import (
 //     > 6 → 1 year) was not found in Decree 154 Art. 5; it is applied as in
 //     Decree 178 Art. 5, and the result says how the months were counted.
 
+// d154Ends is the last day Decree 154/2025 applies (until 2030-12-31,
+// docs/legal-basis.md §3).
+var d154Ends = MustDate("2030-12-31")
+
 type d154Params struct {
 	Rate           decimal.Decimal // × allowance × months
 	CapMonths      int             // the 60 months of group (c)
@@ -46,17 +50,18 @@ type d154Params struct {
 	RetiredMonths  decimal.Decimal // Art. 9 cl. 2
 }
 
-var decree154Params = table[d154Params]{
+var decree154Params = register(&table[d154Params]{
 	Name: "decree_154_2025.non_professional",
 	Show: func(p d154Params) string {
 		return fmt.Sprintf("%s × allowance × months (cap %d), thresholds %d years, %s × allowance per year of work, %s months to look for work, %s months if past retirement age (commune)",
 			p.Rate, p.CapMonths, p.ThresholdYears, p.PerYear, p.JobSearch, p.RetiredMonths)
 	},
+	Until: d154Ends,
 	Entries: []entry[d154Params]{
-		{MustDate("2025-06-16"), MustDate("2030-12-31"),
+		{MustDate("2025-06-16"),
 			d154Params{dec("0.8"), 60, 5, dec("1.5"), dec("3"), dec("15")}, cite(instDecree154of2025, "9", "1")},
 	},
-}
+})
 
 type period struct{ From, Until Date }
 
@@ -69,14 +74,15 @@ type period struct{ From, Until Date }
 // chuyên trách cấp xã đến 31/5/2026", 2025-06-23; dantri.com.vn Ministry
 // answer 2025-10-02; ngoisao.vn 2025-09-05). "Before 31/5/2026" makes
 // 2026-05-30 the last exit date (docs/legal-basis.md, corner 5).
-var decree154Art9Window = table[period]{
-	Name: "decree_154_2025.art9_exit_window",
-	Show: func(p period) string { return fmt.Sprintf("exits from %s to %s", p.From, p.Until) },
+var decree154Art9Window = register(&table[period]{
+	Name:  "decree_154_2025.art9_exit_window",
+	Show:  func(p period) string { return fmt.Sprintf("exits from %s to %s", p.From, p.Until) },
+	Until: d154Ends,
 	Entries: []entry[period]{
-		{MustDate("2025-06-16"), MustDate("2030-12-31"), period{MustDate("2025-07-01"), MustDate("2026-05-30")},
+		{MustDate("2025-06-16"), period{MustDate("2025-07-01"), MustDate("2026-05-30")},
 			cite(instCV12of2025, "", "")},
 	},
-}
+})
 
 // art9Window warns, in plain words, when a commune-level exit falls outside
 // the period Art. 9 covers: the figure is what Art. 9 would pay, not a

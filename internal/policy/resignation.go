@@ -18,17 +18,17 @@ type d178ResParams struct {
 	JobSearch         decimal.Decimal // 3 months to look for work
 }
 
-var d178Resignation = table[d178ResParams]{
+var d178Resignation = register(&table[d178ResParams]{
 	Name: "decree_178_2024.resignation",
 	Show: func(p d178ResParams) string {
 		return fmt.Sprintf("%s (first %d months) / %s × salary × SI months (max %d); %s months per SI year; %s months to look for work; from %d months before retirement",
 			p.WithinRate, p.WindowMonths, p.AfterRate, p.CapMonths, p.PerSIYear, p.JobSearch, p.MinMonthsToRetire)
 	},
 	Entries: []entry[d178ResParams]{
-		{d178Start, Date{}, d178ResParams{24, 12, dec("0.8"), dec("0.4"), 60, dec("1.5"), dec("3")},
+		{d178Start, d178ResParams{24, 12, dec("0.8"), dec("0.4"), 60, dec("1.5"), dec("3")},
 			cite(instDecree178of2024, "9", "1")},
 	},
-}
+})
 
 // ResignationInput is the body of POST /v1/calculations/resignation.
 type ResignationInput struct {
