@@ -88,7 +88,7 @@ type hamletMultiples struct{ High, Low decimal.Decimal }
 // base salaries: 6.0 for the listed hamlets, 4.5 for the others.
 var hamletFundMultiples = register(&table[hamletMultiples]{
 	Name: "hamlet_fund_multiple",
-	Show: func(m hamletMultiples) string { return "6.0 / 4.5" },
+	Show: func(m hamletMultiples) string { return m.High.StringFixed(1) + " / " + m.Low.StringFixed(1) },
 	Entries: []entry[hamletMultiples]{
 		{d33Start, hamletMultiples{dec("6.0"), dec("4.5")}, cite(instDecree33of2023, "34", "2")},
 	},

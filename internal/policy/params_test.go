@@ -81,3 +81,55 @@ func TestTableUntil(t *testing.T) {
 		t.Fatal("base salary answered before its first entry")
 	}
 }
+
+// Labels are built from the parameters: change a value and the text follows
+// (no "0,8" or "60 tháng" written by hand).
+func TestLabelsFollowParameters(t *testing.T) {
+	saved := decree154Params.Entries
+	defer func() { decree154Params.Entries = saved }()
+	p := saved[0]
+	p.Value.Rate, p.Value.CapMonths, p.Value.PerYear, p.Value.JobSearch = dec("0.9"), 48, dec("2.5"), dec("4")
+	decree154Params.Entries = []entry[d154Params]{p}
+	work := 120
+	res, err := NonProfessionalExit(NonProfessionalExitInput{
+		MonthlyAllowance: dec("3000000"), Level: LevelCommune, DecisionDate: MustDate("2025-07-01"),
+		ExitDate: MustDate("2025-08-01"), WorkMonths: &work, Gender: Male, BirthDate: MustDate("1980-01-15"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vi, en string
+	for _, l := range res.Lines {
+		vi, en = vi+l.LabelVI+"\n", en+l.LabelEN+"\n"
+	}
+	for _, want := range []string{"0,9 mức", "× 48 tháng", "Trợ cấp 2,5 mức", "Trợ cấp 04 tháng"} {
+		if !strings.Contains(vi, want) {
+			t.Errorf("Vietnamese labels lack %q:\n%s", want, vi)
+		}
+	}
+	for _, want := range []string{"0.9 ×", "× 48 months", "2.5 ×", "4 months"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English labels lack %q:\n%s", want, en)
+		}
+	}
+	if got := hamletFundMultiples.Show(hamletMultiples{dec("7"), dec("5.5")}); got != "7.0 / 5.5" {
+		t.Errorf("hamlet fund multiples shown as %q", got)
+	}
+}
+
+// Clause 2's 15 months is cited to clause 2, not to clause 1's bundle.
+func TestRetiredMonthsCitedToClause2(t *testing.T) {
+	ps, err := Parameters(MustDate("2025-07-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.Name == "decree_154_2025.retired_lump_sum_months" {
+			if p.Citation.Article != "9" || p.Citation.Clause != "2" || p.Value == "" {
+				t.Fatalf("%+v", p)
+			}
+			return
+		}
+	}
+	t.Fatal("the 15 months of Decree 154 Art. 9 cl. 2 are not a parameter of their own")
+}
