@@ -23,14 +23,8 @@ type allowanceCalc struct {
 	asOf     policy.Date
 	base     decimal.Decimal
 	schedule []policy.ScheduleRow
-	mu       sync.Mutex // guards posts and central
+	mu       sync.Mutex // guards posts
 	posts    map[postKey]postAmount
-	central  *centralShare // Decree 33 Art. 34 cl. 1 coefficient on asOf, computed once (entitlements)
-}
-
-type centralShare struct {
-	coef decimal.Decimal
-	err  error
 }
 
 type postKey struct {

@@ -50,7 +50,7 @@ func kindOf(reason string) string {
 	return policy.KindNonProfessional
 }
 
-// allowanceBasis shows both readings of the "current monthly allowance" (rules.md §3.2) and the one used.
+// allowanceBasis shows both readings of the "current monthly allowance" (docs/legal-basis.md §3.2) and the one used.
 type allowanceBasis struct {
 	Basis              string           `json:"basis"`
 	HDNDLevel          *decimal.Decimal `json:"hdnd_level"`
@@ -64,12 +64,8 @@ type allowanceBasis struct {
 	Lines              []policy.Line    `json:"lines"`
 }
 
-// workTime is how the working time was counted from the assignments.
-type workTime struct {
-	Months      int `json:"months"`
-	DaysDropped int `json:"days_dropped"`
-	Periods     int `json:"periods"`
-}
+// workTime is how the working time was counted from the assignments (policy.WorkTimeBefore).
+type workTime = policy.WorkTime
 
 // entitlementContext is what, besides the policy input, explains a computation; it is stored with a decision.
 type entitlementContext struct {
@@ -146,41 +142,6 @@ func noPostAt(pointer, detailEN, detailVI string) error {
 		FieldError{Pointer: pointer, Code: "no_post_held", MessageEN: detailEN, MessageVI: detailVI})
 }
 
-// centralShareCoefficient is Decree 33 Art. 34 cl. 1's per-person share of the commune fund (1.5 × base
-// salary), read from the rules engine as fund / quota / base on the last day the fund was in force at or
-// before on (so that it stays available for workers kept on after 2025-08-01).
-func centralShareCoefficient(on policy.Date) (decimal.Decimal, error) {
-	last := policy.MustDate("2025-07-31")
-	if first := policy.MustDate("2023-08-01"); on.Before(first) {
-		// Before Decree 33 the fund was a lump sum per class (Decree 92/2009 as amended by Decree 34/2019),
-		// with no per-person share: none is shown.
-		return decimal.Decimal{}, &policy.OutOfRangeError{Param: "commune_fund_multiple_per_person", Date: on}
-	}
-	if on.Before(last) {
-		last = on
-	}
-	cf, err := policy.CommuneFund(policy.CommuneFundInput{Class: 1, AsOf: last})
-	if err != nil {
-		return decimal.Decimal{}, err
-	}
-	base, _, err := policy.BaseSalary(last)
-	if err != nil {
-		return decimal.Decimal{}, err
-	}
-	return cf.MonthlyFund.Div(decimal.NewFromInt(int64(cf.Quota))).Div(base), nil
-}
-
-// centralShare returns centralShareCoefficient(asOf), computed once per calculator.
-func (c *allowanceCalc) centralShare() (decimal.Decimal, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.central == nil {
-		coef, err := centralShareCoefficient(c.asOf)
-		c.central = &centralShare{coef: coef, err: err}
-	}
-	return c.central.coef, c.central.err
-}
-
 // buildEntitlement turns the stored person and a request into the rules engine's input, with the context
 // that explains where each value came from.
 func buildEntitlement(p store.EntitlementPerson, req entitlementRequest) (policy.BestExitInput, entitlementContext, error) {
@@ -192,10 +153,58 @@ func buildEntitlement(p store.EntitlementPerson, req entitlementRequest) (policy
 func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, calc *allowanceCalc) (policy.BestExitInput, entitlementContext, error) {
 	exit := policy.NewDate(req.ExitDate.Date())
 	before := exit.AddDays(-1)
-	kind := kindOf(req.Reason)
-	noPost := func(en, vi string) error { return noPostAt(req.exitPointer(), en, vi) }
 	ctx := entitlementContext{Request: req}
-	in := policy.BestExitInput{Kind: kind, Gender: policy.Gender(p.Gender), BirthDate: policy.NewDate(p.BirthDate.Date()),
+	in := entitlementInput(p, req, exit)
+
+	// Working time and the main post, by the rules engine (Decree 154/2025 Art. 5).
+	periods := make([]policy.PostPeriod, len(p.Posts))
+	for i, pp := range p.Posts {
+		periods[i] = policy.PostPeriod{From: policy.NewDate(pp.StartDate.Date()), Concurrent: pp.Concurrent}
+		if pp.EndDate != nil {
+			periods[i].Until = policy.NewDate(pp.EndDate.Date())
+		}
+	}
+	ctx.Work = workTime(policy.WorkTimeBefore(periods, exit))
+	mi := policy.MainPost(periods, before)
+	if mi < 0 {
+		return in, ctx, noPostAt(req.exitPointer(), "the person holds no post on the last day worked",
+			"người này không giữ chức danh nào vào ngày làm việc cuối cùng")
+	}
+	main := &p.Posts[mi]
+	wm := ctx.Work.Months
+	in.WorkMonths = &wm
+	in.Level = policy.Level(main.Level)
+	in.Elected = main.Elected
+	if main.TermEnd != nil {
+		d := policy.NewDate(main.TermEnd.Date())
+		in.TermEnd = &d
+	}
+
+	if in.Kind == policy.KindCadre {
+		if req.MonthlySalary == nil {
+			return in, ctx, errInvalid("Early retirement and resignation need the current monthly salary.",
+				"Nghỉ hưu trước tuổi và nghỉ thôi việc cần tiền lương tháng hiện hưởng.",
+				FieldError{Pointer: "/monthly_salary", Code: "required", MessageEN: "the current monthly salary is required for this reason",
+					MessageVI: "cần tiền lương tháng hiện hưởng với lý do này"})
+		}
+		in.MonthlySalary = req.MonthlySalary.Decimal
+		return in, ctx, nil
+	}
+	if req.MonthlySalary != nil {
+		in.MonthlySalary = req.MonthlySalary.Decimal
+	}
+	ab, err := currentAllowance(p, main, before, calc, req.exitPointer())
+	ctx.Allowance = ab
+	if err != nil {
+		return in, ctx, err
+	}
+	in.MonthlyAllowance = *ab.Used
+	return in, ctx, nil
+}
+
+// entitlementInput is the rules engine's input as far as the person and the request give it directly.
+func entitlementInput(p store.EntitlementPerson, req entitlementRequest, exit policy.Date) policy.BestExitInput {
+	in := policy.BestExitInput{Kind: kindOf(req.Reason), Gender: policy.Gender(p.Gender), BirthDate: policy.NewDate(p.BirthDate.Date()),
 		ExitDate: exit, SIMonths: p.SIMonths, OnPension: req.OnPension, ReemployedWithin60Months: req.ReemployedWithin60Months,
 		KeptInHamletPost: req.KeptInHamletPost}
 	// The law's inputs the register keeps (migration 0016): the two SI times (si_months then agrees with the
@@ -216,78 +225,21 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 		d := policy.NewDate(req.RoadmapEnd.Date())
 		in.RoadmapEnd = &d
 	}
+	return in
+}
 
-	// Working time: the union of the periods in post up to the exit (a concurrent post adds no time).
-	var main *store.PersonPost
-	type span struct{ from, to policy.Date } // to exclusive
-	var spans []span
-	for i := range p.Posts {
-		pp := &p.Posts[i]
-		from := policy.NewDate(pp.StartDate.Date())
-		if !from.Before(exit) {
-			continue
-		}
-		to := exit
-		if pp.EndDate != nil {
-			if e := policy.NewDate(pp.EndDate.Date()).AddDays(1); e.Before(exit) {
-				to = e
-			}
-		}
-		if n := len(spans); n > 0 && !from.After(spans[n-1].to) {
-			if to.After(spans[n-1].to) {
-				spans[n-1].to = to
-			}
-		} else {
-			spans = append(spans, span{from, to})
-		}
-		if !before.Before(from) && to.After(before) && (main == nil || (main.Concurrent && !pp.Concurrent)) {
-			main = pp
-		}
-	}
-	for _, s := range spans {
-		m, d := policy.MonthsBetween(s.from, s.to)
-		ctx.Work.Months += m
-		ctx.Work.DaysDropped += d
-	}
-	ctx.Work.Periods = len(spans)
-	if main == nil {
-		return in, ctx, noPost("the person holds no post on the last day worked", "người này không giữ chức danh nào vào ngày làm việc cuối cùng")
-	}
-	wm := ctx.Work.Months
-	in.WorkMonths = &wm
-	in.Level = policy.Level(main.Level)
-	in.Elected = main.Elected
-	if main.TermEnd != nil {
-		d := policy.NewDate(main.TermEnd.Date())
-		in.TermEnd = &d
-	}
-
-	if kind == policy.KindCadre {
-		if req.MonthlySalary == nil {
-			return in, ctx, errInvalid("Early retirement and resignation need the current monthly salary.",
-				"Nghỉ hưu trước tuổi và nghỉ thôi việc cần tiền lương tháng hiện hưởng.",
-				FieldError{Pointer: "/monthly_salary", Code: "required", MessageEN: "the current monthly salary is required for this reason",
-					MessageVI: "cần tiền lương tháng hiện hưởng với lý do này"})
-		}
-		in.MonthlySalary = req.MonthlySalary.Decimal
-		return in, ctx, nil
-	}
-	if req.MonthlySalary != nil {
-		in.MonthlySalary = req.MonthlySalary.Decimal
-	}
-
-	// The current monthly allowance: the main post's allowance in the month before leaving (Decree 154/2025
-	// Art. 5 cl. 2), by the province's schedule (hdnd_level), or the centrally funded share of 1.5 × base
-	// salary for a commune-level worker (central_fund_share, Decree 33/2023 Art. 34 cl. 1).
+// currentAllowance is the current monthly allowance of Decree 154/2025 Art. 5 cl. 2: the main post's
+// allowance in the month before leaving, by the province's schedule (hdnd_level), or the centrally funded
+// share of a commune-level worker (central_fund_share, Decree 33/2023 Art. 34 cl. 1), both shown, with the
+// one the province's allowance basis uses.
+func currentAllowance(p store.EntitlementPerson, main *store.PersonPost, before policy.Date, calc *allowanceCalc, ptr string) (*allowanceBasis, error) {
 	ab := &allowanceBasis{Basis: p.AllowanceBasis, AssignmentID: main.AssignmentID, PositionCode: main.PositionCode,
 		Level: main.Level, On: before, Lines: []policy.Line{}}
-	ctx.Allowance = ab
-	var err error
 	if calc == nil {
-		calc, err = newAllowanceCalc(before, p.Schedule)
-	}
-	if err != nil {
-		return in, ctx, noPost("no base salary is in force on the last day worked", "không có mức lương cơ sở áp dụng vào ngày làm việc cuối cùng")
+		var err error
+		if calc, err = newAllowanceCalc(before, p.Schedule); err != nil {
+			return ab, noPostAt(ptr, "no base salary is in force on the last day worked", "không có mức lương cơ sở áp dụng vào ngày làm việc cuối cùng")
+		}
 	}
 	if main.Hamlet != nil {
 		if hc, err := policy.HamletFundCategory(hamletInput(*main.Hamlet, main.Commune, before)); err == nil {
@@ -300,14 +252,9 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 		ab.Lines = append(ab.Lines, line)
 	}
 	if main.Level == string(policy.LevelCommune) {
-		if coef, err := calc.centralShare(); err == nil {
-			v := coef.Mul(calc.base).Round(0)
-			ab.CentralFundShare = &v
-			ab.Lines = append(ab.Lines, policy.Line{Code: "central_fund_share",
-				LabelVI: "Phần kinh phí ngân sách trung ương khoán cho mỗi người hoạt động không chuyên trách cấp xã",
-				LabelEN: "Centrally funded share per commune-level non-professional worker",
-				Formula: fmt.Sprintf("%s × %s", coef.String(), calc.base.String()), Amount: v,
-				Citation: policy.Citation{Instrument: "Nghị định 33/2023/NĐ-CP", Article: "34", Clause: "1"}})
+		if l, err := policy.CentralFundShareLine(calc.asOf, calc.base); err == nil {
+			ab.CentralFundShare = &l.Amount
+			ab.Lines = append(ab.Lines, l)
 		}
 	}
 	ab.Used = ab.HDNDLevel
@@ -315,11 +262,10 @@ func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, cal
 		ab.Used = ab.CentralFundShare
 	}
 	if ab.Used == nil {
-		return in, ctx, noPost("the province's schedule has no allowance for the person's post on the last day worked",
+		return ab, noPostAt(ptr, "the province's schedule has no allowance for the person's post on the last day worked",
 			"biểu mức phụ cấp của tỉnh không có mức cho chức danh của người này vào ngày làm việc cuối cùng")
 	}
-	in.MonthlyAllowance = *ab.Used
-	return in, ctx, nil
+	return ab, nil
 }
 
 // computeEntitlement reads the person and runs the rules engine.
