@@ -83,7 +83,7 @@ func (c *allowanceCalc) post(ph store.PostHeld, category string) (policy.Line, s
 		res, err := policy.Allowance(policy.AllowanceInput{Schedule: c.schedule, AsOf: c.asOf,
 			Posts: []policy.Post{{PositionCode: ph.PositionCode, HamletFundCategory: category, Concurrent: ph.Concurrent}}})
 		if err == nil && len(res.Lines) == 1 {
-			// The rules engine names the post by its code; the register knows its title (rules.md §9).
+			// The rules engine names the post by its code; the register knows its title (docs/legal-basis.md §9).
 			line := res.Lines[0]
 			line.LabelVI = strings.Replace(line.LabelVI, ph.PositionCode, titleOr(ph.TitleVI, ph.PositionCode), 1)
 			line.LabelEN = strings.Replace(line.LabelEN, ph.PositionCode, titleOr(ph.TitleEN, ph.PositionCode), 1)

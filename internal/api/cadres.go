@@ -172,7 +172,7 @@ func normalizeName(s string) string { return strings.Join(strings.Fields(normali
 var firstOfYear1900 = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // checkCadre holds the rules that span fields or need more than a tag: the name's letters, the birth date's
-// range, left_on against status, and the identity number's gender/century and year digits (rules.md §10).
+// range, left_on against status, and the identity number's gender/century and year digits (docs/legal-basis.md §10).
 func checkCadre(c store.Cadre, today time.Time) error {
 	var fields []FieldError
 	bad := func(ptr, code string, m msg.Message) { fields = append(fields, fieldMsg(ptr, code, m)) }
@@ -228,7 +228,7 @@ func validName(s string) bool {
 
 // checkNationalID compares a 12-digit citizen identity number with the record: the 4th digit encodes gender
 // and century of birth (0/1 male/female 1900–1999, 2/3 2000–2099, 4/5 2100–2199), digits 5–6 the last two
-// digits of the birth year (rules.md §10). The messages say what disagrees without repeating the number.
+// digits of the birth year (docs/legal-basis.md §10). The messages say what disagrees without repeating the number.
 func checkNationalID(id, gender string, birth time.Time) []FieldError {
 	var out []FieldError
 	add := func(code string, m msg.Message) { out = append(out, fieldMsg("/national_id", code, m)) }

@@ -9,7 +9,7 @@ import (
 	"communehr/internal/store"
 )
 
-// Citizen identity numbers that agree with the bodies below (rules.md §10): province 001, the
+// Citizen identity numbers that agree with the bodies below (docs/legal-basis.md §10): province 001, the
 // gender/century digit, the birth year's last two digits, a serial.
 const (
 	nidMale1985   = "001085012345" // 0 = male, 1900s; 85

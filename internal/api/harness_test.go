@@ -88,7 +88,7 @@ func newEnv(t testing.TB) *env {
 	e.srv = httptest.NewServer(NewRouter(Config{MaxBodyBytes: 64 << 10, OpenAPI: communehr.OpenAPI}, st, logger))
 	t.Cleanup(e.srv.Close)
 	t.Cleanup(func() {
-		// No API token and no national ID in any log line the server wrote (design.md §3).
+		// No API token and no national ID in any log line the server wrote.
 		e.mu.Lock()
 		logs := e.logs.String()
 		e.mu.Unlock()

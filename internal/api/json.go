@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// handlerFunc is a handler that returns its error; handle renders it (style.md §5).
+// handlerFunc is a handler that returns its error; handle renders it (one error path).
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // handle adapts a handlerFunc: client errors become problem+json, anything else a logged 500 that never
@@ -31,7 +31,7 @@ func handle(fn handlerFunc) http.HandlerFunc {
 }
 
 // writeJSON encodes v into a buffer first, so that an encoding failure is a clean 500 rather than a
-// half-written 200 (style.md §8).
+// half-written 200.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

@@ -35,7 +35,7 @@ type FieldError struct {
 	MessageVI string `json:"-"`
 }
 
-// The closed set of error kinds (style.md §6), each a constructor with bilingual titles.
+// The closed set of error kinds, each a constructor with bilingual titles.
 
 func errInvalid(detailEN, detailVI string, fields ...FieldError) *Error {
 	return &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed",

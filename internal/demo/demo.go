@@ -93,7 +93,7 @@ func (g *gen) uuid() string {
 func (g *gen) pick(list []string) string { return list[g.r.IntN(len(list))] }
 
 // person makes one synthetic person born in [fromYear, toYear] with a national ID consistent with gender
-// and birth date (rules.md §10), and returns its id.
+// and birth date (docs/legal-basis.md §10), and returns its id.
 func (g *gen) person(fromYear, toYear int, status string, leftOn *time.Time) string {
 	female := g.r.IntN(2) == 0
 	gender, name := "male", g.pick(families)+" "+g.pick(middlesM)+" "+g.pick(givensM)

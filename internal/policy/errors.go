@@ -60,7 +60,7 @@ func inputErr(field, code, en, vi string) error {
 }
 
 // OutOfRangeError is a parameter lookup for a date no dated entry covers
-// (style.md §15: never a silent zero).
+// (never a silent zero).
 type OutOfRangeError struct {
 	Param string
 	Date  Date

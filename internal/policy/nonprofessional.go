@@ -71,14 +71,14 @@ type NonProfessionalExitResult struct {
 	// exit not paid by 2025-06-16 (absent otherwise).
 	Decree154Total *decimal.Decimal `json:"decree154_total,omitempty"`
 	// Eligible is false when the policy pays nothing to this person; Reason
-	// (also among the Warnings) says why. Not part of the §8 JSON.
+	// (also among the Warnings) says why. Not part of the JSON of docs/legal-basis.md §8.
 	Eligible bool        `json:"-"`
 	Reason   msg.Message `json:"-"`
 }
 
 // exitVariant is one instrument's rules for the exit of a non-professional
-// worker; nonProfessionalExitPolicies picks one by the exit date (style.md
-// §16: a dated table of variants, not an if inside one formula).
+// worker; nonProfessionalExitPolicies picks one by the exit date (a dated
+// table of variants, not an if inside one formula).
 type exitVariant struct {
 	Name    string
 	compute func(in NonProfessionalExitInput, b *builder) (NonProfessionalExitResult, error)

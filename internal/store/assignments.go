@@ -20,7 +20,7 @@ func init() {
 }
 
 // MaxPaidHamletPosts is how many paid non-professional posts a hamlet or residential group may have at one
-// time (Decree 33/2023/NĐ-CP; rules.md §2.2).
+// time (Decree 33/2023/NĐ-CP; docs/legal-basis.md §2.2).
 const MaxPaidHamletPosts = 3
 
 // Assignment is a person's period in a post at a commune or a hamlet.

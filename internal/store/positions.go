@@ -6,7 +6,7 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Position is an entry of the national catalogue of posts (rules.md §9).
+// Position is an entry of the national catalogue of posts (docs/legal-basis.md §9).
 type Position struct {
 	Code           string `json:"code"`
 	Level          string `json:"level"`

@@ -15,7 +15,7 @@ var (
 )
 
 // CheckLogs fails the test for every log line that holds an API token or a 12-digit national ID: the
-// server must never log either (design.md §3).
+// server must never log either.
 func CheckLogs(t testing.TB, logs string) {
 	t.Helper()
 	for i, line := range strings.Split(logs, "\n") {
