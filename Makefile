@@ -51,6 +51,12 @@ bench-national:
 bench-run:
 	@scripts/bench-run.sh
 
+## bench-console: the console's main pages of the demo province through the real router; ms and KB per page
+## (goals: < 100 ms, < 200 KB)
+.PHONY: bench-console
+bench-console:
+	@scripts/bench-console.sh
+
 ## fuzz: every Fuzz* target for FUZZTIME each (default 30s); make test runs their seed corpora
 fuzz:
 	@FUZZTIME=$(or $(FUZZTIME),30s) scripts/fuzz.sh

@@ -20,10 +20,19 @@ if [ -n "${dev_cluster:-}" ] && [ -z "$SERVE_URL" ]; then
 fi
 bin/server seed demo
 TOKEN=$(bin/server keys create --role province_editor --province 99 --name "make run demo key")
+# A demo officer for the web console; the name is taken after the first run, so later runs add a new one.
+OFFICER=demo.editor
+PASSWORD=$(bin/server users create --role province_editor --province 99 --username "$OFFICER" 2>/dev/null | tail -1) || {
+  OFFICER="demo.editor.$(date +%s)"
+  PASSWORD=$(bin/server users create --role province_editor --province 99 --username "$OFFICER" | tail -1)
+}
 BASE="http://$ADDR"
 cat <<TXT
 
 communehr is starting on $BASE   (Ctrl-C stops it; the database stays in .data/postgres)
+
+web console: $BASE/   log in as $OFFICER with the one-time password $PASSWORD
+             (you choose your own password at first login)
 demo province: 99 — demo editor key (shown once):
 
   export TOKEN=$TOKEN

@@ -7,6 +7,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s.%N)
+# The console's browser tests need Debian's chromium and pdftotext (poppler-utils): installed here when
+# missing and running as root, as PostgreSQL is; otherwise the command is printed and make test fails.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+if ((${#need[@]})); then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "== apt-get install ${need[*]} (console browser tests)"
+    apt-get install -y --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
+      { apt-get update >/dev/null && apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; }
+  else
+    echo "make test: the console's browser tests need: sudo apt-get install ${need[*]}" >&2
+    exit 1
+  fi
+fi
+export TEST_BROWSER=1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/communehr-test.XXXXXX")
 dir="$tmp/pg"
 cleanup() {

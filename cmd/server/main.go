@@ -23,6 +23,8 @@ commands:
                              make an API key; prints the token (once) on stdout
   keys list                  list API keys (never the tokens)
   keys revoke ID             revoke a key
+  users create --role ROLE [--province CODE] --username NAME
+                             make a console officer; prints a one-time password on the last line
   seed demo                  create the demo province with synthetic data (idempotent)
 
 environment: DATABASE_URL (required), ADDR (127.0.0.1:8080), LOG_LEVEL (info), CORS_ORIGINS,
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrateCmd(cfg, args, stdout)
 	case "keys":
 		return keysCmd(ctx, cfg, args, stdout)
+	case "users":
+		return usersCmd(ctx, cfg, args, stdout)
 	case "seed":
 		return seedCmd(ctx, cfg, args, stderr)
 	}

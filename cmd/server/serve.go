@@ -15,6 +15,7 @@ import (
 	"communehr/internal/api"
 	"communehr/internal/jobs"
 	"communehr/internal/store"
+	"communehr/internal/web"
 )
 
 // defaultShutdownGrace is how long in-flight requests and jobs may run after SIGINT/SIGTERM (SHUTDOWN_GRACE).
@@ -68,7 +69,8 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 		cfg.readHeaderTimeout = 10 * time.Second
 	}
 	handler := api.NewRouter(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, ImportMaxBytes: cfg.ImportMaxBytes,
-		CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI, Runner: runner, JobContext: jobCtx, Jobs: &background, Observe: observe}, st, logger)
+		CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI, Runner: runner, JobContext: jobCtx, Jobs: &background, Observe: observe,
+		Console: web.New(st, logger).Routes}, st, logger)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: cfg.readHeaderTimeout,

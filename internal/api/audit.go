@@ -16,6 +16,7 @@ type auditEntry struct {
 	ID        string          `json:"id"`
 	At        time.Time       `json:"at"`
 	KeyID     *int64          `json:"key_id"`
+	Username  *string         `json:"username"`
 	RequestID string          `json:"request_id"`
 	Action    string          `json:"action"`
 	Entity    string          `json:"entity"`
@@ -84,7 +85,7 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 	out := auditList{Items: make([]auditEntry, 0, len(items))}
 	last := ""
 	for _, e := range items {
-		out.Items = append(out.Items, auditEntry{ID: e.ID, At: e.At.UTC(), KeyID: e.KeyID, RequestID: e.RequestID,
+		out.Items = append(out.Items, auditEntry{ID: e.ID, At: e.At.UTC(), KeyID: e.KeyID, Username: e.Username, RequestID: e.RequestID,
 			Action: e.Action, Entity: e.Entity, EntityID: e.EntityID,
 			Before: auditSnapshot(e.Before, mask), After: auditSnapshot(e.After, mask)})
 		last = e.ID

@@ -2,13 +2,15 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/shopspring/decimal"
 
+	"communehr/internal/exits"
 	"communehr/internal/policy"
 	"communehr/internal/store"
 )
@@ -39,33 +41,14 @@ func (r entitlementRequest) exitPointer() string {
 	return "/exit_date"
 }
 
-// kindOf maps the reason of an exit to the group of policies that can apply: a reorganisation or
-// streamlining exit of a non-professional worker is Decree 29/2023 or 154/2025 (the one in force on the
-// exit date); early retirement and resignation are Decree 178/2024 Art. 7 and Art. 9, both computed, the
-// more favourable chosen (they need the person's salary as a cadre or civil servant: monthly_salary).
-func kindOf(reason string) string {
-	if reason == "early_retirement" || reason == "resignation" {
-		return policy.KindCadre
-	}
-	return policy.KindNonProfessional
-}
+// kindOf maps the reason of an exit to the group of policies that can apply (exits.KindOf).
+func kindOf(reason string) string { return exits.KindOf(reason) }
 
 // allowanceBasis shows both readings of the "current monthly allowance" (docs/legal-basis.md §3.2) and the one used.
-type allowanceBasis struct {
-	Basis              string           `json:"basis"`
-	HDNDLevel          *decimal.Decimal `json:"hdnd_level"`
-	CentralFundShare   *decimal.Decimal `json:"central_fund_share"`
-	Used               *decimal.Decimal `json:"used"`
-	AssignmentID       string           `json:"assignment_id"`
-	PositionCode       string           `json:"position_code"`
-	Level              string           `json:"level"`
-	HamletFundCategory string           `json:"hamlet_fund_category"`
-	On                 policy.Date      `json:"on"`
-	Lines              []policy.Line    `json:"lines"`
-}
+type allowanceBasis = exits.Basis
 
-// workTime is how the working time was counted from the assignments (policy.WorkTimeBefore).
-type workTime = policy.WorkTime
+// workTime is how the working time was counted from the assignments.
+type workTime = exits.Work
 
 // entitlementContext is what, besides the policy input, explains a computation; it is stored with a decision.
 type entitlementContext struct {
@@ -149,123 +132,32 @@ func buildEntitlement(p store.EntitlementPerson, req entitlementRequest) (policy
 }
 
 // buildEntitlementWith is buildEntitlement with a calculator for the day before the exit and the person's
-// schedule, shared by the people of an entitlement run (nil: a new one).
+// schedule, shared by the people of an entitlement run (nil: a new one). The computation is exits.Build,
+// which the console calls too; a refusal becomes a 422 pointing at the field concerned.
 func buildEntitlementWith(p store.EntitlementPerson, req entitlementRequest, calc *allowanceCalc) (policy.BestExitInput, entitlementContext, error) {
-	exit := policy.NewDate(req.ExitDate.Date())
-	before := exit.AddDays(-1)
-	ctx := entitlementContext{Request: req}
-	in := entitlementInput(p, req, exit)
-
-	// Working time and the main post, by the rules engine (Decree 154/2025 Art. 5).
-	periods := make([]policy.PostPeriod, len(p.Posts))
-	for i, pp := range p.Posts {
-		periods[i] = policy.PostPeriod{From: policy.NewDate(pp.StartDate.Date()), Concurrent: pp.Concurrent}
-		if pp.EndDate != nil {
-			periods[i].Until = policy.NewDate(pp.EndDate.Date())
-		}
-	}
-	ctx.Work = workTime(policy.WorkTimeBefore(periods, exit))
-	mi := policy.MainPost(periods, before)
-	if mi < 0 {
-		return in, ctx, noPostAt(req.exitPointer(), "the person holds no post on the last day worked",
-			"người này không giữ chức danh nào vào ngày làm việc cuối cùng")
-	}
-	main := &p.Posts[mi]
-	wm := ctx.Work.Months
-	in.WorkMonths = &wm
-	in.Level = policy.Level(main.Level)
-	in.Elected = main.Elected
-	if main.TermEnd != nil {
-		d := policy.NewDate(main.TermEnd.Date())
-		in.TermEnd = &d
-	}
-
-	if in.Kind == policy.KindCadre {
-		if req.MonthlySalary == nil {
-			return in, ctx, errInvalid("Early retirement and resignation need the current monthly salary.",
-				"Nghỉ hưu trước tuổi và nghỉ thôi việc cần tiền lương tháng hiện hưởng.",
-				FieldError{Pointer: "/monthly_salary", Code: "required", MessageEN: "the current monthly salary is required for this reason",
-					MessageVI: "cần tiền lương tháng hiện hưởng với lý do này"})
-		}
-		in.MonthlySalary = req.MonthlySalary.Decimal
-		return in, ctx, nil
-	}
-	if req.MonthlySalary != nil {
-		in.MonthlySalary = req.MonthlySalary.Decimal
-	}
-	ab, err := currentAllowance(p, main, before, calc, req.exitPointer())
-	ctx.Allowance = ab
-	if err != nil {
-		return in, ctx, err
-	}
-	in.MonthlyAllowance = *ab.Used
-	return in, ctx, nil
-}
-
-// entitlementInput is the rules engine's input as far as the person and the request give it directly.
-func entitlementInput(p store.EntitlementPerson, req entitlementRequest, exit policy.Date) policy.BestExitInput {
-	in := policy.BestExitInput{Kind: kindOf(req.Reason), Gender: policy.Gender(p.Gender), BirthDate: policy.NewDate(p.BirthDate.Date()),
-		ExitDate: exit, SIMonths: p.SIMonths, OnPension: req.OnPension, ReemployedWithin60Months: req.ReemployedWithin60Months,
-		KeptInHamletPost: req.KeptInHamletPost}
-	// The law's inputs the register keeps (migration 0016): the two SI times (si_months then agrees with the
-	// total, as the calculators require), the Decree 29 payment and the merger surplus.
-	in.SITotalMonths, in.SIUncompensatedMonths = p.SITotalMonths, p.SIUncompensatedMonths
-	if p.SITotalMonths != nil {
-		in.SIMonths = *p.SITotalMonths
-	}
-	in.Decree29Paid, in.MergedUnitSurplus = p.Decree29Paid, p.MergedUnitSurplus
-	if p.Decree29PaidOn != nil {
-		d := policy.NewDate(p.Decree29PaidOn.Date())
-		in.Decree29PaidOn = &d
-	}
+	in := exits.Input{ExitDate: policy.NewDate(req.ExitDate.Date()), Reason: req.Reason,
+		OnPension: req.OnPension, ReemployedWithin60Months: req.ReemployedWithin60Months, KeptInHamletPost: req.KeptInHamletPost,
+		ExitField: strings.TrimPrefix(req.exitPointer(), "/")}
 	if req.DecisionDate != nil {
-		in.DecisionDate = policy.NewDate(req.DecisionDate.Date())
+		d := policy.NewDate(req.DecisionDate.Date())
+		in.DecisionDate = &d
 	}
 	if req.RoadmapEnd != nil {
 		d := policy.NewDate(req.RoadmapEnd.Date())
 		in.RoadmapEnd = &d
 	}
-	return in
-}
-
-// currentAllowance is the current monthly allowance of Decree 154/2025 Art. 5 cl. 2: the main post's
-// allowance in the month before leaving, by the province's schedule (hdnd_level), or the centrally funded
-// share of a commune-level worker (central_fund_share, Decree 33/2023 Art. 34 cl. 1), both shown, with the
-// one the province's allowance basis uses.
-func currentAllowance(p store.EntitlementPerson, main *store.PersonPost, before policy.Date, calc *allowanceCalc, ptr string) (*allowanceBasis, error) {
-	ab := &allowanceBasis{Basis: p.AllowanceBasis, AssignmentID: main.AssignmentID, PositionCode: main.PositionCode,
-		Level: main.Level, On: before, Lines: []policy.Line{}}
-	if calc == nil {
-		var err error
-		if calc, err = newAllowanceCalc(before, p.Schedule); err != nil {
-			return ab, noPostAt(ptr, "no base salary is in force on the last day worked", "không có mức lương cơ sở áp dụng vào ngày làm việc cuối cùng")
-		}
+	if req.MonthlySalary != nil {
+		v := req.MonthlySalary.Decimal
+		in.MonthlySalary = &v
 	}
-	if main.Hamlet != nil {
-		if hc, err := policy.HamletFundCategory(hamletInput(*main.Hamlet, main.Commune, before)); err == nil {
-			ab.HamletFundCategory = hc.Category
-		}
+	bi, basis, work, err := exits.Build(p, in, calc)
+	ctx := entitlementContext{Request: req, Allowance: basis, Work: work}
+	var ref *exits.Refusal
+	if errors.As(err, &ref) {
+		return bi, ctx, errInvalid(ref.TitleEN, ref.TitleVI,
+			FieldError{Pointer: "/" + ref.Field, Code: ref.Code, MessageEN: ref.MessageEN, MessageVI: ref.MessageVI})
 	}
-	line, source := calc.post(main.PostHeld, ab.HamletFundCategory)
-	if source != "no_schedule_row" {
-		ab.HDNDLevel = &line.Amount
-		ab.Lines = append(ab.Lines, line)
-	}
-	if main.Level == string(policy.LevelCommune) {
-		if l, err := policy.CentralFundShareLine(calc.asOf, calc.base); err == nil {
-			ab.CentralFundShare = &l.Amount
-			ab.Lines = append(ab.Lines, l)
-		}
-	}
-	ab.Used = ab.HDNDLevel
-	if p.AllowanceBasis == "central_fund_share" && ab.CentralFundShare != nil {
-		ab.Used = ab.CentralFundShare
-	}
-	if ab.Used == nil {
-		return ab, noPostAt(ptr, "the province's schedule has no allowance for the person's post on the last day worked",
-			"biểu mức phụ cấp của tỉnh không có mức cho chức danh của người này vào ngày làm việc cuối cùng")
-	}
-	return ab, nil
+	return bi, ctx, err
 }
 
 // computeEntitlement reads the person and runs the rules engine.

@@ -662,6 +662,19 @@ func TestImportNumericRangesAreEnforced(t *testing.T) {
 				}
 				return false
 			}
+			// A value at a bound may still break a rule between columns (the SI time not yet compensated
+			// above the total), but never its own range.
+			rangeErr := func(j importJobResponse) bool {
+				for _, er := range j.Errors {
+					if er.Line == 2 && er.Column == col.name {
+						switch er.Code {
+						case "min", "max", "integer", "decimal_places", "range":
+							return true
+						}
+					}
+				}
+				return false
+			}
 			outside, inside := rangeProbes(rule)
 			for _, v := range outside {
 				if j := upload(v); !names(j) {
@@ -669,7 +682,7 @@ func TestImportNumericRangesAreEnforced(t *testing.T) {
 				}
 			}
 			for _, v := range inside {
-				if j := upload(v); names(j) {
+				if j := upload(v); rangeErr(j) {
 					t.Errorf("%s %s = %s (a bound): %+v", kind, col.name, v, j.Errors)
 				}
 			}

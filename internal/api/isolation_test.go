@@ -31,7 +31,7 @@ func routeClass(method, pattern string) string {
 		return classAnyKey
 	case pattern == "/v1/provinces" && method == http.MethodGet:
 		return classAnyKey // the list: each key sees the provinces it may read (checked below)
-	case pattern == "/v1/provinces" && method == http.MethodPost:
+	case pattern == "/v1/provinces" && method == http.MethodPost, pattern == "/v1/users" && method == http.MethodPost:
 		return classOperator
 	case strings.HasPrefix(pattern, "/v1/national/"):
 		return classNational

@@ -98,7 +98,7 @@ func jsonProblem(err error) error {
 	case errors.As(err, &syn):
 		return errBadRequest(fmt.Sprintf("Malformed JSON near byte %d.", syn.Offset), fmt.Sprintf("JSON sai cú pháp gần byte %d.", syn.Offset))
 	case errors.As(err, &typ):
-		ptr := "/" + strings.ReplaceAll(typ.Field, ".", "/")
+		ptr := jsonPointerOf(typ.Field)
 		return errInvalid("A field has the wrong type.", "Một trường có kiểu dữ liệu sai.",
 			FieldError{Pointer: ptr, Code: "type", MessageEN: "must be " + jsonTypeName(typ.Type.String()),
 				MessageVI: "phải là " + jsonTypeNameVI(typ.Type.String())})
@@ -112,6 +112,20 @@ func jsonProblem(err error) error {
 	// Errors from a field's own UnmarshalJSON (dates, decimals) carry no field name in encoding/json.
 	return errInvalid("A value could not be read: "+err.Error(), "Không đọc được một giá trị: "+err.Error(),
 		FieldError{Pointer: "", Code: "invalid", MessageEN: err.Error(), MessageVI: "giá trị không hợp lệ"})
+}
+
+// jsonPointerOf turns encoding/json's dotted field path into a JSON pointer. The path names embedded Go
+// structs too (cadreLawFields.si_total_months); the API's JSON names are snake_case, so a segment with an
+// upper-case letter is a Go name and is left out.
+func jsonPointerOf(field string) string {
+	var segs []string
+	for _, s := range strings.Split(field, ".") {
+		if strings.ToLower(s) != s {
+			continue
+		}
+		segs = append(segs, s)
+	}
+	return "/" + strings.Join(segs, "/")
 }
 
 // fieldParseError lets a field type's UnmarshalJSON report a pointed, bilingual error.

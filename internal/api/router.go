@@ -29,6 +29,9 @@ type Config struct {
 	OpenAPI     []byte // served at /openapi.yaml
 	// Observe, when set, wraps every request outermost (the Prometheus metrics of internal/metrics).
 	Observe func(http.Handler) http.Handler
+	// Console, when set, registers the web console's routes beside /v1 on the same router (package web;
+	// api does not import it).
+	Console func(r chi.Router)
 }
 
 // Server holds the dependencies of the handlers.
@@ -82,6 +85,7 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 		s.mountCalculations(r)
 		s.mountImportTemplates(r)
 		r.With(requireRole(store.RoleMinistry, store.RoleOperator)).Route("/national", s.mountNational)
+		r.With(requireRole(store.RoleOperator)).Post("/users", handle(s.createUser))
 		r.Route("/provinces", func(r chi.Router) {
 			r.Get("/", handle(s.listProvinces))
 			r.With(requireRole(store.RoleOperator), idempotent(st)).Post("/", handle(s.createProvince))
@@ -98,5 +102,8 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 			})
 		})
 	})
+	if cfg.Console != nil {
+		cfg.Console(r)
+	}
 	return r
 }

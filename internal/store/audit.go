@@ -18,9 +18,9 @@ func (tx *Tx) Audit(ctx context.Context, province, action, entity, entityID stri
 		return err
 	}
 	_, err = tx.Exec(ctx,
-		`INSERT INTO audit_log (province_code, at, api_key_id, request_id, action, entity, entity_id, before, after)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		province, tx.Now, tx.P.KeyID, tx.P.RequestID, action, entity, entityID, b, a)
+		`INSERT INTO audit_log (province_code, at, api_key_id, request_id, action, entity, entity_id, before, after, user_id, username)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, 0), nullif($11, ''))`,
+		province, tx.Now, tx.P.KeyID, tx.P.RequestID, action, entity, entityID, b, a, tx.P.UserID, tx.P.Username)
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", action, entity, err)
 	}

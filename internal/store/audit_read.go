@@ -15,6 +15,7 @@ type AuditEntry struct {
 	ID        string // the row's public id: random, so that it tells nothing of other provinces' activity
 	At        time.Time
 	KeyID     *int64
+	Username  *string // the console officer who made the change (nil for an API key)
 	RequestID string
 	Action    string
 	Entity    string
@@ -64,7 +65,7 @@ func (s *Store) ListAudit(ctx context.Context, p Principal, province string, f A
 		add("id < (SELECT b.id FROM audit_log b WHERE b.province_code = $1 AND b.public_id = ?::uuid)", f.Before)
 	}
 	args = append(args, f.Limit)
-	sql := `SELECT public_id::text, at, api_key_id, request_id, action, entity, entity_id, before::text, after::text
+	sql := `SELECT public_id::text, at, api_key_id, username, request_id, action, entity, entity_id, before::text, after::text
 		FROM audit_log WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY id DESC LIMIT $%d`, len(args))
 	var out []AuditEntry
 	err := s.InTx(ctx, p, func(tx *Tx) error {
@@ -75,7 +76,7 @@ func (s *Store) ListAudit(ctx context.Context, p Principal, province string, f A
 		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditEntry, error) {
 			var e AuditEntry
 			var before, after *string
-			err := r.Scan(&e.ID, &e.At, &e.KeyID, &e.RequestID, &e.Action, &e.Entity, &e.EntityID, &before, &after)
+			err := r.Scan(&e.ID, &e.At, &e.KeyID, &e.Username, &e.RequestID, &e.Action, &e.Entity, &e.EntityID, &before, &after)
 			if before != nil {
 				e.Before = json.RawMessage(*before)
 			}

@@ -30,12 +30,15 @@ const (
 	RoleProvinceViewer = "province_viewer"
 )
 
-// Principal is who a transaction acts for: the API key's id, role and (for province roles) province.
+// Principal is who a transaction acts for: the API key's id (or the console user's id and name), role and
+// (for province roles) province.
 type Principal struct {
 	KeyID     int64
 	Role      string
 	Province  string // empty for operator and ministry
 	RequestID string
+	UserID    int64  // a console officer (0 for an API key); the audit log names them
+	Username  string // the officer's username, or a label such as "cli" for a command-line operator
 }
 
 // National reports whether the principal reads across provinces (Ministry, operator).
@@ -196,7 +199,7 @@ func (s *Store) inTxOnce(ctx context.Context, pool *pgxpool.Pool, p Principal, f
 	}()
 	_, err = ptx.Exec(ctx,
 		`SELECT set_config('app.province', $1, true), set_config('app.role', $2, true), set_config('app.key_id', $3, true), `+
-			setLocalAppRole, p.Province, p.Role, fmt.Sprint(p.KeyID))
+			`set_config('app.user_id', $4, true), `+setLocalAppRole, p.Province, p.Role, fmt.Sprint(p.KeyID), fmt.Sprint(p.UserID))
 	if err != nil {
 		return fmt.Errorf("set tenant: %w", err)
 	}

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"communehr/internal/store"
+)
+
+// communesPage lists the province's communes and wards in force on a day, by name (accent-insensitive).
+type communesPage struct {
+	Q, Kind, AsOf string
+	Communes      []store.Commune
+}
+
+var communeKinds = []string{"xa", "phuong", "thi_tran", "dac_khu"}
+
+// asOf reads ?as_of (yyyy-mm-dd or dd/mm/yyyy), today when absent; ok is false for a bad date.
+func (c *Console) asOf(r *http.Request) (time.Time, string, bool) {
+	v := strings.TrimSpace(r.URL.Query().Get("as_of"))
+	if v == "" {
+		t := c.today()
+		return t, t.Format("2006-01-02"), true
+	}
+	t, ok := parseDate(v)
+	return t, t.Format("2006-01-02"), ok
+}
+
+func (c *Console) showCommunes(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	kind := r.URL.Query().Get("kind")
+	day, dayText, ok := c.asOf(r)
+	data := communesPage{Q: q, Kind: kind, AsOf: dayText}
+	errs := map[string]string{}
+	if !ok {
+		errs["as_of"] = "form.date_invalid"
+	}
+	if len([]rune(q)) > 100 || !printable(q) {
+		errs["q"] = "people.q_invalid"
+	}
+	known := kind == ""
+	for _, k := range communeKinds {
+		known = known || k == kind
+	}
+	if !known {
+		errs["kind"] = "form.choice_invalid"
+	}
+	if len(errs) > 0 {
+		c.render(w, r, http.StatusUnprocessableEntity, "communes.html", &page{Data: data, Errors: errs})
+		return
+	}
+	var err error
+	data.Communes, err = c.store.ListCommunes(r.Context(), principal(r), *officer(r.Context()).Province,
+		store.CommuneFilter{Q: q, Kind: kind, ActiveOn: &day, Limit: 500})
+	if err != nil {
+		c.serverError(w, r, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "communes.html", &page{Data: data})
+}
+
+// communePage is one commune: its record, lineage across mergers, hamlets and people on the day.
+type communePage struct {
+	AsOf                     string
+	Commune                  store.Commune
+	Successors, Predecessors []store.UnitRef
+	Hamlets                  []store.Hamlet
+	People                   []store.Cadre
+}
+
+var unitCode = regexp.MustCompile(`^[0-9]{5}$`)
+
+func (c *Console) showCommune(w http.ResponseWriter, r *http.Request) {
+	province, code := *officer(r.Context()).Province, chi.URLParam(r, "code")
+	if !unitCode.MatchString(code) {
+		c.renderError(w, r, http.StatusNotFound, "error.not_found")
+		return
+	}
+	day, dayText, ok := c.asOf(r)
+	if !ok {
+		day, dayText = c.today(), c.today().Format("2006-01-02")
+	}
+	p := principal(r)
+	data := communePage{AsOf: dayText}
+	var err error
+	data.Commune, data.Successors, data.Predecessors, err = c.store.GetCommune(r.Context(), p, province, code)
+	if errors.Is(err, store.ErrNotFound) {
+		c.renderError(w, r, http.StatusNotFound, "error.not_found")
+		return
+	}
+	if err != nil {
+		c.serverError(w, r, err)
+		return
+	}
+	if data.Hamlets, err = c.store.ListHamlets(r.Context(), p, province, store.HamletFilter{CommuneCode: code, ActiveOn: &day, Limit: 500}); err != nil {
+		c.serverError(w, r, err)
+		return
+	}
+	if data.People, err = c.store.ListCadres(r.Context(), p, province, store.CadreFilter{CommuneCode: code, Limit: 500}); err != nil {
+		c.serverError(w, r, err)
+		return
+	}
+	c.render(w, r, http.StatusOK, "commune.html", &page{Data: data})
+}

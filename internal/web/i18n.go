@@ -1,0 +1,109 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"communehr/internal/policy"
+)
+
+// languages of the console; Vietnamese is the reference catalogue and the default.
+var languages = []string{"vi", "en"}
+
+// catalog is one language's messages by key.
+type catalog map[string]string
+
+func mustLoadCatalogs() map[string]catalog {
+	out := map[string]catalog{}
+	for _, lang := range languages {
+		b, err := files.ReadFile("translations/" + lang + ".json")
+		if err != nil {
+			panic(err)
+		}
+		var c catalog
+		if err := json.Unmarshal(b, &c); err != nil {
+			panic(fmt.Sprintf("translations/%s.json: %v", lang, err))
+		}
+		out[lang] = c
+	}
+	return out
+}
+
+// language is the officer's choice (cookie), Vietnamese by default.
+func language(r *http.Request) string {
+	if ck, err := r.Cookie(langCookie); err == nil && ck.Value == "en" {
+		return "en"
+	}
+	return "vi"
+}
+
+// formatDate writes a date the Vietnamese way, dd/mm/yyyy, in both languages; "" for none.
+func formatDate(v any) string {
+	switch d := v.(type) {
+	case time.Time:
+		if d.IsZero() {
+			return ""
+		}
+		return d.Format("02/01/2006")
+	case *time.Time:
+		if d == nil {
+			return ""
+		}
+		return formatDate(*d)
+	case policy.Date:
+		if d.IsZero() {
+			return ""
+		}
+		return fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year)
+	case *policy.Date:
+		if d == nil {
+			return ""
+		}
+		return formatDate(*d)
+	}
+	return ""
+}
+
+// formatMoney writes whole đồng with "." between thousands (2.340.000); amounts are whole đồng already,
+// any fraction is shown after a comma.
+func formatMoney(v any) string {
+	var d decimal.Decimal
+	switch x := v.(type) {
+	case decimal.Decimal:
+		d = x
+	case *decimal.Decimal:
+		if x == nil {
+			return ""
+		}
+		d = *x
+	default:
+		return ""
+	}
+	s := d.String()
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, ch := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(ch)
+	}
+	out := b.String()
+	if frac != "" {
+		out += "," + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// formatNumber writes a count with "." between thousands.
+func formatNumber(n int) string { return formatMoney(decimal.NewFromInt(int64(n))) }

@@ -1,0 +1,3 @@
+ALTER TABLE audit_log DROP COLUMN user_id, DROP COLUMN username;
+DROP TABLE sessions;
+DROP TABLE users;
