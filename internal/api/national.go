@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"communehr/internal/msg"
 	"communehr/internal/policy"
 	"communehr/internal/store"
 )
@@ -115,76 +116,136 @@ func (s *Server) nationalSummary(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	combos, rates := classifyNationalHamlets(inputs, asOf)
+	d, err := s.store.NationalSummary(ctx, p, on, combos, base, concurrentFactor(asOf))
+	if err != nil {
+		return err
+	}
+	rates.communeFunds(asOf, langOf(r))
+	out := rates.summary(asOf, base, d)
+	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
+	if csvOut {
+		return writeCSV(w, "national-summary-"+asOf.String()+".csv", nationalCSVHeader, nationalCSVRows(out))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// nationalRates are the Decree 33 funds the national summary multiplies the counts by, all from the
+// rules engine: per hamlet category, per commune class, and whether the hamlet fund is in force.
+type nationalRates struct {
+	hamlet        map[string]decimal.Decimal
+	hamletInForce bool
+	commune       map[int]*decimal.Decimal
+	communeNote   *string // why there is no commune fund on the date
+}
+
+// classifyNationalHamlets gives each distinct combination of hamlet inputs its Decree 33 category and
+// notes each category's monthly fund.
+func classifyNationalHamlets(inputs []store.HamletInputs, asOf policy.Date) ([]store.ClassifiedHamletInputs, *nationalRates) {
+	rates := &nationalRates{hamlet: map[string]decimal.Decimal{}, commune: map[int]*decimal.Decimal{}}
 	combos := make([]store.ClassifiedHamletInputs, 0, len(inputs))
-	categoryFund := map[string]decimal.Decimal{}
 	for _, h := range inputs {
 		hf, err := policy.HamletFund(policy.HamletFundInput{Kind: policy.HamletKind(h.Kind), Households: h.Households,
 			KeySecurityOrder: h.KeySecurityOrder, BorderOrIsland: h.BorderOrIsland, ConvertedFromThon: h.ConvertedFromThon, AsOf: asOf})
 		cat := ""
 		if err == nil {
 			cat = hf.Category
-			categoryFund[cat] = hf.MonthlyFund
+			rates.hamlet[cat] = hf.MonthlyFund
 		}
 		combos = append(combos, store.ClassifiedHamletInputs{HamletInputs: h, Category: cat})
 	}
-	d, err := s.store.NationalSummary(ctx, p, on, combos, base, concurrentFactor(asOf))
-	if err != nil {
-		return err
-	}
-
 	// Whether the hamlet fund is in force on the date (Decree 33/2023 from 2023-08-01): when it is not,
 	// what hamlet posts are paid has no fund to be compared with and stays out of the difference, as the
 	// province report's paid_without_fund does.
-	_, hamletFundErr := policy.HamletFund(policy.HamletFundInput{Kind: policy.Thon, AsOf: asOf})
+	_, err := policy.HamletFund(policy.HamletFundInput{Kind: policy.Thon, AsOf: asOf})
+	rates.hamletInForce = err == nil
+	return combos, rates
+}
 
-	communeFund := map[int]*decimal.Decimal{}
-	var communeNote *string
+// communeFunds reads the commune fund of each class on the date, or why there is none.
+func (nr *nationalRates) communeFunds(asOf policy.Date, lang msg.Lang) {
 	for class := 1; class <= 3; class++ {
 		cf, err := policy.CommuneFund(policy.CommuneFundInput{Class: class, AsOf: asOf})
 		if err != nil {
-			note := policyNote(err, langOf(r))
-			communeNote = &note
+			note := policyNote(err, lang)
+			nr.communeNote = &note
 			continue
 		}
-		communeFund[class] = &cf.MonthlyFund
+		nr.commune[class] = &cf.MonthlyFund
 	}
+}
 
-	out := nationalSummary{AsOf: asOf, RulesetVersion: policy.RulesetVersion, BaseSalary: base,
-		Provinces: make([]nationalUnit, 0, len(d.Provinces))}
-	country := newNationalUnit("all", "Việt Nam")
-	byCode := map[string]*nationalUnit{}
-	units := make([]*nationalUnit, 0, len(d.Provinces))
+// nationalTally adds the store's groups to their province and to the country.
+type nationalTally struct {
+	country *nationalUnit
+	units   []*nationalUnit
+	byCode  map[string]*nationalUnit
+}
+
+func newNationalTally(d store.NationalData) *nationalTally {
+	t := &nationalTally{country: newNationalUnit("all", "Việt Nam"), byCode: map[string]*nationalUnit{},
+		units: make([]*nationalUnit, 0, len(d.Provinces))}
 	for _, pr := range d.Provinces {
 		u := newNationalUnit(pr.Code, pr.Name)
-		byCode[pr.Code] = u
-		units = append(units, u)
+		t.byCode[pr.Code] = u
+		t.units = append(t.units, u)
 	}
-	each := func(code string, fn func(u *nationalUnit)) {
-		if u, ok := byCode[code]; ok {
-			fn(u)
+	return t
+}
+
+// each applies fn to the province's unit (when listed) and to the country.
+func (t *nationalTally) each(code string, fn func(u *nationalUnit)) {
+	if u, ok := t.byCode[code]; ok {
+		fn(u)
+	}
+	fn(t.country)
+}
+
+// summary tallies the store's groups by province and for the country, with the funds and the difference.
+func (nr *nationalRates) summary(asOf policy.Date, base decimal.Decimal, d store.NationalData) nationalSummary {
+	t := newNationalTally(d)
+	nr.tallyCommunes(t, d, asOf)
+	for _, h := range d.Hamlets {
+		t.each(h.Province, func(u *nationalUnit) {
+			u.Hamlets = addHamletCount(u.Hamlets, hamletCount{h.Key1, h.Key2, h.Count})
+			u.Funds.HamletFund = u.Funds.HamletFund.Add(nr.hamlet[h.Key2].Mul(decimal.NewFromInt(h.Count)))
+		})
+	}
+	tallyPeople(t, d)
+	out := nationalSummary{AsOf: asOf, RulesetVersion: policy.RulesetVersion, BaseSalary: base,
+		Provinces: make([]nationalUnit, 0, len(d.Provinces))}
+	for _, u := range append(t.units, t.country) {
+		nr.settle(&u.Funds)
+		if u != t.country {
+			out.Provinces = append(out.Provinces, *u)
 		}
-		fn(country)
 	}
+	out.Country = *t.country
+	return out
+}
+
+// tallyCommunes counts the communes by kind and class and adds their funds: the class's fund, plus the
+// Decree 33/2023 increments commune by commune as the province report computes them (what a commune's
+// fund has above its class's fund).
+func (nr *nationalRates) tallyCommunes(t *nationalTally, d store.NationalData, asOf policy.Date) {
 	zero := decimal.Zero
 	for _, c := range d.Communes {
 		class, _ := strconv.Atoi(c.Key2)
-		each(c.Province, func(u *nationalUnit) {
+		t.each(c.Province, func(u *nationalUnit) {
 			u.Communes = addCommuneCount(u.Communes, communeCount{c.Key1, class, c.Count})
-			if f := communeFund[class]; f != nil {
+			if f := nr.commune[class]; f != nil {
 				if u.Funds.CommuneFund == nil {
 					u.Funds.CommuneFund = &zero
 				}
 				v := u.Funds.CommuneFund.Add(f.Mul(decimal.NewFromInt(c.Count)))
 				u.Funds.CommuneFund = &v
 			} else {
-				u.Funds.CommuneFundNote = communeNote
+				u.Funds.CommuneFundNote = nr.communeNote
 			}
 		})
 	}
-	// The Decree 33/2023 increments, commune by commune as the province report computes them: what a
-	// commune's fund has above its class's fund.
 	for _, c := range d.Sized {
-		base := communeFund[c.Class]
+		base := nr.commune[c.Class]
 		if base == nil {
 			continue
 		}
@@ -193,19 +254,17 @@ func (s *Server) nationalSummary(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		inc := cf.MonthlyFund.Sub(*base)
-		each(c.Province, func(u *nationalUnit) {
+		t.each(c.Province, func(u *nationalUnit) {
 			v := u.Funds.CommuneFund.Add(inc)
 			u.Funds.CommuneFund = &v
 		})
 	}
-	for _, h := range d.Hamlets {
-		each(h.Province, func(u *nationalUnit) {
-			u.Hamlets = addHamletCount(u.Hamlets, hamletCount{h.Key1, h.Key2, h.Count})
-			u.Funds.HamletFund = u.Funds.HamletFund.Add(categoryFund[h.Key2].Mul(decimal.NewFromInt(h.Count)))
-		})
-	}
+}
+
+// tallyPeople counts people and posts by level and post, and the decisions, with what they are paid.
+func tallyPeople(t *nationalTally, d store.NationalData) {
 	for _, ps := range d.Posts {
-		each(ps.Province, func(u *nationalUnit) {
+		t.each(ps.Province, func(u *nationalUnit) {
 			if ps.Key2 == "" {
 				u.People = addLevelCount(u.People, levelCount{ps.Key1, ps.People, ps.Count, ps.Amount})
 				if ps.Key1 == string(policy.LevelCommune) {
@@ -219,34 +278,26 @@ func (s *Server) nationalSummary(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	for _, dc := range d.Decisions {
-		each(dc.Province, func(u *nationalUnit) {
+		t.each(dc.Province, func(u *nationalUnit) {
 			u.Decisions = addDecisionCount(u.Decisions, decisionCount{dc.Key1, dc.Count, dc.People, dc.Amount})
 		})
 	}
-	for _, u := range append(units, country) {
-		f := &u.Funds
-		f.Paid = f.PaidCommune.Add(f.PaidHamlet)
-		f.Fund = f.HamletFund
-		f.Difference = f.HamletFund
-		if hamletFundErr == nil {
-			f.Difference = f.Difference.Sub(f.PaidHamlet)
-		}
-		if f.CommuneFund != nil {
-			f.Fund = f.Fund.Add(*f.CommuneFund)
-			f.Difference = f.Difference.Add(f.CommuneFund.Sub(f.PaidCommune))
-		} else if communeNote != nil {
-			f.CommuneFundNote = communeNote
-		}
-		if u != country {
-			out.Provinces = append(out.Provinces, *u)
-		}
+}
+
+// settle totals a unit's funds and the difference between what the funds allow and what is paid.
+func (nr *nationalRates) settle(f *fundsSummary) {
+	f.Paid = f.PaidCommune.Add(f.PaidHamlet)
+	f.Fund = f.HamletFund
+	f.Difference = f.HamletFund
+	if nr.hamletInForce {
+		f.Difference = f.Difference.Sub(f.PaidHamlet)
 	}
-	out.Country = *country
-	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
-	if csvOut {
-		return writeCSV(w, "national-summary-"+asOf.String()+".csv", nationalCSVHeader, nationalCSVRows(out))
+	if f.CommuneFund != nil {
+		f.Fund = f.Fund.Add(*f.CommuneFund)
+		f.Difference = f.Difference.Add(f.CommuneFund.Sub(f.PaidCommune))
+	} else if nr.communeNote != nil {
+		f.CommuneFundNote = nr.communeNote
 	}
-	return writeJSON(w, http.StatusOK, out)
 }
 
 // The add* helpers merge a group into a list (the country sums the provinces' groups).
