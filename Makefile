@@ -29,7 +29,8 @@ clean:
 	-scripts/pg.sh stop .data/postgres
 	rm -rf .data bin
 
-## bench-import: CSV import vs psql \copy (ROWS=200000 by default); prints times, ratio and peak RSS
+## bench-import: every import kind at ROWS_SMALL (50000) and ROWS_LARGE (200000) rows: time per row, growth
+## and posts vs people as PASS/FAIL lines, psql \copy baseline for people, peak RSS
 bench-import:
 	@scripts/bench-import.sh
 

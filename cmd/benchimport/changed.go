@@ -33,7 +33,7 @@ func reimportChanged(base, token, prov, csvPath string, rows int, conn *pgx.Conn
 		if err := conn.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE province_code = $1 AND entity = 'cadre' AND action = 'update'`, prov).Scan(&before); err != nil {
 			return 0, 0, err
 		}
-		j, d, err := upload(base, token, prov, path)
+		j, d, err := upload(base, token, prov, "cadres", path)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -59,7 +59,7 @@ func reimportChanged(base, token, prov, csvPath string, rows int, conn *pgx.Conn
 			}
 			defer conn.Exec(ctx, `ALTER TABLE cadres ENABLE TRIGGER cadres_import_audit_insert`)
 		}
-		j, d, err := upload(base, token, prov, path)
+		j, d, err := upload(base, token, prov, "cadres", path)
 		if err != nil {
 			return 0, err
 		}

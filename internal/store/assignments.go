@@ -202,6 +202,19 @@ func (s *Store) UpdateAssignment(ctx context.Context, p Principal, province, cad
 	change func(*Assignment) error) (Assignment, error) {
 	var out Assignment
 	err := s.InTx(ctx, p, func(tx *Tx) error {
+		// The hamlet lock of the paid-posts rule comes before the assignment's row lock, in the order an
+		// import takes them (see lockHamlets): the hamlet is the one the change leads to.
+		_, planned, err := lockAtVersion(version, change, func() (Assignment, error) {
+			return getAssignment(ctx, tx, province, cadreID, id, false)
+		})
+		if err != nil {
+			return err
+		}
+		if planned.HamletCode != nil {
+			if _, err := lockHamlets(ctx, tx, province, []string{*planned.HamletCode}); err != nil {
+				return err
+			}
+		}
 		before, after, err := lockAtVersion(version, change, func() (Assignment, error) {
 			return getAssignment(ctx, tx, province, cadreID, id, true)
 		})
@@ -287,16 +300,14 @@ func checkAssignment(ctx context.Context, tx *Tx, a Assignment) error {
 // of the new period. The most posts in force at once is reached on the first day of some period, so only
 // those days are counted.
 func checkHamletPosts(ctx context.Context, tx *Tx, a Assignment, pos Position) error {
-	var hamlet UnitRef
-	err := tx.QueryRow(ctx, `SELECT code, name, effective_from, effective_to FROM hamlets
-		WHERE province_code = $1 AND code = $2 FOR UPDATE`, a.Province, *a.HamletCode).
-		Scan(&hamlet.Code, &hamlet.Name, &hamlet.EffectiveFrom, &hamlet.EffectiveTo)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return &ConstraintError{Kind: "reference", Constraint: "assignments_hamlet_fkey", Field: "hamlet_code", Err: err}
-	}
+	locked, err := lockHamlets(ctx, tx, a.Province, []string{*a.HamletCode})
 	if err != nil {
 		return err
 	}
+	if len(locked) == 0 {
+		return &ConstraintError{Kind: "reference", Constraint: "assignments_hamlet_fkey", Field: "hamlet_code", Err: pgx.ErrNoRows}
+	}
+	hamlet := locked[0]
 	rows, err := tx.Query(ctx, `SELECT a.id::text, p.code, p.level, p.title_vi, p.title_en, p.elected_default, p.paid_hamlet_post,
 		c.full_name, a.start_date, a.end_date
 		FROM assignments a JOIN positions p ON p.code = a.position_code
@@ -329,6 +340,41 @@ func checkHamletPosts(ctx context.Context, tx *Tx, a Assignment, pos Position) e
 		}
 	}
 	return nil
+}
+
+// lockHamlets locks the named hamlets of a province (FOR UPDATE, in code order) and returns those that
+// exist. It is the one lock of the paid-posts rule: every writer that checks the rule — POST and PATCH
+// …/assignments (one hamlet) and an import of posts (every hamlet of the file with a paid post, see
+// lockStagedHamlets) — takes it before it reads the hamlet's posts and holds it until it commits, so
+// the checks of one hamlet run one after the other (each sees what the one before wrote), whichever path
+// they come from. Taken in code order and before any assignment row, it cannot deadlock between them.
+func lockHamlets(ctx context.Context, tx *Tx, province string, codes []string) ([]UnitRef, error) {
+	rows, err := tx.Query(ctx, `SELECT code, name, effective_from, effective_to FROM hamlets
+		WHERE province_code = $1 AND code = ANY($2) ORDER BY code FOR UPDATE`, province, codes)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (UnitRef, error) {
+		var h UnitRef
+		err := r.Scan(&h.Code, &h.Name, &h.EffectiveFrom, &h.EffectiveTo)
+		return h, err
+	})
+}
+
+// lockStagedHamlets takes lockHamlets for an import of posts: every hamlet named with a paid post in
+// import_stage, before the import's checks read any post.
+func lockStagedHamlets(ctx context.Context, tx *Tx) error {
+	rows, err := tx.Query(ctx, `SELECT DISTINCT s.hamlet_code FROM import_stage s
+		JOIN positions p ON p.code = s.position_code AND p.paid_hamlet_post WHERE s.hamlet_code IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || len(codes) == 0 {
+		return err
+	}
+	_, err = lockHamlets(ctx, tx, tx.P.Province, codes)
+	return err
 }
 
 // candidateDays are the days of the new period on which a period starts (the new one's first day, and each

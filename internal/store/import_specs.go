@@ -14,6 +14,9 @@ type ImportSpec struct {
 	Entity    string   // audit entity
 	StageDDL  string   // columns of the temporary staging table; the first is `line int`
 	StageCols []string // the COPY columns, in the order the rows give them
+	// Lock, when set, runs before the checks and takes the locks the checks rely on (the paid-posts rule:
+	// lockStagedHamlets), so that no concurrent writer can change what they read before the import commits.
+	Lock func(ctx context.Context, tx *Tx) error
 	// Checks are queries over import_stage ($1 = province) that return
 	// (line, column, code, message_en, message_vi) for every row that fails a set-based rule.
 	Checks []string
@@ -48,8 +51,29 @@ func naturalKeyUpsert(table string, key, cols []string) []string {
 	}
 }
 
+// Prepare readies the import's transaction for the checks and the upsert (after import_stage is loaded
+// and analyzed): it takes the spec's locks, and it keeps the planner off nested loops for the rest of the
+// transaction. Every check and upsert joins on equality, so hash and merge joins keep each statement
+// O(n log n) whatever the statistics say; a nested loop is only cheap when the planner's row counts are
+// right, and right after a large import (until autovacuum analyzes the table) it takes a province's
+// 200,000 people for one row and rescans the file once per person (issue 10 item 3).
+func (spec ImportSpec) Prepare(ctx context.Context, tx *Tx) error {
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
+		return err
+	}
+	if spec.Lock != nil {
+		if err := spec.Lock(ctx, tx); err != nil {
+			return fmt.Errorf("import locks: %w", err)
+		}
+	}
+	return nil
+}
+
 func checkStage(ctx context.Context, tx *Tx, spec ImportSpec) ([]RowError, error) {
 	var out []RowError
+	if err := spec.Prepare(ctx, tx); err != nil {
+		return nil, err
+	}
 	for _, q := range spec.Checks {
 		var args []any
 		if strings.Contains(q, "$1") {
