@@ -177,14 +177,14 @@ func resignation154(er EarlyRetirementInput, b *builder) (ResignationResult, err
 	}
 	S := er.MonthlySalary
 	b.line("job_search_allowance",
-		"Trợ cấp 03 tháng tiền lương hiện hưởng để tìm việc làm",
-		"3 months of current salary to look for work",
+		"Trợ cấp "+fmtMonthsVI(p.JobSearch)+" tháng tiền lương hiện hưởng để tìm việc làm",
+		fmtNum(p.JobSearch)+" months of current salary to look for work",
 		fmt.Sprintf("%s × %s", fmtNum(p.JobSearch), fmtMoney(S)),
 		p.JobSearch.Mul(S), c)
 	years := halfYears(x.siUncomp)
 	b.line("si_years_allowance",
-		"Trợ cấp 1,5 tháng tiền lương hiện hưởng cho mỗi năm công tác có đóng BHXH bắt buộc",
-		"1.5 months of current salary per year of compulsory SI",
+		"Trợ cấp "+fmtNumVI(p.PerSIYear)+" tháng tiền lương hiện hưởng cho mỗi năm công tác có đóng BHXH bắt buộc",
+		fmtNum(p.PerSIYear)+" months of current salary per year of compulsory SI",
 		fmt.Sprintf("%s × %s × %s years", fmtNum(p.PerSIYear), fmtMoney(S), fmtNum(years)),
 		p.PerSIYear.Mul(S).Mul(years), c)
 	return ResignationResult{Result: b.result(), Policy: PolicyResign154, Eligible: true}, nil

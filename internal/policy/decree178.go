@@ -274,13 +274,15 @@ func earlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 	if !x.moreThan(p.ShortBandMonths) {
 		amount = p.ShortFactor.Mul(S).Mul(decInt(m))
 		formula = fmt.Sprintf("%s × %s × %s", p.ShortFactor.StringFixed(1), fmtMoney(S), monthsWord(m))
-		vi, en = "Trợ cấp hưu trí một lần cho số tháng nghỉ sớm (còn từ đủ 5 năm trở xuống)",
-			"One-off allowance for the months of early retirement (5 years or less to retirement)"
+		vi = fmt.Sprintf("Trợ cấp hưu trí một lần cho số tháng nghỉ sớm (còn từ đủ %d năm trở xuống)", p.ShortBandMonths/12)
+		en = fmt.Sprintf("One-off allowance for the months of early retirement (%d years or less to retirement)", p.ShortBandMonths/12)
 	} else {
 		amount = p.LongFactor.Mul(S).Mul(decInt(p.LongMonths))
 		formula = fmt.Sprintf("%s × %s × %s", fmtNum(p.LongFactor), fmtMoney(S), monthsWord(p.LongMonths))
-		vi, en = "Trợ cấp hưu trí một lần: 0,9 tháng tiền lương × 60 tháng (còn trên 5 năm đến đủ 10 năm)",
-			"One-off allowance: 0.9 × salary × 60 months (more than 5 to 10 years to retirement)"
+		vi = fmt.Sprintf("Trợ cấp hưu trí một lần: %s tháng tiền lương × %d tháng (còn trên %d năm đến đủ %d năm)",
+			fmtNumVI(p.LongFactor), p.LongMonths, p.ShortBandMonths/12, p.LongBandMonths/12)
+		en = fmt.Sprintf("One-off allowance: %s × salary × %d months (more than %d to %d years to retirement)",
+			fmtNum(p.LongFactor), p.LongMonths, p.ShortBandMonths/12, p.LongBandMonths/12)
 	}
 	if !x.within12 {
 		amount = p.AfterWindow.Mul(amount)
