@@ -58,6 +58,12 @@ bench-run:
 bench-console:
 	@scripts/bench-console.sh
 
+## bench-reorg: the reference units of all 34 provinces (< 1 s each, < 10 s in all), then the 2025 merger
+## of the largest province with PEOPLE people (default 5,000) and 20,000 posts: preview (< 3 s) and apply (< 5 s)
+.PHONY: bench-reorg
+bench-reorg:
+	@scripts/bench-reorg.sh
+
 ## fuzz: every Fuzz* target for FUZZTIME each (default 30s); make test runs their seed corpora
 fuzz:
 	@FUZZTIME=$(or $(FUZZTIME),30s) scripts/fuzz.sh

@@ -26,6 +26,7 @@ PASSWORD=$(bin/server users create --role province_editor --province 99 --userna
   OFFICER="demo.editor.$(date +%s)"
   PASSWORD=$(bin/server users create --role province_editor --province 99 --username "$OFFICER" | tail -1)
 }
+TOKEN08=$(bin/server keys create --role province_viewer --province 08 --name "make run demo key (Tuyên Quang)")
 BASE="http://$ADDR"
 cat <<TXT
 
@@ -41,6 +42,13 @@ Try:
   curl -s $BASE/v1/me -H "Authorization: Bearer \$TOKEN"
   curl -s "$BASE/v1/provinces/99/hamlets?limit=2" -H "Authorization: Bearer \$TOKEN"
   curl -s $BASE/v1/calculations/hamlet-fund -H "Authorization: Bearer \$TOKEN" -H "Content-Type: application/json" -d '{"kind":"thon","households":420,"as_of":"2025-03-01"}'
+
+The 2025 merger of a real province: 08 Tuyên Quang (with the old 02 Hà Giang units), real units of both maps
+from the embedded reference data, synthetic hamlets, people and posts before 2025-07-01. A viewer key
+(shown once) previews it; nothing is written:
+
+  export TOKEN08=$TOKEN08
+  curl -s "$BASE/v1/provinces/08/reorganisations?mode=preview" -H "Authorization: Bearer \$TOKEN08" -H "Content-Type: application/json" -d '{"effective_date":"2025-07-01","level":"commune","mapping":"national-2025"}'
 
 TXT
 # Serve as the plain login role when there is one (the dev cluster, or SERVE_DATABASE_URL); with only

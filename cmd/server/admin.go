@@ -125,5 +125,11 @@ func seedCmd(ctx context.Context, cfg Config, args []string, logOut io.Writer) e
 	}
 	fmt.Fprintf(logOut, "seed demo: province %s: %d communes, %d hamlets, %d people, %d assignments (%s)\n",
 		demo.ProvinceCode, stats.Communes, stats.Hamlets, stats.Cadres, stats.Assignments, stats.Outcome)
+	ref, err := demo.SeedReference(ctx, st)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(logOut, "seed demo: province %s (real units): %d units of 2025, %d pre-2025 units, %d lineage links; %d hamlets, %d people, %d assignments before 2025-07-01 (%s)\n",
+		demo.ReferenceProvince, ref.Units2025, ref.UnitsPre, ref.Links, ref.Hamlets, ref.Cadres, ref.Assignments, ref.Outcome)
 	return nil
 }

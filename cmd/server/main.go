@@ -26,6 +26,9 @@ commands:
   users create --role ROLE [--province CODE] --username NAME
                              make a console officer; prints a one-time password on the last line
   seed demo                  create the demo province with synthetic data (idempotent)
+  reference-units load --province CODE | --all
+                             load a 2025 province's units of both maps and their lineage from the
+                             reference data embedded in the binary (idempotent)
 
 environment: DATABASE_URL (required), ADDR (127.0.0.1:8080), LOG_LEVEL (info), CORS_ORIGINS,
 MAX_BODY_BYTES (1048576), SHUTDOWN_GRACE (30s), JOBS_MAX (2), JOBS_MAX_PER_PROVINCE (1), JOBS_QUEUE (64),
@@ -77,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return usersCmd(ctx, cfg, args, stdout)
 	case "seed":
 		return seedCmd(ctx, cfg, args, stderr)
+	case "reference-units":
+		return referenceUnitsCmd(ctx, cfg, args, stdout)
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }

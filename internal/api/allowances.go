@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -122,6 +123,31 @@ type allowanceReport struct {
 	Totals         allowanceTotals    `json:"totals"`
 	// LeftUnderDecision lists who left under an approved decision this month, up to as_of: no longer paid.
 	LeftUnderDecision []leftUnderDecision `json:"left_under_decision"`
+	// FlaggedPosts lists the posts recorded as held on as_of that are not paid: held outside their unit's
+	// life, or past the legal end of commune-level posts. Never dropped silently (issue 11 item 3).
+	FlaggedPosts []flaggedPost `json:"flagged_posts"`
+}
+
+// flaggedPost is a post recorded as held on the date that the report does not pay, and why.
+type flaggedPost struct {
+	AssignmentID string  `json:"assignment_id"`
+	CadreID      string  `json:"cadre_id"`
+	FullName     string  `json:"full_name"`
+	PositionCode string  `json:"position_code"`
+	TitleVI      string  `json:"title_vi"`
+	TitleEN      string  `json:"title_en"`
+	CommuneCode  *string `json:"commune_code"`
+	HamletCode   *string `json:"hamlet_code"`
+	StartDate    Date    `json:"start_date"`
+	EndDate      *Date   `json:"end_date"`
+	Reason       string  `json:"reason"` // outside_unit_life | past_legal_end
+	Note         string  `json:"note"`
+}
+
+func newFlaggedPost(ph store.PostHeld, reason, note string) flaggedPost {
+	return flaggedPost{AssignmentID: ph.AssignmentID, CadreID: ph.CadreID, FullName: ph.FullName, PositionCode: ph.PositionCode,
+		TitleVI: ph.TitleVI, TitleEN: ph.TitleEN, CommuneCode: ph.CommuneCode, HamletCode: ph.HamletCode,
+		StartDate: Date{Time: ph.StartDate}, EndDate: datePtr(ph.EndDate), Reason: reason, Note: note}
 }
 
 // leftUnderDecision is a person who left under an approved decision (issue 12): their posts ended on the
@@ -197,7 +223,9 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 		return allowanceReport{}, err
 	}
 	rep := allowanceReport{Province: province, AsOf: asOf, RulesetVersion: policy.RulesetVersion, BaseSalary: calc.Base(),
-		Communes: make([]communeAllowance, 0, len(d.Communes)), LeftUnderDecision: toLeftUnderDecision(d.Left)}
+		Communes: make([]communeAllowance, 0, len(d.Communes)), LeftUnderDecision: toLeftUnderDecision(d.Left),
+		FlaggedPosts: []flaggedPost{}}
+	postsEnd := policy.CommunePostsLastDay(d.CommunePostsEnd)
 	communeIdx := map[string]int{}
 	communes := map[string]*store.ReportCommune{}
 	for i := range d.Communes {
@@ -259,6 +287,19 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 			key string
 			cat string
 		)
+		if !ph.UnitInForce {
+			rep.FlaggedPosts = append(rep.FlaggedPosts, newFlaggedPost(ph, "outside_unit_life",
+				"Chức danh được ghi là đang giữ nhưng đơn vị của nó không tồn tại vào ngày này; không chi trả / "+
+					"The post is recorded as held but its unit does not exist on this date; not paid"))
+			continue
+		}
+		if ph.Level == "commune" && asOf.After(postsEnd.LastDay) {
+			rep.FlaggedPosts = append(rep.FlaggedPosts, newFlaggedPost(ph, "past_legal_end", fmt.Sprintf(
+				"Chức danh không chuyên trách cấp xã đã chấm dứt sau ngày %s (%s); không chi trả / "+
+					"Commune-level non-professional posts ended after %s (%s); not paid",
+				viDate(toTime(postsEnd.LastDay).Time), postsEnd.Citation.VI(), postsEnd.LastDay, postsEnd.Citation.EN())))
+			continue
+		}
 		switch {
 		case ph.HamletCode != nil:
 			ref, ok := hamletIdx[*ph.HamletCode]

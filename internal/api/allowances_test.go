@@ -145,9 +145,26 @@ func TestCommuneFundIsNullWithANoteAfterCommunePostsEnded(t *testing.T) {
 	if c.Hamlets[0].Fund == nil || c.Hamlets[0].Fund.String() != "14040000" {
 		t.Fatalf("hamlet funds go on: %+v", c.Hamlets[0])
 	}
-	// Commune posts still recorded are paid without a fund: 8,148,000 + 2,340,000.
-	if rep.Totals.PaidWithoutFund.String() != "10488000" || rep.Totals.Fund.String() != "38610000" {
-		t.Fatalf("totals %+v", rep.Totals)
+	// Commune posts still recorded after the legal end of those posts (2025-07-31) are not paid: they are
+	// listed, flagged, never dropped silently (issue 11 item 3).
+	if rep.Totals.PaidWithoutFund.String() != "0" || rep.Totals.Fund.String() != "38610000" || len(rep.FlaggedPosts) != 4 {
+		t.Fatalf("totals %+v, flagged %+v", rep.Totals, rep.FlaggedPosts)
+	}
+	for _, f := range rep.FlaggedPosts {
+		if f.Reason != "past_legal_end" || f.CommuneCode == nil || !strings.Contains(f.Note, "2025-07-31") {
+			t.Fatalf("flagged %+v", f)
+		}
+	}
+	// A province that kept them on until its own end of the transition pays them (without a fund) until
+	// then: 8,148,000 + 2,340,000.
+	mustStatus(t, e.do("PUT", "/v1/provinces/01/commune-posts-end", ed, map[string]any{"province_last_day": "2026-06-15"}), 422)
+	mustStatus(t, e.do("PUT", "/v1/provinces/01/commune-posts-end", ed, map[string]any{"province_last_day": "2026-03-31"}), 200)
+	r = e.do("GET", "/v1/provinces/01/allowances?as_of=2025-09-01", ed, nil)
+	mustStatus(t, r, 200)
+	rep = allowanceReport{}
+	r.json(t, &rep)
+	if rep.Totals.PaidWithoutFund.String() != "10488000" || len(rep.FlaggedPosts) != 0 {
+		t.Fatalf("kept on until 2026-03-31: totals %+v, flagged %+v", rep.Totals, rep.FlaggedPosts)
 	}
 	mustStatus(t, e.do("GET", "/v1/provinces/01/allowances?as_of=2025-02-30", ed, nil), 422)
 	mustStatus(t, e.do("GET", "/v1/provinces/01/allowances?format=xlsx", ed, nil), 422)

@@ -18,6 +18,7 @@ type assignmentResponse struct {
 	CadreID           string   `json:"cadre_id"`
 	PositionCode      string   `json:"position_code"`
 	CommuneCode       *string  `json:"commune_code"`
+	CommuneFrom       *Date    `json:"commune_from"`
 	HamletCode        *string  `json:"hamlet_code"`
 	StartDate         Date     `json:"start_date"`
 	EndDate           *Date    `json:"end_date"`
@@ -31,7 +32,8 @@ type assignmentResponse struct {
 
 func toAssignmentResponse(a store.Assignment) assignmentResponse {
 	out := assignmentResponse{ID: a.ID, CadreID: a.CadreID, PositionCode: a.PositionCode, CommuneCode: a.CommuneCode,
-		HamletCode: a.HamletCode, StartDate: Date{Time: a.StartDate}, EndDate: datePtr(a.EndDate), Concurrent: a.Concurrent,
+		CommuneFrom: datePtr(a.CommuneFrom),
+		HamletCode:  a.HamletCode, StartDate: Date{Time: a.StartDate}, EndDate: datePtr(a.EndDate), Concurrent: a.Concurrent,
 		Elected: a.ElectedEffective(), ElectedDefaulted: a.Elected == nil, TermEnd: datePtr(a.TermEnd), Version: a.Version}
 	if a.AllowanceOverride != nil {
 		d := NewDecimal(*a.AllowanceOverride)
@@ -120,6 +122,7 @@ func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request) error {
 type assignmentCreate struct {
 	PositionCode      string   `json:"position_code" validate:"required,max=64"`
 	CommuneCode       *string  `json:"commune_code" validate:"omitempty,len=5,number"`
+	CommuneFrom       *Date    `json:"commune_from"`
 	HamletCode        *string  `json:"hamlet_code" validate:"omitempty,min=1,max=32"`
 	StartDate         Date     `json:"start_date" validate:"required"`
 	EndDate           *Date    `json:"end_date"`
@@ -139,7 +142,8 @@ func (s *Server) createAssignment(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	a := store.Assignment{Province: chi.URLParam(r, "province"), CadreID: cadreID, PositionCode: req.PositionCode,
-		CommuneCode: req.CommuneCode, HamletCode: req.HamletCode, StartDate: req.StartDate.Time, EndDate: timePtr(req.EndDate),
+		CommuneCode: req.CommuneCode, CommuneFrom: timePtr(req.CommuneFrom), HamletCode: req.HamletCode, StartDate: req.StartDate.Time,
+		EndDate:    timePtr(req.EndDate),
 		Concurrent: req.Concurrent, Elected: req.Elected, TermEnd: timePtr(req.TermEnd)}
 	if req.AllowanceOverride != nil {
 		a.AllowanceOverride = &req.AllowanceOverride.Decimal
@@ -236,6 +240,7 @@ func dateOrOpen(t *time.Time, open string) string {
 type assignmentPatch struct {
 	PositionCode      Opt[string]  `json:"position_code"`
 	CommuneCode       Opt[string]  `json:"commune_code"`
+	CommuneFrom       Opt[Date]    `json:"commune_from"`
 	HamletCode        Opt[string]  `json:"hamlet_code"`
 	StartDate         Opt[Date]    `json:"start_date"`
 	EndDate           Opt[Date]    `json:"end_date"`
@@ -253,7 +258,13 @@ func (p assignmentPatch) apply(a *store.Assignment) error {
 		a.PositionCode = *p.PositionCode.Value
 	}
 	if p.CommuneCode.Set {
+		if p.CommuneCode.Value == nil || a.CommuneCode == nil || *a.CommuneCode != *p.CommuneCode.Value {
+			a.CommuneFrom = nil // another unit: the one of that code in force on the post's first day
+		}
 		a.CommuneCode = p.CommuneCode.Value
+	}
+	if p.CommuneFrom.Set {
+		a.CommuneFrom = timePtr(p.CommuneFrom.Value)
 	}
 	if p.HamletCode.Set {
 		a.HamletCode = p.HamletCode.Value

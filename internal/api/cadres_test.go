@@ -115,10 +115,12 @@ func TestCadreCRUD(t *testing.T) {
 	}
 }
 
-// mustCommune adds commune code through the API.
+// mustCommune adds commune code through the API, in force since 2020 (the posts of these tests lie within it).
 func seedCadreCommune(e *env, token, code string) {
 	e.t.Helper()
-	mustStatus(e.t, e.do("POST", "/v1/provinces/01/communes", token, communeBody(code, "Xã "+code)), 201)
+	b := communeBody(code, "Xã "+code)
+	b["effective_from"] = "2020-01-01"
+	mustStatus(e.t, e.do("POST", "/v1/provinces/01/communes", token, b), 201)
 }
 
 func TestCadreValidation(t *testing.T) {

@@ -26,6 +26,9 @@ type communeResponse struct {
 	EffectiveFrom       Date       `json:"effective_from"`
 	EffectiveTo         *Date      `json:"effective_to"`
 	SuccessorCode       *string    `json:"successor_code"`
+	OldProvinceCode     *string    `json:"old_province_code"`
+	UnitID              string     `json:"unit_id"`
+	AsOf                *Date      `json:"as_of,omitempty"`
 	Version             int        `json:"version"`
 	Successors          *[]unitRef `json:"successors,omitempty"`
 	Predecessors        *[]unitRef `json:"predecessors,omitempty"`
@@ -36,6 +39,43 @@ type unitRef struct {
 	Name          string `json:"name"`
 	EffectiveFrom Date   `json:"effective_from"`
 	EffectiveTo   *Date  `json:"effective_to"`
+	UnitID        string `json:"unit_id,omitempty"`
+	Coverage      string `json:"coverage,omitempty"`
+}
+
+func toLineageRefs(ls []store.LineageRef) *[]unitRef {
+	out := make([]unitRef, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, unitRef{Code: l.Code, Name: l.Name, EffectiveFrom: Date{Time: l.EffectiveFrom},
+			EffectiveTo: datePtr(l.EffectiveTo), UnitID: store.UnitKey{Code: l.Code, From: l.EffectiveFrom}.String(),
+			Coverage: l.Coverage})
+	}
+	return &out
+}
+
+// unitSel reads which unit of a code a request names: {code} may be code@YYYY-MM-DD (the unit whose period
+// starts that day), or ?effective_from= says the same; ?as_of= picks the unit in force on that date (and
+// its attribute values on it); with neither, the unit in force today (else the latest of that code).
+func unitSel(r *http.Request) (string, store.UnitSel, error) {
+	code, from, err := store.ParseUnitRef(chi.URLParam(r, "code"))
+	if err != nil {
+		return "", store.UnitSel{}, errInvalid("The unit reference is not valid.", "Mã đơn vị không hợp lệ.",
+			FieldError{Pointer: "path/code", Code: "unit_ref", MessageEN: "after @ must come the first day of the unit's period, YYYY-MM-DD",
+				MessageVI: "sau @ phải là ngày đầu thời gian tồn tại của đơn vị, dạng YYYY-MM-DD"})
+	}
+	ef, err := queryDate(r, "effective_from")
+	if err != nil {
+		return "", store.UnitSel{}, err
+	}
+	asOf, err := queryDate(r, "as_of")
+	if err != nil {
+		return "", store.UnitSel{}, err
+	}
+	sel := store.UnitSel{From: from, AsOf: timePtr(asOf)}
+	if sel.From == nil {
+		sel.From = timePtr(ef)
+	}
+	return code, sel, nil
 }
 
 func toUnitRefs(us []store.UnitRef) *[]unitRef {
@@ -50,7 +90,8 @@ func toCommuneResponse(c store.Commune) communeResponse {
 	out := communeResponse{Code: c.Code, Name: c.Name, Kind: c.Kind, Class: c.Class, Population: c.Population,
 		KeySecurityOrder: c.KeySecurityOrder, Border: c.Border, Island: c.Island,
 		Mountainous: c.Mountainous, WardOfUrbanDistrict: c.WardOfUrbanDistrict,
-		EffectiveFrom: Date{Time: c.EffectiveFrom}, EffectiveTo: datePtr(c.EffectiveTo), SuccessorCode: c.SuccessorCode, Version: c.Version}
+		EffectiveFrom: Date{Time: c.EffectiveFrom}, EffectiveTo: datePtr(c.EffectiveTo), SuccessorCode: c.SuccessorCode,
+		OldProvinceCode: c.OldProvinceCode, UnitID: c.Key().String(), Version: c.Version}
 	if c.AreaKm2 != nil {
 		d := NewDecimal(*c.AreaKm2)
 		out.AreaKm2 = &d
@@ -106,8 +147,10 @@ func (s *Server) listCommunes(w http.ResponseWriter, r *http.Request) error {
 	out := communeList{Items: make([]communeResponse, 0, len(items))}
 	last := ""
 	for _, c := range items {
-		out.Items = append(out.Items, toCommuneResponse(c))
-		last = c.Code
+		item := toCommuneResponse(c)
+		item.AsOf = on
+		out.Items = append(out.Items, item)
+		last = c.Key().String()
 	}
 	out.NextCursor = nextCursor(last, len(items), limit)
 	return writeJSON(w, http.StatusOK, out)
@@ -123,12 +166,21 @@ func oneOf(v string, options ...string) bool {
 }
 
 func (s *Server) getCommune(w http.ResponseWriter, r *http.Request) error {
-	c, succ, pred, err := s.store.GetCommune(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), chi.URLParam(r, "code"))
+	code, sel, err := unitSel(r)
+	if err != nil {
+		return err
+	}
+	c, succ, pred, err := s.store.GetCommune(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), code, sel)
 	if err != nil {
 		return err
 	}
 	out := toCommuneResponse(c)
-	out.Successors, out.Predecessors = toUnitRefs(succ), toUnitRefs(pred)
+	asOf := s.store.Today()
+	if sel.AsOf != nil {
+		asOf = *sel.AsOf
+	}
+	out.AsOf = &Date{Time: asOf}
+	out.Successors, out.Predecessors = toLineageRefs(succ), toLineageRefs(pred)
 	setETag(w, c.Version)
 	return writeJSON(w, http.StatusOK, out)
 }
@@ -148,6 +200,7 @@ type communeCreate struct {
 	EffectiveFrom       Date     `json:"effective_from" validate:"required"`
 	EffectiveTo         *Date    `json:"effective_to"`
 	SuccessorCode       *string  `json:"successor_code" validate:"omitempty,len=5,numeric"`
+	OldProvinceCode     *string  `json:"old_province_code" validate:"omitempty,len=2,numeric"`
 }
 
 func (s *Server) createCommune(w http.ResponseWriter, r *http.Request) error {
@@ -158,7 +211,7 @@ func (s *Server) createCommune(w http.ResponseWriter, r *http.Request) error {
 	c := store.Commune{Province: chi.URLParam(r, "province"), Code: req.Code, Name: normalizeText(req.Name), Kind: req.Kind,
 		Class: req.Class, Population: req.Population, KeySecurityOrder: req.KeySecurityOrder, Border: req.Border,
 		Island: req.Island, EffectiveFrom: req.EffectiveFrom.Time, EffectiveTo: timePtr(req.EffectiveTo), SuccessorCode: req.SuccessorCode,
-		Mountainous: req.Mountainous, WardOfUrbanDistrict: req.WardOfUrbanDistrict}
+		Mountainous: req.Mountainous, WardOfUrbanDistrict: req.WardOfUrbanDistrict, OldProvinceCode: req.OldProvinceCode}
 	if req.AreaKm2 != nil {
 		c.AreaKm2 = &req.AreaKm2.Decimal
 	}
@@ -169,7 +222,7 @@ func (s *Server) createCommune(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", r.URL.Path+"/"+out.Code)
+	w.Header().Set("Location", r.URL.Path+"/"+out.Key().String())
 	setETag(w, out.Version)
 	return writeJSON(w, http.StatusCreated, toCommuneResponse(out))
 }
@@ -227,6 +280,8 @@ type communePatch struct {
 	EffectiveFrom       Opt[Date]    `json:"effective_from"`
 	EffectiveTo         Opt[Date]    `json:"effective_to"`
 	SuccessorCode       Opt[string]  `json:"successor_code"`
+	OldProvinceCode     Opt[string]  `json:"old_province_code"`
+	ChangesFrom         *Date        `json:"changes_from"`
 }
 
 // apply changes c by the fields present in the patch; a null on a required field is refused.
@@ -274,12 +329,16 @@ func (p communePatch) apply(c *store.Commune) error {
 	if p.SuccessorCode.Set {
 		c.SuccessorCode = p.SuccessorCode.Value
 	}
+	if p.OldProvinceCode.Set {
+		c.OldProvinceCode = p.OldProvinceCode.Value
+	}
+	c.ChangesFrom = timePtr(p.ChangesFrom)
 	if len(fields) > 0 {
 		return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
 	}
 	// The patched record must still be a valid commune.
 	req := communeCreate{Code: c.Code, Name: c.Name, Kind: c.Kind, Class: c.Class, Population: c.Population,
-		EffectiveFrom: Date{Time: c.EffectiveFrom}, SuccessorCode: c.SuccessorCode}
+		EffectiveFrom: Date{Time: c.EffectiveFrom}, SuccessorCode: c.SuccessorCode, OldProvinceCode: c.OldProvinceCode}
 	if err := validateStruct(&req); err != nil {
 		return err
 	}
@@ -295,8 +354,12 @@ func (s *Server) patchCommune(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
+	code, sel, err := unitSel(r)
+	if err != nil {
+		return err
+	}
 	out, err := s.store.UpdateCommune(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"),
-		chi.URLParam(r, "code"), version, req.apply)
+		code, sel, version, req.apply)
 	if err != nil {
 		return err
 	}
@@ -309,7 +372,11 @@ func (s *Server) deleteCommune(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteCommune(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), chi.URLParam(r, "code"), version); err != nil {
+	code, sel, err := unitSel(r)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteCommune(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), code, sel, version); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

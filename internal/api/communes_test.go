@@ -3,6 +3,7 @@ package api
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"communehr/internal/store"
 )
@@ -24,7 +25,7 @@ func TestCommuneCRUD(t *testing.T) {
 	if c.Name != "Phường Ba Đình" || c.AreaKm2 == nil || c.AreaKm2.String() != "35.5" || r.Header.Get("ETag") != `"1"` {
 		t.Fatalf("created %+v etag %s", c, r.Header.Get("ETag"))
 	}
-	if loc := r.Header.Get("Location"); loc != "/v1/provinces/01/communes/00004" {
+	if loc := r.Header.Get("Location"); loc != "/v1/provinces/01/communes/00004@"+c.EffectiveFrom.Format(time.DateOnly) {
 		t.Fatalf("Location %q", loc)
 	}
 	r = e.do("GET", "/v1/provinces/01/communes/00004", ed, nil)

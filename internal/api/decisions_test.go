@@ -193,6 +193,8 @@ func TestApprovingADecisionEndsThePostsAndTheReportsStopPaying(t *testing.T) {
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
 	viewer := e.key(store.RoleProvinceViewer, "01")
+	// The province kept its commune-level posts on until 2026-05-30 (the reports pay them until then).
+	mustStatus(t, e.do("PUT", "/v1/provinces/01/commune-posts-end", ed, map[string]any{"province_last_day": "2026-05-30"}), http.StatusOK)
 	r := saveA(e, ed, map[string]any{"last_day_worked": "2025-07-31", "reason": "reorganisation"})
 	mustStatus(t, r, http.StatusCreated)
 	d := savedDecision(t, r)

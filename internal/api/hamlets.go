@@ -25,6 +25,8 @@ type hamletResponse struct {
 	EffectiveFrom     Date          `json:"effective_from"`
 	EffectiveTo       *Date         `json:"effective_to"`
 	SuccessorCode     *string       `json:"successor_code"`
+	CommuneFrom       *Date         `json:"commune_from"`
+	AsOf              Date          `json:"as_of"`
 	Version           int           `json:"version"`
 	FundCategory      string        `json:"fund_category"`
 	FundCriterion     fundCriterion `json:"fund_criterion"`
@@ -90,7 +92,7 @@ func toHamletResponse(h store.Hamlet, asOf time.Time) (hamletResponse, error) {
 	return hamletResponse{Code: h.Code, CommuneCode: h.CommuneCode, Name: h.Name, Kind: h.Kind, Households: h.Households,
 		KeySecurityOrder: h.KeySecurityOrder, BorderOrIsland: h.BorderOrIsland, ConvertedFromThon: h.ConvertedFromThon,
 		EffectiveFrom: Date{Time: h.EffectiveFrom}, EffectiveTo: datePtr(h.EffectiveTo), SuccessorCode: h.SuccessorCode,
-		Version: h.Version, FundCategory: c.Category,
+		CommuneFrom: datePtr(h.CommuneFrom), AsOf: Date{Time: asOf}, Version: h.Version, FundCategory: c.Category,
 		FundCriterion: fundCriterion{Code: c.Criterion, LabelVI: c.LabelVI, LabelEN: c.LabelEN, Citation: c.Citation}}, nil
 }
 
@@ -141,6 +143,7 @@ func (s *Server) listHamlets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	f.ValuesOn = &asOf
 	items, err := s.store.ListHamlets(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), f)
 	if err != nil {
 		return err
@@ -164,7 +167,7 @@ func (s *Server) getHamlet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h, succ, pred, err := s.store.GetHamlet(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), chi.URLParam(r, "code"))
+	h, succ, pred, err := s.store.GetHamlet(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), chi.URLParam(r, "code"), &asOf)
 	if err != nil {
 		return err
 	}
@@ -189,6 +192,7 @@ type hamletCreate struct {
 	EffectiveFrom     Date    `json:"effective_from" validate:"required"`
 	EffectiveTo       *Date   `json:"effective_to"`
 	SuccessorCode     *string `json:"successor_code" validate:"omitempty,max=32"`
+	CommuneFrom       *Date   `json:"commune_from"`
 }
 
 func (s *Server) createHamlet(w http.ResponseWriter, r *http.Request) error {
@@ -199,7 +203,7 @@ func (s *Server) createHamlet(w http.ResponseWriter, r *http.Request) error {
 	h := store.Hamlet{Province: chi.URLParam(r, "province"), Code: req.Code, CommuneCode: req.CommuneCode,
 		Name: normalizeText(req.Name), Kind: req.Kind, Households: *req.Households, KeySecurityOrder: req.KeySecurityOrder,
 		BorderOrIsland: req.BorderOrIsland, ConvertedFromThon: req.ConvertedFromThon, EffectiveFrom: req.EffectiveFrom.Time,
-		EffectiveTo: timePtr(req.EffectiveTo), SuccessorCode: req.SuccessorCode}
+		EffectiveTo: timePtr(req.EffectiveTo), SuccessorCode: req.SuccessorCode, CommuneFrom: timePtr(req.CommuneFrom)}
 	if err := checkHamlet(h); err != nil {
 		return err
 	}
@@ -253,14 +257,23 @@ type hamletPatch struct {
 	EffectiveFrom     Opt[Date]   `json:"effective_from"`
 	EffectiveTo       Opt[Date]   `json:"effective_to"`
 	SuccessorCode     Opt[string] `json:"successor_code"`
+	CommuneFrom       Opt[Date]   `json:"commune_from"`
+	ChangesFrom       *Date       `json:"changes_from"`
 }
 
 // apply changes h by the fields present in the patch; a null on a required field is refused.
 func (p hamletPatch) apply(h *store.Hamlet) error {
 	var fields []FieldError
 	if p.CommuneCode.required("/commune_code", &fields) {
+		if h.CommuneCode != *p.CommuneCode.Value {
+			h.CommuneFrom = nil // another unit: the one of that code in force on the hamlet's first day
+		}
 		h.CommuneCode = *p.CommuneCode.Value
 	}
+	if p.CommuneFrom.Set {
+		h.CommuneFrom = timePtr(p.CommuneFrom.Value)
+	}
+	h.ChangesFrom = timePtr(p.ChangesFrom)
 	if p.Name.required("/name", &fields) {
 		h.Name = normalizeText(*p.Name.Value)
 	}

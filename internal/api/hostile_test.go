@@ -65,6 +65,7 @@ func validWriteBodies(t *testing.T) map[string]string {
 		"POST /v1/provinces/{province}/cadres/{id}/assignments":                  `{"position_code":"pho_bi_thu_doan","commune_code":"00001","start_date":"2022-01-01","allowance_override":"100000"}`,
 		"PATCH /v1/provinces/{province}/cadres/{id}/assignments/{assignment_id}": `{"end_date":"2030-01-01","allowance_override":"1","position_code":"truong_thon_to_truong"}`,
 		"PUT /v1/provinces/{province}/allowance-schedule":                        `{"resolution":"NQ 1","effective_from":"2024-07-01","rows":[{"position_code":"pho_bi_thu_doan","coefficient":"1.0"}]}`,
+		"PUT /v1/provinces/{province}/commune-posts-end":                         `{"province_last_day":"2026-03-31"}`,
 		"POST /v1/provinces/{province}/entitlement-runs":                         `{"exit_date":"2025-08-01","reason":"reorganisation","filter":{"commune_code":"00001"}}`,
 		"POST /v1/provinces/{province}/cadres/{id}/entitlements":                 `{"exit_date":"2025-08-01","reason":"early_retirement","monthly_salary":"5000000"}`,
 		"POST /v1/provinces/{province}/decisions/{id}/supersede":                 `{"exit_date":"2025-09-01","reason":"reorganisation"}`,

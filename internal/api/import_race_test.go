@@ -180,7 +180,7 @@ func TestImportRacingAUnitDeleteLosesNoRow(t *testing.T) {
 		failedLines                                  []int
 	}{
 		{"hamlets and their commune", "hamlets", "code,commune_code,name,kind,households,effective_from\n" +
-			"00100-01,00100,Thôn Đông,thon,420,2025-07-01\n00008-01,00008,Tổ 1,to_dan_pho,100,2025-07-01\n",
+			"00100-01,00100,Thôn Đông,thon,420,2020-01-01\n00008-01,00008,Tổ 1,to_dan_pho,100,2020-01-01\n",
 			"hamlets", "communes/00100", "communes", "00100", []int{2}},
 		{"communes and their successor", "communes", "code,name,kind,class,effective_from,effective_to,successor_code\n" +
 			"00200,Xã Cũ,xa,2,2020-01-01,2025-06-30,00100\n00201,Xã Khác,xa,2,2020-01-01,,\n",
@@ -195,7 +195,7 @@ func TestImportRacingAUnitDeleteLosesNoRow(t *testing.T) {
 			mustSucceed(t, importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV))))
 			if tc.kind == "assignments" {
 				mustSucceed(t, importJob(t, e.upload(ed, "kind=hamlets", []byte("code,commune_code,name,kind,households,effective_from\n"+
-					"00100-01,00100,Thôn Đông,thon,420,2025-07-01\n"))))
+					"00100-01,00100,Thôn Đông,thon,420,2020-01-01\n"))))
 				mustSucceed(t, importJob(t, e.upload(ed, "kind=cadres", []byte(people))))
 			}
 			job, del := raceImport(t, e, ed, tc.kind, []byte(tc.file), tc.block, func() int {

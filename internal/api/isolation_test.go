@@ -19,6 +19,7 @@ const (
 	classNational = "national" // Ministry and operator only
 	classOperator = "operator" // operator only
 	classProvince = "province" // /v1/provinces/{province}/...: the province's keys; national keys read
+	classPreview  = "preview"  // a province's reorganisations: every reader previews, its editors apply
 )
 
 // routeClass classifies one route (method and chi pattern, without a trailing slash).
@@ -35,6 +36,10 @@ func routeClass(method, pattern string) string {
 		return classOperator
 	case strings.HasPrefix(pattern, "/v1/national/"):
 		return classNational
+	case pattern == "/v1/provinces/{province}/reference-units":
+		return classOperator // the province's reference units are loaded by operators
+	case pattern == "/v1/provinces/{province}/reorganisations":
+		return classPreview
 	case pattern == "/v1/provinces/{province}" || strings.HasPrefix(pattern, "/v1/provinces/{province}/"):
 		return classProvince
 	}
@@ -268,6 +273,24 @@ func TestEveryRouteIsIsolated(t *testing.T) {
 					expectOK("operator", operator)
 				} else {
 					expect("ministry", ministry, 403)
+				}
+			case classPreview:
+				for who, tok := range map[string]string{"editor B": edB, "viewer B": viewerB} {
+					r := e.do(rt.method, path+"?mode=preview", tok, body)
+					if r.Status != 404 {
+						t.Errorf("%s: status %d, want 404", who, r.Status)
+					}
+					assertNoLeak(t, who, r)
+				}
+				for who, tok := range map[string]string{"viewer A": viewerA, "ministry": ministry, "operator": operator, "editor A": edA} {
+					if r := e.do(rt.method, path+"?mode=preview", tok, body); r.Status == 401 || r.Status == 403 || r.Status == 404 || r.Status >= 500 {
+						t.Errorf("%s preview: status %d, want it served; body %s", who, r.Status, r.Body)
+					}
+				}
+				for who, tok := range map[string]string{"viewer A": viewerA, "ministry": ministry, "operator": operator} {
+					if r := e.do(rt.method, path+"?mode=apply", tok, body); r.Status != 403 {
+						t.Errorf("%s apply: status %d, want 403", who, r.Status)
+					}
 				}
 			case classProvince:
 				for who, tok := range map[string]string{"editor B": edB, "viewer B": viewerB} {

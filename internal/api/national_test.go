@@ -150,7 +150,11 @@ func TestMinistryKeysReadEveryProvinceRouteAndWriteNone(t *testing.T) {
 			i, j := strings.Index(path, "{"), strings.Index(path, "}")
 			path = path[:i] + "x" + path[j+1:]
 		}
-		req, _ := http.NewRequest(method, e.srv.URL+path+"?as_of=2025-03-01", strings.NewReader(`{}`))
+		query := "?as_of=2025-03-01"
+		if strings.HasSuffix(path, "/reorganisations") {
+			query += "&mode=apply" // the Ministry may preview (a what-if that writes nothing), never apply
+		}
+		req, _ := http.NewRequest(method, e.srv.URL+path+query, strings.NewReader(`{}`))
 		req.Header.Set("Authorization", "Bearer "+ministry)
 		req.Header.Set("Content-Type", "application/json")
 		res, err := e.srv.Client().Do(req)

@@ -159,7 +159,7 @@ func generate(ctx context.Context, tx *store.Tx, stats *Stats) error {
 				hkind, hname = "to_dan_pho", fmt.Sprintf("Tổ dân phố %d", h)
 				households = 200 + g.r.IntN(500)
 			}
-			g.hamlets = append(g.hamlets, []any{ProvinceCode, hcode, code, hname, hkind, households, false, nil, false, date(2025, 7, 1)})
+			g.hamlets = append(g.hamlets, []any{ProvinceCode, hcode, code, date(2025, 7, 1), hname, hkind, households, false, nil, false, date(2025, 7, 1)})
 			// The three paid posts; in one hamlet in five the Party cell secretary is also the hamlet head.
 			concurrent := g.r.IntN(5) == 0
 			var secretary string
@@ -191,7 +191,7 @@ func generate(ctx context.Context, tx *store.Tx, stats *Stats) error {
 		rows  [][]any
 	}{
 		{"communes", []string{"province_code", "code", "name", "kind", "class", "population", "area_km2", "key_security_order", "border", "island", "effective_from"}, g.communes},
-		{"hamlets", []string{"province_code", "code", "commune_code", "name", "kind", "households", "key_security_order", "border_or_island", "converted_from_thon", "effective_from"}, g.hamlets},
+		{"hamlets", []string{"province_code", "code", "commune_code", "commune_from", "name", "kind", "households", "key_security_order", "border_or_island", "converted_from_thon", "effective_from"}, g.hamlets},
 		{"cadres", []string{"province_code", "id", "national_id", "full_name", "gender", "birth_date", "si_months", "status", "left_on"}, g.cadres},
 		{"assignments", []string{"province_code", "id", "cadre_id", "position_code", "commune_code", "hamlet_code", "start_date", "end_date", "concurrent", "elected", "term_end"}, g.assigns},
 	}

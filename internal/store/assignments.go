@@ -30,6 +30,7 @@ type Assignment struct {
 	CadreID           string
 	PositionCode      string
 	CommuneCode       *string
+	CommuneFrom       *time.Time // the commune unit's period start; nil on a write: the unit in force on StartDate
 	HamletCode        *string
 	StartDate         time.Time
 	EndDate           *time.Time // inclusive; nil while in force
@@ -92,13 +93,14 @@ type HeldPost struct {
 }
 
 const assignmentCols = `a.province_code, a.id::text, a.cadre_id::text, a.position_code, a.commune_code, a.hamlet_code,
-	a.start_date, a.end_date, a.concurrent, a.elected, p.elected_default, a.term_end, a.allowance_override::text, a.version`
+	a.start_date, a.end_date, a.concurrent, a.elected, p.elected_default, a.term_end, a.allowance_override::text, a.version,
+	a.commune_from`
 
 func scanAssignment(r pgx.CollectableRow) (Assignment, error) {
 	var a Assignment
 	var override *string
 	err := r.Scan(&a.Province, &a.ID, &a.CadreID, &a.PositionCode, &a.CommuneCode, &a.HamletCode, &a.StartDate,
-		&a.EndDate, &a.Concurrent, &a.Elected, &a.ElectedDefault, &a.TermEnd, &override, &a.Version)
+		&a.EndDate, &a.Concurrent, &a.Elected, &a.ElectedDefault, &a.TermEnd, &override, &a.Version, &a.CommuneFrom)
 	if err == nil && override != nil {
 		d, derr := decimal.NewFromString(*override)
 		if derr != nil {
@@ -181,10 +183,10 @@ func (s *Store) CreateAssignment(ctx context.Context, p Principal, a Assignment)
 		}
 		var id string
 		err := tx.QueryRow(ctx, `INSERT INTO assignments (province_code, cadre_id, position_code, commune_code, hamlet_code,
-			start_date, end_date, concurrent, elected, term_end, allowance_override)
-			VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11::numeric) RETURNING id::text`,
+			start_date, end_date, concurrent, elected, term_end, allowance_override, commune_from)
+			VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11::numeric, $12) RETURNING id::text`,
 			a.Province, a.CadreID, a.PositionCode, a.CommuneCode, a.HamletCode, a.StartDate, a.EndDate, a.Concurrent,
-			a.Elected, a.TermEnd, decimalArg(a.AllowanceOverride)).Scan(&id)
+			a.Elected, a.TermEnd, decimalArg(a.AllowanceOverride), a.CommuneFrom).Scan(&id)
 		if err != nil {
 			return translate(err)
 		}
@@ -226,10 +228,10 @@ func (s *Store) UpdateAssignment(ctx context.Context, p Principal, province, cad
 		}
 		_, err = tx.Exec(ctx, `UPDATE assignments SET position_code = $4, commune_code = $5, hamlet_code = $6,
 			start_date = $7, end_date = $8, concurrent = $9, elected = $10, term_end = $11, allowance_override = $12::numeric,
-			version = version + 1, updated_at = now()
+			commune_from = $13, version = version + 1, updated_at = now()
 			WHERE province_code = $1 AND cadre_id = $2::uuid AND id = $3::uuid`,
 			province, cadreID, id, after.PositionCode, after.CommuneCode, after.HamletCode, after.StartDate, after.EndDate,
-			after.Concurrent, after.Elected, after.TermEnd, decimalArg(after.AllowanceOverride))
+			after.Concurrent, after.Elected, after.TermEnd, decimalArg(after.AllowanceOverride), after.CommuneFrom)
 		if err != nil {
 			return translate(err)
 		}
@@ -274,10 +276,16 @@ func checkAssignment(ctx context.Context, tx *Tx, a Assignment) error {
 	if e := UnitRule(pos, a.CommuneCode, a.HamletCode); e != nil {
 		return e
 	}
+	if err := checkPostInUnitLife(ctx, tx, a); err != nil {
+		return err
+	}
 	if pos.Level == "hamlet" && pos.PaidHamletPost {
 		if err := checkHamletPosts(ctx, tx, a, pos); err != nil {
 			return err
 		}
+	}
+	if err := checkMaxHolders(ctx, tx, a, pos); err != nil {
+		return err
 	}
 	rows, err := tx.Query(ctx, `SELECT `+assignmentCols+` FROM assignments a JOIN positions p ON p.code = a.position_code
 		WHERE a.province_code = $1 AND a.cadre_id = $2::uuid AND a.position_code = $3 AND a.id::text <> $4

@@ -30,8 +30,15 @@ type Commune struct {
 	EffectiveFrom       time.Time
 	EffectiveTo         *time.Time
 	SuccessorCode       *string
+	OldProvinceCode     *string // the pre-2025 province of a unit recorded in its successor's register
 	Version             int
+	// ChangesFrom, on an update, dates the change of class, population, area and flags: the earlier
+	// values stay in force until the day before (commune_history). Not stored on the row.
+	ChangesFrom *time.Time `json:"-"`
 }
+
+// Key is the unit's identity: its code and the first day of its period.
+func (c Commune) Key() UnitKey { return UnitKey{Code: c.Code, From: c.EffectiveFrom} }
 
 func (c Commune) rowVersion() int { return c.Version }
 
@@ -49,7 +56,7 @@ type CommuneFilter struct {
 	Class    int
 	ActiveOn *time.Time
 	Q        string // accent- and case-insensitive substring of the name
-	After    string // cursor: the last code of the previous page
+	After    string // cursor: the last unit (code@effective_from, or a code) of the previous page
 	Limit    int
 }
 
@@ -57,13 +64,13 @@ type CommuneFilter struct {
 var ErrInUse = errors.New("record is referenced")
 
 const communeCols = `province_code, code, name, kind, class, population, area_km2::text, key_security_order, border, island,
-	effective_from, effective_to, successor_code, version, mountainous, ward_of_urban_district`
+	effective_from, effective_to, successor_code, old_province_code, version, mountainous, ward_of_urban_district`
 
 func scanCommune(r pgx.CollectableRow) (Commune, error) {
 	var c Commune
 	var area *string
 	err := r.Scan(&c.Province, &c.Code, &c.Name, &c.Kind, &c.Class, &c.Population, &area, &c.KeySecurityOrder,
-		&c.Border, &c.Island, &c.EffectiveFrom, &c.EffectiveTo, &c.SuccessorCode, &c.Version, &c.Mountainous, &c.WardOfUrbanDistrict)
+		&c.Border, &c.Island, &c.EffectiveFrom, &c.EffectiveTo, &c.SuccessorCode, &c.OldProvinceCode, &c.Version, &c.Mountainous, &c.WardOfUrbanDistrict)
 	if err == nil && area != nil {
 		d, derr := decimal.NewFromString(*area)
 		if derr != nil {
@@ -103,11 +110,23 @@ func (s *Store) ListCommunes(ctx context.Context, p Principal, province string, 
 		add("fold(name) LIKE '%' || fold(?) || '%'", likeEscape(f.Q))
 	}
 	if f.After != "" {
-		add("code > ?", f.After)
+		code, from, err := ParseUnitRef(f.After)
+		if err != nil || from == nil {
+			add("code > ?", code)
+		} else {
+			args = append(args, code, *from)
+			where = append(where, fmt.Sprintf("(code, effective_from) > ($%d, $%d)", len(args)-1, len(args)))
+		}
+	}
+	table := "communes"
+	if f.ActiveOn != nil {
+		// The units in force on the date, with the class and flags in force on it.
+		args = append(args, *f.ActiveOn)
+		table = fmt.Sprintf("communes_at($%d::date) AS communes", len(args))
 	}
 	args = append(args, f.Limit)
-	sql := `SELECT ` + communeCols + ` FROM communes WHERE ` + strings.Join(where, " AND ") +
-		fmt.Sprintf(` ORDER BY code LIMIT $%d`, len(args))
+	sql := `SELECT ` + communeCols + ` FROM ` + table + ` WHERE ` + strings.Join(where, " AND ") +
+		fmt.Sprintf(` ORDER BY code, effective_from LIMIT $%d`, len(args))
 	var out []Commune
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, sql, args...)
@@ -125,26 +144,33 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// GetCommune returns one commune with its lineage: the chain of successors it was merged into, and the
-// communes merged into it.
-func (s *Store) GetCommune(ctx context.Context, p Principal, province, code string) (Commune, []UnitRef, []UnitRef, error) {
+// GetCommune returns the unit of code that sel picks, with the attribute values in force on sel.AsOf (or
+// today), and its lineage: the units it became and the units that became it.
+func (s *Store) GetCommune(ctx context.Context, p Principal, province, code string, sel UnitSel) (Commune, []LineageRef, []LineageRef, error) {
 	var (
 		c                 Commune
-		successors, preds []UnitRef
+		successors, preds []LineageRef
 	)
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		var err error
-		if c, err = getCommune(ctx, tx, province, code, false); err != nil {
+		if c, err = getCommune(ctx, tx, province, code, sel, s.Today(), false); err != nil {
 			return err
 		}
-		successors, preds, err = lineage(ctx, tx, "communes", province, code)
+		at := s.Today()
+		if sel.AsOf != nil {
+			at = *sel.AsOf
+		}
+		if err = overlayCommuneHistory(ctx, tx, &c, at); err != nil {
+			return err
+		}
+		successors, preds, err = communeLineage(ctx, tx, province, c.Key())
 		return err
 	})
 	return c, successors, preds, err
 }
 
-// lineage returns the chain of units a commune or hamlet was merged into (successor_code, followed at most
-// 20 steps) and the units merged into it.
+// lineage returns the chain of hamlets a hamlet was merged into (successor_code, followed at most 20
+// steps) and the hamlets merged into it.
 func lineage(ctx context.Context, tx *Tx, table, province, code string) (successors, preds []UnitRef, err error) {
 	t := pgx.Identifier{table}.Sanitize()
 	rows, err := tx.Query(ctx, fmt.Sprintf(`
@@ -176,12 +202,17 @@ func scanUnitRef(r pgx.CollectableRow) (UnitRef, error) {
 	return u, err
 }
 
-func getCommune(ctx context.Context, tx *Tx, province, code string, lock bool) (Commune, error) {
-	sql := `SELECT ` + communeCols + ` FROM communes WHERE province_code = $1 AND code = $2`
+// getCommune reads the unit's own row (the latest values of its attributes), FOR UPDATE when lock.
+func getCommune(ctx context.Context, tx *Tx, province, code string, sel UnitSel, today time.Time, lock bool) (Commune, error) {
+	from, err := resolveCommuneFrom(ctx, tx, province, code, sel, today)
+	if err != nil {
+		return Commune{}, err
+	}
+	sql := `SELECT ` + communeCols + ` FROM communes WHERE province_code = $1 AND code = $2 AND effective_from = $3`
 	if lock {
 		sql += ` FOR UPDATE`
 	}
-	rows, err := tx.Query(ctx, sql, province, code)
+	rows, err := tx.Query(ctx, sql, province, code, from)
 	if err != nil {
 		return Commune{}, err
 	}
@@ -198,11 +229,16 @@ func (s *Store) CreateCommune(ctx context.Context, p Principal, c Commune) (Comm
 				return err
 			}
 		}
+		if other, ok, err := communeOverlap(ctx, tx, c, nil); err != nil {
+			return err
+		} else if ok {
+			return CommuneOverlapRule(c, other)
+		}
 		rows, err := tx.Query(ctx, `INSERT INTO communes (province_code, code, name, kind, class, population, area_km2,
-			key_security_order, border, island, effective_from, effective_to, successor_code, mountainous, ward_of_urban_district)
-			VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING `+communeCols,
+			key_security_order, border, island, effective_from, effective_to, successor_code, old_province_code, mountainous, ward_of_urban_district)
+			VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING `+communeCols,
 			c.Province, c.Code, c.Name, c.Kind, c.Class, c.Population, decimalArg(c.AreaKm2), c.KeySecurityOrder,
-			c.Border, c.Island, c.EffectiveFrom, c.EffectiveTo, c.SuccessorCode, c.Mountainous, c.WardOfUrbanDistrict)
+			c.Border, c.Island, c.EffectiveFrom, c.EffectiveTo, c.SuccessorCode, c.OldProvinceCode, c.Mountainous, c.WardOfUrbanDistrict)
 		if err != nil {
 			return translate(err)
 		}
@@ -212,40 +248,50 @@ func (s *Store) CreateCommune(ctx context.Context, p Principal, c Commune) (Comm
 		if err := checkSuccessor(ctx, tx, "communes", out.Province, out.Code, out.SuccessorCode); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, c.Province, "create", "commune", c.Code, nil, out)
+		return tx.Audit(ctx, c.Province, "create", "commune", out.Code, nil, out)
 	})
 	return out, err
 }
 
 // UpdateCommune applies change to the commune at version and audits before/after; ErrStale when the
 // version moved on.
-func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code string, version int, change func(*Commune) error) (Commune, error) {
+func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code string, sel UnitSel, version int, change func(*Commune) error) (Commune, error) {
 	var out Commune
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		if err := lockSuccessorChains(ctx, tx, "communes", province); err != nil {
 			return err
 		}
-		before, after, err := lockAtVersion(version, change, func() (Commune, error) { return getCommune(ctx, tx, province, code, true) })
+		before, after, err := lockAtVersion(version, change, func() (Commune, error) {
+			return getCommune(ctx, tx, province, code, sel, s.Today(), true)
+		})
 		if err != nil {
 			return err
 		}
+		if other, ok, err := communeOverlap(ctx, tx, after, &before.EffectiveFrom); err != nil {
+			return err
+		} else if ok {
+			return CommuneOverlapRule(after, other)
+		}
 		rows, err := tx.Query(ctx, `UPDATE communes SET name = $3, kind = $4, class = $5, population = $6, area_km2 = $7::numeric,
 			key_security_order = $8, border = $9, island = $10, effective_from = $11, effective_to = $12, successor_code = $13,
-			mountainous = $14, ward_of_urban_district = $15, version = version + 1, updated_at = now()
-			WHERE province_code = $1 AND code = $2 RETURNING `+communeCols,
+			old_province_code = $15, mountainous = $16, ward_of_urban_district = $17, version = version + 1, updated_at = now()
+			WHERE province_code = $1 AND code = $2 AND effective_from = $14 RETURNING `+communeCols,
 			province, code, after.Name, after.Kind, after.Class, after.Population, decimalArg(after.AreaKm2),
 			after.KeySecurityOrder, after.Border, after.Island, after.EffectiveFrom, after.EffectiveTo, after.SuccessorCode,
-			after.Mountainous, after.WardOfUrbanDistrict)
+			before.EffectiveFrom, after.OldProvinceCode, after.Mountainous, after.WardOfUrbanDistrict)
 		if err != nil {
 			return translate(err)
 		}
 		if out, err = pgx.CollectExactlyOneRow(rows, scanCommune); err != nil {
 			return translate(err)
 		}
+		if err := recordCommuneVersion(ctx, tx, before, out, after.ChangesFrom); err != nil {
+			return err
+		}
 		if err := checkSuccessor(ctx, tx, "communes", province, code, out.SuccessorCode); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, province, "update", "commune", code, before, out)
+		return tx.Audit(ctx, province, "update", "commune", out.Code, before, out)
 	})
 	return out, err
 }
@@ -326,23 +372,29 @@ func SuccessorCycle(table string) *RuleError {
 
 // DeleteCommune removes a commune that nothing references (a merged commune is closed with effective_to
 // and successor_code instead); ErrInUse while hamlets, assignments or successors point at it.
-func (s *Store) DeleteCommune(ctx context.Context, p Principal, province, code string, version int) error {
+func (s *Store) DeleteCommune(ctx context.Context, p Principal, province, code string, sel UnitSel, version int) error {
 	return s.InTx(ctx, p, func(tx *Tx) error {
-		before, _, err := lockAtVersion(version, nil, func() (Commune, error) { return getCommune(ctx, tx, province, code, true) })
+		before, _, err := lockAtVersion(version, nil, func() (Commune, error) {
+			return getCommune(ctx, tx, province, code, sel, s.Today(), true)
+		})
 		if err != nil {
 			return err
 		}
 		var refs bool
-		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM hamlets WHERE province_code = $1 AND commune_code = $2)
-			OR EXISTS (SELECT 1 FROM assignments WHERE province_code = $1 AND commune_code = $2)
-			OR EXISTS (SELECT 1 FROM communes WHERE province_code = $1 AND successor_code = $2)`, province, code).Scan(&refs)
+		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM hamlets WHERE province_code = $1 AND commune_code = $2 AND commune_from = $3)
+			OR EXISTS (SELECT 1 FROM assignments WHERE province_code = $1 AND commune_code = $2 AND commune_from = $3)
+			OR EXISTS (SELECT 1 FROM commune_lineage WHERE province_code = $1 AND to_code = $2 AND to_effective = $3)
+			OR (EXISTS (SELECT 1 FROM communes WHERE province_code = $1 AND successor_code = $2)
+			    AND NOT EXISTS (SELECT 1 FROM communes WHERE province_code = $1 AND code = $2 AND effective_from <> $3))`,
+			province, code, before.EffectiveFrom).Scan(&refs)
 		if err != nil {
 			return err
 		}
 		if refs {
 			return ErrInUse
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM communes WHERE province_code = $1 AND code = $2`, province, code); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM communes WHERE province_code = $1 AND code = $2 AND effective_from = $3`,
+			province, code, before.EffectiveFrom); err != nil {
 			return translate(err)
 		}
 		return tx.Audit(ctx, province, "delete", "commune", code, before, nil)

@@ -253,7 +253,7 @@ func (s *Store) runEntitlementData(ctx context.Context, tx *Tx, run EntitlementR
 		var people []EntitlementPerson
 		if err := ph.timed(&ph.read, func() error {
 			var err error
-			people, err = readRunBatch(ctx, tx, run.Province, batch, basis, schedule)
+			people, err = readRunBatch(ctx, tx, run.Province, batch, basis, schedule, before)
 			return err
 		}); err != nil {
 			return run, err
@@ -350,7 +350,8 @@ func runPeople(ctx context.Context, tx *Tx, province string, before time.Time, f
 }
 
 // readRunBatch reads one batch of people and all their assignments (with their units) in two queries.
-func readRunBatch(ctx context.Context, tx *Tx, province string, ids []string, basis string, schedule []ScheduleEntry) ([]EntitlementPerson, error) {
+func readRunBatch(ctx context.Context, tx *Tx, province string, ids []string, basis string, schedule []ScheduleEntry,
+	valuesOn time.Time) ([]EntitlementPerson, error) {
 	rows, err := tx.Query(ctx, `SELECT c.id::text, c.full_name, c.gender, c.birth_date, c.si_months, c.status, `+personLawCols+`
 		FROM cadres c WHERE c.province_code = $1 AND c.id = ANY($2::uuid[]) ORDER BY c.id`, province, ids)
 	if err != nil {
@@ -366,7 +367,7 @@ func readRunBatch(ctx context.Context, tx *Tx, province string, ids []string, ba
 	}
 	rows, err = tx.Query(ctx, `SELECT `+personPostCols+`
 		WHERE a.province_code = $1 AND a.cadre_id = ANY($2::uuid[])
-		ORDER BY a.cadre_id, a.start_date, a.concurrent, a.id`, province, ids)
+		ORDER BY a.cadre_id, a.start_date, a.concurrent, a.id`, province, ids, valuesOn)
 	if err != nil {
 		return nil, err
 	}

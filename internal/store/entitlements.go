@@ -58,7 +58,7 @@ func (s *Store) EntitlementPerson(ctx context.Context, p Principal, province, ca
 		}
 		rows, err := tx.Query(ctx, `SELECT `+personPostCols+`
 			WHERE a.province_code = $1 AND a.cadre_id::text = $2
-			ORDER BY a.start_date, a.concurrent, a.id`, province, cadreID)
+			ORDER BY a.start_date, a.concurrent, a.id`, province, cadreID, scheduleOn)
 		if err != nil {
 			return err
 		}
@@ -73,16 +73,26 @@ func (s *Store) EntitlementPerson(ctx context.Context, p Principal, province, ca
 }
 
 // personPostCols is the select list and joins of scanPersonPost: an assignment with its post, hamlet and
-// commune (the commune of a hamlet post is the hamlet's).
+// commune unit (the commune of a hamlet post is the hamlet's), the households, class and flags as in force
+// on $3 (the dated versions where one covers it, else the row).
 const personPostCols = `a.id::text, a.cadre_id::text, '', a.position_code, p.level, p.title_vi, p.title_en,
 	a.commune_code, a.hamlet_code, a.concurrent, coalesce(a.elected, p.elected_default), a.start_date, a.end_date,
 	a.term_end, a.allowance_override::text,
-	h.code, h.commune_code, h.name, h.kind, h.households, h.key_security_order, h.border_or_island, h.converted_from_thon,
-	cm.code, cm.name, cm.kind, cm.class, cm.key_security_order, cm.border, cm.island
+	h.code, h.commune_code, h.name, coalesce(hv.kind, h.kind), coalesce(hv.households, h.households),
+	coalesce(hv.key_security_order, h.key_security_order),
+	CASE WHEN hv.hamlet_code IS NULL THEN h.border_or_island ELSE hv.border_or_island END,
+	coalesce(hv.converted_from_thon, h.converted_from_thon),
+	cm.code, cm.name, cm.kind, coalesce(cv.class, cm.class), coalesce(cv.key_security_order, cm.key_security_order),
+	coalesce(cv.border, cm.border), coalesce(cv.island, cm.island)
 	FROM assignments a
 	JOIN positions p ON p.code = a.position_code
 	LEFT JOIN hamlets h ON h.province_code = a.province_code AND h.code = a.hamlet_code
-	LEFT JOIN communes cm ON cm.province_code = a.province_code AND cm.code = coalesce(a.commune_code, h.commune_code)`
+	LEFT JOIN hamlet_history hv ON hv.province_code = h.province_code AND hv.hamlet_code = h.code
+	  AND hv.valid_from <= $3::date AND (hv.valid_to IS NULL OR hv.valid_to >= $3::date)
+	LEFT JOIN communes cm ON cm.province_code = a.province_code AND cm.code = coalesce(a.commune_code, h.commune_code)
+	  AND cm.effective_from = coalesce(a.commune_from, h.commune_from)
+	LEFT JOIN commune_history cv ON cv.province_code = cm.province_code AND cv.code = cm.code AND cv.unit_from = cm.effective_from
+	  AND cv.valid_from <= $3::date AND (cv.valid_to IS NULL OR cv.valid_to >= $3::date)`
 
 func scanPersonPost(r pgx.CollectableRow) (PersonPost, error) {
 	var (

@@ -28,6 +28,7 @@ type Hamlet struct {
 	Province          string
 	Code              string
 	CommuneCode       string
+	CommuneFrom       *time.Time // the period start of the commune unit; nil on a write: the unit in force on EffectiveFrom
 	Name              string
 	Kind              string
 	Households        int
@@ -38,6 +39,9 @@ type Hamlet struct {
 	EffectiveTo       *time.Time
 	SuccessorCode     *string
 	Version           int
+	// ChangesFrom, on an update, dates the change of kind, households and flags: the earlier values stay in
+	// force until the day before (hamlet_history). Not stored on the row.
+	ChangesFrom *time.Time `json:"-"`
 	// Commune holds the flags of the hamlet's commune that its fund category depends on. It is read with
 	// the hamlet, never written, and kept out of the audit log (it belongs to the commune's record).
 	Commune CommuneFlags `json:"-"`
@@ -58,23 +62,42 @@ type HamletFilter struct {
 	CommuneCode string
 	Kind        string
 	ActiveOn    *time.Time
-	Q           string // accent- and case-insensitive substring of the name
-	After       string // cursor: the last code of the previous page
+	ValuesOn    *time.Time // read households and flags as in force on this date (nil: the row's latest values)
+	Q           string     // accent- and case-insensitive substring of the name
+	After       string     // cursor: the last code of the previous page
 	Limit       int
 }
 
 const hamletCols = `h.province_code, h.code, h.commune_code, h.name, h.kind, h.households, h.key_security_order,
 	h.border_or_island, h.converted_from_thon, h.effective_from, h.effective_to, h.successor_code, h.version,
-	c.key_security_order, c.border, c.island`
+	c.key_security_order, c.border, c.island, h.commune_from`
 
 // hamletFrom joins each hamlet to its commune (same province: the foreign key is composite).
-const hamletFrom = ` FROM hamlets h JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code`
+const hamletFrom = ` FROM hamlets h JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code
+	AND c.effective_from = h.commune_from`
+
+// hamletColsAt / hamletFromAt read every hamlet with the households and flags (its own and its commune's)
+// in force on the date $n: the dated versions where one covers it, else the row.
+const hamletColsAt = `h.province_code, h.code, h.commune_code, h.name, coalesce(hv.kind, h.kind),
+	coalesce(hv.households, h.households), coalesce(hv.key_security_order, h.key_security_order),
+	CASE WHEN hv.hamlet_code IS NULL THEN h.border_or_island ELSE hv.border_or_island END,
+	coalesce(hv.converted_from_thon, h.converted_from_thon), h.effective_from, h.effective_to, h.successor_code, h.version,
+	coalesce(cv.key_security_order, c.key_security_order), coalesce(cv.border, c.border), coalesce(cv.island, c.island),
+	h.commune_from`
+
+func hamletFromAt(n int) string {
+	return hamletFrom + fmt.Sprintf(`
+	LEFT JOIN hamlet_history hv ON hv.province_code = h.province_code AND hv.hamlet_code = h.code
+	  AND hv.valid_from <= $%[1]d::date AND (hv.valid_to IS NULL OR hv.valid_to >= $%[1]d::date)
+	LEFT JOIN commune_history cv ON cv.province_code = c.province_code AND cv.code = c.code AND cv.unit_from = c.effective_from
+	  AND cv.valid_from <= $%[1]d::date AND (cv.valid_to IS NULL OR cv.valid_to >= $%[1]d::date)`, n)
+}
 
 func scanHamlet(r pgx.CollectableRow) (Hamlet, error) {
 	var h Hamlet
 	err := r.Scan(&h.Province, &h.Code, &h.CommuneCode, &h.Name, &h.Kind, &h.Households, &h.KeySecurityOrder,
 		&h.BorderOrIsland, &h.ConvertedFromThon, &h.EffectiveFrom, &h.EffectiveTo, &h.SuccessorCode, &h.Version,
-		&h.Commune.KeySecurityOrder, &h.Commune.Border, &h.Commune.Island)
+		&h.Commune.KeySecurityOrder, &h.Commune.Border, &h.Commune.Island, &h.CommuneFrom)
 	return h, err
 }
 
@@ -101,8 +124,13 @@ func (s *Store) ListHamlets(ctx context.Context, p Principal, province string, f
 	if f.After != "" {
 		add("h.code > ?", f.After)
 	}
+	cols, from := hamletCols, hamletFrom
+	if f.ValuesOn != nil {
+		args = append(args, *f.ValuesOn)
+		cols, from = hamletColsAt, hamletFromAt(len(args))
+	}
 	args = append(args, f.Limit)
-	sql := `SELECT ` + hamletCols + hamletFrom + ` WHERE ` + strings.Join(where, " AND ") +
+	sql := `SELECT ` + cols + from + ` WHERE ` + strings.Join(where, " AND ") +
 		fmt.Sprintf(` ORDER BY h.code LIMIT $%d`, len(args))
 	var out []Hamlet
 	err := s.InTx(ctx, p, func(tx *Tx) error {
@@ -118,7 +146,8 @@ func (s *Store) ListHamlets(ctx context.Context, p Principal, province string, f
 
 // GetHamlet returns one hamlet with its lineage: the chain of hamlets it was merged into, and the hamlets
 // merged into it.
-func (s *Store) GetHamlet(ctx context.Context, p Principal, province, code string) (Hamlet, []UnitRef, []UnitRef, error) {
+// The households and flags (its own and its commune's) are those in force on asOf, or today when nil.
+func (s *Store) GetHamlet(ctx context.Context, p Principal, province, code string, asOf *time.Time) (Hamlet, []UnitRef, []UnitRef, error) {
 	var (
 		h                 Hamlet
 		successors, preds []UnitRef
@@ -126,6 +155,23 @@ func (s *Store) GetHamlet(ctx context.Context, p Principal, province, code strin
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		var err error
 		if h, err = getHamlet(ctx, tx, province, code, false); err != nil {
+			return err
+		}
+		d := s.Today()
+		if asOf != nil {
+			d = *asOf
+		}
+		if err = overlayHamletHistory(ctx, tx, &h, d); err != nil {
+			return err
+		}
+		if err = tx.QueryRow(ctx, `SELECT coalesce((SELECT key_security_order FROM commune_history v WHERE v.province_code = $1
+			AND v.code = $2 AND v.unit_from = $3 AND v.valid_from <= $4 AND (v.valid_to IS NULL OR v.valid_to >= $4)), $5),
+			coalesce((SELECT border FROM commune_history v WHERE v.province_code = $1
+			AND v.code = $2 AND v.unit_from = $3 AND v.valid_from <= $4 AND (v.valid_to IS NULL OR v.valid_to >= $4)), $6),
+			coalesce((SELECT island FROM commune_history v WHERE v.province_code = $1
+			AND v.code = $2 AND v.unit_from = $3 AND v.valid_from <= $4 AND (v.valid_to IS NULL OR v.valid_to >= $4)), $7)`,
+			province, h.CommuneCode, h.CommuneFrom, d, h.Commune.KeySecurityOrder, h.Commune.Border, h.Commune.Island).
+			Scan(&h.Commune.KeySecurityOrder, &h.Commune.Border, &h.Commune.Island); err != nil {
 			return err
 		}
 		successors, preds, err = lineage(ctx, tx, "hamlets", province, code)
@@ -158,10 +204,10 @@ func (s *Store) CreateHamlet(ctx context.Context, p Principal, h Hamlet) (Hamlet
 			}
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO hamlets (province_code, code, commune_code, name, kind, households,
-			key_security_order, border_or_island, converted_from_thon, effective_from, effective_to, successor_code)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			key_security_order, border_or_island, converted_from_thon, effective_from, effective_to, successor_code, commune_from)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			h.Province, h.Code, h.CommuneCode, h.Name, h.Kind, h.Households, h.KeySecurityOrder, h.BorderOrIsland,
-			h.ConvertedFromThon, h.EffectiveFrom, h.EffectiveTo, h.SuccessorCode)
+			h.ConvertedFromThon, h.EffectiveFrom, h.EffectiveTo, h.SuccessorCode, h.CommuneFrom)
 		if err != nil {
 			return translate(err)
 		}
@@ -190,14 +236,18 @@ func (s *Store) UpdateHamlet(ctx context.Context, p Principal, province, code st
 		}
 		_, err = tx.Exec(ctx, `UPDATE hamlets SET commune_code = $3, name = $4, kind = $5, households = $6,
 			key_security_order = $7, border_or_island = $8, converted_from_thon = $9, effective_from = $10,
-			effective_to = $11, successor_code = $12, version = version + 1, updated_at = now()
+			effective_to = $11, successor_code = $12, commune_from = $13, version = version + 1, updated_at = now()
 			WHERE province_code = $1 AND code = $2`,
 			province, code, after.CommuneCode, after.Name, after.Kind, after.Households, after.KeySecurityOrder,
-			after.BorderOrIsland, after.ConvertedFromThon, after.EffectiveFrom, after.EffectiveTo, after.SuccessorCode)
+			after.BorderOrIsland, after.ConvertedFromThon, after.EffectiveFrom, after.EffectiveTo, after.SuccessorCode,
+			after.CommuneFrom)
 		if err != nil {
 			return translate(err)
 		}
 		if out, err = getHamlet(ctx, tx, province, code, false); err != nil {
+			return err
+		}
+		if err := recordHamletVersion(ctx, tx, before, out, after.ChangesFrom); err != nil {
 			return err
 		}
 		if err := checkSuccessor(ctx, tx, "hamlets", province, code, out.SuccessorCode); err != nil {

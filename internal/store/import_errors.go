@@ -114,6 +114,10 @@ func collectRowErrors(ctx context.Context, tx *Tx, w ImportWork, runChecks bool,
 		if err := lockReferences(ctx, tx, kind); err != nil {
 			return 0, 0, err
 		}
+		// Plans without nested loops, and the locks the records API takes too (posts: their hamlets).
+		if err := w.Spec.Prepare(ctx, tx); err != nil {
+			return 0, 0, err
+		}
 		for _, q := range w.Spec.Checks {
 			var args []any
 			if containsParam1(q) {

@@ -88,15 +88,22 @@ func unmatched(kind string, spec ImportSpec) (string, error) {
 	default:
 		return "", fmt.Errorf("import kind %q has no integrity check", kind)
 	}
-	var tcols, scols []string
+	keys := []string{key}
+	if kind == "communes" {
+		keys = append(keys, "effective_from") // a unit is its code and its period (docs/time.md)
+	}
+	var tcols, scols, on []string
+	for _, k := range keys {
+		on = append(on, "t."+k+" = s."+k)
+	}
 	for _, c := range spec.StageCols {
-		if c == "line" || c == key {
+		if c == "line" || c == key || (kind == "communes" && c == "effective_from") {
 			continue
 		}
 		tcols, scols = append(tcols, "t."+c), append(scols, "s."+c)
 	}
-	return fmt.Sprintf(`SELECT s.line, '%s' FROM import_stage s LEFT JOIN %s t ON t.province_code = $1 AND t.%s = s.%s
-		WHERE t.%s IS NULL OR (%s) IS DISTINCT FROM (%s) ORDER BY s.line`, column, table, key, key, key,
+	return fmt.Sprintf(`SELECT s.line, '%s' FROM import_stage s LEFT JOIN %s t ON t.province_code = $1 AND %s
+		WHERE t.%s IS NULL OR (%s) IS DISTINCT FROM (%s) ORDER BY s.line`, column, table, strings.Join(on, " AND "), key,
 		strings.Join(tcols, ", "), strings.Join(scols, ", ")), nil
 }
 

@@ -41,17 +41,17 @@ var planFixture = []string{
 // successor, some posts repeat a person's post over another period.
 var planStage = map[string]string{
 	"communes": `INSERT INTO import_stage (line, code, name, kind, class, key_security_order, border, island, effective_from, effective_to,
-			successor_code)
+			successor_code, mountainous, ward_of_urban_district)
 		SELECT i + 1, lpad(j::text, 5, '0'), 'Xã ' || j, 'xa', 2, false, false, false, '2020-01-01', CASE WHEN j %% 10 = 0 THEN DATE '2025-06-30' END,
-			CASE WHEN j %% 10 = 0 THEN lpad((j + 1)::text, 5, '0') END
+			CASE WHEN j %% 10 = 0 THEN lpad((j + 1)::text, 5, '0') END, false, false
 		FROM generate_series(1, %[1]d) i, LATERAL (SELECT i + %[1]d / 2 AS j) k`,
 	"hamlets": `INSERT INTO import_stage (line, code, commune_code, name, kind, households, key_security_order, converted_from_thon,
 			effective_from, effective_to, successor_code)
 		SELECT i + 1, 'H' || j, lpad((1 + j %% %[1]d)::text, 5, '0'), 'Thôn ' || j, 'thon', 120, false, false, '2020-01-01',
 			CASE WHEN j %% 10 = 0 THEN DATE '2025-06-30' END, CASE WHEN j %% 10 = 0 THEN 'H' || (j + 1) END
 		FROM generate_series(1, %[1]d) i, LATERAL (SELECT i + %[1]d / 2 AS j) k`,
-	"cadres": `INSERT INTO import_stage (line, national_id, full_name, gender, birth_date, si_months, status)
-		SELECT i + 1, '0010800' || lpad(j::text, 5, '0'), 'Nguyễn Văn Bình', 'male', '1980-05-17', 12, 'active'
+	"cadres": `INSERT INTO import_stage (line, national_id, full_name, gender, birth_date, si_months, status, merged_unit_surplus)
+		SELECT i + 1, '0010800' || lpad(j::text, 5, '0'), 'Nguyễn Văn Bình', 'male', '1980-05-17', 12, 'active', false
 		FROM generate_series(1, %[1]d) i, LATERAL (SELECT i + %[1]d / 2 AS j) k`,
 	"assignments": `INSERT INTO import_stage (line, national_id, position_code, hamlet_code, start_date, end_date, concurrent)
 		SELECT i + 1, '0010800' || lpad(((i + 1) / 2)::text, 5, '0'), 'truong_thon_to_truong', 'H' || ((i + 1) / 2),

@@ -13,6 +13,8 @@ func ruleChecks(ctx context.Context, tx *Tx, kind string) ([]RowError, error) {
 	switch kind {
 	case "communes", "hamlets":
 		return successorCycleRows(ctx, tx, kind)
+	case "assignments":
+		return postRuleRows(ctx, tx) // posts within their unit's life; holders per unit (unit_rules.go)
 	}
 	return nil, nil
 }

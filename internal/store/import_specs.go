@@ -69,29 +69,6 @@ func (spec ImportSpec) Prepare(ctx context.Context, tx *Tx) error {
 	return nil
 }
 
-func checkStage(ctx context.Context, tx *Tx, spec ImportSpec) ([]RowError, error) {
-	var out []RowError
-	if err := spec.Prepare(ctx, tx); err != nil {
-		return nil, err
-	}
-	for _, q := range spec.Checks {
-		var args []any
-		if strings.Contains(q, "$1") {
-			args = append(args, tx.P.Province)
-		}
-		rows, err := tx.Query(ctx, q, args...)
-		if err != nil {
-			return nil, fmt.Errorf("import check: %w", err)
-		}
-		errs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[RowError])
-		if err != nil {
-			return nil, fmt.Errorf("import check: %w", err)
-		}
-		out = append(out, errs...)
-	}
-	return out, nil
-}
-
 func upsertStage(ctx context.Context, tx *Tx, spec ImportSpec) (inserted, updated int, err error) {
 	if len(spec.Upsert) == 0 {
 		return 0, 0, errImportSpec
@@ -135,7 +112,9 @@ var ImportSpecs = map[string]ImportSpec{
 		StageCols: []string{"line", "code", "name", "kind", "class", "population", "area_km2", "key_security_order", "border", "island",
 			"effective_from", "effective_to", "successor_code", "mountainous", "ward_of_urban_district"},
 		Checks: []string{
-			duplicateCheck("code", "code", "commune code"),
+			duplicateCheck("code, effective_from", "effective_from", "commune code and period start"),
+			communeFileOverlapCheck,
+			communeOverlapCheck,
 			`SELECT s.line, 'successor_code', 'invalid_reference',
 				'commune ' || s.successor_code || ' does not exist in the province or earlier in this file',
 				'xã ' || s.successor_code || ' không có trong tỉnh hoặc trong tệp này'
@@ -143,8 +122,11 @@ var ImportSpecs = map[string]ImportSpec{
 			 AND NOT EXISTS (SELECT 1 FROM communes c WHERE c.province_code = $1 AND c.code = s.successor_code)
 			 AND NOT EXISTS (SELECT 1 FROM import_stage s2 WHERE s2.code = s.successor_code)`,
 		},
-		Upsert: naturalKeyUpsert("communes", []string{"code"}, []string{"name", "kind", "class", "population", "area_km2",
-			"key_security_order", "border", "island", "effective_from", "effective_to", "successor_code", "mountainous",
+		// A unit is its code and its period: a row whose period starts on an existing unit's first day
+		// updates it; a row whose period overlaps none is another unit (inserted); an overlapping one with
+		// another start is refused above, naming the unit it overlaps.
+		Upsert: naturalKeyUpsert("communes", []string{"code", "effective_from"}, []string{"name", "kind", "class", "population", "area_km2",
+			"key_security_order", "border", "island", "effective_to", "successor_code", "mountainous",
 			"ward_of_urban_district"}),
 	},
 	"hamlets": {

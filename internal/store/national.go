@@ -6,6 +6,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
+
+	"communehr/internal/policy"
 )
 
 // HamletInputs is one distinct combination of the Decree 33 inputs of hamlets in force on a date (the
@@ -64,9 +66,7 @@ func (s *Store) NationalHamletInputs(ctx context.Context, p Principal, asOf time
 	err := s.InReadTx(ctx, p, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT DISTINCT h.kind, h.households, h.key_security_order OR c.key_security_order,
 			coalesce(h.border_or_island, c.border OR c.island), h.converted_from_thon
-			FROM hamlets h JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code
-			WHERE h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1)
-			AND c.effective_from <= $1 AND (c.effective_to IS NULL OR c.effective_to >= $1)`, asOf)
+			FROM `+nationalHamletsAt+``, asOf)
 		if err != nil {
 			return err
 		}
@@ -90,14 +90,17 @@ const nationalHamletsCTE = `cat AS MATERIALIZED (
 	    AS t(kind, households, key_security_order, border_or_island, converted_from_thon, category)),
 	hc AS MATERIALIZED (
 	  SELECT h.province_code, h.code, h.kind, cat.category
-	  FROM hamlets h
-	  JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code
+	  FROM ` + nationalHamletsAt + `
 	  JOIN cat ON cat.kind = h.kind AND cat.households = h.households
 	    AND cat.key_security_order = (h.key_security_order OR c.key_security_order)
 	    AND cat.border_or_island = coalesce(h.border_or_island, c.border OR c.island)
-	    AND cat.converted_from_thon = h.converted_from_thon
-	  WHERE h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1)
-	    AND c.effective_from <= $1 AND (c.effective_to IS NULL OR c.effective_to >= $1))`
+	    AND cat.converted_from_thon = h.converted_from_thon)`
+
+// nationalHamletsAt is the hamlets in force on $1 whose commune unit is in force too, each as h and its
+// commune as c with the households and flags in force on $1 (hamlets_at, communes_at: the dated versions
+// where one covers $1, else the row).
+const nationalHamletsAt = `hamlets_at($1) h
+	  JOIN communes_at($1) c ON c.province_code = h.province_code AND c.code = h.commune_code AND c.effective_from = h.commune_from`
 
 // NationalSummary aggregates the register as of asOf in one transaction of set-based queries, with the
 // province report's rules (buildReport, scheduleInForce), so that each province's figures equal GET
@@ -117,6 +120,9 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 			c.BorderOrIsland, c.ConvertedFromThon, c.Category
 	}
 	hamletArgs := []any{asOf, kinds, households, keys, borders, convs, cats}
+	// Commune-level posts count until the legal end of those posts, or the province's own end of the
+	// transition (policy.CommunePostsLastDay), as the province report does.
+	postsEnd := policy.CommunePostsLastDay(nil)
 	err := s.InReadTx(ctx, p, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, `SELECT province_code, name FROM provinces ORDER BY province_code`)
 		if err != nil {
@@ -130,8 +136,7 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 			return err
 		}
 		if d.Communes, err = nationalCounts(ctx, tx, `SELECT province_code, kind, class::text, count(*), 0, 0::text
-			FROM communes WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to >= $1)
-			GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, asOf); err != nil {
+			FROM communes_at($1) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, asOf); err != nil {
 			return err
 		}
 		rows, err = tx.Query(ctx, `SELECT province_code, code, kind, class, population, area_km2::text, mountainous, ward_of_urban_district
@@ -162,8 +167,10 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 		}
 		if d.Posts, err = nationalCounts(ctx, tx, `WITH `+nationalHamletsCTE+`,
 			cf AS MATERIALIZED (
-			  SELECT province_code, code FROM communes
-			  WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to >= $1)),
+			  SELECT c.province_code, c.code, c.effective_from FROM communes c
+			  JOIN provinces pr ON pr.province_code = c.province_code
+			  WHERE c.effective_from <= $1 AND (c.effective_to IS NULL OR c.effective_to >= $1)
+			    AND $1 <= CASE WHEN pr.commune_posts_end IS NULL THEN $10::date ELSE least(pr.commune_posts_end, $11::date) END),
 			sched AS (
 			  SELECT s.province_code, s.position_code, s.hamlet_fund_category, s.coefficient
 			  FROM allowance_schedules s
@@ -178,7 +185,7 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 			  FROM assignments a
 			  JOIN positions p ON p.code = a.position_code
 			  LEFT JOIN hc ON hc.province_code = a.province_code AND hc.code = a.hamlet_code
-			  LEFT JOIN cf ON cf.province_code = a.province_code AND cf.code = a.commune_code
+			  LEFT JOIN cf ON cf.province_code = a.province_code AND cf.code = a.commune_code AND cf.effective_from = a.commune_from
 			  LEFT JOIN sched s1 ON s1.province_code = a.province_code AND s1.position_code = a.position_code
 			    AND s1.hamlet_fund_category = hc.category
 			  LEFT JOIN sched s2 ON s2.province_code = a.province_code AND s2.position_code = a.position_code
@@ -187,7 +194,8 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 			    AND (hc.code IS NOT NULL OR cf.code IS NOT NULL))
 			SELECT province_code, level, coalesce(position_code, ''), count(*), count(DISTINCT cadre_id), sum(paid)::text
 			FROM posts GROUP BY GROUPING SETS ((province_code, level, position_code), (province_code, level))
-			ORDER BY 1, 2, 3`, append(hamletArgs, base.String(), concurrentRate.String())...); err != nil {
+			ORDER BY 1, 2, 3`, append(hamletArgs, base.String(), concurrentRate.String(), postsEnd.LastDay.String(),
+			policy.CommunePostsTransitionLimit().String())...); err != nil {
 			return err
 		}
 		d.Decisions, err = nationalCounts(ctx, tx, `SELECT province_code, policy, '', count(*), count(DISTINCT cadre_id), sum(total)::text

@@ -93,7 +93,7 @@ func TestRLSCannotWriteAnotherProvince(t *testing.T) {
 	writes := map[string]string{
 		"insert commune":        `INSERT INTO communes (province_code, code, name, kind, class, effective_from) VALUES ('79', '79002', 'Xã B', 'xa', 1, '2025-07-01')`,
 		"insert cadre":          `INSERT INTO cadres (province_code, national_id, full_name, gender, birth_date) VALUES ('79', '079080999999', 'Trần Thị B', 'female', '1980-01-01')`,
-		"upsert commune":        `INSERT INTO communes (province_code, code, name, kind, class, effective_from) VALUES ('79', '79001', 'Xã A', 'xa', 1, '2025-07-01') ON CONFLICT (province_code, code) DO UPDATE SET name = 'hijacked'`,
+		"upsert commune":        `INSERT INTO communes (province_code, code, name, kind, class, effective_from) VALUES ('79', '79001', 'Xã A', 'xa', 1, '2025-07-01') ON CONFLICT (province_code, code, effective_from) DO UPDATE SET name = 'hijacked'`,
 		"insert audit":          `INSERT INTO audit_log (province_code, action, entity, entity_id) VALUES ('79', 'create', 'commune', 'x')`,
 		"insert province":       `INSERT INTO provinces (province_code, name) VALUES ('80', 'Tỉnh mới')`,
 		"update foreign cadre":  `UPDATE cadres SET full_name = 'hijacked' WHERE province_code = '79'`,

@@ -68,7 +68,7 @@ func (c *Console) showCommunes(w http.ResponseWriter, r *http.Request) {
 type communePage struct {
 	AsOf                     string
 	Commune                  store.Commune
-	Successors, Predecessors []store.UnitRef
+	Successors, Predecessors []store.LineageRef
 	Hamlets                  []store.Hamlet
 	People                   []store.Cadre
 }
@@ -88,7 +88,7 @@ func (c *Console) showCommune(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	data := communePage{AsOf: dayText}
 	var err error
-	data.Commune, data.Successors, data.Predecessors, err = c.store.GetCommune(r.Context(), p, province, code)
+	data.Commune, data.Successors, data.Predecessors, err = c.store.GetCommune(r.Context(), p, province, code, store.UnitSel{AsOf: &day})
 	if errors.Is(err, store.ErrNotFound) {
 		c.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return

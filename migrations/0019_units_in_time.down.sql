@@ -1,0 +1,37 @@
+-- Back to one unit per code: only possible while no code has two periods.
+DROP TRIGGER provinces_editor_columns ON provinces;
+DROP FUNCTION provinces_editor_columns();
+DROP POLICY provinces_update_own ON provinces;
+ALTER TABLE provinces DROP COLUMN commune_posts_end;
+ALTER TABLE positions DROP COLUMN max_per_unit;
+DROP FUNCTION hamlets_at(date);
+DROP FUNCTION communes_at(date);
+DROP TABLE hamlet_history;
+DROP TABLE commune_history;
+DROP TABLE commune_lineage;
+DROP FUNCTION commune_lineage_max_successors();
+DROP TRIGGER communes_successor_fkey ON communes;
+DROP FUNCTION communes_successor_exists();
+ALTER TABLE assignments DROP CONSTRAINT assignments_commune_from_check;
+ALTER TABLE assignments DROP CONSTRAINT assignments_commune_fkey;
+ALTER TABLE hamlets DROP CONSTRAINT hamlets_commune_fkey;
+DROP TRIGGER assignments_commune_from ON assignments;
+DROP TRIGGER hamlets_commune_from ON hamlets;
+DROP FUNCTION assignments_commune_from();
+DROP FUNCTION hamlets_commune_from();
+DROP FUNCTION resolve_commune_from(text, text, date);
+DROP INDEX assignments_commune_idx;
+DROP INDEX hamlets_commune_idx;
+ALTER TABLE assignments DROP COLUMN commune_from;
+ALTER TABLE hamlets DROP COLUMN commune_from;
+CREATE INDEX hamlets_commune_idx ON hamlets (province_code, commune_code);
+CREATE INDEX assignments_commune_idx ON assignments (province_code, commune_code) WHERE commune_code IS NOT NULL;
+ALTER TABLE communes DROP COLUMN old_province_code;
+ALTER TABLE communes DROP CONSTRAINT communes_no_overlap;
+ALTER TABLE communes DROP CONSTRAINT communes_pkey;
+ALTER TABLE communes ADD CONSTRAINT communes_pkey PRIMARY KEY (province_code, code);
+ALTER TABLE communes ADD CONSTRAINT communes_successor_fkey FOREIGN KEY (province_code, successor_code)
+  REFERENCES communes (province_code, code) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE hamlets ADD CONSTRAINT hamlets_commune_fkey FOREIGN KEY (province_code, commune_code) REFERENCES communes (province_code, code);
+ALTER TABLE assignments ADD CONSTRAINT assignments_commune_fkey FOREIGN KEY (province_code, commune_code) REFERENCES communes (province_code, code);
+COMMENT ON COLUMN communes.successor_code IS NULL;
