@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make bench-console: the console's main pages of the demo province (dashboard, CCCD and name search, a
+# make bench-console: the console's main pages of the demo province (dashboard, CCCD and name search, communes,
+# hamlets, the schedule, imports, reports, the national summary for the Ministry, a
 # person with an exit computation, a decision, the printable decision) rendered through the real router on
 # a throwaway PostgreSQL cluster; prints ms per page (goal < 100 ms) and KB per page (goal < 200 KB).
 set -euo pipefail

@@ -12,6 +12,7 @@ local hamlets = split(os.getenv("LOAD_HAMLETS"))
 local cadres = split(os.getenv("LOAD_CADRES"))
 local base = "/v1/provinces/99"
 local auth = { ["Authorization"] = "Bearer " .. token }
+local page = { ["Cookie"] = os.getenv("LOAD_COOKIE") or "" }
 local json = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
 
 local function pick(t) return t[math.random(#t)] end
@@ -29,6 +30,17 @@ local mix = {
       '{"gender":"male","birth_date":"19' .. math.random(60, 90) .. '-0' .. math.random(1, 9) .. '-15"}') end },
   { 2, function() return wrk.format("POST", "/v1/calculations/early-retirement", json,
       '{"gender":"male","birth_date":"1966-09-10","decision_date":"2025-01-15","exit_date":"2025-06-01","monthly_salary":"10000000","si_months":' .. math.random(180, 400) .. '}') end },
+  -- the console, as a logged-in officer (one session, reused)
+  { 1, function() return wrk.format("GET", "/", page) end },
+  { 1, function() return wrk.format("GET", "/communes", page) end },
+  { 1, function() return wrk.format("GET", "/communes/" .. pick(communes), page) end },
+  { 1, function() return wrk.format("GET", "/hamlets?commune=" .. pick(communes), page) end },
+  { 1, function() return wrk.format("GET", "/hamlets/" .. pick(hamlets) .. "?as_of=2025-09-01", page) end },
+  { 1, function() return wrk.format("GET", "/people/" .. pick(cadres), page) end },
+  { 1, function() return wrk.format("GET", "/schedule", page) end },
+  { 1, function() return wrk.format("GET", "/imports", page) end },
+  { 1, function() return wrk.format("GET", "/reports/communes/" .. pick(communes) .. "?as_of=2025-09-01", page) end },
+  { 1, function() return wrk.format("GET", "/reports/runs", page) end },
 }
 local total = 0
 for _, m in ipairs(mix) do total = total + m[1] end

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make load [LOAD_SECONDS=30 LOAD_THREADS=2 LOAD_CONNECTIONS=32 LOAD_BACKGROUND=1]: the demo province on a
 # throwaway cluster, the server on loopback, and wrk mixing list reads, single reads, hamlet fund lookups and
-# calculation POSTs (scripts/load.lua). Prints requests/s, p50/p99 latency and the error count; exits 1
+# calculation POSTs (scripts/load.lua), and the console's pages with an officer's session cookie. Prints requests/s, p50/p99 latency and the error count; exits 1
 # on any socket error, timeout or non-2xx answer.
 #
 # Background phase (issue 10; LOAD_BACKGROUND=0 skips it): province 98, a copy of the demo province, has
@@ -65,6 +65,18 @@ fi
 
 start_server "$tmp/server.log"
 base="http://127.0.0.1:$port"
+
+# The console: an officer of province 99 logs in once (one-time password, then a new one) and wrk reuses
+# the session cookie on the console's pages.
+LOAD_OTP=$("$tmp/server" users create --role province_viewer --province 99 --username load.viewer | tail -n 1)
+curl -sf -o /dev/null -c "$tmp/cookies" -b "$tmp/cookies" --data-urlencode username=load.viewer \
+  --data-urlencode "password=$LOAD_OTP" "$base/login"
+curl -sf -o /dev/null -c "$tmp/cookies" -b "$tmp/cookies" --data-urlencode "current_password=$LOAD_OTP" \
+  --data-urlencode "new_password=mật khẩu tải thử đủ dài" --data-urlencode "confirm_password=mật khẩu tải thử đủ dài" "$base/password"
+export LOAD_COOKIE="chr_session=$(awk '$6 == "chr_session" {print $7}' "$tmp/cookies")"
+if [ "$LOAD_COOKIE" = "chr_session=" ] || ! curl -sf -o /dev/null -H "Cookie: $LOAD_COOKIE" "$base/communes"; then
+  echo "load: the console login failed" >&2; exit 1
+fi
 
 # background: start the runs and imports of province 98 at once; writes one "kind id http_status" line each.
 background() {

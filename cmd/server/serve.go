@@ -68,9 +68,11 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 	if cfg.readHeaderTimeout <= 0 {
 		cfg.readHeaderTimeout = 10 * time.Second
 	}
+	con := web.New(st, logger)
 	handler := api.NewRouter(api.Config{MaxBodyBytes: cfg.MaxBodyBytes, ImportMaxBytes: cfg.ImportMaxBytes,
 		CORSOrigins: cfg.CORSOrigins, OpenAPI: communehr.OpenAPI, Runner: runner, JobContext: jobCtx, Jobs: &background, Observe: observe,
-		Console: web.New(st, logger).Routes}, st, logger)
+		Console: con.Routes, ConsoleImports: func(i *api.ImportService) { con.SetImporter(i) },
+		ConsoleReports: func(rs *api.ReportService) { con.SetReports(rs) }}, st, logger)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: cfg.readHeaderTimeout,

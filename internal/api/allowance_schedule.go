@@ -4,12 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/shopspring/decimal"
 
-	"communehr/internal/policy"
+	"communehr/internal/schedules"
 	"communehr/internal/store"
 )
 
@@ -98,91 +96,30 @@ func (s *Server) putAllowanceSchedule(w http.ResponseWriter, r *http.Request) er
 	return writeJSON(w, status, toScheduleBody(out))
 }
 
-// checkSchedule holds the rules that span rows or need the catalogue of posts, and builds the version.
+// checkSchedule builds the version and checks it with package schedules (shared with the console).
 func checkSchedule(req scheduleBody, positions []store.Position) (store.Schedule, error) {
-	var fields []FieldError
-	bad := func(ptr, code, en, vi string) {
-		fields = append(fields, FieldError{Pointer: ptr, Code: code, MessageEN: en, MessageVI: vi})
-	}
-	byCode := make(map[string]store.Position, len(positions))
-	for _, p := range positions {
-		byCode[p.Code] = p
-	}
-	if req.EffectiveTo != nil && req.EffectiveTo.Before(req.EffectiveFrom.Time) {
-		bad("/effective_to", "before_effective_from", "must not be before effective_from", "không được trước effective_from")
-	}
-	type key struct{ code, cat string }
-	seen := map[key]bool{}
-	coef := map[key]decimal.Decimal{}
 	sch := store.Schedule{Resolution: normalizeText(req.Resolution), EffectiveFrom: req.EffectiveFrom.Time,
 		EffectiveTo: timePtr(req.EffectiveTo)}
-	for i, row := range req.Rows {
-		ptr := fmt.Sprintf("/rows/%d", i)
+	for _, row := range req.Rows {
 		cat := ""
 		if row.HamletFundCategory != nil {
 			cat = *row.HamletFundCategory
 		}
-		pos, known := byCode[row.PositionCode]
-		switch {
-		case !known:
-			bad(ptr+"/position_code", "unknown_position", "is not a post of the national catalogue (GET /v1/positions)",
-				"không phải chức danh trong danh mục quốc gia (GET /v1/positions)")
-		case cat != "" && !pos.PaidHamletPost:
-			bad(ptr+"/hamlet_fund_category", "commune_post_category",
-				"must be null: only the 3 paid hamlet posts depend on the hamlet's fund category",
-				"phải để trống: chỉ 3 chức danh được hưởng phụ cấp ở thôn, tổ dân phố mới phụ thuộc loại quỹ của thôn")
-		}
-		c := row.Coefficient.Decimal
-		if !c.IsPositive() || c.GreaterThan(decimal.NewFromInt(20)) || c.Exponent() < -4 {
-			bad(ptr+"/coefficient", "coefficient", "must be more than 0 and at most 20, with at most 4 decimals",
-				"phải lớn hơn 0 và không quá 20, tối đa 4 chữ số thập phân")
-		}
-		k := key{row.PositionCode, cat}
-		if seen[k] {
-			bad(ptr, "duplicate_row", "another row has the same position_code and hamlet_fund_category",
-				"trùng mã chức danh và loại quỹ với một dòng khác")
-		}
-		seen[k] = true
-		coef[k] = c
-		sch.Rows = append(sch.Rows, store.ScheduleRow{PositionCode: row.PositionCode, HamletFundCategory: cat, Coefficient: c})
+		sch.Rows = append(sch.Rows, store.ScheduleRow{PositionCode: row.PositionCode, HamletFundCategory: cat, Coefficient: row.Coefficient.Decimal})
 	}
-	if len(fields) == 0 {
-		// Schedule-fits-fund: in each hamlet category the paid hamlet posts' allowances, each the row of
-		// that category else the row with no category, must fit inside the hamlet's monthly lump-sum fund.
-		for _, cat := range []string{policy.CategoryHigh, policy.CategoryLow} {
-			var sum decimal.Decimal
-			var parts []string
-			for _, p := range positions {
-				if !p.PaidHamletPost {
-					continue
-				}
-				c, ok := coef[key{p.Code, cat}]
-				if !ok {
-					c, ok = coef[key{p.Code, ""}]
-				}
-				if ok {
-					sum = sum.Add(c)
-					parts = append(parts, p.Code+" "+c.String())
-				}
-			}
-			if fund := hamletFundMultiple(cat); sum.GreaterThan(fund) {
-				over := sum.Sub(fund)
-				bad("/rows", "exceeds_hamlet_fund",
-					fmt.Sprintf("category %s: the %d hamlet posts (%s) sum to %s × base salary, %s over the fund of %s (Decree 33/2023 Art. 34 cl. 2)",
-						cat, len(parts), strings.Join(parts, " + "), sum, over, cat),
-					fmt.Sprintf("loại %s: %d chức danh ở thôn, tổ dân phố (%s) cộng lại %s lần mức lương cơ sở, vượt %s so với quỹ khoán %s (khoản 2 Điều 34 Nghị định 33/2023/NĐ-CP)",
-						cat, len(parts), strings.Join(parts, " + "), sum, over, cat))
+	var fields []FieldError
+	for _, p := range schedules.Check(sch.Rows, sch.EffectiveFrom, sch.EffectiveTo, positions) {
+		ptr := "/" + p.Field
+		if p.Row >= 0 {
+			ptr = fmt.Sprintf("/rows/%d", p.Row)
+			if p.Field != "" {
+				ptr += "/" + p.Field
 			}
 		}
+		fields = append(fields, FieldError{Pointer: ptr, Code: p.Code, MessageEN: p.MessageEN, MessageVI: p.MessageVI})
 	}
 	if len(fields) > 0 {
 		return store.Schedule{}, errInvalid("The schedule is not valid.", "Biểu mức phụ cấp không hợp lệ.", fields...)
 	}
 	return sch, nil
-}
-
-// hamletFundMultiple is the monthly fund of a hamlet of the category, in base salaries: the category is
-// named by its multiple (6.0 and 4.5 × the base salary, Decree 33/2023 Art. 34 cl. 2(a) and (b)).
-func hamletFundMultiple(category string) decimal.Decimal {
-	return decimal.RequireFromString(category)
 }

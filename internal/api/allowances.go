@@ -39,25 +39,7 @@ func hamletInput(h store.ReportHamlet, c *store.ReportCommune, asOf policy.Date)
 
 // policyNote is the message of a rules-engine refusal, used where a report shows "no fund" instead of
 // failing (e.g. the commune fund after commune posts ended on 2025-08-01).
-func policyNote(err error, l msg.Lang) string {
-	var (
-		one  *policy.InputError
-		oor  *policy.OutOfRangeError
-		many policy.InputErrors
-	)
-	var t msg.Text
-	switch {
-	case errors.As(err, &one):
-		t = msg.Text{VI: one.MessageVI, EN: one.MessageEN}
-	case errors.As(err, &many) && len(many) > 0:
-		t = msg.Text{VI: many[0].MessageVI, EN: many[0].MessageEN}
-	case errors.As(err, &oor):
-		t = msg.Text{VI: oor.MessageVI(), EN: oor.Error()}
-	default:
-		return err.Error()
-	}
-	return t.In(l)
-}
+func policyNote(err error, l msg.Lang) string { return exits.PolicyNote(err, l) }
 
 // unitFigures is what every unit of the report shows.
 type unitFigures struct {
@@ -551,14 +533,5 @@ func unitCSVRows(u unitAllowanceReport, lang msg.Lang) [][]string {
 // Decree 33/2023 increments, its kind, population, area and the flags that pick its standard. A special
 // zone (dac_khu) has no standard in the resolution: no increment inputs are given for it.
 func communeFundInput(c store.ReportCommune, asOf policy.Date) policy.CommuneFundInput {
-	in := policy.CommuneFundInput{Class: c.Class, AsOf: asOf}
-	if c.Kind != policy.UnitCommune && c.Kind != policy.UnitWard && c.Kind != policy.UnitTownship {
-		return in
-	}
-	if c.Population == nil && c.AreaKm2 == nil {
-		return in
-	}
-	in.Kind, in.Population, in.AreaKm2 = c.Kind, c.Population, c.AreaKm2
-	in.Mountainous, in.WardOfUrbanDistrict = c.Mountainous, c.WardOfUrbanDistrict
-	return in
+	return exits.CommuneFundInput(c, asOf)
 }

@@ -126,7 +126,7 @@ func TestInterruptedJobsAreAudited(t *testing.T) {
 func TestImportAuditCoversEveryKind(t *testing.T) {
 	e, ed := importEnv(t)
 	importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV)))
-	importJob(t, e.upload(ed, "kind=hamlets", []byte("code,commune_code,name,kind,households,effective_from\n00100-01,00100,Thôn Đông,thon,420,2025-07-01\n")))
+	importJob(t, e.upload(ed, "kind=hamlets", []byte("code,commune_code,name,kind,households,effective_from\n00100-01,00100,Thôn Đông,thon,420,2020-01-01\n")))
 	importJob(t, e.upload(ed, "kind=cadres", []byte("national_id,full_name,gender,birth_date\n001080000001,Nguyễn Văn An,male,1980-05-17\n001080000002,Nguyễn Văn Bình,male,1980-05-17\n")))
 	posts := "national_id,position_code,hamlet_code,start_date,end_date\n" +
 		"001080000001,bi_thu_chi_bo,00100-01,2024-01-01,\n" +

@@ -32,7 +32,7 @@ func TestImportRacingAssignmentPostsKeepsThreePaidPosts(t *testing.T) {
 	people := "national_id,full_name,gender,birth_date\n"
 	nid := func(round, who int) string { return fmt.Sprintf("0010800%05d", round*10+who) }
 	for r := 0; r < rounds; r++ {
-		hamlets += fmt.Sprintf("R%d,00100,Thôn Đua %d,thon,300,2025-07-01\n", r, r)
+		hamlets += fmt.Sprintf("R%d,00100,Thôn Đua %d,thon,300,2020-01-01\n", r, r)
 		for who := 0; who < 5; who++ {
 			people += nid(r, who) + ",Nguyễn Văn An,male,1980-05-17\n"
 		}
@@ -182,7 +182,7 @@ func TestImportRacingAssignmentPatchDoesNotDeadlock(t *testing.T) {
 	ctx := context.Background()
 	importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV)))
 	for kind, file := range map[string]string{
-		"hamlets": "code,commune_code,name,kind,households,effective_from\nP1,00100,Thôn Vá,thon,300,2025-07-01\n",
+		"hamlets": "code,commune_code,name,kind,households,effective_from\nP1,00100,Thôn Vá,thon,300,2020-01-01\n",
 		"cadres":  "national_id,full_name,gender,birth_date\n001080000001,Nguyễn Văn An,male,1980-05-17\n",
 	} {
 		if j := importJob(t, e.upload(ed, "kind="+kind, []byte(file))); j.Status != "succeeded" {

@@ -53,8 +53,10 @@ func (s *Server) getImport(w http.ResponseWriter, r *http.Request) error {
 // of every row, the header included, neutralised as in the other CSV exports), to fix in Excel and upload
 // again. The rows are read from the database a page at a time: memory stays flat whatever the file.
 func (s *Server) importErrorsCSV(w http.ResponseWriter, r *http.Request) error {
-	p := principalFrom(r.Context())
-	province, id := chi.URLParam(r, "province"), chi.URLParam(r, "id")
+	return s.writeImportErrorsCSV(w, r, principalFrom(r.Context()), chi.URLParam(r, "province"), chi.URLParam(r, "id"))
+}
+
+func (s *Server) writeImportErrorsCSV(w http.ResponseWriter, r *http.Request, p store.Principal, province, id string) error {
 	j, err := s.store.GetImportJob(r.Context(), p, province, id)
 	if err != nil {
 		return err

@@ -32,6 +32,11 @@ type Config struct {
 	// Console, when set, registers the web console's routes beside /v1 on the same router (package web;
 	// api does not import it).
 	Console func(r chi.Router)
+	// ConsoleImports, when set, receives the import pipeline for the console before its routes are
+	// registered (the console's upload page runs imports through it).
+	ConsoleImports func(*ImportService)
+	// ConsoleReports, likewise, receives the reports and CSV exports for the console.
+	ConsoleReports func(*ReportService)
 }
 
 // Server holds the dependencies of the handlers.
@@ -111,6 +116,12 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 		})
 	})
 	if cfg.Console != nil {
+		if cfg.ConsoleImports != nil {
+			cfg.ConsoleImports(&ImportService{s: s})
+		}
+		if cfg.ConsoleReports != nil {
+			cfg.ConsoleReports(&ReportService{s: s})
+		}
 		cfg.Console(r)
 	}
 	return r

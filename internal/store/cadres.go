@@ -111,9 +111,11 @@ func (s *Store) ListCadres(ctx context.Context, p Principal, province string, f 
 		add("fold(c.full_name) LIKE '%' || fold(?) || '%'", likeEscape(f.Q))
 	}
 	if f.CommuneCode != "" {
-		add(`EXISTS (SELECT 1 FROM assignments a WHERE a.province_code = c.province_code AND a.cadre_id = c.id
-			AND (a.commune_code = ? OR a.hamlet_code IN (SELECT h.code FROM hamlets h
-			     WHERE h.province_code = c.province_code AND h.commune_code = ?)))`, f.CommuneCode)
+		// Two uncorrelated sets (posts at the commune, posts at its hamlets) rather than an EXISTS with an OR
+		// per person: the planner reads each by index once (the console's commune page, issue 14).
+		add(`c.id IN (SELECT a.cadre_id FROM assignments a WHERE a.province_code = $1 AND a.commune_code = ?
+			UNION SELECT a.cadre_id FROM assignments a JOIN hamlets h ON h.province_code = a.province_code AND h.code = a.hamlet_code
+			WHERE a.province_code = $1 AND h.commune_code = ?)`, f.CommuneCode)
 	}
 	if f.HamletCode != "" {
 		add(`EXISTS (SELECT 1 FROM assignments a WHERE a.province_code = c.province_code AND a.cadre_id = c.id

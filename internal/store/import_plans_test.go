@@ -27,9 +27,9 @@ const planRows = 2000
 var planFixture = []string{
 	`ANALYZE communes, hamlets, cadres, assignments /* %[1]d rows */`,
 	`INSERT INTO communes (province_code, code, name, kind, class, effective_from)
-	 SELECT '01', lpad(i::text, 5, '0'), 'Xã ' || i, 'xa', 1, '2025-07-01' FROM generate_series(1, %[1]d) i`,
+	 SELECT '01', lpad(i::text, 5, '0'), 'Xã ' || i, 'xa', 1, '2020-01-01' FROM generate_series(1, %[1]d) i`,
 	`INSERT INTO hamlets (province_code, code, commune_code, name, kind, households, effective_from)
-	 SELECT '01', 'H' || i, lpad((1 + i %% %[1]d)::text, 5, '0'), 'Thôn ' || i, 'thon', 100, '2025-07-01' FROM generate_series(1, %[1]d) i`,
+	 SELECT '01', 'H' || i, lpad((1 + i %% %[1]d)::text, 5, '0'), 'Thôn ' || i, 'thon', 100, '2020-01-01' FROM generate_series(1, %[1]d) i`,
 	`INSERT INTO cadres (province_code, national_id, full_name, gender, birth_date)
 	 SELECT '01', '0010800' || lpad(i::text, 5, '0'), 'Nguyễn Văn An', 'male', '1980-05-17' FROM generate_series(1, %[1]d) i`,
 	`INSERT INTO assignments (province_code, cadre_id, position_code, hamlet_code, start_date)

@@ -150,6 +150,54 @@ func TestConsoleInTheBrowser(t *testing.T) {
 		do(t, editor, chromedp.Click(chromedp.CSS(`main table a[href^="/communes/"]`)), chromedp.WaitVisible(chromedp.CSS("dl.facts")))
 		shot(t, editor, "commune.png")
 	})
+	t.Run("hamlets of the province, and a hamlet's fund", func(t *testing.T) {
+		editor := within(t, editorTab)
+		do(t, editor, chromedp.Navigate(s.srv.URL+"/hamlets?as_of=2025-09-01"), chromedp.WaitVisible(chromedp.CSS("main table")))
+		shot(t, editor, "hamlets.png")
+		do(t, editor, chromedp.Click(chromedp.CSS(`main table a[href^="/hamlets/"]`)), chromedp.WaitVisible(chromedp.CSS("dl.facts")))
+		shot(t, editor, "hamlet.png")
+	})
+	t.Run("upload a file with a bad row and see the error", func(t *testing.T) {
+		editor := within(t, editorTab)
+		file := filepath.Join(t.TempDir(), "nguoi.csv")
+		if err := os.WriteFile(file, []byte(badCadres), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		do(t, editor, chromedp.Navigate(s.srv.URL+"/imports"), chromedp.WaitVisible(chromedp.CSS("#file")),
+			chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}), chromedp.Click(chromedp.CSS("#upload")),
+			chromedp.WaitVisible(chromedp.CSS("#import-errors")))
+		shot(t, editor, "import.png")
+		if txt := text(t, editor, "#import-errors tbody"); !strings.Contains(txt, "birth_date") || !strings.Contains(txt, "3") {
+			t.Fatalf("the import page does not show the bad row's line and column: %q", txt)
+		}
+		do(t, editor, chromedp.Navigate(s.srv.URL+"/imports"), chromedp.WaitVisible(chromedp.CSS("main table")))
+		shot(t, editor, "imports.png")
+	})
+	t.Run("the schedule and the reports, at 1366×768 and on a phone", func(t *testing.T) {
+		editor := within(t, editorTab)
+		pages := []struct{ file, path, wait string }{
+			{"schedule", "/schedule", "#save-schedule"},
+			{"reports", "/reports?as_of=2025-09-01", "figure.chart svg"},
+			{"hamlets", "/hamlets?as_of=2025-09-01", "main table"},
+			{"imports", "/imports", "#upload"},
+			{"dashboard", "/", "section.cards"},
+		}
+		for _, p := range pages {
+			do(t, editor, chromedp.Navigate(s.srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
+			shot(t, editor, p.file+"-1366.png")
+		}
+		do(t, editor, chromedp.EmulateViewport(390, 844))
+		for _, p := range pages {
+			do(t, editor, chromedp.Navigate(s.srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
+			shot(t, editor, p.file+"-phone.png")
+			// Only tables scroll sideways (inside their own box); the page itself fits the phone.
+			wide, err := chromedp.Run(editor, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+			if err != nil || wide {
+				t.Errorf("%s scrolls sideways on a phone (%v)", p.path, err)
+			}
+		}
+		do(t, editor, chromedp.EmulateViewport(1366, 768))
+	})
 	t.Run("compute, save, approve and print the decision to PDF", func(t *testing.T) {
 		editor := within(t, editorTab)
 		do(t, editor, chromedp.Navigate(s.srv.URL+"/people/"+id), chromedp.WaitVisible(chromedp.CSS("#last_day_worked")),
@@ -215,6 +263,34 @@ func TestConsoleInTheBrowser(t *testing.T) {
 			if html := body(t, viewer); strings.Contains(html, "/supersede") || strings.Contains(html, "/approve") {
 				t.Fatal("the viewer's decision page has a write form")
 			}
+		}
+	})
+	t.Run("a Ministry user sees the national chart, at 1366×768 and on a phone", func(t *testing.T) {
+		pw := s.user("bo.truong", store.RoleMinistry, "")
+		ministry := within(t, officer(t))
+		do(t, ministry, chromedp.Navigate(s.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#username")),
+			chromedp.SendKeys(chromedp.CSS("#username"), "bo.truong"), chromedp.SendKeys(chromedp.CSS("#password"), pw),
+			chromedp.Click(chromedp.CSS("main form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#current_password")),
+			chromedp.SendKeys(chromedp.CSS("#current_password"), pw), chromedp.SendKeys(chromedp.CSS("#new_password"), "mật khẩu của Bộ đủ dài"),
+			chromedp.SendKeys(chromedp.CSS("#confirm_password"), "mật khẩu của Bộ đủ dài"), chromedp.Click(chromedp.CSS("main form button[type=submit]")),
+			chromedp.WaitVisible(chromedp.CSS(`main a[href="/national"]`)),
+			chromedp.Click(chromedp.CSS(`main a[href="/national"]`)), chromedp.WaitVisible(chromedp.CSS("figure.chart svg")))
+		// The chart is drawn: a bar for the demo province's fund has a width.
+		w, err := chromedp.Run(ministry, chromedp.Evaluate[float64](`document.querySelector("figure.chart rect.fund").getBBox().width`))
+		if err != nil || w <= 0 {
+			t.Fatalf("the national chart has no fund bar (width %v, %v)", w, err)
+		}
+		if !strings.Contains(text(t, ministry, "figure.chart"), "Tỉnh Mẫu") {
+			t.Fatal("the national chart does not name the demo province")
+		}
+		shot(t, ministry, "national.png")
+		do(t, ministry, chromedp.Click(chromedp.CSS(`main table a[href^="/national/99"]`)), chromedp.WaitVisible(chromedp.CSS("figure.chart svg")))
+		shot(t, ministry, "national-province.png")
+		do(t, ministry, chromedp.EmulateViewport(390, 844), chromedp.Navigate(s.srv.URL+"/national"), chromedp.WaitVisible(chromedp.CSS("figure.chart svg")))
+		shot(t, ministry, "national-phone.png")
+		wide, err := chromedp.Run(ministry, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+		if err != nil || wide {
+			t.Fatalf("the national page scrolls sideways on a phone (%v)", err)
 		}
 	})
 }

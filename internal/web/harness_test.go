@@ -68,8 +68,10 @@ func newSite(t testing.TB) *site {
 	}
 	s := &site{t: t, st: st, logs: &syncBuffer{}, admin: testdb.Admin(t, dbURL)}
 	logger := slog.New(slog.NewJSONHandler(s.logs, nil))
+	con := web.New(st, logger)
 	h := api.NewRouter(api.Config{MaxBodyBytes: 64 << 10, OpenAPI: communehr.OpenAPI,
-		Console: web.New(st, logger).Routes}, st, logger)
+		Console: con.Routes, ConsoleImports: func(i *api.ImportService) { con.SetImporter(i) },
+		ConsoleReports: func(rs *api.ReportService) { con.SetReports(rs) }}, st, logger)
 	s.srv = httptest.NewServer(h)
 	t.Cleanup(s.srv.Close)
 	t.Cleanup(func() {

@@ -106,4 +106,17 @@ func formatMoney(v any) string {
 }
 
 // formatNumber writes a count with "." between thousands.
-func formatNumber(n int) string { return formatMoney(decimal.NewFromInt(int64(n))) }
+func formatNumber(v any) string {
+	switch n := v.(type) {
+	case int:
+		return formatMoney(decimal.NewFromInt(int64(n)))
+	case int64:
+		return formatMoney(decimal.NewFromInt(n))
+	}
+	return fmt.Sprint(v)
+}
+
+// formatDateTime writes an instant as dd/mm/yyyy hh:mm in Vietnam's time (UTC+7).
+func formatDateTime(t time.Time) string {
+	return t.In(time.FixedZone("ICT", 7*3600)).Format("02/01/2006 15:04")
+}

@@ -11,7 +11,7 @@ import (
 )
 
 // untranslated finds a catalogue key shown as text, which is what a missing translation looks like.
-var untranslated = regexp.MustCompile(`\b(?:app|nav|login|password|error|flash|dashboard|people|person|post|decision|compute|reason|policy|basis|line|form|print|communes|kind|why|status|gender|role|common)\.[a-z_0-9]+\b`)
+var untranslated = regexp.MustCompile(`\b(?:app|nav|login|password|error|flash|dashboard|people|person|post|decision|compute|reason|policy|basis|line|form|print|communes|kind|why|status|gender|role|common|hamlets|hamlet|national|chart|level|imports|import|schedule|reports|report)\.[a-z_0-9]+\b`)
 
 // TestEveryPageInBothLanguages renders each page in Vietnamese and English: 200, the right lang, no key
 // shown in place of a translation.
@@ -23,12 +23,16 @@ func TestEveryPageInBothLanguages(t *testing.T) {
 	r := b.post("/people/"+id+"/decisions", url.Values{"last_day_worked": {"2025-07-31"}, "reason": {"reorganisation"}})
 	mustStatus(t, r, http.StatusSeeOther)
 	decision := r.Location
-	var code string
+	var code, hamlet string
 	if err := s.admin.QueryRow(context.Background(), `SELECT code FROM communes WHERE province_code = '99' ORDER BY code LIMIT 1`).Scan(&code); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.admin.QueryRow(context.Background(), `SELECT code FROM hamlets WHERE province_code = '99' ORDER BY code LIMIT 1`).Scan(&hamlet); err != nil {
+		t.Fatal(err)
+	}
 	pages := []string{"/", "/password", "/people", "/people?q=" + nid, "/people/" + id + "?last_day_worked=2025-07-31&reason=reorganisation",
-		decision, decision + "/print", "/communes", "/communes/" + code}
+		decision, decision + "/print", "/communes", "/communes/" + code,
+		"/hamlets", "/hamlets/" + hamlet + "?as_of=2025-09-01", "/hamlets/" + hamlet + "?as_of=2020-01-01", "/schedule", "/imports", "/reports?as_of=2025-09-01", "/reports/communes/" + code + "?as_of=2025-09-01", "/reports/runs"}
 	for _, lang := range []string{"vi", "en"} {
 		mustStatus(t, b.post("/lang", url.Values{"lang": {lang}}), http.StatusSeeOther)
 		for _, p := range pages {

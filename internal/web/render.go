@@ -21,7 +21,7 @@ var files embed.FS
 // layoutViews are the pages drawn inside templates/layout.html (each defines "title" and "content");
 // standaloneViews are whole documents of their own (the printable decision).
 var (
-	layoutViews     = []string{"login.html", "password.html", "dashboard.html", "people.html", "communes.html", "commune.html", "person.html", "decision.html", "error.html"}
+	layoutViews     = []string{"login.html", "password.html", "dashboard.html", "people.html", "communes.html", "commune.html", "hamlets.html", "hamlet.html", "national.html", "schedule.html", "imports.html", "import.html", "reports.html", "report_commune.html", "runs.html", "run.html", "national_province.html", "person.html", "decision.html", "error.html"}
 	standaloneViews = []string{"print.html"}
 )
 
@@ -72,6 +72,13 @@ func (v *views) funcs(lang string, a *assets) template.FuncMap {
 		"formula":      formulaVI,
 		"reasons":      func() []string { return reasons },
 		"communeKinds": func() []string { return communeKinds },
+		"hamletKinds":  func() []string { return hamletKinds },
+		"importKinds":  func() []string { return importKindNames },
+		"datetime":     formatDateTime,
+		"runPercent":   runPercent,
+		"communeTotal": communeTotal,
+		"hamletTotal":  hamletTotal,
+		"postTotal":    postTotal,
 		// why explains an option of the rules engine in the officer's language: chosen, less favourable
 		// than the chosen one (by how much), or not eligible (with the engine's reason).
 		"why": func(o policy.ExitOption, res policy.BestExitResult) string {

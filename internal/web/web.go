@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"communehr/internal/api"
 	"communehr/internal/store"
 )
 
@@ -33,6 +34,8 @@ type Console struct {
 	views    *views
 	assets   *assets
 	throttle *throttle
+	imports  Importer
+	reports  *api.ReportService
 	now      func() time.Time
 }
 
@@ -66,9 +69,28 @@ func (c *Console) Routes(r chi.Router) {
 				r.Use(passwordChanged)
 				r.Get("/", c.showDashboard)
 				r.Group(func(r chi.Router) {
+					r.Use(nationalOfficer)
+					r.Get("/national", c.showNational)
+					r.Get("/national/summary.csv", c.nationalCSV)
+					r.Get("/national/{province}", c.showNationalProvince)
+				})
+				r.Group(func(r chi.Router) {
 					r.Use(provinceOfficer)
 					r.Get("/communes", c.showCommunes)
 					r.Get("/communes/{code}", c.showCommune)
+					r.Get("/hamlets", c.showHamlets)
+					r.Get("/hamlets/{code}", c.showHamlet)
+					r.Get("/schedule", c.showSchedule)
+					r.Get("/imports", c.showImports)
+					r.Get("/reports", c.showReports)
+					r.Get("/reports/allowances.csv", c.reportCSV)
+					r.Get("/reports/communes/{code}", c.showReportCommune)
+					r.Get("/reports/runs", c.showRuns)
+					r.Get("/reports/runs/{id}", c.showRun)
+					r.Get("/reports/runs/{id}/results.csv", c.runCSV)
+					r.Get("/imports/{id}", c.showImport)
+					r.Get("/imports/{id}/progress", c.importProgress)
+					r.Get("/imports/{id}/errors.csv", c.importErrors)
 					r.Get("/people", c.showPeople)
 					r.Get("/people/{id}", c.showPerson)
 					r.Get("/decisions/{id}", c.showDecision)
@@ -76,6 +98,8 @@ func (c *Console) Routes(r chi.Router) {
 					r.Group(func(r chi.Router) {
 						r.Use(c.requireRole(store.RoleProvinceEditor))
 						r.Post("/people/{id}/decisions", c.saveDraft)
+						r.Post("/schedule", c.saveSchedule)
+						r.Post("/imports", c.upload)
 						r.Post("/decisions/{id}/approve", c.approveDecision)
 						r.Post("/decisions/{id}/supersede", c.supersedeDecision)
 					})
