@@ -15,6 +15,7 @@ DROP FUNCTION communes_successor_exists();
 ALTER TABLE assignments DROP CONSTRAINT assignments_commune_from_check;
 ALTER TABLE assignments DROP CONSTRAINT assignments_commune_fkey;
 ALTER TABLE hamlets DROP CONSTRAINT hamlets_commune_fkey;
+ALTER TABLE hamlets DROP CONSTRAINT hamlets_commune_from_check;
 DROP TRIGGER assignments_commune_from ON assignments;
 DROP TRIGGER hamlets_commune_from ON hamlets;
 DROP FUNCTION assignments_commune_from();

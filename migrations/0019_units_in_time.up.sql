@@ -67,7 +67,9 @@ CREATE TRIGGER assignments_commune_from BEFORE INSERT OR UPDATE ON assignments F
 
 UPDATE hamlets SET commune_from = resolve_commune_from(province_code, commune_code, effective_from);
 UPDATE assignments SET commune_from = resolve_commune_from(province_code, commune_code, start_date) WHERE commune_code IS NOT NULL;
-ALTER TABLE hamlets ALTER COLUMN commune_from SET NOT NULL;
+-- A CHECK rather than NOT NULL: bulk loads stage rows in a table LIKE hamlets (store.CopyInsert), which
+-- copies NOT NULL but not CHECK constraints, and the trigger fills commune_from on the way in.
+ALTER TABLE hamlets ADD CONSTRAINT hamlets_commune_from_check CHECK (commune_from IS NOT NULL);
 -- ON UPDATE CASCADE: correcting a unit's effective_from carries its hamlets and posts with it.
 ALTER TABLE hamlets ADD CONSTRAINT hamlets_commune_fkey FOREIGN KEY (province_code, commune_code, commune_from)
   REFERENCES communes (province_code, code, effective_from) ON UPDATE CASCADE;

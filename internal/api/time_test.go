@@ -296,3 +296,32 @@ func TestAWorkHistorySurvivesTheMerger(t *testing.T) {
 		t.Fatalf("moved %s %s, stayed %s %s", m.Result.Chosen, m.Result.Total, s.Result.Chosen, s.Result.Total)
 	}
 }
+
+// A commune's class changes from a date: reads as of an earlier date see the earlier class.
+func TestACommunesClassChangesOnItsDate(t *testing.T) {
+	e, ed := quangNinh(t)
+	mustStatus(t, e.do("POST", qnPath+"/communes", ed, map[string]any{"code": "07000", "name": "Xã Hạ Long", "kind": "xa",
+		"class": 2, "population": 9000, "effective_from": "2020-01-01"}), 201)
+	r := e.do("PATCH", qnPath+"/communes/07000", ed, map[string]any{"class": 1, "population": 12000, "changes_from": "2023-01-01"},
+		"If-Match", `"1"`)
+	mustStatus(t, r, 200)
+	mustStatus(t, e.do("PATCH", qnPath+"/communes/07000", ed, map[string]any{"class": 3, "changes_from": "2019-01-01"}, "If-Match", `"2"`), 422)
+	for _, c := range []struct {
+		q     string
+		class int
+	}{{"?as_of=2022-06-01", 2}, {"?as_of=2023-01-01", 1}, {"", 1}} {
+		r := e.do("GET", qnPath+"/communes/07000"+c.q, ed, nil)
+		mustStatus(t, r, 200)
+		var cr communeResponse
+		r.json(t, &cr)
+		if cr.Class != c.class {
+			t.Errorf("GET%s: class %d, want %d", c.q, cr.Class, c.class)
+		}
+	}
+	r = e.do("GET", qnPath+"/communes?active_on=2022-06-01", ed, nil)
+	var l communeList
+	r.json(t, &l)
+	if len(l.Items) != 1 || l.Items[0].Class != 2 || *l.Items[0].Population != 9000 {
+		t.Fatalf("list in force on 2022-06-01: %+v", l.Items)
+	}
+}

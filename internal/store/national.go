@@ -64,9 +64,13 @@ type NationalSizedCommune struct {
 func (s *Store) NationalHamletInputs(ctx context.Context, p Principal, asOf time.Time) ([]HamletInputs, error) {
 	var out []HamletInputs
 	err := s.InReadTx(ctx, p, func(tx *Tx) error {
+		hamletsAt, err := nationalHamletsFrom(ctx, tx, asOf)
+		if err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `SELECT DISTINCT h.kind, h.households, h.key_security_order OR c.key_security_order,
 			coalesce(h.border_or_island, c.border OR c.island), h.converted_from_thon
-			FROM `+nationalHamletsAt+``, asOf)
+			FROM `+hamletsAt+``, asOf)
 		if err != nil {
 			return err
 		}
@@ -85,22 +89,44 @@ func (s *Store) NationalHamletInputs(ctx context.Context, p Principal, asOf time
 // arrays $2..$7. Both are MATERIALIZED: inlined, the planner cannot estimate unnest's rows and
 // re-evaluates the hamlet join inside a nested loop over the assignments (minutes at national scale
 // instead of about a second).
-const nationalHamletsCTE = `cat AS MATERIALIZED (
+func nationalHamletsCTE(hamletsAt string) string {
+	return `cat AS MATERIALIZED (
 	  SELECT * FROM unnest($2::text[], $3::int[], $4::bool[], $5::bool[], $6::bool[], $7::text[])
 	    AS t(kind, households, key_security_order, border_or_island, converted_from_thon, category)),
 	hc AS MATERIALIZED (
 	  SELECT h.province_code, h.code, h.kind, cat.category
-	  FROM ` + nationalHamletsAt + `
+	  FROM ` + hamletsAt + `
 	  JOIN cat ON cat.kind = h.kind AND cat.households = h.households
 	    AND cat.key_security_order = (h.key_security_order OR c.key_security_order)
 	    AND cat.border_or_island = coalesce(h.border_or_island, c.border OR c.island)
 	    AND cat.converted_from_thon = h.converted_from_thon)`
+}
 
 // nationalHamletsAt is the hamlets in force on $1 whose commune unit is in force too, each as h and its
 // commune as c with the households and flags in force on $1 (hamlets_at, communes_at: the dated versions
 // where one covers $1, else the row).
 const nationalHamletsAt = `hamlets_at($1) h
 	  JOIN communes_at($1) c ON c.province_code = h.province_code AND c.code = h.commune_code AND c.effective_from = h.commune_from`
+
+// nationalHamletsPlain is nationalHamletsAt when no dated version covers $1: the rows themselves (the
+// overlay would change nothing), read as before history existed, so that a summary of a date without
+// history costs what it did.
+const nationalHamletsPlain = `hamlets h
+	  JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code AND c.effective_from = h.commune_from
+	  AND h.effective_from <= $1 AND (h.effective_to IS NULL OR h.effective_to >= $1)
+	  AND c.effective_from <= $1 AND (c.effective_to IS NULL OR c.effective_to >= $1)`
+
+// nationalHamletsFrom picks nationalHamletsAt when some dated version (visible to the principal) covers
+// asOf, else nationalHamletsPlain: the same rows either way.
+func nationalHamletsFrom(ctx context.Context, tx *Tx, asOf time.Time) (string, error) {
+	var covered bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM hamlet_history WHERE valid_from <= $1 AND (valid_to IS NULL OR valid_to >= $1))
+		OR EXISTS (SELECT 1 FROM commune_history WHERE valid_from <= $1 AND (valid_to IS NULL OR valid_to >= $1))`, asOf).Scan(&covered)
+	if err != nil || !covered {
+		return nationalHamletsPlain, err
+	}
+	return nationalHamletsAt, nil
+}
 
 // NationalSummary aggregates the register as of asOf in one transaction of set-based queries, with the
 // province report's rules (buildReport, scheduleInForce), so that each province's figures equal GET
@@ -140,8 +166,7 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 			return err
 		}
 		rows, err = tx.Query(ctx, `SELECT province_code, code, kind, class, population, area_km2::text, mountainous, ward_of_urban_district
-			FROM communes WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to >= $1)
-			AND (population IS NOT NULL OR area_km2 IS NOT NULL) ORDER BY 1, 2`, asOf)
+			FROM communes_at($1) WHERE population IS NOT NULL OR area_km2 IS NOT NULL ORDER BY 1, 2`, asOf)
 		if err != nil {
 			return err
 		}
@@ -160,12 +185,16 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 		}); err != nil {
 			return err
 		}
-		if d.Hamlets, err = nationalCounts(ctx, tx, `WITH `+nationalHamletsCTE+`
+		hamletsAt, err := nationalHamletsFrom(ctx, tx, asOf)
+		if err != nil {
+			return err
+		}
+		if d.Hamlets, err = nationalCounts(ctx, tx, `WITH `+nationalHamletsCTE(hamletsAt)+`
 			SELECT province_code, kind, category, count(*), 0, 0::text FROM hc GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
 			hamletArgs...); err != nil {
 			return err
 		}
-		if d.Posts, err = nationalCounts(ctx, tx, `WITH `+nationalHamletsCTE+`,
+		if d.Posts, err = nationalCounts(ctx, tx, `WITH `+nationalHamletsCTE(hamletsAt)+`,
 			cf AS MATERIALIZED (
 			  SELECT c.province_code, c.code, c.effective_from FROM communes c
 			  JOIN provinces pr ON pr.province_code = c.province_code

@@ -97,7 +97,7 @@ func (c *Console) showHamlet(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	data := hamletPage{AsOf: dayText}
 	var err error
-	data.Hamlet, data.Successors, data.Predecessors, err = c.store.GetHamlet(r.Context(), p, province, code)
+	data.Hamlet, data.Successors, data.Predecessors, err = c.store.GetHamlet(r.Context(), p, province, code, &day)
 	if errors.Is(err, store.ErrNotFound) {
 		c.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
