@@ -8,9 +8,19 @@ GO ?= go
 run: build
 	@scripts/run.sh
 
-## test: go vet + go test against a throwaway PostgreSQL cluster
-test:
+## test: make lint, then go vet + go test against a throwaway PostgreSQL cluster
+test: lint
 	@scripts/test.sh
+
+## lint: gofmt -l (fails on any file), go vet, staticcheck (go tool), no comment naming a path outside the repo
+.PHONY: lint
+lint:
+	@scripts/lint.sh
+
+## key: a new API key on the make run database, e.g. make key ROLE=province_editor PROVINCE=08 (prints the token)
+.PHONY: key
+key:
+	@scripts/key.sh "$(ROLE)" "$(PROVINCE)" "$(or $(NAME),make key)"
 
 ## build: the server binary in bin/server
 build:
@@ -33,6 +43,11 @@ clean:
 ## and posts vs people as PASS/FAIL lines, psql \copy baseline for people, peak RSS
 bench-import:
 	@scripts/bench-import.sh
+
+## bench-xlsx: 100,000-row .xlsx import vs the same rows as CSV, and an xlsx export (ROWS=100000); times, ratio, peak RSS
+.PHONY: bench-xlsx
+bench-xlsx:
+	@scripts/bench-xlsx.sh
 
 ## bench-import-errors: a file of BAD_ROWS bad rows (default 3,000,000) uploaded, errors.csv streamed back;
 ## prints the server's peak RSS (row errors must not grow the server's memory)

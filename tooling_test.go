@@ -84,3 +84,35 @@ func TestMakefileTargetsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// make lint's comment check flags a comment naming a path outside the repository (a file under /tmp, the
+// shared spec, a *.md the repository does not hold) and passes one naming a file in it.
+func TestCommentPathsCheck(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "x.go")
+	// Written with @@ for the comment marker, so that this file's own comments stay clean.
+	src := strings.ReplaceAll("package x\n\n@@ see /tmp/notes.txt\n@@ the rules (rules.md §3)\n@@ from ../shared/spec\n"+
+		"@@ as docs/legal-basis.md §3 says\nvar s = \"http://example.com/README.md\" @@ a URL is not a path\n", "@@", "/"+"/")
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("bash", "scripts/comment-paths.sh", f).CombinedOutput()
+	if err != nil {
+		t.Fatalf("comment-paths.sh: %v\n%s", err, out)
+	}
+	got := string(out)
+	for _, want := range []string{":3:", ":4:", ":5:"} {
+		if !strings.Contains(got, f+want) {
+			t.Errorf("line %s not flagged:\n%s", want, got)
+		}
+	}
+	for _, not := range []string{":6:", ":7:"} {
+		if strings.Contains(got, f+not) {
+			t.Errorf("line %s flagged:\n%s", not, got)
+		}
+	}
+	// The repository itself is clean (make lint fails otherwise).
+	if out, err := exec.Command("bash", "scripts/comment-paths.sh").CombinedOutput(); err != nil || len(out) > 0 {
+		t.Errorf("the repository's comments name outside paths (%v):\n%s", err, out)
+	}
+}

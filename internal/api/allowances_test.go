@@ -167,7 +167,7 @@ func TestCommuneFundIsNullWithANoteAfterCommunePostsEnded(t *testing.T) {
 		t.Fatalf("kept on until 2026-03-31: totals %+v, flagged %+v", rep.Totals, rep.FlaggedPosts)
 	}
 	mustStatus(t, e.do("GET", "/v1/provinces/01/allowances?as_of=2025-02-30", ed, nil), 422)
-	mustStatus(t, e.do("GET", "/v1/provinces/01/allowances?format=xlsx", ed, nil), 422)
+	mustStatus(t, e.do("GET", "/v1/provinces/01/allowances?format=pdf", ed, nil), 422) // xlsx is a format now (issue 13)
 	mustStatus(t, e.do("GET", "/v1/provinces/01/allowances?as_of=2010-01-01", ed, nil), 422)
 }
 
@@ -454,7 +454,7 @@ func TestReviewProvinceReportHandChecked(t *testing.T) {
 	}
 
 	// Base salary 2024-06-30 vs 2024-07-01, version 1 in force: the head of T4 (4.5) 1.6 × 1,800,000 =
-	// 2,880,000 (docs/legal-basis.md §11 W5) then 1.6 × 2,340,000 = 3,744,000; the secretary, no-category row, 1.5 ×.
+	// 2,880,000 (docs/legal-basis.md W5) then 1.6 × 2,340,000 = 3,744,000; the secretary, no-category row, 1.5 ×.
 	for _, c := range []struct{ on, fund, paid, head string }{
 		{"2024-06-30", "8100000", "5580000", "2880000"},  // 4.5 × 1,800,000; 2,880,000 + 2,700,000
 		{"2024-07-01", "10530000", "7254000", "3744000"}, // 4.5 × 2,340,000; 3,744,000 + 3,510,000

@@ -32,6 +32,9 @@ type cadreResponse struct {
 
 // masksNationalID reports whether the caller sees identity numbers masked: viewers do; editors, the
 // Ministry and operators see them whole.
+// cadreCCCDQuery is a `q` that may be (part of) a CCCD: digits only.
+var cadreCCCDQuery = regexp.MustCompile(`^[0-9]{1,12}$`)
+
 func masksNationalID(p store.Principal) bool { return p.Role == store.RoleProvinceViewer }
 
 func toCadreResponse(c store.Cadre, mask bool) cadreResponse {
@@ -101,6 +104,14 @@ func (s *Server) listCadres(w http.ResponseWriter, r *http.Request) error {
 		return queryError("hamlet_code", "format", "must be 1–32 letters, digits, '.', '_' or '-'", "phải gồm 1–32 chữ, số, '.', '_' hoặc '-'")
 	}
 	p := principalFrom(r.Context())
+	if cadreCCCDQuery.MatchString(f.Q) {
+		switch {
+		case len(f.Q) == 12:
+			f.QNationalID = "exact"
+		case !masksNationalID(p):
+			f.QNationalID = "part"
+		}
+	}
 	items, err := s.store.ListCadres(r.Context(), p, chi.URLParam(r, "province"), f)
 	if err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 	"communehr/internal/store"
 )
 
-// goldenCase is one case of internal/policy/testdata/golden.json: the worked examples of docs/legal-basis.md §11 and the
+// goldenCase is one case of internal/policy/testdata/golden.json: the worked examples of docs/legal-basis.md and the
 // boundary cases, replayed here through the real router and held to openapi.yaml.
 type goldenCase struct {
 	Name  string          `json:"name"`

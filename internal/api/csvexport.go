@@ -10,15 +10,12 @@ import (
 
 var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 
-// wantCSV reads ?format=json|csv (json by default).
+// wantCSV reads ?format=json|csv|xlsx (json by default, or the table type Accept prefers).
+// A table (csv or xlsx, by ?format= or Accept) is written by writeCSV, which renders the format the
+// request asked for (exportxlsx.go).
 func wantCSV(r *http.Request) (bool, error) {
-	switch r.URL.Query().Get("format") {
-	case "", "json":
-		return false, nil
-	case "csv":
-		return true, nil
-	}
-	return false, queryError("format", "oneof", "must be json or csv", "phải là json hoặc csv")
+	f, err := tableFormat(r)
+	return f == "csv" || f == "xlsx", err
 }
 
 // csvCell neutralises a cell a spreadsheet would read as a formula (= + - @, and the tab and carriage
@@ -39,6 +36,9 @@ func csvCell(s string) string {
 // writeCSV renders a table as UTF-8 CSV with a byte-order mark (Excel needs it to read Vietnamese), every
 // cell neutralised, into a buffer first so that an error is a clean 500.
 func writeCSV(w http.ResponseWriter, filename string, header []string, rows [][]string) error {
+	if ew, ok := w.(*exportWriter); ok {
+		return ew.write(filename, header, rows) // xlsx, a `;` CSV or lang=vi
+	}
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	cw := csv.NewWriter(&buf)

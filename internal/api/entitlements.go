@@ -41,9 +41,6 @@ func (r entitlementRequest) exitPointer() string {
 	return "/exit_date"
 }
 
-// kindOf maps the reason of an exit to the group of policies that can apply (exits.KindOf).
-func kindOf(reason string) string { return exits.KindOf(reason) }
-
 // allowanceBasis shows both readings of the "current monthly allowance" (docs/legal-basis.md §3.2) and the one used.
 type allowanceBasis = exits.Basis
 

@@ -18,7 +18,7 @@ const (
 )
 
 // entitlementFixture adds, to the report fixture, a person with two successive posts and a term end, and
-// docs/legal-basis.md §11 W9's civil servant.
+// docs/legal-basis.md W9's civil servant.
 func entitlementFixture(e *env) {
 	e.t.Helper()
 	reportFixture(e)
@@ -49,7 +49,7 @@ func TestEntitlementOfAYouthUnionDeputyWithAConcurrentPostUsesTheCentralShareAnd
 		a.PositionCode != "pho_bi_thu_doan" || a.Basis != "central_fund_share" {
 		t.Fatalf("allowance basis: %s", r.Body)
 	}
-	// 2019-08-01 → 2025-08-01: 72 months; Decree 154 Art. 9(c) (docs/legal-basis.md §11 W7 shape): 0.8 × 60 + 1.5 × 6 + 3 = 60
+	// 2019-08-01 → 2025-08-01: 72 months; Decree 154 Art. 9(c) (docs/legal-basis.md W7 shape): 0.8 × 60 + 1.5 × 6 + 3 = 60
 	// months of 3,510,000 = 210,600,000.
 	if out.Context.Work.Months != 72 || *out.Inputs.WorkMonths != 72 || out.Inputs.Level != "commune" || !out.Inputs.Elected {
 		t.Fatalf("inputs %+v work %+v", out.Inputs, out.Context.Work)
@@ -112,7 +112,7 @@ func TestTheMostFavourableOfEarlyRetirementAndResignationIsChosen(t *testing.T) 
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
-	// docs/legal-basis.md §11 W9: 10,000,000 a month, 20 years of SI, decision 2025-01-15, leaves 2025-06-01, retirement
+	// docs/legal-basis.md W9: 10,000,000 a month, 20 years of SI, decision 2025-01-15, leaves 2025-06-01, retirement
 	// time 2028-10-01: early retirement 400,000,000 + 175,000,000 + 50,000,000 = 625,000,000.
 	r := e.do("POST", "/v1/provinces/01/cadres/"+cadreI+"/entitlements", ed, map[string]any{"exit_date": "2025-06-01",
 		"decision_date": "2025-01-15", "reason": "early_retirement", "monthly_salary": "10000000"})

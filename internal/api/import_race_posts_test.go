@@ -204,7 +204,7 @@ func TestImportRacingAssignmentPatchDoesNotDeadlock(t *testing.T) {
 	}
 	done := make(chan [2]any, 2)
 	go func() {
-		r, err := http.NewRequest("POST", e.srv.URL+"/v1/provinces/01/imports?kind=assignments", strings.NewReader(fmt.Sprintf(posts, "2025-12-31")))
+		r, _ := http.NewRequest("POST", e.srv.URL+"/v1/provinces/01/imports?kind=assignments", strings.NewReader(fmt.Sprintf(posts, "2025-12-31")))
 		r.Header.Set("Authorization", "Bearer "+ed)
 		r.Header.Set("Content-Type", "text/csv")
 		res, err := e.srv.Client().Do(r)

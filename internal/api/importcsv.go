@@ -224,7 +224,9 @@ func newCSVReader(r io.Reader, delim rune) (*csv.Reader, *lineLimitReader) {
 // (a leading ' before = + - @), so that errors.csv can be uploaded again as it is.
 func cleanCell(s string) string {
 	s = strings.TrimSpace(s)
-	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("=+-@", rune(s[1])) {
+	if len(s) >= 2 && s[0] == '\'' && (strings.ContainsRune("=+-@", rune(s[1])) || plainNumber.MatchString(s[1:])) {
+		// Also a quote before a number ('250, '-5): what older errors.csv files wrote, and how a number is
+		// typed as text in Excel.
 		s = s[1:]
 	}
 	if !norm.NFC.IsNormalString(s) {
@@ -239,14 +241,6 @@ func storableText(s string) string {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	return strings.ReplaceAll(s, "\x00", "\uFFFD")
-}
-
-// neutralizeCell protects a cell of an exported CSV from being run as a formula by a spreadsheet.
-func neutralizeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 var _ hash.Hash = sha256.New()

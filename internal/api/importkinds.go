@@ -40,6 +40,10 @@ type rowContext struct {
 	province  string
 	today     time.Time
 	positions map[string]store.Position
+	// viNumbers: the file is `;`-separated, as Excel in a Vietnamese locale writes it, so its numbers are
+	// in the Vietnamese format too ("17.199", "76,57").
+	viNumbers bool
+	titles    positionTitles // posts by title, built on first use (importvalues.go)
 }
 
 var importKinds = map[string]*importKind{
@@ -65,7 +69,7 @@ var importKinds = map[string]*importKind{
 		{"name", true, []string{"tên", "tên thôn", "tên thôn tổ dân phố"}, "Tổ dân phố 1"},
 		{"kind", true, []string{"loại"}, "to_dan_pho"},
 		{"households", true, []string{"số hộ", "số hộ gia đình"}, "520"},
-		{"key_security_order", false, []string{"trọng điểm an ninh"}, "false"},
+		{"key_security_order", false, []string{"trọng điểm an ninh", "trọng điểm an ninh trật tự"}, "false"},
 		{"border_or_island", false, []string{"biên giới hải đảo"}, ""},
 		{"converted_from_thon", false, []string{"chuyển từ thôn"}, "false"},
 		{"effective_from", true, []string{"hiệu lực từ", "ngày hiệu lực"}, "2025-07-01"},
@@ -127,6 +131,9 @@ func foldHeader(s string) string {
 	return strings.TrimSuffix(b.String(), "_")
 }
 
+// rowNumberHeaders are the headers of a list's row number column ("STT", "Số TT"), which an upload ignores.
+var rowNumberHeaders = map[string]bool{"stt": true, "tt": true, "so_tt": true, "so_thu_tu": true}
+
 // errorsColumn is the column errors.csv appends to the rejected rows; an upload ignores it.
 const errorsColumn = "error"
 
@@ -145,8 +152,9 @@ func (k *importKind) mapHeader(header []string) (map[string]int, []store.RowErro
 	for i, h := range header {
 		name, ok := known[foldHeader(h)]
 		switch {
-		case foldHeader(h) == errorsColumn:
-			// The column errors.csv adds: the file is meant to be fixed and uploaded again as it is.
+		case foldHeader(h) == errorsColumn, rowNumberHeaders[foldHeader(h)]:
+			// The column errors.csv adds (the file is meant to be fixed and uploaded again as it is), and
+			// the row number column of Vietnamese lists ("STT").
 			continue
 		case strings.TrimSpace(h) == "":
 			errs = append(errs, store.RowError{Line: 1, Column: fmt.Sprintf("#%d", i+1), Code: "empty_header",

@@ -31,7 +31,7 @@ func (s *Server) mountImports(r chi.Router) {
 
 // mountImportTemplates registers GET /v1/import-templates/{kind}.csv (issue 5).
 func (s *Server) mountImportTemplates(r chi.Router) {
-	r.Get("/import-templates/{file}", handle(s.importTemplate))
+	r.Get("/import-templates/{file}", handle(s.importTemplateFile))
 }
 
 type importErrorResponse struct {
@@ -90,7 +90,7 @@ func importBody(r *http.Request) (io.Reader, error) {
 		return nil, errUnsupportedCSV()
 	}
 	switch mt {
-	case "", "text/csv", "application/csv", "text/plain", "application/vnd.ms-excel":
+	case "", "text/csv", "application/csv", "text/plain", "application/vnd.ms-excel", xlsxMediaType:
 		return r.Body, nil
 	case "multipart/form-data":
 		mr, err := r.MultipartReader()
@@ -117,8 +117,8 @@ func importBody(r *http.Request) (io.Reader, error) {
 func errUnsupportedCSV() *Error {
 	return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 		TitleEN: "Unsupported media type", TitleVI: "Kiểu nội dung không được hỗ trợ",
-		DetailEN: "Send the file as text/csv or as the `file` field of multipart/form-data.",
-		DetailVI: "Hãy gửi tệp dạng text/csv hoặc trường `file` của multipart/form-data."}
+		DetailEN: "Send the file as CSV or as an Excel workbook (.xlsx), in the body or as the file of a form upload.",
+		DetailVI: "Hãy gửi tệp CSV hoặc sổ tính Excel (.xlsx), trong nội dung yêu cầu hoặc dạng tệp đính kèm của biểu mẫu."}
 }
 
 func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
@@ -142,6 +142,11 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return jsonProblem(err) // 413 over the limit; otherwise a read error
 	}
+	// An .xlsx workbook (by its media type or its ZIP signature, as a multipart file named .xlsx is) is
+	// converted to the CSV the pipeline reads, row N on line N (importxlsx.go).
+	if sp, err = workbookUpload(r, sp); err != nil {
+		return err
+	}
 	p := principalFrom(r.Context())
 	province := chi.URLParam(r, "province")
 
@@ -152,7 +157,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if idemKey != "" {
-		h := append([]byte(kind.name+"|"+mode+"|"), sp.sum...)
+		h := append([]byte(kind.name+"|"+mode+"|"+q.Get("sheet")+"|"), sp.sum...)
 		rec, err := s.store.ClaimIdempotencyKey(r.Context(), p, province, idemKey, r.Method, r.URL.Path, h)
 		switch {
 		case errors.Is(err, store.ErrIdemMismatch):
@@ -221,7 +226,8 @@ func (s *Server) startImport(r *http.Request, p store.Principal, province string
 		sp.Close()
 		return 0, job, err
 	}
-	rc := &rowContext{province: province, today: s.store.CadreReferenceDate(), positions: positions}
+	rc := &rowContext{province: province, today: s.store.CadreReferenceDate(), positions: positions,
+		viNumbers: detectDelimiter(bytes.TrimPrefix(sp.sniffed, []byte{0xEF, 0xBB, 0xBF})) == ';'}
 	async := sp.lines > syncMaxRows || strings.Contains(r.Header.Get("Prefer"), "respond-async")
 	tk, err := s.reserveJob(province)
 	if err != nil {

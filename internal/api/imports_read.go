@@ -78,7 +78,7 @@ func (s *Server) writeImportErrorsCSV(w http.ResponseWriter, r *http.Request, p 
 		header = append(header, errorsColumn)
 	}
 	// The rows are echoed as uploaded, identity numbers included: a viewer sees them masked, as in the
-	// cadre views (README, roles: national IDs masked for viewers), in the national_id column whatever its content and in every other cell
+	// cadre views, in the national_id column whatever its content and in every other cell
 	// and the messages wherever a 12-digit run appears; the editor who fixes the file gets them whole.
 	mask := viewerText(p)
 	nidCol := -1

@@ -32,7 +32,8 @@ func routeClass(method, pattern string) string {
 		return classAnyKey
 	case pattern == "/v1/provinces" && method == http.MethodGet:
 		return classAnyKey // the list: each key sees the provinces it may read (checked below)
-	case pattern == "/v1/provinces" && method == http.MethodPost, pattern == "/v1/users" && method == http.MethodPost:
+	case pattern == "/v1/provinces" && method == http.MethodPost, pattern == "/v1/users" && method == http.MethodPost,
+		pattern == "/v1/provinces/{province}" && method == http.MethodPatch:
 		return classOperator
 	case strings.HasPrefix(pattern, "/v1/national/"):
 		return classNational
@@ -132,6 +133,7 @@ func isolationFixture(e *env) map[string]string {
 		"imports/id":          job.ID,
 		"decisions/id":        ent.Decision.ID,
 		"import-templates/f":  "cadres.csv",
+		"payroll/commune":     "00001",
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-// handlerFunc is a handler that returns its error; handle renders it (one error path).
+// handlerFunc is a handler that returns its error; handle renders it.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // handle adapts a handlerFunc: client errors become problem+json, anything else a logged 500 that never

@@ -188,7 +188,7 @@ func cors(origins []string) func(http.Handler) http.Handler {
 			h := w.Header()
 			h.Add("Vary", "Origin")
 			h.Set("Access-Control-Allow-Origin", origin)
-			h.Set("Access-Control-Expose-Headers", "ETag, Location, X-Request-Id, Ruleset-Version")
+			h.Set("Access-Control-Expose-Headers", "ETag, Location, X-Request-Id, Ruleset-Version, Content-Disposition, Allow, Retry-After")
 			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 				h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE")
 				h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match, Idempotency-Key, Accept-Language, X-Request-Id, Prefer")

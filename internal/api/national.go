@@ -12,6 +12,7 @@ import (
 type (
 	nationalSummary = national.Summary
 	levelCount      = national.LevelCount
+	nationalUnit    = national.Unit
 )
 
 func (s *Server) nationalSummary(w http.ResponseWriter, r *http.Request) error {

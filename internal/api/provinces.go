@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -78,4 +79,52 @@ func (s *Server) createProvince(w http.ResponseWriter, r *http.Request) error {
 // setETag writes a weak-free ETag from a row version.
 func setETag(w http.ResponseWriter, version int) {
 	w.Header().Set("ETag", `"`+strconv.Itoa(version)+`"`)
+}
+
+// provincePatch is what an operator may change of a province: its name and which reading of the "current
+// monthly allowance" its Decree 154/2025 exits use.
+type provincePatch struct {
+	Name           Opt[string] `json:"name"`
+	AllowanceBasis Opt[string] `json:"allowance_basis"`
+}
+
+func (p provincePatch) apply(pr *store.Province) error {
+	var fields []FieldError
+	if p.Name.required("/name", &fields) {
+		name := normalizeText(*p.Name.Value)
+		if n := utf8.RuneCountInString(name); n < 2 || n > 100 {
+			fields = append(fields, FieldError{Pointer: "/name", Code: "len",
+				MessageEN: "must be 2 to 100 characters", MessageVI: "phải dài từ 2 đến 100 ký tự"})
+		}
+		pr.Name = name
+	}
+	if p.AllowanceBasis.required("/allowance_basis", &fields) {
+		if !oneOf(*p.AllowanceBasis.Value, "central_fund_share", "hdnd_level") {
+			fields = append(fields, FieldError{Pointer: "/allowance_basis", Code: "oneof",
+				MessageEN: "must be central_fund_share or hdnd_level", MessageVI: "phải là central_fund_share hoặc hdnd_level"})
+		}
+		pr.AllowanceBasis = *p.AllowanceBasis.Value
+	}
+	if len(fields) > 0 {
+		return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
+	}
+	return nil
+}
+
+// patchProvince changes a province (operators), at the version of If-Match.
+func (s *Server) patchProvince(w http.ResponseWriter, r *http.Request) error {
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	var req provincePatch
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	out, err := s.store.UpdateProvince(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), version, req.apply)
+	if err != nil {
+		return err
+	}
+	setETag(w, out.Version)
+	return writeJSON(w, http.StatusOK, toProvinceResponse(out))
 }

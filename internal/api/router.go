@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/go-chi/chi/v5"
@@ -75,9 +76,14 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 	if cfg.Observe != nil {
 		r.Use(cfg.Observe)
 	}
-	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes, cfg.ImportMaxBytes))
+	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes, cfg.ImportMaxBytes), knownQueryOnly(r), exportNegotiation)
 	r.NotFound(handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound() }))
-	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error { return errMethodNotAllowed() }))
+	root := r
+	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error {
+		e := errMethodNotAllowed()
+		e.Header = http.Header{"Allow": {strings.Join(allowedMethods(root, r.URL.Path), ", ")}}
+		return e
+	}))
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", handle(s.readyz))
@@ -96,6 +102,7 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 			r.With(requireRole(store.RoleOperator), idempotent(st)).Post("/", handle(s.createProvince))
 			r.Route("/{province}", func(r chi.Router) {
 				r.Use(provinceScope)
+				r.With(requireRole(store.RoleOperator)).Patch("/", handle(s.patchProvince))
 				r.Group(func(r chi.Router) {
 					r.Use(writerOnly)
 					r.Get("/", handle(s.getProvince))
@@ -107,6 +114,7 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 					s.mountAudit(r)
 					s.mountImports(r)
 					s.mountProvinceReports(r)
+					s.mountExports(r)
 				})
 				// Routes whose writers are not the province's editors (issue 11): the operator loads the
 				// reference units; a reorganisation's preview is open to every reader, its apply to editors.

@@ -59,7 +59,12 @@ type Funds struct {
 	PaidCommune     decimal.Decimal  `json:"paid_commune"`
 	PaidHamlet      decimal.Decimal  `json:"paid_hamlet"`
 	Paid            decimal.Decimal  `json:"paid"`
-	Difference      decimal.Decimal  `json:"difference"`
+	// Difference is fund − paid; null for a province with no allowance schedule in force (nothing can be
+	// paid, so the whole fund would show as a "difference"). The country's sums the provinces that have one.
+	Difference *decimal.Decimal `json:"difference"`
+	// ScheduleMissing: the province has no allowance schedule in force on the date (for the country: some
+	// province has none).
+	ScheduleMissing bool `json:"schedule_missing"`
 }
 
 // Unit is one province's, or the country's, summary.
@@ -151,6 +156,7 @@ func Compute(ctx context.Context, st *store.Store, p store.Principal, asOf polic
 	units := make([]*Unit, 0, len(d.Provinces))
 	for _, pr := range d.Provinces {
 		u := newUnit(pr.Code, pr.Name)
+		u.Funds.ScheduleMissing = !pr.HasSchedule
 		byCode[pr.Code] = u
 		units = append(units, u)
 	}
@@ -218,19 +224,29 @@ func Compute(ctx context.Context, st *store.Store, p store.Principal, asOf polic
 			u.Decisions = addDecisionCount(u.Decisions, DecisionCount{dc.Key1, dc.Count, dc.People, dc.Amount})
 		})
 	}
+	countryDiff := decimal.Zero
 	for _, u := range append(units, country) {
 		f := &u.Funds
 		f.Paid = f.PaidCommune.Add(f.PaidHamlet)
 		f.Fund = f.HamletFund
-		f.Difference = f.HamletFund
+		diff := f.HamletFund
 		if hamletFundErr == nil {
-			f.Difference = f.Difference.Sub(f.PaidHamlet)
+			diff = diff.Sub(f.PaidHamlet)
 		}
 		if f.CommuneFund != nil {
 			f.Fund = f.Fund.Add(*f.CommuneFund)
-			f.Difference = f.Difference.Add(f.CommuneFund.Sub(f.PaidCommune))
+			diff = diff.Add(f.CommuneFund.Sub(f.PaidCommune))
 		} else if communeNote != nil {
 			f.CommuneFundNote = communeNote
+		}
+		switch {
+		case u == country:
+			f.Difference = &countryDiff
+		case f.ScheduleMissing:
+			country.Funds.ScheduleMissing = true
+		default:
+			f.Difference = &diff
+			countryDiff = countryDiff.Add(diff)
 		}
 		if u != country {
 			out.Provinces = append(out.Provinces, *u)
@@ -317,7 +333,7 @@ func CSVRows(s Summary) [][]string {
 		}
 		for _, kv := range [][2]string{{"commune_fund", cf}, {"hamlet_fund", f.HamletFund.String()}, {"fund", f.Fund.String()},
 			{"paid_commune", f.PaidCommune.String()}, {"paid_hamlet", f.PaidHamlet.String()}, {"paid", f.Paid.String()},
-			{"difference", f.Difference.String()}} {
+			{"difference", decimalOrEmpty(f.Difference)}, {"schedule_missing", strconv.FormatBool(f.ScheduleMissing)}} {
 			rows = append(rows, []string{u.Province, "funds", kv[0], "", "", "", kv[1]})
 		}
 		for _, d := range u.Decisions {
@@ -325,4 +341,12 @@ func CSVRows(s Summary) [][]string {
 		}
 	}
 	return rows
+}
+
+// decimalOrEmpty is a nullable amount as a CSV cell.
+func decimalOrEmpty(d *decimal.Decimal) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
 }

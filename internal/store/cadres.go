@@ -53,8 +53,11 @@ func (c Cadre) rowVersion() int { return c.Version }
 
 // CadreFilter selects people for a list.
 type CadreFilter struct {
-	Status      string
-	Q           string // accent- and case-insensitive substring of the full name
+	Status string
+	Q      string // accent- and case-insensitive substring of the full name
+	// QNationalID widens Q to the CCCD: "exact" also matches a person whose national_id is Q, "part" one
+	// whose national_id contains Q (editors only: a viewer, who sees CCCDs masked, may not probe digits).
+	QNationalID string
 	CommuneCode string // has an assignment at this commune or at one of its hamlets
 	HamletCode  string // has an assignment at this hamlet
 	After       string // cursor: the last id of the previous page
@@ -108,7 +111,14 @@ func (s *Store) ListCadres(ctx context.Context, p Principal, province string, f 
 		add("c.status = ?", f.Status)
 	}
 	if f.Q != "" {
-		add("fold(c.full_name) LIKE '%' || fold(?) || '%'", likeEscape(f.Q))
+		switch f.QNationalID {
+		case "exact":
+			add("(fold(c.full_name) LIKE '%' || fold(?) || '%' OR c.national_id = ?)", f.Q)
+		case "part":
+			add("(fold(c.full_name) LIKE '%' || fold(?) || '%' OR c.national_id LIKE '%' || ? || '%')", f.Q)
+		default:
+			add("fold(c.full_name) LIKE '%' || fold(?) || '%'", likeEscape(f.Q))
+		}
 	}
 	if f.CommuneCode != "" {
 		// Two uncorrelated sets (posts at the commune, posts at its hamlets) rather than an EXISTS with an OR

@@ -153,14 +153,7 @@ func (s *Store) GetCommune(ctx context.Context, p Principal, province, code stri
 	)
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		var err error
-		if c, err = getCommune(ctx, tx, province, code, sel, s.Today(), false); err != nil {
-			return err
-		}
-		at := s.Today()
-		if sel.AsOf != nil {
-			at = *sel.AsOf
-		}
-		if err = overlayCommuneHistory(ctx, tx, &c, at); err != nil {
+		if c, err = getCommuneAt(ctx, tx, province, code, sel, s.Today()); err != nil {
 			return err
 		}
 		successors, preds, err = communeLineage(ctx, tx, province, c.Key())
@@ -200,6 +193,39 @@ func scanUnitRef(r pgx.CollectableRow) (UnitRef, error) {
 	var u UnitRef
 	err := r.Scan(&u.Code, &u.Name, &u.EffectiveFrom, &u.EffectiveTo)
 	return u, err
+}
+
+// communeColsAt is communeCols over communes c with the version v of commune_history in force (if any).
+const communeColsAt = `c.province_code, c.code, c.name, c.kind, coalesce(v.class, c.class),
+	CASE WHEN v.code IS NULL THEN c.population ELSE v.population END,
+	(CASE WHEN v.code IS NULL THEN c.area_km2 ELSE v.area_km2 END)::text,
+	coalesce(v.key_security_order, c.key_security_order), coalesce(v.border, c.border), coalesce(v.island, c.island),
+	c.effective_from, c.effective_to, c.successor_code, c.old_province_code, c.version`
+
+// getCommuneAt reads, in one query, the unit sel picks with the class, population and flags in force on
+// sel.AsOf (or today).
+func getCommuneAt(ctx context.Context, tx *Tx, province, code string, sel UnitSel, today time.Time) (Commune, error) {
+	at, pick := today, `c.effective_from = resolve_commune_from($1, $2, $3)`
+	switch {
+	case sel.From != nil:
+		pick = `c.effective_from = $4`
+		if sel.AsOf != nil {
+			at = *sel.AsOf
+		}
+	case sel.AsOf != nil:
+		at, pick = *sel.AsOf, `c.effective_from <= $3 AND (c.effective_to IS NULL OR c.effective_to >= $3) AND $4::date IS NULL`
+	default:
+		pick += ` AND $4::date IS NULL`
+	}
+	rows, err := tx.Query(ctx, `SELECT `+communeColsAt+` FROM communes c
+		LEFT JOIN commune_history v ON v.province_code = c.province_code AND v.code = c.code AND v.unit_from = c.effective_from
+		  AND v.valid_from <= $3 AND (v.valid_to IS NULL OR v.valid_to >= $3)
+		WHERE c.province_code = $1 AND c.code = $2 AND `+pick, province, code, at, sel.From)
+	if err != nil {
+		return Commune{}, err
+	}
+	c, err := pgx.CollectExactlyOneRow(rows, scanCommune)
+	return c, translate(err)
 }
 
 // getCommune reads the unit's own row (the latest values of its attributes), FOR UPDATE when lock.

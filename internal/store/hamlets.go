@@ -153,26 +153,17 @@ func (s *Store) GetHamlet(ctx context.Context, p Principal, province, code strin
 		successors, preds []UnitRef
 	)
 	err := s.InTx(ctx, p, func(tx *Tx) error {
-		var err error
-		if h, err = getHamlet(ctx, tx, province, code, false); err != nil {
-			return err
-		}
 		d := s.Today()
 		if asOf != nil {
 			d = *asOf
 		}
-		if err = overlayHamletHistory(ctx, tx, &h, d); err != nil {
+		rows, err := tx.Query(ctx, `SELECT `+hamletColsAt+hamletFromAt(3)+` WHERE h.province_code = $1 AND h.code = $2`,
+			province, code, d)
+		if err != nil {
 			return err
 		}
-		if err = tx.QueryRow(ctx, `SELECT coalesce((SELECT key_security_order FROM commune_history v WHERE v.province_code = $1
-			AND v.code = $2 AND v.unit_from = $3 AND v.valid_from <= $4 AND (v.valid_to IS NULL OR v.valid_to >= $4)), $5),
-			coalesce((SELECT border FROM commune_history v WHERE v.province_code = $1
-			AND v.code = $2 AND v.unit_from = $3 AND v.valid_from <= $4 AND (v.valid_to IS NULL OR v.valid_to >= $4)), $6),
-			coalesce((SELECT island FROM commune_history v WHERE v.province_code = $1
-			AND v.code = $2 AND v.unit_from = $3 AND v.valid_from <= $4 AND (v.valid_to IS NULL OR v.valid_to >= $4)), $7)`,
-			province, h.CommuneCode, h.CommuneFrom, d, h.Commune.KeySecurityOrder, h.Commune.Border, h.Commune.Island).
-			Scan(&h.Commune.KeySecurityOrder, &h.Commune.Border, &h.Commune.Island); err != nil {
-			return err
+		if h, err = pgx.CollectExactlyOneRow(rows, scanHamlet); err != nil {
+			return translate(err)
 		}
 		successors, preds, err = lineage(ctx, tx, "hamlets", province, code)
 		return err

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strconv"
 	"time"
-
-	"github.com/shopspring/decimal"
 )
 
 // Attribute history (issue 11 item 2; docs/time.md). The unit's own row always holds the latest values;
@@ -38,46 +36,6 @@ func (e *ErrChangeBeforeLatest) Rule() *RuleError {
 			"); to correct that version, send the change without a date",
 		MessageVI: "thay đổi phải có hiệu lực sau lần thay đổi gần nhất đã ghi (" + e.Latest.Format(time.DateOnly) +
 			"); để sửa phiên bản đó, gửi thay đổi không kèm ngày"}
-}
-
-// overlayCommuneHistory replaces c's changing attributes by the version in force on d, if one covers d.
-func overlayCommuneHistory(ctx context.Context, tx *Tx, c *Commune, d time.Time) error {
-	var area *string
-	var found bool
-	err := tx.QueryRow(ctx, `SELECT true, class, population, area_km2::text, key_security_order, border, island
-		FROM commune_history WHERE province_code = $1 AND code = $2 AND unit_from = $3
-		AND valid_from <= $4 AND (valid_to IS NULL OR valid_to >= $4)`, c.Province, c.Code, c.EffectiveFrom, d).
-		Scan(&found, &c.Class, &c.Population, &area, &c.KeySecurityOrder, &c.Border, &c.Island)
-	if err != nil {
-		if err = translate(err); err == ErrNotFound {
-			return nil
-		}
-		return err
-	}
-	c.AreaKm2 = nil
-	if area != nil {
-		v, err := decimal.NewFromString(*area)
-		if err != nil {
-			return err
-		}
-		c.AreaKm2 = &v
-	}
-	return nil
-}
-
-// overlayHamletHistory replaces h's changing attributes by the version in force on d, if one covers d.
-func overlayHamletHistory(ctx context.Context, tx *Tx, h *Hamlet, d time.Time) error {
-	err := tx.QueryRow(ctx, `SELECT kind, households, key_security_order, border_or_island, converted_from_thon
-		FROM hamlet_history WHERE province_code = $1 AND hamlet_code = $2
-		AND valid_from <= $3 AND (valid_to IS NULL OR valid_to >= $3)`, h.Province, h.Code, d).
-		Scan(&h.Kind, &h.Households, &h.KeySecurityOrder, &h.BorderOrIsland, &h.ConvertedFromThon)
-	if err != nil {
-		if err = translate(err); err == ErrNotFound {
-			return nil
-		}
-		return err
-	}
-	return nil
 }
 
 // recordCommuneVersion keeps commune_history in step with an update of the unit's row (after is the row as

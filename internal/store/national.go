@@ -27,7 +27,12 @@ type ClassifiedHamletInputs struct {
 }
 
 // NationalProvince is a province's name.
-type NationalProvince struct{ Code, Name string }
+type NationalProvince struct {
+	Code, Name string
+	// HasSchedule: the province has an allowance schedule (its HĐND resolution) in force on the date;
+	// without one nothing is paid, and fund − paid would be the whole fund, not a difference.
+	HasSchedule bool
+}
 
 // NationalCount is one group of a national aggregate: its province, up to two keys, a count and an amount.
 type NationalCount struct {
@@ -150,13 +155,15 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 	// transition (policy.CommunePostsLastDay), as the province report does.
 	postsEnd := policy.CommunePostsLastDay(nil)
 	err := s.InReadTx(ctx, p, func(tx *Tx) error {
-		rows, err := tx.Query(ctx, `SELECT province_code, name FROM provinces ORDER BY province_code`)
+		rows, err := tx.Query(ctx, `SELECT province_code, name, EXISTS (SELECT 1 FROM allowance_schedules s
+			WHERE s.province_code = provinces.province_code AND s.effective_from <= $1
+			AND (s.effective_to IS NULL OR s.effective_to >= $1)) FROM provinces ORDER BY province_code`, asOf)
 		if err != nil {
 			return err
 		}
 		if d.Provinces, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (NationalProvince, error) {
 			var np NationalProvince
-			err := r.Scan(&np.Code, &np.Name)
+			err := r.Scan(&np.Code, &np.Name, &np.HasSchedule)
 			return np, err
 		}); err != nil {
 			return err

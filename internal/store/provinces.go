@@ -82,3 +82,34 @@ func (s *Store) CreateProvince(ctx context.Context, p Principal, in Province) (P
 	})
 	return out, err
 }
+
+func (p Province) rowVersion() int { return p.Version }
+
+// UpdateProvince changes a province's name or allowance basis at the version the caller read (operators
+// only: row-level security's provinces_update policy refuses anyone else), audited under the province.
+func (s *Store) UpdateProvince(ctx context.Context, p Principal, code string, version int, change func(*Province) error) (Province, error) {
+	var out Province
+	err := s.InTx(ctx, p, func(tx *Tx) error {
+		before, after, err := lockAtVersion(version, change, func() (Province, error) {
+			rows, err := tx.Query(ctx, `SELECT `+provinceCols+` FROM provinces WHERE province_code = $1 FOR UPDATE`, code)
+			if err != nil {
+				return Province{}, err
+			}
+			pr, err := pgx.CollectExactlyOneRow(rows, scanProvince)
+			return pr, translate(err)
+		})
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `UPDATE provinces SET name = $2, allowance_basis = $3, version = version + 1, updated_at = now()
+			WHERE province_code = $1 RETURNING `+provinceCols, code, after.Name, after.AllowanceBasis)
+		if err != nil {
+			return translate(err)
+		}
+		if out, err = pgx.CollectExactlyOneRow(rows, scanProvince); err != nil {
+			return translate(err)
+		}
+		return tx.Audit(ctx, code, "update", "province", code, before, out)
+	})
+	return out, err
+}

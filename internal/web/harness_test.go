@@ -97,10 +97,9 @@ func (s *site) user(name, role, province string) string {
 // browser is an HTTP client with cookies that does not follow redirects and sends what a same-origin
 // browser form sends (Origin, Sec-Fetch-Site).
 type browser struct {
-	t    testing.TB
-	s    *site
-	c    *http.Client
-	lang string
+	t testing.TB
+	s *site
+	c *http.Client
 }
 
 func (s *site) browser() *browser {

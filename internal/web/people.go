@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -119,15 +118,4 @@ func validID(s string) bool {
 		}
 	}
 	return true
-}
-
-// postState says whether a post is in force today, ended, or not yet begun, for the posts table.
-func postState(start time.Time, end *time.Time, today time.Time) string {
-	switch {
-	case start.After(today):
-		return "future"
-	case end != nil && end.Before(today):
-		return "ended"
-	}
-	return "current"
 }

@@ -44,7 +44,7 @@ type annexRow struct {
 	WorkMonths                            int
 }
 
-// bases are the legal bases cited for each policy, as the decision states them.
+// bases are the legal bases cited for each policy (Decree 30/2020/NĐ-CP Appendix I).
 var (
 	baseLocalGov = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"
 	base33       = "Căn cứ Nghị định số 33/2023/NĐ-CP ngày 10 tháng 6 năm 2023 của Chính phủ quy định về cán bộ, công chức cấp xã và người hoạt động không chuyên trách ở cấp xã, ở thôn, tổ dân phố"
