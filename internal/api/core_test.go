@@ -168,7 +168,7 @@ func TestSystemEndpoints(t *testing.T) {
 	var pl positionList
 	r.json(t, &pl)
 	if len(pl.Items) != 13 {
-		t.Fatalf("catalogue has %d posts, want 13 (rules.md §9)", len(pl.Items))
+		t.Fatalf("catalogue has %d posts, want 13 (docs/legal-basis.md §9)", len(pl.Items))
 	}
 	mustStatus(t, e.do("GET", "/v1/nowhere", tok, nil), http.StatusNotFound)
 }

@@ -36,12 +36,8 @@ type Basis struct {
 	Lines              []policy.Line    `json:"lines"`
 }
 
-// Work is how the working time was counted from the assignments.
-type Work struct {
-	Months      int `json:"months"`
-	DaysDropped int `json:"days_dropped"`
-	Periods     int `json:"periods"`
-}
+// Work is how the working time was counted from the assignments (policy.WorkTimeBefore).
+type Work = policy.WorkTime
 
 // Refusal is why the stored records or the input do not allow the computation: Field is the input it
 // concerns (without a leading slash), Code a stable key, and the texts are in English and Vietnamese.
@@ -74,14 +70,61 @@ func KindOf(reason string) string {
 func Build(p store.EntitlementPerson, req Input, calc *Calc) (policy.BestExitInput, *Basis, Work, error) {
 	exit := req.ExitDate
 	before := exit.AddDays(-1)
-	kind := KindOf(req.Reason)
 	exitField := req.ExitField
 	if exitField == "" {
 		exitField = "exit_date"
 	}
-	var work Work
-	in := policy.BestExitInput{Kind: kind, Gender: policy.Gender(p.Gender), BirthDate: policy.NewDate(p.BirthDate.Date()),
-		ExitDate: exit, SIMonths: p.SIMonths, OnPension: req.OnPension, ReemployedWithin60Months: req.ReemployedWithin60Months,
+	in := engineInput(p, req)
+
+	// Working time and the main post, by the rules engine (Decree 154/2025 Art. 5).
+	periods := make([]policy.PostPeriod, len(p.Posts))
+	for i, pp := range p.Posts {
+		periods[i] = policy.PostPeriod{From: policy.NewDate(pp.StartDate.Date()), Concurrent: pp.Concurrent}
+		if pp.EndDate != nil {
+			periods[i].Until = policy.NewDate(pp.EndDate.Date())
+		}
+	}
+	work := policy.WorkTimeBefore(periods, exit)
+	mi := policy.MainPost(periods, before)
+	if mi < 0 {
+		return in, nil, work, noPost(exitField, "the person holds no post on the last day worked", "người này không giữ chức danh nào vào ngày làm việc cuối cùng")
+	}
+	main := &p.Posts[mi]
+	wm := work.Months
+	in.WorkMonths = &wm
+	in.Level = policy.Level(main.Level)
+	in.Elected = main.Elected
+	if main.TermEnd != nil {
+		d := policy.NewDate(main.TermEnd.Date())
+		in.TermEnd = &d
+	}
+
+	if in.Kind == policy.KindCadre {
+		if req.MonthlySalary == nil {
+			return in, nil, work, &Refusal{Field: "monthly_salary", Code: "required",
+				TitleEN:   "Early retirement and resignation need the current monthly salary.",
+				TitleVI:   "Nghỉ hưu trước tuổi và nghỉ thôi việc cần tiền lương tháng hiện hưởng.",
+				MessageEN: "the current monthly salary is required for this reason",
+				MessageVI: "cần tiền lương tháng hiện hưởng với lý do này"}
+		}
+		in.MonthlySalary = *req.MonthlySalary
+		return in, nil, work, nil
+	}
+	if req.MonthlySalary != nil {
+		in.MonthlySalary = *req.MonthlySalary
+	}
+	ab, err := currentAllowance(p, main, before, calc, exitField)
+	if err != nil {
+		return in, ab, work, err
+	}
+	in.MonthlyAllowance = *ab.Used
+	return in, ab, work, nil
+}
+
+// engineInput is the rules engine's input as far as the person and the request give it directly.
+func engineInput(p store.EntitlementPerson, req Input) policy.BestExitInput {
+	in := policy.BestExitInput{Kind: KindOf(req.Reason), Gender: policy.Gender(p.Gender), BirthDate: policy.NewDate(p.BirthDate.Date()),
+		ExitDate: req.ExitDate, SIMonths: p.SIMonths, OnPension: req.OnPension, ReemployedWithin60Months: req.ReemployedWithin60Months,
 		KeptInHamletPost: req.KeptInHamletPost}
 	// The law's inputs the register keeps (migration 0016): the two SI times (si_months then agrees with the
 	// total, as the calculators require), the Decree 29 payment and the merger surplus.
@@ -101,78 +144,21 @@ func Build(p store.EntitlementPerson, req Input, calc *Calc) (policy.BestExitInp
 		d := *req.RoadmapEnd
 		in.RoadmapEnd = &d
 	}
+	return in
+}
 
-	// Working time: the union of the periods in post up to the exit (a concurrent post adds no time).
-	var main *store.PersonPost
-	type span struct{ from, to policy.Date } // to exclusive
-	var spans []span
-	for i := range p.Posts {
-		pp := &p.Posts[i]
-		from := policy.NewDate(pp.StartDate.Date())
-		if !from.Before(exit) {
-			continue
-		}
-		to := exit
-		if pp.EndDate != nil {
-			if e := policy.NewDate(pp.EndDate.Date()).AddDays(1); e.Before(exit) {
-				to = e
-			}
-		}
-		if n := len(spans); n > 0 && !from.After(spans[n-1].to) {
-			if to.After(spans[n-1].to) {
-				spans[n-1].to = to
-			}
-		} else {
-			spans = append(spans, span{from, to})
-		}
-		if !before.Before(from) && to.After(before) && (main == nil || (main.Concurrent && !pp.Concurrent)) {
-			main = pp
-		}
-	}
-	for _, s := range spans {
-		m, d := policy.MonthsBetween(s.from, s.to)
-		work.Months += m
-		work.DaysDropped += d
-	}
-	work.Periods = len(spans)
-	if main == nil {
-		return in, nil, work, noPost(exitField, "the person holds no post on the last day worked", "người này không giữ chức danh nào vào ngày làm việc cuối cùng")
-	}
-	wm := work.Months
-	in.WorkMonths = &wm
-	in.Level = policy.Level(main.Level)
-	in.Elected = main.Elected
-	if main.TermEnd != nil {
-		d := policy.NewDate(main.TermEnd.Date())
-		in.TermEnd = &d
-	}
-
-	if kind == policy.KindCadre {
-		if req.MonthlySalary == nil {
-			return in, nil, work, &Refusal{Field: "monthly_salary", Code: "required",
-				TitleEN:   "Early retirement and resignation need the current monthly salary.",
-				TitleVI:   "Nghỉ hưu trước tuổi và nghỉ thôi việc cần tiền lương tháng hiện hưởng.",
-				MessageEN: "the current monthly salary is required for this reason",
-				MessageVI: "cần tiền lương tháng hiện hưởng với lý do này"}
-		}
-		in.MonthlySalary = *req.MonthlySalary
-		return in, nil, work, nil
-	}
-	if req.MonthlySalary != nil {
-		in.MonthlySalary = *req.MonthlySalary
-	}
-
-	// The current monthly allowance: the main post's allowance in the month before leaving (Decree 154/2025
-	// Art. 5 cl. 2), by the province's schedule (hdnd_level), or the centrally funded share of 1.5 × base
-	// salary for a commune-level worker (central_fund_share, Decree 33/2023 Art. 34 cl. 1).
+// currentAllowance is the current monthly allowance of Decree 154/2025 Art. 5 cl. 2: the main post's
+// allowance in the month before leaving, by the province's schedule (hdnd_level), or the centrally funded
+// share of a commune-level worker (central_fund_share, policy.CentralFundShare), both shown, with the one
+// the province's allowance basis uses.
+func currentAllowance(p store.EntitlementPerson, main *store.PersonPost, before policy.Date, calc *Calc, exitField string) (*Basis, error) {
 	ab := &Basis{Basis: p.AllowanceBasis, AssignmentID: main.AssignmentID, PositionCode: main.PositionCode,
 		Level: main.Level, On: before, Lines: []policy.Line{}}
-	var err error
 	if calc == nil {
-		calc, err = NewCalc(before, p.Schedule)
-	}
-	if err != nil || calc == nil {
-		return in, ab, work, noPost(exitField, "no base salary is in force on the last day worked", "không có mức lương cơ sở áp dụng vào ngày làm việc cuối cùng")
+		var err error
+		if calc, err = NewCalc(before, p.Schedule); err != nil || calc == nil {
+			return ab, noPost(exitField, "no base salary is in force on the last day worked", "không có mức lương cơ sở áp dụng vào ngày làm việc cuối cùng")
+		}
 	}
 	if main.Hamlet != nil {
 		if hc, err := policy.HamletFundCategory(HamletInput(*main.Hamlet, main.Commune, before)); err == nil {
@@ -185,9 +171,8 @@ func Build(p store.EntitlementPerson, req Input, calc *Calc) (policy.BestExitInp
 		ab.Lines = append(ab.Lines, line)
 	}
 	if main.Level == string(policy.LevelCommune) {
-		if l, ok := calc.centralShareLine(); ok {
-			v := l.Amount
-			ab.CentralFundShare = &v
+		if l, err := policy.CentralFundShareLine(calc.asOf, calc.base); err == nil {
+			ab.CentralFundShare = &l.Amount
 			ab.Lines = append(ab.Lines, l)
 		}
 	}
@@ -196,9 +181,8 @@ func Build(p store.EntitlementPerson, req Input, calc *Calc) (policy.BestExitInp
 		ab.Used = ab.CentralFundShare
 	}
 	if ab.Used == nil {
-		return in, ab, work, noPost(exitField, "the province's schedule has no allowance for the person's post on the last day worked",
+		return ab, noPost(exitField, "the province's schedule has no allowance for the person's post on the last day worked",
 			"biểu mức phụ cấp của tỉnh không có mức cho chức danh của người này vào ngày làm việc cuối cùng")
 	}
-	in.MonthlyAllowance = *ab.Used
-	return in, ab, work, nil
+	return ab, nil
 }

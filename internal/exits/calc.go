@@ -6,7 +6,6 @@
 package exits
 
 import (
-	"fmt"
 	"strings"
 	"sync"
 
@@ -24,14 +23,8 @@ type Calc struct {
 	asOf     policy.Date
 	base     decimal.Decimal
 	schedule []policy.ScheduleRow
-	mu       sync.Mutex // guards posts and central
+	mu       sync.Mutex // guards posts
 	posts    map[postKey]postAmount
-	central  *centralShare // Decree 33 Art. 34 cl. 1 coefficient on asOf, computed once (entitlements)
-}
-
-type centralShare struct {
-	coef decimal.Decimal
-	err  error
 }
 
 type postKey struct {
@@ -124,53 +117,4 @@ func HamletInput(h store.ReportHamlet, c *store.ReportCommune, asOf policy.Date)
 		in.BorderOrIsland = *h.BorderOrIsland
 	}
 	return in
-}
-
-// CentralShareCoefficient is Decree 33 Art. 34 cl. 1's per-person share of the commune fund (1.5 × base
-// salary), read from the rules engine as fund / quota / base on the last day the fund was in force at or
-// before on (so that it stays available for workers kept on after 2025-08-01).
-func CentralShareCoefficient(on policy.Date) (decimal.Decimal, error) {
-	last := policy.MustDate("2025-07-31")
-	if first := policy.MustDate("2023-08-01"); on.Before(first) {
-		// Before Decree 33 the fund was a lump sum per class (Decree 92/2009 as amended by Decree 34/2019),
-		// with no per-person share: none is shown.
-		return decimal.Decimal{}, &policy.OutOfRangeError{Param: "commune_fund_multiple_per_person", Date: on}
-	}
-	if on.Before(last) {
-		last = on
-	}
-	cf, err := policy.CommuneFund(policy.CommuneFundInput{Class: 1, AsOf: last})
-	if err != nil {
-		return decimal.Decimal{}, err
-	}
-	base, _, err := policy.BaseSalary(last)
-	if err != nil {
-		return decimal.Decimal{}, err
-	}
-	return cf.MonthlyFund.Div(decimal.NewFromInt(int64(cf.Quota))).Div(base), nil
-}
-
-// CentralShare returns CentralShareCoefficient(asOf), computed once per calculator.
-func (c *Calc) CentralShare() (decimal.Decimal, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.central == nil {
-		coef, err := CentralShareCoefficient(c.asOf)
-		c.central = &centralShare{coef: coef, err: err}
-	}
-	return c.central.coef, c.central.err
-}
-
-// centralShareLine is the central share of one commune-level worker as an explained line.
-func (c *Calc) centralShareLine() (policy.Line, bool) {
-	coef, err := c.CentralShare()
-	if err != nil {
-		return policy.Line{}, false
-	}
-	v := coef.Mul(c.base).Round(0) // whole đồng, half away from zero, like every allowance amount
-	return policy.Line{Code: "central_fund_share",
-		LabelVI: "Phần kinh phí ngân sách trung ương khoán cho mỗi người hoạt động không chuyên trách cấp xã",
-		LabelEN: "Centrally funded share per commune-level non-professional worker",
-		Formula: fmt.Sprintf("%s × %s", coef.String(), c.base.String()), Amount: v,
-		Citation: policy.Citation{Instrument: "Nghị định 33/2023/NĐ-CP", Article: "34", Clause: "1"}}, true
 }

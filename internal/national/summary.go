@@ -87,16 +87,14 @@ type Summary struct {
 	Provinces      []Unit          `json:"provinces"`
 }
 
-// concurrentFactor is the share of a post's allowance paid when it is held concurrently, read from the
-// rules engine (Decree 33/2023: 100 %).
-func concurrentFactor(asOf policy.Date, base decimal.Decimal) decimal.Decimal {
-	res, err := policy.Allowance(policy.AllowanceInput{AsOf: asOf,
-		Schedule: []policy.ScheduleRow{{PositionCode: "x", Coefficient: decimal.NewFromInt(1)}},
-		Posts:    []policy.Post{{PositionCode: "x", Concurrent: true}}})
-	if err != nil || base.IsZero() {
+// concurrentFactor is the share of a post's allowance paid when it is held concurrently (Decree 33/2023:
+// 100 %, policy.ConcurrentRate); 1 before the rule, when every post is counted at its own level.
+func concurrentFactor(asOf policy.Date) decimal.Decimal {
+	f, _, err := policy.ConcurrentRate(asOf)
+	if err != nil {
 		return decimal.NewFromInt(1)
 	}
-	return res.Total.Div(base)
+	return f
 }
 
 func newUnit(code, name string) *Unit {
@@ -129,7 +127,7 @@ func Compute(ctx context.Context, st *store.Store, p store.Principal, asOf polic
 		}
 		combos = append(combos, store.ClassifiedHamletInputs{HamletInputs: h, Category: cat})
 	}
-	d, err := st.NationalSummary(ctx, p, on, combos, base, concurrentFactor(asOf, base))
+	d, err := st.NationalSummary(ctx, p, on, combos, base, concurrentFactor(asOf))
 	if err != nil {
 		return Summary{}, err
 	}

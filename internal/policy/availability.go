@@ -15,13 +15,14 @@ import "communehr/internal/msg"
 // are handled under Decree 154/2025 (dantri/ngoisao, Ministry answers to
 // commune workers leaving after 31/8). The last exit date offered Decree 178
 // is therefore 2025-08-31 (docs/legal-basis.md, corner 2).
-var d178Availability = table[bool]{
-	Name: "decree_178_2024.last_exit_date",
-	Show: func(bool) string { return "offered for exits up to 2025-08-31; from 2025-09-01 Decree 154/2025" },
+var d178Availability = register(&table[bool]{
+	Name:  "decree_178_2024.last_exit_date",
+	Show:  func(bool) string { return "offered for exits up to 2025-08-31; from 2025-09-01 Decree 154/2025" },
+	Until: d178LastExit,
 	Entries: []entry[bool]{
-		{d178Start, MustDate("2025-08-31"), true, cite(instOL6383of2025, "", "")},
+		{d178Start, true, cite(instOL6383of2025, "", "")},
 	},
-}
+})
 
 var d178LastExit = MustDate("2025-08-31")
 
@@ -46,13 +47,13 @@ func d178Offered(b *builder, d Date) (ok bool, why msg.Message) {
 // công chức xã tự nguyện xin nghỉ việc từ ngày 1/6", 1502634: "nghỉ việc sau
 // ngày 01/01/2025"). An exit on 2025-01-01 (the first day out) is not after
 // it: such a person is not under Decree 178 (docs/legal-basis.md, corner 5).
-var d178MergedUnits = table[Date]{
+var d178MergedUnits = register(&table[Date]{
 	Name: "decree_178_2024.merged_units_exit_after",
 	Show: func(d Date) string { return "surplus from the 2019–2025 unit mergers: exits after " + d.String() },
 	Entries: []entry[Date]{
-		{d178Start, Date{}, MustDate("2025-01-01"), cite(instOL1814of2025, "", "")},
+		{d178Start, MustDate("2025-01-01"), cite(instOL1814of2025, "", "")},
 	},
-}
+})
 
 // d178MergedUnitReason is why Decree 178 does not cover a person made
 // surplus by the 2019–2025 unit mergers ("" when it does).

@@ -37,26 +37,42 @@ import (
 //     > 6 → 1 year) was not found in Decree 154 Art. 5; it is applied as in
 //     Decree 178 Art. 5, and the result says how the months were counted.
 
+// d154Ends is the last day Decree 154/2025 applies (until 2030-12-31,
+// docs/legal-basis.md §3).
+var d154Ends = MustDate("2030-12-31")
+
 type d154Params struct {
 	Rate           decimal.Decimal // × allowance × months
 	CapMonths      int             // the 60 months of group (c)
 	ThresholdYears int             // 5 years of work / to retirement
 	PerYear        decimal.Decimal // × allowance per year of work
 	JobSearch      decimal.Decimal // months of allowance to look for work
-	RetiredMonths  decimal.Decimal // Art. 9 cl. 2
 }
 
-var decree154Params = table[d154Params]{
+var decree154Params = register(&table[d154Params]{
 	Name: "decree_154_2025.non_professional",
 	Show: func(p d154Params) string {
-		return fmt.Sprintf("%s × allowance × months (cap %d), thresholds %d years, %s × allowance per year of work, %s months to look for work, %s months if past retirement age (commune)",
-			p.Rate, p.CapMonths, p.ThresholdYears, p.PerYear, p.JobSearch, p.RetiredMonths)
+		return fmt.Sprintf("%s × allowance × months (cap %d), thresholds %d years, %s × allowance per year of work, %s months to look for work",
+			p.Rate, p.CapMonths, p.ThresholdYears, p.PerYear, p.JobSearch)
 	},
+	Until: d154Ends,
 	Entries: []entry[d154Params]{
-		{MustDate("2025-06-16"), MustDate("2030-12-31"),
-			d154Params{dec("0.8"), 60, 5, dec("1.5"), dec("3"), dec("15")}, cite(instDecree154of2025, "9", "1")},
+		{MustDate("2025-06-16"),
+			d154Params{dec("0.8"), 60, 5, dec("1.5"), dec("3")}, cite(instDecree154of2025, "9", "1")},
 	},
-}
+})
+
+// decree154RetiredMonths is clause 2 of Art. 9: a worker at retirement age
+// or on a pension gets this many months of the current allowance, once
+// (retiredLumpSum; Art. 10 cl. 2 follows it, corner 1).
+var decree154RetiredMonths = register(&table[decimal.Decimal]{
+	Name: "decree_154_2025.retired_lump_sum_months",
+	Show: func(m decimal.Decimal) string {
+		return m.String() + " months of allowance if at or past retirement age"
+	},
+	Until:   d154Ends,
+	Entries: []entry[decimal.Decimal]{{MustDate("2025-06-16"), dec("15"), cite(instDecree154of2025, "9", "2")}},
+})
 
 type period struct{ From, Until Date }
 
@@ -69,14 +85,15 @@ type period struct{ From, Until Date }
 // chuyên trách cấp xã đến 31/5/2026", 2025-06-23; dantri.com.vn Ministry
 // answer 2025-10-02; ngoisao.vn 2025-09-05). "Before 31/5/2026" makes
 // 2026-05-30 the last exit date (docs/legal-basis.md, corner 5).
-var decree154Art9Window = table[period]{
-	Name: "decree_154_2025.art9_exit_window",
-	Show: func(p period) string { return fmt.Sprintf("exits from %s to %s", p.From, p.Until) },
+var decree154Art9Window = register(&table[period]{
+	Name:  "decree_154_2025.art9_exit_window",
+	Show:  func(p period) string { return fmt.Sprintf("exits from %s to %s", p.From, p.Until) },
+	Until: d154Ends,
 	Entries: []entry[period]{
-		{MustDate("2025-06-16"), MustDate("2030-12-31"), period{MustDate("2025-07-01"), MustDate("2026-05-30")},
+		{MustDate("2025-06-16"), period{MustDate("2025-07-01"), MustDate("2026-05-30")},
 			cite(instCV12of2025, "", "")},
 	},
-}
+})
 
 // art9Window warns, in plain words, when a commune-level exit falls outside
 // the period Art. 9 covers: the figure is what Art. 9 would pay, not a
@@ -127,7 +144,7 @@ func exitDecree154At(in NonProfessionalExitInput, b *builder, asOf Date, transit
 	}
 	A := in.MonthlyAllowance
 	if !in.ExitDate.Before(rt) || in.OnPension {
-		return retiredLumpSum(in, b, policy, art, rt, P)
+		return retiredLumpSum(in, b, policy, art, rt, asOf)
 	}
 	if in.WorkMonths == nil {
 		return NonProfessionalExitResult{Result: emptyResult()}, inputErr("/work_months", "required",
@@ -135,24 +152,25 @@ func exitDecree154At(in NonProfessionalExitInput, b *builder, asOf Date, transit
 	}
 	work := *in.WorkMonths
 	threshold := P.ThresholdYears * 12
+	rateVI, rateEN, yrs := fmtNumVI(P.Rate), fmtNum(P.Rate), P.ThresholdYears
 	var months int
 	var vi, en string
 	var cl Citation
 	switch {
 	case work < threshold:
 		months, cl = work, c("1(a)")
-		vi = "Trợ cấp một lần 0,8 mức phụ cấp hằng tháng hiện hưởng × số tháng công tác (dưới 5 năm công tác)"
-		en = "One-off 0.8 × current monthly allowance × months of work (fewer than 5 years of work)"
+		vi = fmt.Sprintf("Trợ cấp một lần %s mức phụ cấp hằng tháng hiện hưởng × số tháng công tác (dưới %d năm công tác)", rateVI, yrs)
+		en = fmt.Sprintf("One-off %s × current monthly allowance × months of work (fewer than %d years of work)", rateEN, yrs)
 	default:
 		toRetire := countMonths(b, in.ExitDate, rt, "months.to_retirement_days_dropped")
 		if toRetire < threshold {
 			months, cl = toRetire, c("1")
-			vi = "Trợ cấp một lần 0,8 mức phụ cấp hằng tháng hiện hưởng × số tháng nghỉ sớm so với tuổi nghỉ hưu (từ đủ 5 năm công tác, còn dưới 5 năm đến tuổi nghỉ hưu)"
-			en = "One-off 0.8 × current monthly allowance × months left until retirement age (5+ years of work, fewer than 5 years to retirement)"
+			vi = fmt.Sprintf("Trợ cấp một lần %s mức phụ cấp hằng tháng hiện hưởng × số tháng nghỉ sớm so với tuổi nghỉ hưu (từ đủ %d năm công tác, còn dưới %d năm đến tuổi nghỉ hưu)", rateVI, yrs, yrs)
+			en = fmt.Sprintf("One-off %s × current monthly allowance × months left until retirement age (%d+ years of work, fewer than %d years to retirement)", rateEN, yrs, yrs)
 		} else {
 			months, cl = P.CapMonths, c("1")
-			vi = "Trợ cấp một lần 0,8 mức phụ cấp hằng tháng hiện hưởng × 60 tháng (từ đủ 5 năm công tác, còn từ đủ 5 năm đến tuổi nghỉ hưu)"
-			en = "One-off 0.8 × current monthly allowance × 60 months (5+ years of work, 5+ years to retirement)"
+			vi = fmt.Sprintf("Trợ cấp một lần %s mức phụ cấp hằng tháng hiện hưởng × %d tháng (từ đủ %d năm công tác, còn từ đủ %d năm đến tuổi nghỉ hưu)", rateVI, P.CapMonths, yrs, yrs)
+			en = fmt.Sprintf("One-off %s × current monthly allowance × %d months (%d+ years of work, %d+ years to retirement)", rateEN, P.CapMonths, yrs, yrs)
 		}
 	}
 	b.line("one_off_allowance", vi, en,
@@ -163,13 +181,13 @@ func exitDecree154At(in NonProfessionalExitInput, b *builder, asOf Date, transit
 		b.warn("d154.work_years_rounded", work, years)
 	}
 	b.line("allowance_per_year_of_work",
-		"Trợ cấp 1,5 mức phụ cấp hằng tháng hiện hưởng cho mỗi năm công tác",
-		"1.5 × current monthly allowance per year of work",
+		"Trợ cấp "+fmtNumVI(P.PerYear)+" mức phụ cấp hằng tháng hiện hưởng cho mỗi năm công tác",
+		fmtNum(P.PerYear)+" × current monthly allowance per year of work",
 		fmt.Sprintf("%s × %s × %s years", fmtNum(P.PerYear), fmtMoney(A), fmtNum(years)),
 		P.PerYear.Mul(A).Mul(years), cl)
 	b.line("job_search_allowance",
-		"Trợ cấp 03 tháng phụ cấp hằng tháng hiện hưởng để tìm việc làm",
-		"3 months of current allowance to look for work",
+		"Trợ cấp "+fmtMonthsVI(P.JobSearch)+" tháng phụ cấp hằng tháng hiện hưởng để tìm việc làm",
+		fmtNum(P.JobSearch)+" months of current allowance to look for work",
 		fmt.Sprintf("%s × %s", fmtNum(P.JobSearch), fmtMoney(A)),
 		P.JobSearch.Mul(A), cl)
 	return NonProfessionalExitResult{Result: b.result(), Policy: policy, MonthsCounted: months, Eligible: true}, nil
@@ -187,7 +205,12 @@ func exitDecree154At(in NonProfessionalExitInput, b *builder, asOf Date, transit
 // follows Art. 9 cl. 2 (15 months, quoted by ngoisao.vn 2025-09-05), which
 // Art. 10 mirrors figure for figure in clause 1. The result says so in a
 // warning (docs/legal-basis.md, corner 1).
-func retiredLumpSum(in NonProfessionalExitInput, b *builder, policy, art string, rt Date, P d154Params) (NonProfessionalExitResult, error) {
+func retiredLumpSum(in NonProfessionalExitInput, b *builder, policy, art string, rt, asOf Date) (NonProfessionalExitResult, error) {
+	m, err := decree154RetiredMonths.get(b, asOf)
+	if err != nil {
+		return NonProfessionalExitResult{Result: emptyResult()}, err
+	}
+	months := m.Value
 	c := cite(instDecree154of2025, art, "2")
 	A := in.MonthlyAllowance
 	b.warn("d154.retired_lump_sum", rt, c)
@@ -195,9 +218,9 @@ func retiredLumpSum(in NonProfessionalExitInput, b *builder, policy, art string,
 		b.warn("d154.art10_cl2_amount_unconfirmed")
 	}
 	b.line("retired_lump_sum",
-		"Trợ cấp một lần bằng 15 tháng phụ cấp hằng tháng hiện hưởng (đã đủ tuổi nghỉ hưu hoặc đang hưởng chế độ hưu trí, mất sức lao động)",
-		"One-off allowance of 15 months' current allowance (at retirement age, or on a pension or loss-of-capacity benefit)",
-		fmt.Sprintf("%s × %s", fmtNum(P.RetiredMonths), fmtMoney(A)),
-		P.RetiredMonths.Mul(A), c)
-	return NonProfessionalExitResult{Result: b.result(), Policy: policy, MonthsCounted: int(P.RetiredMonths.IntPart()), Eligible: true}, nil
+		"Trợ cấp một lần bằng "+fmtMonthsVI(months)+" tháng phụ cấp hằng tháng hiện hưởng (đã đủ tuổi nghỉ hưu hoặc đang hưởng chế độ hưu trí, mất sức lao động)",
+		"One-off allowance of "+fmtNum(months)+" months' current allowance (at retirement age, or on a pension or loss-of-capacity benefit)",
+		fmt.Sprintf("%s × %s", fmtNum(months), fmtMoney(A)),
+		months.Mul(A), c)
+	return NonProfessionalExitResult{Result: b.result(), Policy: policy, MonthsCounted: int(months.IntPart()), Eligible: true}, nil
 }

@@ -50,29 +50,31 @@ type d154ERParams struct {
 	SIMinYears           int             // 15 to under 20 years → SIFirstMonths
 }
 
-var d154EarlyRetirement = table[d154ERParams]{
+var d154EarlyRetirement = register(&table[d154ERParams]{
 	Name: "decree_154_2025.early_retirement",
 	Show: func(p d154ERParams) string {
 		return fmt.Sprintf("%d to %d months to retirement age: %s months per year early; SI: %s months for the first %d years (from %d years), %s month per further year",
 			p.MinMonths, p.MaxMonths, p.PerYear, p.SIFirstMonths, p.SIFirstYears, p.SIMinYears, p.SIPerYear)
 	},
+	Until: d154Ends,
 	Entries: []entry[d154ERParams]{
-		{MustDate("2025-06-16"), MustDate("2030-12-31"),
+		{MustDate("2025-06-16"),
 			d154ERParams{24, 60, dec("5"), dec("5"), 20, dec("0.5"), 15}, cite(instDecree154of2025, "6", "2")},
 	},
-}
+})
 
 type d154ResParams struct{ JobSearch, PerSIYear decimal.Decimal }
 
-var d154Resignation = table[d154ResParams]{
+var d154Resignation = register(&table[d154ResParams]{
 	Name: "decree_154_2025.resignation",
 	Show: func(p d154ResParams) string {
 		return fmt.Sprintf("%s months to look for work; %s months per year of compulsory SI", p.JobSearch, p.PerSIYear)
 	},
+	Until: d154Ends,
 	Entries: []entry[d154ResParams]{
-		{MustDate("2025-06-16"), MustDate("2030-12-31"), d154ResParams{dec("3"), dec("1.5")}, cite(instDecree154of2025, "8", "1")},
+		{MustDate("2025-06-16"), d154ResParams{dec("3"), dec("1.5")}, cite(instDecree154of2025, "8", "1")},
 	},
-}
+})
 
 // art6Reason is why Decree 154 Art. 6 does not apply ("" when it does).
 func (x cadreExit) art6Reason(p d154ERParams) msg.Message {
@@ -175,14 +177,14 @@ func resignation154(er EarlyRetirementInput, b *builder) (ResignationResult, err
 	}
 	S := er.MonthlySalary
 	b.line("job_search_allowance",
-		"Trợ cấp 03 tháng tiền lương hiện hưởng để tìm việc làm",
-		"3 months of current salary to look for work",
+		"Trợ cấp "+fmtMonthsVI(p.JobSearch)+" tháng tiền lương hiện hưởng để tìm việc làm",
+		fmtNum(p.JobSearch)+" months of current salary to look for work",
 		fmt.Sprintf("%s × %s", fmtNum(p.JobSearch), fmtMoney(S)),
 		p.JobSearch.Mul(S), c)
 	years := halfYears(x.siUncomp)
 	b.line("si_years_allowance",
-		"Trợ cấp 1,5 tháng tiền lương hiện hưởng cho mỗi năm công tác có đóng BHXH bắt buộc",
-		"1.5 months of current salary per year of compulsory SI",
+		"Trợ cấp "+fmtNumVI(p.PerSIYear)+" tháng tiền lương hiện hưởng cho mỗi năm công tác có đóng BHXH bắt buộc",
+		fmtNum(p.PerSIYear)+" months of current salary per year of compulsory SI",
 		fmt.Sprintf("%s × %s × %s years", fmtNum(p.PerSIYear), fmtMoney(S), fmtNum(years)),
 		p.PerSIYear.Mul(S).Mul(years), c)
 	return ResignationResult{Result: b.result(), Policy: PolicyResign154, Eligible: true}, nil

@@ -43,7 +43,7 @@ type d178ERParams struct {
 
 var d178Start = MustDate("2025-01-01")
 
-var d178EarlyRetirement = table[d178ERParams]{
+var d178EarlyRetirement = register(&table[d178ERParams]{
 	Name: "decree_178_2024.early_retirement",
 	Show: func(p d178ERParams) string {
 		return fmt.Sprintf("≤%d months early: %s × salary × months; ≤%d: %s × salary × %d; ×%s from month %d; %s / %s months per year early from %d months",
@@ -51,10 +51,10 @@ var d178EarlyRetirement = table[d178ERParams]{
 			p.WindowMonths+1, p.PerYearShort, p.PerYearLong, p.MinPerYearMonths)
 	},
 	Entries: []entry[d178ERParams]{
-		{d178Start, Date{}, d178ERParams{12, 60, 120, 24, dec("1.0"), dec("0.9"), 60, dec("0.5"), dec("5"), dec("4")},
+		{d178Start, d178ERParams{12, 60, 120, 24, dec("1.0"), dec("0.9"), 60, dec("0.5"), dec("5"), dec("4")},
 			cite(instDecree178of2024, "7", "1")},
 	},
-}
+})
 
 type siAllowance struct {
 	FirstMonths decimal.Decimal // months of salary for the first years
@@ -72,28 +72,28 @@ type siAllowance struct {
 // force on 2025-07-01. docs/legal-basis.md §4.2 reads it as this date switch (Circular
 // 01/2025/TT-BNV Art. 4 as amended by Circular 002/2025/TT-BNV, which the
 // notes could not find): coded as docs/legal-basis.md says, cited to the decree.
-var siYearsAllowance = table[siAllowance]{
+var siYearsAllowance = register(&table[siAllowance]{
 	Name: "decree_178_2024.si_years_allowance",
 	Show: func(s siAllowance) string {
 		return fmt.Sprintf("%s months for the first %d years, %s month per further year", s.FirstMonths, s.FirstYears, s.PerYear)
 	},
 	Entries: []entry[siAllowance]{
-		{d178Start, MustDate("2025-06-30"), siAllowance{dec("5"), 20, dec("0.5")}, cite(instDecree178of2024, "7", "2")},
-		{MustDate("2025-07-01"), Date{}, siAllowance{dec("4"), 15, dec("0.5")}, cite(instDecree178of2024, "7", "2")},
+		{d178Start, siAllowance{dec("5"), 20, dec("0.5")}, cite(instDecree178of2024, "7", "2")},
+		{MustDate("2025-07-01"), siAllowance{dec("4"), 15, dec("0.5")}, cite(instDecree178of2024, "7", "2")},
 	},
-}
+})
 
 // pensionMinSIYears is the compulsory-SI time needed for a pension, which
 // Art. 7 requires: 20 years (SI Law 2014 Art. 54 cl. 1), 15 years from
 // 2025-07-01 (SI Law 2024 Art. 64 cl. 1).
-var pensionMinSIYears = table[int]{
+var pensionMinSIYears = register(&table[int]{
 	Name: "pension_min_si_years",
 	Show: func(y int) string { return fmt.Sprint(y) },
 	Entries: []entry[int]{
-		{MustDate("2016-01-01"), MustDate("2025-06-30"), 20, cite(instSILaw2014, "54", "1")},
-		{MustDate("2025-07-01"), Date{}, 15, cite(instSILaw2024, "64", "1")},
+		{MustDate("2016-01-01"), 20, cite(instSILaw2014, "54", "1")},
+		{MustDate("2025-07-01"), 15, cite(instSILaw2024, "64", "1")},
 	},
-}
+})
 
 // EarlyRetirementInput is the body of POST /v1/calculations/early-retirement.
 // MonthlySalary is the current monthly salary of Decree 178 Art. 5 as one
@@ -274,13 +274,15 @@ func earlyRetirement(in EarlyRetirementInput) (EarlyRetirementResult, error) {
 	if !x.moreThan(p.ShortBandMonths) {
 		amount = p.ShortFactor.Mul(S).Mul(decInt(m))
 		formula = fmt.Sprintf("%s × %s × %s", p.ShortFactor.StringFixed(1), fmtMoney(S), monthsWord(m))
-		vi, en = "Trợ cấp hưu trí một lần cho số tháng nghỉ sớm (còn từ đủ 5 năm trở xuống)",
-			"One-off allowance for the months of early retirement (5 years or less to retirement)"
+		vi = fmt.Sprintf("Trợ cấp hưu trí một lần cho số tháng nghỉ sớm (còn từ đủ %d năm trở xuống)", p.ShortBandMonths/12)
+		en = fmt.Sprintf("One-off allowance for the months of early retirement (%d years or less to retirement)", p.ShortBandMonths/12)
 	} else {
 		amount = p.LongFactor.Mul(S).Mul(decInt(p.LongMonths))
 		formula = fmt.Sprintf("%s × %s × %s", fmtNum(p.LongFactor), fmtMoney(S), monthsWord(p.LongMonths))
-		vi, en = "Trợ cấp hưu trí một lần: 0,9 tháng tiền lương × 60 tháng (còn trên 5 năm đến đủ 10 năm)",
-			"One-off allowance: 0.9 × salary × 60 months (more than 5 to 10 years to retirement)"
+		vi = fmt.Sprintf("Trợ cấp hưu trí một lần: %s tháng tiền lương × %d tháng (còn trên %d năm đến đủ %d năm)",
+			fmtNumVI(p.LongFactor), p.LongMonths, p.ShortBandMonths/12, p.LongBandMonths/12)
+		en = fmt.Sprintf("One-off allowance: %s × salary × %d months (more than %d to %d years to retirement)",
+			fmtNum(p.LongFactor), p.LongMonths, p.ShortBandMonths/12, p.LongBandMonths/12)
 	}
 	if !x.within12 {
 		amount = p.AfterWindow.Mul(amount)

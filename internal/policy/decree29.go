@@ -33,15 +33,16 @@ type d29Params struct {
 	WindowMonths int
 }
 
-var decree29Params = table[d29Params]{
+var decree29Params = register(&table[d29Params]{
 	Name: "decree_29_2023.non_professional",
 	Show: func(p d29Params) string {
 		return fmt.Sprintf("%s × monthly allowance per month left early; leaving within %d months of the decision", p.Rate, p.WindowMonths)
 	},
+	Until: d154EffectiveDate.AddDays(-1),
 	Entries: []entry[d29Params]{
-		{MustDate("2023-07-20"), MustDate("2025-06-15"), d29Params{"0.5", 12}, d29Benefit},
+		{MustDate("2023-07-20"), d29Params{"0.5", 12}, d29Benefit},
 	},
-}
+})
 
 func exitDecree29(in NonProfessionalExitInput, b *builder) (NonProfessionalExitResult, error) {
 	var ec errs

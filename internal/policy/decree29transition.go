@@ -26,13 +26,14 @@ var d154EffectiveDate = MustDate("2025-06-16")
 var d154Transition = cite(instDecree154of2025, "", "")
 
 // d154Recalculation lists the rule among the parameters (GET /v1/parameters).
-var d154Recalculation = table[Date]{
+var d154Recalculation = register(&table[Date]{
 	Name: "decree_154_2025.decree29_recalculation",
 	Show: func(d Date) string {
 		return "Decree 29/2023 exits not paid before " + d.String() + " are recalculated; the difference is paid"
 	},
-	Entries: []entry[Date]{{d154EffectiveDate, MustDate("2030-12-31"), d154EffectiveDate, d154Transition}},
-}
+	Until:   d154Ends,
+	Entries: []entry[Date]{{d154EffectiveDate, d154EffectiveDate, d154Transition}},
+})
 
 // d29PaidState is what the request says about payment: unknown, paid before
 // Decree 154 took effect, or not paid by then.

@@ -34,14 +34,15 @@ var (
 // class 2: 12, class 3: 10 (lawnet.vn "From June 25, 2019, officially reduce
 // the number of commune-level officials", quoting Decree 34/2019; "current
 // is 22/20/19" before it).
-var communeQuota = table[[3]int]{
-	Name: "commune_nonprofessional_quota",
-	Show: func(q [3]int) string { return fmt.Sprintf("class 1: %d, class 2: %d, class 3: %d", q[0], q[1], q[2]) },
+var communeQuota = register(&table[[3]int]{
+	Name:  "commune_nonprofessional_quota",
+	Show:  func(q [3]int) string { return fmt.Sprintf("class 1: %d, class 2: %d, class 3: %d", q[0], q[1], q[2]) },
+	Until: d33CommuneEnds,
 	Entries: []entry[[3]int]{
-		{d92Start, d33Start.AddDays(-1), [3]int{14, 12, 10}, cite(instDecree92of2009, "13", "1")},
-		{d33Start, d33CommuneEnds, [3]int{14, 12, 10}, cite(instDecree33of2023, "33", "1")},
+		{d92Start, [3]int{14, 12, 10}, cite(instDecree92of2009, "13", "1")},
+		{d33Start, [3]int{14, 12, 10}, cite(instDecree33of2023, "33", "1")},
 	},
-}
+})
 
 // d92Start is the day Decree 34/2019/NĐ-CP took effect, amending Decree
 // 92/2009/NĐ-CP's quota and fund of commune-level non-professional workers.
@@ -55,15 +56,16 @@ var d92Start = MustDate("2019-06-25")
 // vietnam.vn "Tăng phụ cấp với người hoạt động không chuyên trách cấp xã từ
 // ngày 1/8/2023", which sets them beside Decree 33's 21.0/18.0/15.0). The
 // amount is the multiple × the base salary of the day (corner 9).
-var communeFund92 = table[[3]decimal.Decimal]{
+var communeFund92 = register(&table[[3]decimal.Decimal]{
 	Name: "commune_fund_multiple_by_class",
 	Show: func(m [3]decimal.Decimal) string {
 		return fmt.Sprintf("class 1: %s, class 2: %s, class 3: %s", m[0].StringFixed(1), m[1].StringFixed(1), m[2].StringFixed(1))
 	},
+	Until: d33Start.AddDays(-1),
 	Entries: []entry[[3]decimal.Decimal]{
-		{d92Start, d33Start.AddDays(-1), [3]decimal.Decimal{dec("16.0"), dec("13.7"), dec("11.4")}, cite(instDecree92of2009, "14", "1")},
+		{d92Start, [3]decimal.Decimal{dec("16.0"), dec("13.7"), dec("11.4")}, cite(instDecree92of2009, "14", "1")},
 	},
-}
+})
 
 // communeFundPerPerson is the central lump-sum fund per person of the
 // quota, in base salaries, social and health insurance included. Decree 33
@@ -71,53 +73,54 @@ var communeFund92 = table[[3]decimal.Decimal]{
 // class III 15.0 × base salary — which is exactly 1.5 × the quota of each
 // class; the 1.5 per extra person of the increments is the clause's tail
 // (unconfirmed; docs/legal-basis.md: tail not seen verbatim).
-var communeFundPerPerson = table[decimal.Decimal]{
-	Name: "commune_fund_multiple_per_person",
-	Show: showDec,
+var communeFundPerPerson = register(&table[decimal.Decimal]{
+	Name:  "commune_fund_multiple_per_person",
+	Show:  showDec,
+	Until: d33CommuneEnds,
 	Entries: []entry[decimal.Decimal]{
-		{d33Start, d33CommuneEnds, dec("1.5"), cite(instDecree33of2023, "34", "1")},
+		{d33Start, dec("1.5"), cite(instDecree33of2023, "34", "1")},
 	},
-}
+})
 
 type hamletMultiples struct{ High, Low decimal.Decimal }
 
 // hamletFundMultiples is the monthly fund per hamlet/residential group in
 // base salaries: 6.0 for the listed hamlets, 4.5 for the others.
-var hamletFundMultiples = table[hamletMultiples]{
+var hamletFundMultiples = register(&table[hamletMultiples]{
 	Name: "hamlet_fund_multiple",
-	Show: func(m hamletMultiples) string { return "6.0 / 4.5" },
+	Show: func(m hamletMultiples) string { return m.High.StringFixed(1) + " / " + m.Low.StringFixed(1) },
 	Entries: []entry[hamletMultiples]{
-		{d33Start, Date{}, hamletMultiples{dec("6.0"), dec("4.5")}, cite(instDecree33of2023, "34", "2")},
+		{d33Start, hamletMultiples{dec("6.0"), dec("4.5")}, cite(instDecree33of2023, "34", "2")},
 	},
-}
+})
 
 type householdThresholds struct{ Thon, ToDanPho int }
 
 // hamletThresholds: a thôn of ≥ 350 households, a tổ dân phố of ≥ 500, gets
 // the 6.0 fund (Decree 33 Art. 34 cl. 2(a)).
-var hamletThresholds = table[householdThresholds]{
+var hamletThresholds = register(&table[householdThresholds]{
 	Name: "hamlet_fund_household_thresholds",
 	Show: func(h householdThresholds) string {
 		return fmt.Sprintf("thon: %d, to_dan_pho: %d", h.Thon, h.ToDanPho)
 	},
 	Entries: []entry[householdThresholds]{
-		{d33Start, Date{}, householdThresholds{350, 500}, cite(instDecree33of2023, "34", "2")},
+		{d33Start, householdThresholds{350, 500}, cite(instDecree33of2023, "34", "2")},
 	},
-}
+})
 
 // hamletMaxPaidPosts: at most 3 paid non-professional posts per hamlet.
-var hamletMaxPaidPosts = table[int]{
+var hamletMaxPaidPosts = register(&table[int]{
 	Name:    "hamlet_max_paid_posts",
 	Show:    strconv.Itoa,
-	Entries: []entry[int]{{d33Start, Date{}, 3, cite(instDecree33of2023, "33", "6")}},
-}
+	Entries: []entry[int]{{d33Start, 3, cite(instDecree33of2023, "33", "6")}},
+})
 
 // concurrentRate: a concurrent post is paid 100 % of its own allowance.
-var concurrentRate = table[decimal.Decimal]{
+var concurrentRate = register(&table[decimal.Decimal]{
 	Name:    "concurrent_post_rate",
 	Show:    func(d decimal.Decimal) string { return d.String() + "%" },
-	Entries: []entry[decimal.Decimal]{{d33Start, Date{}, dec("100"), cite(instDecree33of2023, "34", "")}},
-}
+	Entries: []entry[decimal.Decimal]{{d33Start, dec("100"), cite(instDecree33of2023, "34", "")}},
+})
 
 var hdndAllowanceCitation = cite(instDecree33of2023, "34", "3")
 

@@ -12,4 +12,4 @@ package policy
 // RulesetVersion identifies the rules and parameters this package encodes.
 // Bump it (semver) whenever a rule, parameter value or citation changes:
 // stored decisions record it so a later recomputation can be explained.
-const RulesetVersion = "1.1.0"
+const RulesetVersion = "1.2.0"

@@ -11,7 +11,7 @@ import (
 )
 
 // goldenCase is one named situation of testdata/golden.json: the calculator
-// (the §8 endpoint name), the request body, and what must come back.
+// (the endpoint name of docs/legal-basis.md §8), the request body, and what must come back.
 type goldenCase struct {
 	Name string `json:"name"`
 	// Source names the published text or worked example the case comes from,
@@ -43,7 +43,7 @@ func decodeStrict(raw []byte, v any) error {
 	return dec.Decode(v)
 }
 
-// calculate decodes a §8 request body for the named calculator and runs it,
+// calculate decodes a request body (docs/legal-basis.md §8) for the named calculator and runs it,
 // as the HTTP layer will.
 func calculate(calc string, raw []byte) (any, error) {
 	switch calc {

@@ -42,18 +42,19 @@ type unitStandards struct {
 	UrbanDistrictDivisor, OtherDivisor int // ⅓ → 3, ½ → 2
 }
 
-var adminUnitStandards = table[unitStandards]{
+var adminUnitStandards = register(&table[unitStandards]{
 	Name: "administrative_unit_standards",
 	Show: func(u unitStandards) string {
 		return fmt.Sprintf("commune %d people / %s km² (mountainous %d / %s km²); ward %s km², %d people (ward of an urban district %d); +1 per full 1/%d (urban district wards) or 1/%d of the population standard, +1 per full 100%% of the area standard",
 			u.CommunePop, u.CommuneArea, u.CommuneMountainPop, u.CommuneMountainArea, u.WardArea, u.WardPop, u.WardUrbanDistrictPop,
 			u.UrbanDistrictDivisor, u.OtherDivisor)
 	},
+	Until: d33CommuneEnds,
 	Entries: []entry[unitStandards]{
-		{d33Start, d33CommuneEnds, unitStandards{8000, 5000, dec("30"), dec("50"), 7000, 15000, dec("5.5"), 3, 2},
+		{d33Start, unitStandards{8000, 5000, dec("30"), dec("50"), 7000, 15000, dec("5.5"), 3, 2},
 			cite(instRes1211of2016, "", "")},
 	},
-}
+})
 
 // checkUnitInputs validates the optional increment inputs.
 func checkUnitInputs(ec *errs, in CommuneFundInput) {

@@ -71,7 +71,7 @@ type NonProfessionalExitResult struct {
 	// exit not paid by 2025-06-16 (absent otherwise).
 	Decree154Total *decimal.Decimal `json:"decree154_total,omitempty"`
 	// Eligible is false when the policy pays nothing to this person; Reason
-	// (also among the Warnings) says why. Not part of the §8 JSON.
+	// (also among the Warnings) says why. Not part of the JSON of docs/legal-basis.md §8.
 	Eligible bool        `json:"-"`
 	Reason   msg.Message `json:"-"`
 }
@@ -87,16 +87,17 @@ type exitVariant struct {
 // nonProfessionalExitPolicies: Decree 29/2023 (in force 2023-07-20) for
 // exits up to 2025-06-15; Decree 154/2025, which replaced it from
 // 2025-06-16 and applies until 2030-12-31 (docs/legal-basis.md §3).
-var nonProfessionalExitPolicies = table[exitVariant]{
-	Name: "non_professional_exit_policy",
-	Show: func(v exitVariant) string { return v.Name },
+var nonProfessionalExitPolicies = register(&table[exitVariant]{
+	Name:  "non_professional_exit_policy",
+	Show:  func(v exitVariant) string { return v.Name },
+	Until: d154Ends,
 	Entries: []entry[exitVariant]{
-		{MustDate("2023-07-20"), MustDate("2025-06-15"), exitVariant{"decree_29_2023", exitDecree29},
+		{MustDate("2023-07-20"), exitVariant{"decree_29_2023", exitDecree29},
 			cite(instDecree29of2023, "9", "2")},
-		{MustDate("2025-06-16"), MustDate("2030-12-31"), exitVariant{"decree_154_2025", exitDecree154},
+		{MustDate("2025-06-16"), exitVariant{"decree_154_2025", exitDecree154},
 			cite(instDecree154of2025, "9; 10", "1")},
 	},
-}
+})
 
 // NonProfessionalExit computes the exit allowance of a commune, hamlet or
 // residential-group non-professional worker made surplus by a

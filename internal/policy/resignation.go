@@ -18,17 +18,17 @@ type d178ResParams struct {
 	JobSearch         decimal.Decimal // 3 months to look for work
 }
 
-var d178Resignation = table[d178ResParams]{
+var d178Resignation = register(&table[d178ResParams]{
 	Name: "decree_178_2024.resignation",
 	Show: func(p d178ResParams) string {
 		return fmt.Sprintf("%s (first %d months) / %s × salary × SI months (max %d); %s months per SI year; %s months to look for work; from %d months before retirement",
 			p.WithinRate, p.WindowMonths, p.AfterRate, p.CapMonths, p.PerSIYear, p.JobSearch, p.MinMonthsToRetire)
 	},
 	Entries: []entry[d178ResParams]{
-		{d178Start, Date{}, d178ResParams{24, 12, dec("0.8"), dec("0.4"), 60, dec("1.5"), dec("3")},
+		{d178Start, d178ResParams{24, 12, dec("0.8"), dec("0.4"), 60, dec("1.5"), dec("3")},
 			cite(instDecree178of2024, "9", "1")},
 	},
-}
+})
 
 // ResignationInput is the body of POST /v1/calculations/resignation.
 type ResignationInput struct {
@@ -124,13 +124,13 @@ func resignation(in ResignationInput) (ResignationResult, error) {
 		rate.Mul(S).Mul(decInt(months)), c)
 	years := halfYears(x.siUncomp)
 	b.line("si_years_allowance",
-		"Trợ cấp 1,5 tháng tiền lương hiện hưởng cho mỗi năm công tác có đóng BHXH bắt buộc",
-		"1.5 months of current salary per year of compulsory SI",
+		"Trợ cấp "+fmtNumVI(p.PerSIYear)+" tháng tiền lương hiện hưởng cho mỗi năm công tác có đóng BHXH bắt buộc",
+		fmtNum(p.PerSIYear)+" months of current salary per year of compulsory SI",
 		fmt.Sprintf("%s × %s × %s years", fmtNum(p.PerSIYear), fmtMoney(S), fmtNum(years)),
 		p.PerSIYear.Mul(S).Mul(years), c)
 	b.line("job_search_allowance",
-		"Trợ cấp 03 tháng tiền lương hiện hưởng để tìm việc làm",
-		"3 months of current salary to look for work",
+		"Trợ cấp "+fmtMonthsVI(p.JobSearch)+" tháng tiền lương hiện hưởng để tìm việc làm",
+		fmtNum(p.JobSearch)+" months of current salary to look for work",
 		fmt.Sprintf("%s × %s", fmtNum(p.JobSearch), fmtMoney(S)),
 		p.JobSearch.Mul(S), c)
 	return ResignationResult{Result: b.result(), Eligible: true}, nil

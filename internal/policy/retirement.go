@@ -53,14 +53,14 @@ var retirementTables = []*table[int]{
 // 2021 first + step × (Y − 2021), until capAge, which then stays in force.
 func roadmap(name string, pre, first, step, capAge int, preCite, c Citation) *table[int] {
 	t := &table[int]{Name: name, Show: func(m int) string { return ageOfMonths(m).String() }}
-	t.Entries = append(t.Entries, entry[int]{MustDate("1900-01-01"), MustDate("2020-12-31"), pre, preCite})
+	t.Entries = append(t.Entries, entry[int]{MustDate("1900-01-01"), pre, preCite})
 	for y, age := 2021, first; ; y, age = y+1, age+step {
 		from := Date{y, time.January, 1}
 		if age >= capAge {
-			t.Entries = append(t.Entries, entry[int]{from, Date{}, capAge, c})
-			return t
+			t.Entries = append(t.Entries, entry[int]{from, capAge, c})
+			return register(t)
 		}
-		t.Entries = append(t.Entries, entry[int]{from, Date{y, time.December, 31}, age, c})
+		t.Entries = append(t.Entries, entry[int]{from, age, c})
 	}
 }
 
@@ -87,9 +87,9 @@ var retirementCitation = cite(instDecree135of2020, "6", "1")
 func retirement(g Gender, birth Date, reduced bool, b *builder) (Date, Age, Date, error) {
 	t := retirementTable(g, reduced)
 	start := birth.FirstOfMonth()
-	for _, e := range t.Entries {
+	for i, e := range t.Entries {
 		reached := start.AddMonths(e.Value)
-		if e.covers(reached) {
+		if t.covers(i, reached) {
 			// A birth date late in year 9999 reaches the age after 9999-12-31: a date no caller can
 			// write as YYYY-MM-DD (the answer broke its contract), so it is out of the rules' range.
 			if reached.AddMonths(1).Year > 9999 {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -67,3 +68,11 @@ func fmtNum(d decimal.Decimal) string { return d.String() }
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 func decInt(i int) decimal.Decimal { return decimal.NewFromInt(int64(i)) }
+
+// fmtNumVI is fmtNum as Vietnamese text writes it, with a decimal comma
+// ("0,8", "1,5").
+func fmtNumVI(d decimal.Decimal) string { return strings.Replace(d.String(), ".", ",", 1) }
+
+// fmtMonthsVI writes a whole number of months as Vietnamese legal text does,
+// on two digits ("03", "15", "60").
+func fmtMonthsVI(d decimal.Decimal) string { return fmt.Sprintf("%02s", d.String()) }

@@ -191,7 +191,7 @@ func TestRLSOnEveryTenantTable(t *testing.T) {
 				t.Fatalf("row-level security enabled=%v forced=%v, want both", ti.rls, ti.forced)
 			}
 			if len(ti.pkey) == 0 || ti.pkey[0] != "province_code" {
-				t.Errorf("primary key %v does not start with province_code (design.md §3)", ti.pkey)
+				t.Errorf("primary key %v does not start with province_code: every tenant key is led by the province", ti.pkey)
 			}
 			bRows := rowsOf(t, admin, ti.name, provB)
 			aRows := rowsOf(t, admin, ti.name, provA)
