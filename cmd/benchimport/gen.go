@@ -44,7 +44,7 @@ func writeCSV(path, header string, body func(w *bufio.Writer)) (int64, error) {
 	return st.Size(), nil
 }
 
-// genCommunes writes n communes 00001…; every tenth was merged into the next one on 2025-07-01 (it has an
+// genCommunes writes n communes 00001… in force since 2018 (their posts lie within their life); every tenth was merged into the next one on 2025-07-01 (it has an
 // effective_to and a successor further down the file).
 func genCommunes(path string, n int) (int64, error) {
 	return writeCSV(path, "code,name,kind,class,population,area_km2,effective_from,effective_to,successor_code", func(w *bufio.Writer) {
@@ -56,7 +56,7 @@ func genCommunes(path string, n int) (int64, error) {
 					1+r.IntN(300), r.IntN(100), i+1)
 				continue
 			}
-			fmt.Fprintf(w, "%05d,Xã Số %d,%s,%d,%d,%d.%02d,2025-07-01,,\n", i, i, kind, 1+r.IntN(3), 2000+r.IntN(90000), 1+r.IntN(300), r.IntN(100))
+			fmt.Fprintf(w, "%05d,Xã Số %d,%s,%d,%d,%d.%02d,2018-01-01,,\n", i, i, kind, 1+r.IntN(3), 2000+r.IntN(90000), 1+r.IntN(300), r.IntN(100))
 		}
 	})
 }
@@ -74,7 +74,7 @@ func genHamlets(path string, n, nc int) (int64, error) {
 				fmt.Fprintf(w, "%s,%05d,Thôn %d,%s,%d,2020-01-01,2025-06-30,%s\n", hamletCode(i, nc), 1+i%nc, i, kind, 50+r.IntN(900), hamletCode(i+1, nc))
 				continue
 			}
-			fmt.Fprintf(w, "%s,%05d,Thôn %d,%s,%d,2025-07-01,,\n", hamletCode(i, nc), 1+i%nc, i, kind, 50+r.IntN(900))
+			fmt.Fprintf(w, "%s,%05d,Thôn %d,%s,%d,2018-01-01,,\n", hamletCode(i, nc), 1+i%nc, i, kind, 50+r.IntN(900))
 		}
 	})
 }
