@@ -25,7 +25,7 @@ throwaway_db() {
 
 # start_server LOGFILE: serve on a free port and wait for /healthz; sets port and server_pid.
 start_server() {
-  port=$(( 20000 + RANDOM % 20000 ))
+  port=$(( 20000 + RANDOM % 12000 )) # below the ephemeral range
   ADDR=127.0.0.1:$port LOG_LEVEL=warn "$tmp/server" serve 2>"$1" &
   server_pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return 0; sleep 0.1; done

@@ -58,7 +58,8 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pick_port() {
   local p i
   for i in $(seq 1 50); do
-    p=$(( 20000 + RANDOM % 40000 ))
+    # Below Linux's ephemeral range (32768–60999), so an outgoing connection cannot take it meanwhile.
+    p=$(( 20000 + RANDOM % 12000 ))
     if port_free "$p"; then echo "$p"; return 0; fi
   done
   log "no free port found"; exit 1
@@ -87,14 +88,27 @@ cmd_start() {
     as_owner "$BINDIR/initdb" -D "$dir" -U postgres --auth=scram-sha-256 --pwfile="$pwfile" \
       --encoding=UTF8 --locale=C.UTF-8 >"$dir.initdb.log" 2>&1 || { cat "$dir.initdb.log" >&2; exit 1; }
   fi
-  if [ "$port" = 0 ]; then port=$(pick_port); fi
+  local picked=0 try
+  if [ "$port" = 0 ]; then port=$(pick_port); picked=1; fi
   if as_owner "$BINDIR/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
     log "cluster in $dir already running"
     port=$(head -n 4 "$dir/postmaster.pid" | tail -n 1)
   else
-    as_owner "$BINDIR/pg_ctl" -D "$dir" -w -t 60 -l "$dir/server.log" \
-      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' ${PGSH_FAST:+-c fsync=off -c synchronous_commit=off -c full_page_writes=off} -c max_connections=200" \
-      start >&2 || { tail -n 30 "$dir/server.log" >&2; exit 1; }
+    # A picked port can still be taken between the check and the bind (clusters started in parallel): then
+    # another one is picked, a few times.
+    for try in 1 2 3 4 5; do
+      if as_owner "$BINDIR/pg_ctl" -D "$dir" -w -t 60 -l "$dir/server.log" \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' ${PGSH_FAST:+-c fsync=off -c synchronous_commit=off -c full_page_writes=off} -c max_connections=200" \
+        start >&2; then
+        break
+      fi
+      if [ "$picked" = 1 ] && [ "$try" -lt 5 ] && tail -n 30 "$dir/server.log" | grep -q "Address already in use"; then
+        log "port $port was taken meanwhile; trying another"
+        port=$(pick_port)
+        continue
+      fi
+      tail -n 30 "$dir/server.log" >&2; exit 1
+    done
   fi
   echo "postgres://postgres:$(cat "$pwfile")@127.0.0.1:$port/postgres?sslmode=disable"
 }

@@ -45,7 +45,7 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pick_port() {
   local p i
   for i in $(seq 1 50); do
-    p=$(( 20000 + RANDOM % 40000 ))
+    p=$(( 20000 + RANDOM % 12000 )) # below the ephemeral range
     if port_free "$p"; then echo "$p"; return 0; fi
   done
   log "no free port found"; exit 1
