@@ -173,40 +173,43 @@ func postRuleRows(ctx context.Context, tx *Tx) ([]RowError, error) {
 	}
 	// Holders at once: each row against the register (other than the row itself, same person, post and
 	// start) and the earlier rows of the file, on the row's first day and on each later start in its period.
+	// Every join is on (post, unit) equality, so the planner hashes them and the work is the file's size
+	// times the few holders of one post in one unit: no scan of the file or the register per row (issue 10
+	// item 3).
 	rows, err = tx.Query(ctx, `
-		WITH cand AS (
-		  SELECT s.line, s.position_code, s.hamlet_code, s.commune_code,
-		    CASE WHEN s.commune_code IS NOT NULL THEN resolve_commune_from($1, s.commune_code, s.start_date) END AS commune_from,
+		WITH cand AS MATERIALIZED (
+		  SELECT s.line, s.position_code, s.hamlet_code, s.commune_code, x.commune_from,
+		    coalesce('h:' || s.hamlet_code, 'c:' || s.commune_code || '@' || x.commune_from) AS unit_key,
 		    s.start_date, s.end_date, c.id AS cadre_id, c.full_name, p.max_per_unit, p.title_vi, p.title_en
 		  FROM import_stage s JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id
-		  JOIN positions p ON p.code = s.position_code AND p.max_per_unit IS NOT NULL),
-		held AS (
-		  SELECT a.position_code, a.hamlet_code, a.commune_code, a.commune_from, a.start_date, a.end_date, c.full_name,
-		    NULL::int AS line
+		  JOIN positions p ON p.code = s.position_code AND p.max_per_unit IS NOT NULL
+		  CROSS JOIN LATERAL (SELECT CASE WHEN s.commune_code IS NOT NULL AND s.hamlet_code IS NULL
+		    THEN resolve_commune_from($1, s.commune_code, s.start_date) END AS commune_from) x),
+		held AS MATERIALIZED (
+		  SELECT a.position_code, coalesce('h:' || a.hamlet_code, 'c:' || a.commune_code || '@' || a.commune_from) AS unit_key,
+		    a.start_date, a.end_date, c.full_name, NULL::int AS line
 		  FROM assignments a JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
 		  WHERE a.province_code = $1 AND a.position_code IN (SELECT position_code FROM cand)
 		    AND NOT EXISTS (SELECT 1 FROM cand WHERE cand.cadre_id = a.cadre_id AND cand.position_code = a.position_code
 		      AND cand.start_date = a.start_date)
-		  UNION ALL SELECT position_code, hamlet_code, commune_code, commune_from, start_date, end_date, full_name, line FROM cand),
+		  UNION ALL SELECT position_code, unit_key, start_date, end_date, full_name, line FROM cand),
 		days AS (
-		  SELECT c.line, d.day FROM cand c
-		  CROSS JOIN LATERAL (SELECT c.start_date AS day UNION
-		    SELECT x.start_date FROM held x WHERE x.position_code = c.position_code
-		      AND (x.hamlet_code = c.hamlet_code OR (x.commune_code = c.commune_code AND x.commune_from = c.commune_from))
-		      AND x.start_date > c.start_date AND (c.end_date IS NULL OR x.start_date <= c.end_date)) d)
+		  SELECT c.line, c.start_date AS day FROM cand c
+		  UNION
+		  SELECT c.line, x.start_date FROM cand c JOIN held x ON x.position_code = c.position_code AND x.unit_key = c.unit_key
+		  WHERE x.start_date > c.start_date AND (c.end_date IS NULL OR x.start_date <= c.end_date)),
+		counted AS (
+		  SELECT d.line, d.day, count(*) AS n,
+		    array_agg(x.full_name || ' (' || x.start_date || '..' || coalesce(x.end_date::text, '') || ')' ORDER BY x.start_date) AS names
+		  FROM days d JOIN cand c ON c.line = d.line
+		  JOIN held x ON x.position_code = c.position_code AND x.unit_key = c.unit_key
+		  WHERE (x.line IS NULL OR x.line < c.line) AND x.start_date <= d.day AND (x.end_date IS NULL OR x.end_date >= d.day)
+		  GROUP BY d.line, d.day)
 		SELECT DISTINCT ON (c.line) c.line, c.position_code, c.title_vi, c.title_en, c.max_per_unit,
-		  coalesce(c.hamlet_code, c.commune_code), d.day,
-		  (SELECT array_agg(x.full_name || ' (' || x.start_date || '..' || coalesce(x.end_date::text, '') || ')' ORDER BY x.start_date)
-		   FROM held x WHERE x.position_code = c.position_code
-		     AND (x.hamlet_code = c.hamlet_code OR (x.commune_code = c.commune_code AND x.commune_from = c.commune_from))
-		     AND (x.line IS NULL OR x.line < c.line)
-		     AND x.start_date <= d.day AND (x.end_date IS NULL OR x.end_date >= d.day)) AS names
-		FROM cand c JOIN days d ON d.line = c.line
-		WHERE (SELECT count(*) FROM held x WHERE x.position_code = c.position_code
-		     AND (x.hamlet_code = c.hamlet_code OR (x.commune_code = c.commune_code AND x.commune_from = c.commune_from))
-		     AND (x.line IS NULL OR x.line < c.line)
-		     AND x.start_date <= d.day AND (x.end_date IS NULL OR x.end_date >= d.day)) >= c.max_per_unit
-		ORDER BY c.line, d.day`, tx.P.Province)
+		  coalesce(c.hamlet_code, c.commune_code), k.day, k.names
+		FROM cand c JOIN counted k ON k.line = c.line
+		WHERE k.n >= c.max_per_unit
+		ORDER BY c.line, k.day`, tx.P.Province)
 	if err != nil {
 		return nil, err
 	}
