@@ -122,12 +122,13 @@ func TestImportRacingAssignmentPostsKeepsThreePaidPosts(t *testing.T) {
 					t.Fatalf("round %d: import answered %d: %s", r, a.status, a.body)
 				}
 				importOK = j.Status == "succeeded"
-				if !importOK && (len(j.Errors) == 0 || j.Errors[0].Code != "too_many_hamlet_posts") {
+				if !importOK && (len(j.Errors) == 0 || (j.Errors[0].Code != "too_many_hamlet_posts" && j.Errors[0].Code != "too_many_holders")) { // lost the race: a 4th paid post, or a second holder of a post the API gave first
 					t.Fatalf("round %d: the import failed for another reason: %s", r, a.body)
 				}
 			case a.status == 201:
 				postsOK++
-			case a.status != 422 || !strings.Contains(string(a.body), `"code":"too_many_hamlet_posts"`):
+			case a.status != 422 || !(strings.Contains(string(a.body), `"code":"too_many_hamlet_posts"`) ||
+				strings.Contains(string(a.body), `"code":"too_many_holders"`)):
 				t.Fatalf("round %d: a POST answered %d: %s", r, a.status, a.body)
 			}
 		}
