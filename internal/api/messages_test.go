@@ -1,6 +1,7 @@
 package api
 
 import (
+	"communehr/internal/msg/msgcheck"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -48,7 +49,7 @@ func TestCalculationMessagesSpeakTheReadersLanguage(t *testing.T) {
 	}
 	for i, o := range vi.Options {
 		for _, s := range []string{o.Reason, en.Options[i].Reason} {
-			if s == "" || strings.Contains(s, " / ") || msg.DeveloperText(s) != "" {
+			if s == "" || strings.Contains(s, " / ") || msgcheck.DeveloperText(s) != "" {
 				t.Errorf("reason %q", s)
 			}
 		}
@@ -61,7 +62,7 @@ func TestCalculationMessagesSpeakTheReadersLanguage(t *testing.T) {
 		t.Fatalf("vi %q / en %q", vi.Options[0].Reason, en.Options[0].Reason)
 	}
 	for _, w := range append(vi.Warnings, en.Warnings...) {
-		if strings.Contains(w, " / ") || msg.DeveloperText(w) != "" {
+		if strings.Contains(w, " / ") || msgcheck.DeveloperText(w) != "" {
 			t.Errorf("warning %q", w)
 		}
 	}
@@ -80,7 +81,7 @@ func TestEntitlementAndReportMessagesSpeakTheReadersLanguage(t *testing.T) {
 		t.Fatalf("no warnings: %s", r.Body)
 	}
 	for _, w := range out.Result.Warnings {
-		if !strings.ContainsAny(w, "ăâđêôơưạảấầậắằặẹếềệịọốồộớờợụứừựỳ") || strings.Contains(w, " / ") || msg.DeveloperText(w) != "" {
+		if !strings.ContainsAny(w, "ăâđêôơưạảấầậắằặẹếềệịọốồộớờợụứừựỳ") || strings.Contains(w, " / ") || msgcheck.DeveloperText(w) != "" {
 			t.Errorf("Vietnamese warning %q", w)
 		}
 	}
@@ -120,7 +121,7 @@ func TestCadreFieldErrorsNameNoAPIField(t *testing.T) {
 		}
 		found := false
 		for _, f := range p.Errors {
-			if bad := msg.DeveloperText(f.Message); bad != "" {
+			if bad := msgcheck.DeveloperText(f.Message); bad != "" {
 				t.Errorf("%s: %q names %q", lang, f.Message, bad)
 			}
 			found = found || strings.Contains(f.Message, want)
@@ -142,7 +143,7 @@ func TestValidatorMessagesUseFieldLabels(t *testing.T) {
 		mustStatus(t, r, 422)
 		p := r.problem(t)
 		if len(p.Errors) != 1 || p.Errors[0].Pointer != "/national_id" || !strings.HasPrefix(p.Errors[0].Message, want) ||
-			msg.DeveloperText(p.Errors[0].Message) != "" {
+			msgcheck.DeveloperText(p.Errors[0].Message) != "" {
 			t.Errorf("%s: %+v", lang, p.Errors)
 		}
 	}

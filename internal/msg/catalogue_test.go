@@ -2,6 +2,7 @@ package msg
 
 import (
 	"bufio"
+	"communehr/internal/msg/msgcheck"
 	"os"
 	"regexp"
 	"strings"
@@ -88,7 +89,7 @@ func TestNoDeveloperTextInTheCatalogue(t *testing.T) {
 			if strings.Contains(s, "%!") {
 				t.Errorf("%s/%s: bad arguments: %q", c, l, s)
 			}
-			if bad := DeveloperText(s); bad != "" {
+			if bad := msgcheck.DeveloperText(s); bad != "" {
 				t.Errorf("%s/%s: %q contains %q", c, l, s, bad)
 			}
 			for _, f := range fields {
@@ -103,13 +104,13 @@ func TestNoDeveloperTextInTheCatalogue(t *testing.T) {
 func TestDeveloperTextCatchesWhatItShould(t *testing.T) {
 	for _, s := range []string{"see rules.md", "VERIFY this", "hãy PUT theo nghị quyết", "(GET /v1/positions)",
 		"national_id chữ số thứ 4", "in decree33.go", "TODO"} {
-		if DeveloperText(s) == "" {
+		if msgcheck.DeveloperText(s) == "" {
 			t.Errorf("%q passed", s)
 		}
 	}
 	for _, s := range []string{"Nghị định 33/2023/NĐ-CP", "Decree 178/2024 Art. 7 cl. 2(a)", "1–6 odd months → ½ year",
 		"Thời gian công tác 124 tháng", "2025-06-16"} {
-		if bad := DeveloperText(s); bad != "" {
+		if bad := msgcheck.DeveloperText(s); bad != "" {
 			t.Errorf("%q refused for %q", s, bad)
 		}
 	}

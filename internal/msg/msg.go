@@ -9,9 +9,7 @@ package msg
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
-	"strings"
 )
 
 // Lang is a language the catalogue speaks.
@@ -158,24 +156,4 @@ func FieldLabel(name string, l Lang) (string, bool) {
 func Texts(code string) (vi, en string, ok bool) {
 	e, ok := catalogue[code]
 	return e.VI, e.EN, ok
-}
-
-var (
-	httpVerb   = regexp.MustCompile(`\b(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b`)
-	identifier = regexp.MustCompile(`\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b`)
-	notes      = []string{"rules.md", "VERIFY", "TODO", "FIXME", ".md", ".go", "/v1", "/tmp", "internal/", "legal-basis"}
-)
-
-// DeveloperText returns the first thing in s a reader must not see — an HTTP verb, a snake_case identifier
-// (an API field name or code), a file name, a path or a review note — or "" when s is clean.
-func DeveloperText(s string) string {
-	for _, n := range notes {
-		if strings.Contains(s, n) {
-			return n
-		}
-	}
-	if v := httpVerb.FindString(s); v != "" {
-		return v
-	}
-	return identifier.FindString(s)
 }

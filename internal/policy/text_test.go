@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"communehr/internal/msg/msgcheck"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -78,7 +79,7 @@ func TestUserVisibleTextHasNoDeveloperNotes(t *testing.T) {
 		// the Vietnamese rendering is Vietnamese.
 		messages += len(rendered)
 		for _, s := range rendered {
-			if bad := msg.DeveloperText(s); bad != "" {
+			if bad := msgcheck.DeveloperText(s); bad != "" {
 				t.Errorf("%s: message %q contains %q", c.Name, s, bad)
 			}
 		}
