@@ -7,6 +7,7 @@ package main
 
 import (
 	"bufio"
+	"communehr/internal/benchutil"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -139,20 +140,8 @@ func upload(base, token, prov, path, ct string) (job, time.Duration, error) {
 	if err := json.Unmarshal(body, &j); err != nil {
 		return j, 0, err
 	}
-	loc := res.Header.Get("Location")
-	for j.Status == "running" || j.Status == "queued" {
-		time.Sleep(20 * time.Millisecond)
-		req, _ := http.NewRequest("GET", base+loc, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return j, 0, err
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if err := json.Unmarshal(body, &j); err != nil {
-			return j, 0, err
-		}
+	if err := benchutil.PollJob(base, token, res.Header.Get("Location"), &j, func() string { return j.Status }); err != nil {
+		return j, 0, err
 	}
 	return j, time.Since(start), nil
 }
