@@ -18,6 +18,7 @@ import (
 func (s *Server) mountExports(r chi.Router) {
 	r.Get("/exports/cadres", handle(s.exportCadres))
 	r.Get("/exports/payroll/{commune}", handle(s.exportPayroll))
+	r.Get("/reports/exit-appraisal", handle(s.exitAppraisal))
 }
 
 // exportCadresPage is how many people are read from the database at a time: memory stays bounded
