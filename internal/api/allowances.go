@@ -402,12 +402,19 @@ func (s *Server) provinceAllowances(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	rep, err := buildReport(province, asOf, d, nil, nil, langOf(r))
+	var items map[string][]postItem
+	if wantsXLSX(w) {
+		items = map[string][]postItem{}
+	}
+	rep, err := buildReport(province, asOf, d, items, nil, langOf(r))
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
 	contentLanguage(w, r)
+	if items != nil {
+		return writeProvinceAllowancesXLSX(w, "allowances-"+province+"-"+asOf.String()+".xlsx", rep, items, langOf(r))
+	}
 	if csvOut {
 		return writeCSV(w, "allowances-"+province+"-"+asOf.String()+".csv", allowanceCSVHeader, allowanceCSVRows(rep, langOf(r)))
 	}
@@ -536,6 +543,9 @@ func (s *Server) unitAllowances(level string) handlerFunc {
 		}
 		w.Header().Set("Ruleset-Version", policy.RulesetVersion)
 		contentLanguage(w, r)
+		if wantsXLSX(w) {
+			return writeUnitAllowancesXLSX(w, "allowances-"+province+"-"+code+"-"+asOf.String()+".xlsx", out, rep.BaseSalary, langOf(r))
+		}
 		if csvOut {
 			return writeCSV(w, "allowances-"+province+"-"+code+"-"+asOf.String()+".csv", unitCSVHeader, unitCSVRows(out, langOf(r)))
 		}
