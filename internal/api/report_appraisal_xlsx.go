@@ -37,8 +37,8 @@ var appraisalHeaders = [][2]string{
 	{"Khoản khác (đồng)", "Other (VND)"}, {"Tổng số tiền (đồng)", "Total (VND)"}, {"Ghi chú", "Notes"},
 }
 
-// The columns of the component multiples and amounts (P/Q, R/S, T/U, V/W), per appraisalComponents.
-var appraisalMultipleCol, appraisalAmountCol = []string{"P", "R", "T", "V"}, []string{"Q", "S", "U", "W"}
+// The columns of the component multiples (P, R, T, V; each amount is the next column), per appraisalComponents.
+var appraisalMultipleCol = []string{"P", "R", "T", "V"}
 
 func appraisalHead(lang msg.Lang) []string {
 	out := make([]string, len(appraisalHeaders))
