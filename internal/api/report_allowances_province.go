@@ -54,7 +54,7 @@ func provinceDetail(rep allowanceReport, items map[string][]postItem) ([]detailL
 func writeProvinceAllowancesXLSX(w http.ResponseWriter, filename string, rep allowanceReport, items map[string][]postItem, lang msg.Lang) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	st := newXLSXStyles(f)
+	st := newXLSXStyles(f, lang)
 	lines, ranges := provinceDetail(rep, items)
 	detail := pick(lang == msg.VI, "Details", "Chi tiết")
 	sw, err := f.NewStreamWriter("Sheet1")

@@ -20,10 +20,15 @@ import (
 // that the paid column SUMs. A commune's or hamlet's report lists its posts with the same formulas.
 
 // xlsxStyles are the cell styles of these workbooks.
-type xlsxStyles struct{ title, head, money, number, text, total int }
+type xlsxStyles struct{ title, head, money, number, text, total, date int }
 
-func newXLSXStyles(f *excelize.File) xlsxStyles {
+func newXLSXStyles(f *excelize.File, lang msg.Lang) xlsxStyles {
 	var s xlsxStyles
+	dateFmt := "yyyy-mm-dd"
+	if lang == msg.VI {
+		dateFmt = "dd/mm/yyyy"
+	}
+	s.date, _ = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
 	s.title, _ = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}})
 	s.head, _ = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true,
 		Horizontal: "center", Vertical: "center"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
@@ -134,7 +139,7 @@ func writeUnitAllowancesXLSX(w http.ResponseWriter, filename string, u unitAllow
 	if err != nil {
 		return err
 	}
-	st := newXLSXStyles(f)
+	st := newXLSXStyles(f, lang)
 	title := fmt.Sprintf("%s (%s), %s", u.Name, u.Code, u.AsOf.String())
 	if err := headerRow(sw, st, title, headers(unitHeaders, lang), []float64{6, 28, 34, 11, 16, 9, 10, 14, 16, 40}); err != nil {
 		return err

@@ -25,7 +25,7 @@ func writeBieu2eXLSX(w http.ResponseWriter, filename string, rows bieu2eLines, a
 	if err != nil {
 		return err
 	}
-	st := newXLSXStyles(f)
+	st := newXLSXStyles(f, lang)
 	for i, wd := range []float64{6, 60, 14, 16, 16, 18, 18, 20} {
 		_ = sw.SetColWidth(i+1, i+1, wd)
 	}

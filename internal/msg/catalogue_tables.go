@@ -35,6 +35,14 @@ var tablesCatalogue = map[string]entry{
 		"Cần chọn lý do nghỉ việc: sắp xếp tổ chức bộ máy hoặc tinh giản biên chế",
 		"Choose the reason for leaving: reorganisation or streamlining"},
 
+	"appraisal.decisions_title": {
+		"DANH SÁCH ĐỀ NGHỊ THẨM ĐỊNH CÁC QUYẾT ĐỊNH NGHỈ VIỆC",
+		"List for appraisal of the exit decisions"},
+	"appraisal.within_12":      {"Trong 12 tháng đầu kể từ quyết định sắp xếp", "Within the first 12 months of the reorganisation decision"},
+	"appraisal.from_13":        {"Từ tháng thứ 13 kể từ quyết định sắp xếp", "From the 13th month after the reorganisation decision"},
+	"decision.status.draft":    {"Dự thảo", "Draft"},
+	"decision.status.approved": {"Đã phê duyệt", "Approved"},
+
 	"bieu2e.title": {
 		"TỔNG HỢP KINH PHÍ TĂNG THEO NGHỊ ĐỊNH SỐ 33/2023/NĐ-CP - NGƯỜI HOẠT ĐỘNG KHÔNG CHUYÊN TRÁCH Ở CẤP XÃ, Ở THÔN, TỔ DÂN PHỐ",
 		"Funding increase under Decree 33/2023/NĐ-CP: non-professional workers of communes, hamlets and residential groups"},
