@@ -509,38 +509,7 @@ func (s *Server) unitAllowances(level string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		out := unitAllowanceReport{Province: province, AsOf: asOf, RulesetVersion: policy.RulesetVersion, Level: level, Code: code,
-			LeftUnderDecision: rep.LeftUnderDecision}
-		key := "c:" + code
-		if level == "hamlet" {
-			key = "h:" + code
-		}
-		for _, c := range rep.Communes {
-			if level == "commune" && c.Code == code {
-				out.Name, out.CommuneCode, out.unitFigures, out.Hamlets = c.Name, c.Code, c.unitFigures, c.Hamlets
-			}
-			for _, h := range c.Hamlets {
-				if level == "hamlet" && h.Code == code {
-					out.Name, out.CommuneCode, out.unitFigures = h.Name, c.Code, h.unitFigures
-				}
-			}
-		}
-		if out.Name == "" {
-			// The unit exists but is not in force on the date (or its commune is not).
-			note := msg.New("report.unit_not_in_force").Render(langOf(r))
-			out.FundNote = &note
-			if level == "commune" && len(d.Communes) > 0 {
-				out.Name = d.Communes[0].Name
-			}
-			if level == "hamlet" && len(d.Hamlets) > 0 {
-				out.Name, out.CommuneCode = d.Hamlets[0].Name, d.Hamlets[0].CommuneCode
-			}
-		}
-		out.FundResult = funds[key]
-		out.Posts = items[key]
-		if out.Posts == nil {
-			out.Posts = []postItem{}
-		}
+		out := unitOf(rep, d, level, code, items, funds, langOf(r))
 		w.Header().Set("Ruleset-Version", policy.RulesetVersion)
 		contentLanguage(w, r)
 		if wantsXLSX(w) {
@@ -551,6 +520,45 @@ func (s *Server) unitAllowances(level string) handlerFunc {
 		}
 		return writeJSON(w, http.StatusOK, out)
 	}
+}
+
+// unitOf is one unit's part of the report: its figures, hamlets, fund result and posts (a unit not in
+// force on the date gets a note instead).
+func unitOf(rep allowanceReport, d store.AllowanceData, level, code string, items map[string][]postItem, funds map[string]any,
+	l msg.Lang) unitAllowanceReport {
+	out := unitAllowanceReport{Province: rep.Province, AsOf: rep.AsOf, RulesetVersion: policy.RulesetVersion, Level: level, Code: code,
+		LeftUnderDecision: rep.LeftUnderDecision}
+	key := "c:" + code
+	if level == "hamlet" {
+		key = "h:" + code
+	}
+	for _, c := range rep.Communes {
+		if level == "commune" && c.Code == code {
+			out.Name, out.CommuneCode, out.unitFigures, out.Hamlets = c.Name, c.Code, c.unitFigures, c.Hamlets
+		}
+		for _, h := range c.Hamlets {
+			if level == "hamlet" && h.Code == code {
+				out.Name, out.CommuneCode, out.unitFigures = h.Name, c.Code, h.unitFigures
+			}
+		}
+	}
+	if out.Name == "" {
+		// The unit exists but is not in force on the date (or its commune is not).
+		note := msg.New("report.unit_not_in_force").Render(l)
+		out.FundNote = &note
+		if level == "commune" && len(d.Communes) > 0 {
+			out.Name = d.Communes[0].Name
+		}
+		if level == "hamlet" && len(d.Hamlets) > 0 {
+			out.Name, out.CommuneCode = d.Hamlets[0].Name, d.Hamlets[0].CommuneCode
+		}
+	}
+	out.FundResult = funds[key]
+	out.Posts = items[key]
+	if out.Posts == nil {
+		out.Posts = []postItem{}
+	}
+	return out
 }
 
 var unitCSVHeader = []string{"assignment_id", "cadre_id", "full_name", "position_code", "title_vi", "concurrent",
