@@ -75,8 +75,13 @@ func wantsXLSX(w http.ResponseWriter) bool {
 	return ok && ew.prefs.xlsx
 }
 
-// sendWorkbook sends a finished workbook.
+// sendWorkbook sends a finished workbook, marked for a full recalculation when it is opened: the cached
+// values are the service's, and a cell without one (a rule shown for a row that does not use it) is filled.
 func sendWorkbook(w http.ResponseWriter, f *excelize.File, filename string) error {
+	full := true
+	if err := f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", xlsxMediaType)
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
 	w.WriteHeader(http.StatusOK)

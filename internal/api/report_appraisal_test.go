@@ -84,6 +84,9 @@ func TestExitAppraisalListRecomputesInExcelToTheDong(t *testing.T) {
 		t.Fatalf("content type %q", r.Header.Get("Content-Type"))
 	}
 	f := openXLSX(t, r.Body)
+	if cp, err := f.GetCalcProps(); err != nil || cp.FullCalcOnLoad == nil || !*cp.FullCalcOnLoad {
+		t.Fatalf("the workbook is not recalculated on opening: %+v %v", cp, err)
+	}
 	rows, _ := f.GetRows("Sheet1")
 	if !strings.HasPrefix(rows[0][0], "DANH SÁCH ĐỀ NGHỊ THẨM ĐỊNH") || rows[1][8] != "Số năm công tác (đã làm tròn)" || rows[1][13] != "Phụ cấp hằng tháng hiện hưởng (đồng)" {
 		t.Fatalf("title/header %q %q", rows[0], rows[1])

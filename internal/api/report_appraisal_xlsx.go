@@ -179,10 +179,7 @@ func writeAppraisalXLSX(w http.ResponseWriter, filename, title string, rows []ap
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", xlsxMediaType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
-	w.WriteHeader(http.StatusOK)
-	return f.Write(w)
+	return sendWorkbook(w, f, filename)
 }
 
 // xlsxCells is a row of the workbook: inputs as values, amounts as formulas over them with the service's
