@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -204,26 +203,55 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 	if err != nil {
 		return allowanceReport{}, err
 	}
-	rep := allowanceReport{Province: province, AsOf: asOf, RulesetVersion: policy.RulesetVersion, BaseSalary: calc.Base(),
+	b := &reportBuilder{asOf: asOf, calc: calc, l: l, items: items, funds: funds,
+		postsEnd: policy.CommunePostsLastDay(d.CommunePostsEnd), communeIdx: map[string]int{},
+		communes: map[string]*store.ReportCommune{}, hamletIdx: map[string]hamletRef{}, hamletCat: map[string]string{}}
+	b.rep = allowanceReport{Province: province, AsOf: asOf, RulesetVersion: policy.RulesetVersion, BaseSalary: calc.Base(),
 		Communes: make([]communeAllowance, 0, len(d.Communes)), LeftUnderDecision: toLeftUnderDecision(d.Left),
 		FlaggedPosts: []flaggedPost{}}
-	postsEnd := policy.CommunePostsLastDay(d.CommunePostsEnd)
-	communeIdx := map[string]int{}
-	communes := map[string]*store.ReportCommune{}
-	for i := range d.Communes {
-		c := &d.Communes[i]
+	b.addCommunes(d.Communes)
+	b.addHamlets(d.Hamlets)
+	for _, ph := range d.Posts {
+		b.addPost(ph)
+	}
+	b.addTotals()
+	return b.rep, nil
+}
+
+// hamletRef is where a hamlet sits in the report: its commune's index and its own.
+type hamletRef struct{ commune, idx int }
+
+// reportBuilder assembles one allowance report: units first, then each post paid in its unit, then totals.
+type reportBuilder struct {
+	rep        allowanceReport
+	asOf       policy.Date
+	calc       *allowanceCalc
+	l          msg.Lang
+	items      map[string][]postItem
+	funds      map[string]any
+	postsEnd   policy.CommunePostsEnd
+	communeIdx map[string]int
+	communes   map[string]*store.ReportCommune
+	hamletIdx  map[string]hamletRef
+	hamletCat  map[string]string
+}
+
+// addCommunes lists the communes in force with their Decree 33 fund (or why there is none).
+func (b *reportBuilder) addCommunes(cs []store.ReportCommune) {
+	for i := range cs {
+		c := &cs[i]
 		if !c.InForce {
 			// A one-unit report reads its unit whatever its dates; a unit not in force on the date has no
 			// fund and pays nothing, as in the province report, which never lists it (issue 6: "for every
 			// commune and hamlet active on that date").
 			continue
 		}
-		communes[c.Code] = c
+		b.communes[c.Code] = c
 		ca := communeAllowance{Code: c.Code, Name: c.Name, Kind: c.Kind, Class: c.Class, Hamlets: []hamletAllowance{}}
-		cf, err := policy.CommuneFund(communeFundInput(*c, asOf))
-		cf.Localize(l)
+		cf, err := policy.CommuneFund(communeFundInput(*c, b.asOf))
+		cf.Localize(b.l)
 		if err != nil {
-			note := policyNote(err, l)
+			note := policyNote(err, b.l)
 			ca.FundNote = &note
 		} else {
 			ca.Fund, ca.Quota, ca.QuotaIncrement = &cf.MonthlyFund, &cf.Quota, cf.QuotaIncrement
@@ -232,80 +260,94 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 					ca.FundIncrement = &cf.Lines[i]
 				}
 			}
-			if funds != nil {
-				funds["c:"+c.Code] = cf
+			if b.funds != nil {
+				b.funds["c:"+c.Code] = cf
 			}
 		}
-		communeIdx[c.Code] = len(rep.Communes)
-		rep.Communes = append(rep.Communes, ca)
+		b.communeIdx[c.Code] = len(b.rep.Communes)
+		b.rep.Communes = append(b.rep.Communes, ca)
 	}
-	type hamletRef struct{ commune, idx int }
-	hamletIdx := map[string]hamletRef{}
-	hamletCat := map[string]string{}
-	for _, h := range d.Hamlets {
-		ci, ok := communeIdx[h.CommuneCode]
+}
+
+// addHamlets lists, under their commune, the hamlets in force with their fund and category.
+func (b *reportBuilder) addHamlets(hs []store.ReportHamlet) {
+	for _, h := range hs {
+		ci, ok := b.communeIdx[h.CommuneCode]
 		if !ok || !h.InForce {
 			continue // the hamlet, or its commune, is not in force on the date: no fund, and its posts are not listed
 		}
 		ha := hamletAllowance{Code: h.Code, Name: h.Name, Kind: h.Kind, Households: h.Households}
-		hf, err := policy.HamletFund(hamletInput(h, communes[h.CommuneCode], asOf))
-		hf.Localize(l)
+		hf, err := policy.HamletFund(hamletInput(h, b.communes[h.CommuneCode], b.asOf))
+		hf.Localize(b.l)
 		if err != nil {
-			note := policyNote(err, l)
+			note := policyNote(err, b.l)
 			ha.FundNote = &note
 		} else {
 			ha.Fund, ha.Category, ha.Criterion = &hf.MonthlyFund, &hf.Category, &hf.Criterion
-			hamletCat[h.Code] = hf.Category
-			if funds != nil {
-				funds["h:"+h.Code] = hf
+			b.hamletCat[h.Code] = hf.Category
+			if b.funds != nil {
+				b.funds["h:"+h.Code] = hf
 			}
 		}
-		hamletIdx[h.Code] = hamletRef{ci, len(rep.Communes[ci].Hamlets)}
-		rep.Communes[ci].Hamlets = append(rep.Communes[ci].Hamlets, ha)
+		b.hamletIdx[h.Code] = hamletRef{ci, len(b.rep.Communes[ci].Hamlets)}
+		b.rep.Communes[ci].Hamlets = append(b.rep.Communes[ci].Hamlets, ha)
 	}
-	for _, ph := range d.Posts {
-		var (
-			fig *unitFigures
-			key string
-			cat string
-		)
-		if !ph.UnitInForce {
-			rep.FlaggedPosts = append(rep.FlaggedPosts, newFlaggedPost(ph, "outside_unit_life",
-				"Chức danh được ghi là đang giữ nhưng đơn vị của nó không tồn tại vào ngày này; không chi trả / "+
-					"The post is recorded as held but its unit does not exist on this date; not paid"))
-			continue
-		}
-		if ph.Level == "commune" && asOf.After(postsEnd.LastDay) {
-			rep.FlaggedPosts = append(rep.FlaggedPosts, newFlaggedPost(ph, "past_legal_end", fmt.Sprintf(
-				"Chức danh không chuyên trách cấp xã đã chấm dứt sau ngày %s (%s); không chi trả / "+
-					"Commune-level non-professional posts ended after %s (%s); not paid",
-				viDate(toTime(postsEnd.LastDay).Time), postsEnd.Citation.VI(), postsEnd.LastDay, postsEnd.Citation.EN())))
-			continue
-		}
-		switch {
-		case ph.HamletCode != nil:
-			ref, ok := hamletIdx[*ph.HamletCode]
-			if !ok {
-				continue
-			}
-			fig, key, cat = &rep.Communes[ref.commune].Hamlets[ref.idx].unitFigures, "h:"+*ph.HamletCode, hamletCat[*ph.HamletCode]
-		case ph.CommuneCode != nil:
-			ci, ok := communeIdx[*ph.CommuneCode]
-			if !ok {
-				continue
-			}
-			fig, key = &rep.Communes[ci].unitFigures, "c:"+*ph.CommuneCode
-		}
-		line, source := calc.Post(ph, cat)
-		fig.Paid = fig.Paid.Add(line.Amount)
-		fig.PostsFilled++
-		if items != nil {
-			items[key] = append(items[key], postItem{AssignmentID: ph.AssignmentID, CadreID: ph.CadreID, FullName: ph.FullName,
-				PositionCode: ph.PositionCode, TitleVI: ph.TitleVI, TitleEN: ph.TitleEN, Concurrent: ph.Concurrent,
-				Source: source, Amount: line.Amount, Line: line})
-		}
+}
+
+// addPost pays one post held on the date in its unit, or flags it when it cannot be paid.
+func (b *reportBuilder) addPost(ph store.PostHeld) {
+	if !ph.UnitInForce {
+		b.flag(ph, "outside_unit_life", msg.New("report.flag.outside_unit_life"))
+		return
 	}
-	t := &rep.Totals
+	if ph.Level == "commune" && b.asOf.After(b.postsEnd.LastDay) {
+		last := b.postsEnd.LastDay
+		b.flag(ph, "past_legal_end", msg.New("report.flag.past_legal_end",
+			msg.Text{VI: viDate(toTime(last).Time), EN: last.String()}, b.postsEnd.Citation))
+		return
+	}
+	fig, key, cat := b.unitOf(ph)
+	if fig == nil {
+		return
+	}
+	line, source := b.calc.Post(ph, cat)
+	fig.Paid = fig.Paid.Add(line.Amount)
+	fig.PostsFilled++
+	if b.items != nil {
+		b.items[key] = append(b.items[key], postItem{AssignmentID: ph.AssignmentID, CadreID: ph.CadreID, FullName: ph.FullName,
+			PositionCode: ph.PositionCode, TitleVI: ph.TitleVI, TitleEN: ph.TitleEN, Concurrent: ph.Concurrent,
+			Source: source, Amount: line.Amount, Line: line})
+	}
+}
+
+// flag lists a post recorded as held that the report does not pay, with why in the reader's language.
+func (b *reportBuilder) flag(ph store.PostHeld, reason string, why msg.Message) {
+	b.rep.FlaggedPosts = append(b.rep.FlaggedPosts, newFlaggedPost(ph, reason, why.Render(b.l)))
+}
+
+// unitOf is the figures of the unit a post is paid in, its key and its hamlet category (nil when the unit
+// is not in the report).
+func (b *reportBuilder) unitOf(ph store.PostHeld) (*unitFigures, string, string) {
+	switch {
+	case ph.HamletCode != nil:
+		ref, ok := b.hamletIdx[*ph.HamletCode]
+		if !ok {
+			return nil, "", ""
+		}
+		return &b.rep.Communes[ref.commune].Hamlets[ref.idx].unitFigures, "h:" + *ph.HamletCode, b.hamletCat[*ph.HamletCode]
+	case ph.CommuneCode != nil:
+		ci, ok := b.communeIdx[*ph.CommuneCode]
+		if !ok {
+			return nil, "", ""
+		}
+		return &b.rep.Communes[ci].unitFigures, "c:" + *ph.CommuneCode, ""
+	}
+	return nil, "", ""
+}
+
+// addTotals finishes every unit's figures and adds them up for the province.
+func (b *reportBuilder) addTotals() {
+	t := &b.rep.Totals
 	add := func(u *unitFigures, fund *decimal.Decimal) {
 		u.finish()
 		t.Paid = t.Paid.Add(u.Paid)
@@ -319,8 +361,8 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 			t.UnitsOverFund++
 		}
 	}
-	for i := range rep.Communes {
-		c := &rep.Communes[i]
+	for i := range b.rep.Communes {
+		c := &b.rep.Communes[i]
 		t.Communes++
 		add(&c.unitFigures, &t.CommuneFund)
 		for j := range c.Hamlets {
@@ -330,7 +372,6 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 	}
 	t.Fund = t.CommuneFund.Add(t.HamletFund)
 	t.Difference = t.Fund.Sub(t.Paid.Sub(t.PaidWithoutFund))
-	return rep, nil
 }
 
 // asOfParam reads ?as_of (today by default) as a policy date.
@@ -361,12 +402,19 @@ func (s *Server) provinceAllowances(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	rep, err := buildReport(province, asOf, d, nil, nil, langOf(r))
+	var items map[string][]postItem
+	if wantsXLSX(w) {
+		items = map[string][]postItem{}
+	}
+	rep, err := buildReport(province, asOf, d, items, nil, langOf(r))
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
 	contentLanguage(w, r)
+	if items != nil {
+		return writeProvinceAllowancesXLSX(w, "allowances-"+province+"-"+asOf.String()+".xlsx", rep, items, langOf(r))
+	}
 	if csvOut {
 		return writeCSV(w, "allowances-"+province+"-"+asOf.String()+".csv", allowanceCSVHeader, allowanceCSVRows(rep, langOf(r)))
 	}
@@ -461,45 +509,56 @@ func (s *Server) unitAllowances(level string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		out := unitAllowanceReport{Province: province, AsOf: asOf, RulesetVersion: policy.RulesetVersion, Level: level, Code: code,
-			LeftUnderDecision: rep.LeftUnderDecision}
-		key := "c:" + code
-		if level == "hamlet" {
-			key = "h:" + code
-		}
-		for _, c := range rep.Communes {
-			if level == "commune" && c.Code == code {
-				out.Name, out.CommuneCode, out.unitFigures, out.Hamlets = c.Name, c.Code, c.unitFigures, c.Hamlets
-			}
-			for _, h := range c.Hamlets {
-				if level == "hamlet" && h.Code == code {
-					out.Name, out.CommuneCode, out.unitFigures = h.Name, c.Code, h.unitFigures
-				}
-			}
-		}
-		if out.Name == "" {
-			// The unit exists but is not in force on the date (or its commune is not).
-			note := "The unit is not in force on as_of / Đơn vị không còn hiệu lực vào ngày as_of"
-			out.FundNote = &note
-			if level == "commune" && len(d.Communes) > 0 {
-				out.Name = d.Communes[0].Name
-			}
-			if level == "hamlet" && len(d.Hamlets) > 0 {
-				out.Name, out.CommuneCode = d.Hamlets[0].Name, d.Hamlets[0].CommuneCode
-			}
-		}
-		out.FundResult = funds[key]
-		out.Posts = items[key]
-		if out.Posts == nil {
-			out.Posts = []postItem{}
-		}
+		out := unitOf(rep, d, level, code, items, funds, langOf(r))
 		w.Header().Set("Ruleset-Version", policy.RulesetVersion)
 		contentLanguage(w, r)
+		if wantsXLSX(w) {
+			return writeUnitAllowancesXLSX(w, "allowances-"+province+"-"+code+"-"+asOf.String()+".xlsx", out, rep.BaseSalary, langOf(r))
+		}
 		if csvOut {
 			return writeCSV(w, "allowances-"+province+"-"+code+"-"+asOf.String()+".csv", unitCSVHeader, unitCSVRows(out, langOf(r)))
 		}
 		return writeJSON(w, http.StatusOK, out)
 	}
+}
+
+// unitOf is one unit's part of the report: its figures, hamlets, fund result and posts (a unit not in
+// force on the date gets a note instead).
+func unitOf(rep allowanceReport, d store.AllowanceData, level, code string, items map[string][]postItem, funds map[string]any,
+	l msg.Lang) unitAllowanceReport {
+	out := unitAllowanceReport{Province: rep.Province, AsOf: rep.AsOf, RulesetVersion: policy.RulesetVersion, Level: level, Code: code,
+		LeftUnderDecision: rep.LeftUnderDecision}
+	key := "c:" + code
+	if level == "hamlet" {
+		key = "h:" + code
+	}
+	for _, c := range rep.Communes {
+		if level == "commune" && c.Code == code {
+			out.Name, out.CommuneCode, out.unitFigures, out.Hamlets = c.Name, c.Code, c.unitFigures, c.Hamlets
+		}
+		for _, h := range c.Hamlets {
+			if level == "hamlet" && h.Code == code {
+				out.Name, out.CommuneCode, out.unitFigures = h.Name, c.Code, h.unitFigures
+			}
+		}
+	}
+	if out.Name == "" {
+		// The unit exists but is not in force on the date (or its commune is not).
+		note := msg.New("report.unit_not_in_force").Render(l)
+		out.FundNote = &note
+		if level == "commune" && len(d.Communes) > 0 {
+			out.Name = d.Communes[0].Name
+		}
+		if level == "hamlet" && len(d.Hamlets) > 0 {
+			out.Name, out.CommuneCode = d.Hamlets[0].Name, d.Hamlets[0].CommuneCode
+		}
+	}
+	out.FundResult = funds[key]
+	out.Posts = items[key]
+	if out.Posts == nil {
+		out.Posts = []postItem{}
+	}
+	return out
 }
 
 var unitCSVHeader = []string{"assignment_id", "cadre_id", "full_name", "position_code", "title_vi", "concurrent",

@@ -18,6 +18,9 @@ import (
 func (s *Server) mountExports(r chi.Router) {
 	r.Get("/exports/cadres", handle(s.exportCadres))
 	r.Get("/exports/payroll/{commune}", handle(s.exportPayroll))
+	r.Get("/reports/exit-appraisal", handle(s.exitAppraisal))
+	r.Get("/reports/decree33-funding", handle(s.decree33Funding))
+	r.Get("/reports/decision-appraisal", handle(s.decisionAppraisal))
 }
 
 // exportCadresPage is how many people are read from the database at a time: memory stays bounded
