@@ -44,6 +44,7 @@ type rowContext struct {
 	// in the Vietnamese format too ("17.199", "76,57").
 	viNumbers bool
 	titles    positionTitles // posts by title, built on first use (importvalues.go)
+	sheet     *sheetUnits    // the commune sheet's units (import_sheet.go); nil for the other kinds
 }
 
 var importKinds = map[string]*importKind{
@@ -102,6 +103,7 @@ var importKinds = map[string]*importKind{
 		{"term_end", false, []string{"hết nhiệm kỳ", "ngày hết nhiệm kỳ"}, "2027-12-31"},
 		{"allowance_override", false, []string{"phụ cấp riêng"}, ""},
 	}},
+	store.SheetKind: sheetKind, // people and posts in one sheet (import_sheet.go)
 }
 
 // foldHeader is the accent-, case- and punctuation-insensitive form of a header: "Họ và tên" → "ho_va_ten".

@@ -1,0 +1,197 @@
+package api
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"communehr/internal/msg/msgcheck"
+)
+
+// Issue 13 item 4: one commune's combined sheet, people and posts in one upload.
+
+// sheetEnv is a province with commune 00100 (since 2000) and its hamlets: Thôn Đông, Thôn Tây and Tổ dân
+// phố 3; commune 00004 has a Thôn Đông too.
+func sheetEnv(t *testing.T) (*env, string) {
+	e, ed := importEnv(t)
+	mustSucceed(t, importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV))))
+	mustSucceed(t, importJob(t, e.upload(ed, "kind=hamlets", []byte("code,commune_code,name,kind,households,effective_from\n"+
+		"00100-01,00100,Thôn Đông,thon,100,2000-01-01\n00100-02,00100,Thôn Tây,thon,100,2000-01-01\n"+
+		"00100-03,00100,Tổ dân phố 3,to_dan_pho,100,2000-01-01\n00004-01,00004,Thôn Đông,thon,100,2000-01-01\n"))))
+	return e, ed
+}
+
+// sheetCSV is an officer's sheet with Vietnamese headers: An holds two posts (a hamlet head by title and
+// hamlet name, and a commune post, kiêm nhiệm), Bình one (codes), Cường none.
+const sheetCSV = "STT,Số CCCD,Họ và tên,Giới tính,Ngày sinh,Chức danh,\"Thôn, tổ dân phố\",Ngày bắt đầu,Kiêm nhiệm\n" +
+	"1,001080000001,Nguyễn Văn An,Nam,17/05/1980,Trưởng thôn,thôn đông,01/01/2024,\n" +
+	"2,001080000001,Nguyễn Văn An,Nam,17/05/1980,Văn phòng Đảng ủy cấp xã,,01/01/2024,có\n" +
+	"3,001180000002,Trần Thị Bình,Nữ,20/03/1980,bi_thu_chi_bo,00100-02,01/01/2024,\n" +
+	"4,001080000003,Lê Văn Cường,Nam,01/01/1980,,,,\n"
+
+// registerCounts is people/posts/audit rows of the province.
+func registerCounts(t *testing.T, e *env) string {
+	t.Helper()
+	var s string
+	if err := e.admin.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM cadres)||'/'||(SELECT count(*) FROM assignments)||'/'||
+		(SELECT coalesce(sum(version), 0) FROM cadres)||'/'||(SELECT coalesce(sum(version), 0) FROM assignments)`).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestCommuneSheetImportsPeopleAndPostsInOneStep(t *testing.T) {
+	e, ed := sheetEnv(t)
+	ctx := context.Background()
+	// Validation only: every check, nothing written.
+	j := importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100&mode=validate", []byte(sheetCSV)))
+	if j.Status != "succeeded" || j.RowsTotal != 4 || j.RowsInserted != 6 {
+		t.Fatalf("validate %+v", j)
+	}
+	var n int
+	if err := e.admin.QueryRow(ctx, `SELECT count(*) FROM cadres`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("validation wrote %d people (%v)", n, err)
+	}
+
+	r := e.upload(ed, "kind=commune-sheet&commune=00100", []byte(sheetCSV))
+	mustStatus(t, r, 201)
+	j = importJob(t, r)
+	// 3 people and 3 posts: the person of two rows is one person.
+	if j.Status != "succeeded" || j.Kind != "commune-sheet" || j.RowsTotal != 4 || j.RowsInserted != 6 || j.RowsUpdated != 0 || j.RowsUnchanged != 0 {
+		t.Fatalf("import %+v", j)
+	}
+	rows, err := e.admin.Query(ctx, `SELECT c.full_name, a.position_code, coalesce(a.commune_code, ''), coalesce(a.hamlet_code, ''), a.concurrent
+		FROM assignments a JOIN cadres c ON c.id = a.cadre_id ORDER BY c.national_id, a.position_code`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var name, pos, commune, hamlet string
+		var conc bool
+		if err := rows.Scan(&name, &pos, &commune, &hamlet, &conc); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, strings.Join([]string{name, pos, commune, hamlet}, "|")+map[bool]string{true: "|kiêm", false: ""}[conc])
+	}
+	want := "Nguyễn Văn An|truong_thon_to_truong||00100-01;Nguyễn Văn An|van_phong_dang_uy|00100||kiêm;Trần Thị Bình|bi_thu_chi_bo||00100-02"
+	if strings.Join(got, ";") != want {
+		t.Fatalf("posts\n got %s\nwant %s", strings.Join(got, ";"), want)
+	}
+	if err := e.admin.QueryRow(ctx, `SELECT count(*) FROM cadres`).Scan(&n); err != nil || n != 3 {
+		t.Fatalf("%d people (%v)", n, err)
+	}
+	// The same per-record audit as the two imports: one row per person and per post, and the job's.
+	if err := e.admin.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'create' AND entity IN ('cadre', 'assignment')`).Scan(&n); err != nil || n != 6 {
+		t.Fatalf("%d audit rows (%v)", n, err)
+	}
+
+	// The same sheet again: nothing changes.
+	before := registerCounts(t, e)
+	j = importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100", []byte(sheetCSV)))
+	if j.Status != "succeeded" || j.RowsInserted != 0 || j.RowsUpdated != 0 || j.RowsUnchanged != 6 {
+		t.Fatalf("re-import %+v", j)
+	}
+	if after := registerCounts(t, e); after != before {
+		t.Fatalf("re-import changed the register: %s, was %s", after, before)
+	}
+	// A changed end date and a changed name: one post and one person updated.
+	changed := "STT,Số CCCD,Họ và tên,Giới tính,Ngày sinh,Chức danh,\"Thôn, tổ dân phố\",Ngày bắt đầu,Kiêm nhiệm,Ngày kết thúc\n" +
+		"1,001080000001,Nguyễn Văn An,Nam,17/05/1980,Trưởng thôn,thôn đông,01/01/2024,,\n" +
+		"2,001080000001,Nguyễn Văn An,Nam,17/05/1980,Văn phòng Đảng ủy cấp xã,,01/01/2024,có,31/12/2025\n" +
+		"3,001180000002,Trần Thị Bính,Nữ,20/03/1980,bi_thu_chi_bo,00100-02,01/01/2024,,\n" +
+		"4,001080000003,Lê Văn Cường,Nam,01/01/1980,,,,,\n"
+	j = importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100", []byte(changed)))
+	if j.Status != "succeeded" || j.RowsInserted != 0 || j.RowsUpdated != 2 || j.RowsUnchanged != 4 {
+		t.Fatalf("changes %+v", j)
+	}
+}
+
+// sheetBook writes the sheet as an officer's workbook (excelize): a title row, the header, dates typed as
+// dates, the CCCD as text.
+func sheetBook(t *testing.T, rows [][]any) []byte {
+	return xlsxBytes(t, func(f *excelize.File) {
+		s := "Sheet1"
+		setRow(t, f, s, "A1", "DANH SÁCH NGƯỜI HOẠT ĐỘNG KHÔNG CHUYÊN TRÁCH XÃ SÓC SƠN")
+		_ = f.MergeCell(s, "A1", "G1")
+		setRow(t, f, s, "A2", "STT", "Số CCCD", "Họ và tên", "Giới tính", "Ngày sinh", "Chức danh", "Thôn, tổ dân phố", "Ngày bắt đầu")
+		dateStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+		for i, r := range rows {
+			setRow(t, f, s, "A"+strconv.Itoa(i+3), append([]any{i + 1}, r...)...)
+			_ = f.SetCellStyle(s, "E"+strconv.Itoa(i+3), "E"+strconv.Itoa(i+3), dateStyle)
+			_ = f.SetCellStyle(s, "H"+strconv.Itoa(i+3), "H"+strconv.Itoa(i+3), dateStyle)
+		}
+	})
+}
+
+func day(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+
+// One bad row: nothing of the sheet is written, not even the good rows' people; the error names the
+// sheet's row and the column as headed, in Vietnamese and in English, without developer text.
+func TestCommuneSheetWithABadRowWritesNothing(t *testing.T) {
+	e, ed := sheetEnv(t)
+	book := sheetBook(t, [][]any{
+		{"001080000001", "Nguyễn Văn An", "Nam", day(1980, 5, 17), "Trưởng thôn", "Thôn Đông", day(2024, 1, 1)},
+		{"001180000002", "Trần Thị Bình", "Nữ", day(1980, 3, 20), "Bí thư chi bộ", "Thôn Bắc", day(2024, 1, 1)},
+		{"001080000003", "Lê Văn Cường", "Nam", "31/02/1980", "", "", ""},
+	})
+	before := registerCounts(t, e)
+	for _, lang := range []string{"vi", "en"} {
+		r := e.doRaw("POST", "/v1/provinces/01/imports?kind=commune-sheet&commune=00100", ed, xlsxMediaType, book, "Accept-Language", lang)
+		mustStatus(t, r, 201)
+		j := importJob(t, r)
+		if j.Status != "failed" || j.RowsTotal != 3 || j.RowsFailed != 2 || len(j.Errors) != 2 || j.RowsInserted != 0 {
+			t.Fatalf("%s: %+v", lang, j)
+		}
+		// Row 4: no hamlet of that name in the commune; row 5: not a date.
+		if e0, e1 := j.Errors[0], j.Errors[1]; e0.Line != 4 || e0.Column != "Thôn, tổ dân phố" || e0.Code != "invalid_reference" ||
+			e1.Line != 5 || e1.Column != "Ngày sinh" || e1.Code != "date" {
+			t.Fatalf("%s: errors %+v", lang, j.Errors)
+		}
+		wantWord := map[string]string{"vi": "không có thôn", "en": "has no hamlet"}[lang]
+		if !strings.Contains(j.Errors[0].Message, wantWord) || !strings.Contains(j.Errors[0].Message, "Thôn Bắc") {
+			t.Fatalf("%s: message %q", lang, j.Errors[0].Message)
+		}
+		for _, er := range j.Errors {
+			if bad := msgcheck.DeveloperText(er.Message); bad != "" {
+				t.Errorf("%s: %q shows %q", lang, er.Message, bad)
+			}
+		}
+	}
+	if after := registerCounts(t, e); after != before {
+		t.Fatalf("a failed sheet wrote: %s, was %s", after, before)
+	}
+}
+
+// Two rows of one person must agree: a different birth date on the second row is an error on that row
+// and column, naming the first row. The second row may leave the personal cells blank instead.
+func TestCommuneSheetPersonOnTwoRows(t *testing.T) {
+	e, ed := sheetEnv(t)
+	head := "Số CCCD,Họ và tên,Giới tính,Ngày sinh,Chức danh,Thôn,Ngày bắt đầu\n"
+	conflict := head + "001080000001,Nguyễn Văn An,Nam,17/05/1980,Trưởng thôn,Thôn Đông,01/01/2024\n" +
+		"001080000001,Nguyễn Văn An,Nam,18/05/1980,Văn phòng Đảng ủy cấp xã,,01/01/2024\n"
+	before := registerCounts(t, e)
+	j := importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100", []byte(conflict), "Accept-Language", "vi"))
+	if j.Status != "failed" || len(j.Errors) != 1 || j.Errors[0].Line != 3 || j.Errors[0].Column != "Ngày sinh" ||
+		j.Errors[0].Code != "person_conflict" || !strings.Contains(j.Errors[0].Message, "dòng 2") {
+		t.Fatalf("conflict %+v", j)
+	}
+	if after := registerCounts(t, e); after != before {
+		t.Fatalf("a failed sheet wrote: %s, was %s", after, before)
+	}
+	blank := head + "001080000001,Nguyễn Văn An,Nam,17/05/1980,Trưởng thôn,Thôn Đông,01/01/2024\n" +
+		"001080000001,,,,Văn phòng Đảng ủy cấp xã,,01/01/2024\n"
+	j = importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100", []byte(blank)))
+	if j.Status != "succeeded" || j.RowsInserted != 3 {
+		t.Fatalf("second row blank %+v", j)
+	}
+	// A post-only row of someone neither in the register nor on the sheet.
+	j = importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100", []byte(head+"001080000009,,,,Trưởng thôn,Thôn Tây,01/01/2024\n")))
+	if j.Status != "failed" || len(j.Errors) != 1 || j.Errors[0].Column != "Số CCCD" || j.Errors[0].Code != "invalid_reference" {
+		t.Fatalf("unknown person %+v", j)
+	}
+}
