@@ -30,12 +30,12 @@ var (
 
 var sheetKind = &importKind{name: store.SheetKind, row: sheetRow, columns: []importColumn{
 	{"national_id", true, []string{"số định danh", "số định danh cá nhân", "cccd", "số cccd", "căn cước", "số căn cước"}, "001080012345"},
-	{"full_name", true, []string{"họ và tên", "họ tên"}, "Nguyễn Văn An"},
-	{"gender", true, []string{"giới tính"}, "male"},
-	{"birth_date", true, []string{"ngày sinh", "ngày tháng năm sinh"}, "1980-05-17"},
-	{"position_code", true, []string{"chức danh", "mã chức danh", "chức vụ"}, "truong_thon_to_truong"},
+	{"full_name", false, []string{"họ và tên", "họ tên"}, "Nguyễn Văn An"},
+	{"gender", false, []string{"giới tính"}, "male"},
+	{"birth_date", false, []string{"ngày sinh", "ngày tháng năm sinh"}, "1980-05-17"},
+	{"position_code", false, []string{"chức danh", "mã chức danh", "chức vụ"}, "truong_thon_to_truong"},
 	{"hamlet_code", false, []string{"thôn", "tổ dân phố", "thôn, tổ dân phố", "thôn/tổ dân phố", "thôn, tdp", "mã thôn", "tên thôn"}, "Thôn Đông"},
-	{"start_date", true, []string{"ngày bắt đầu", "từ ngày"}, "2024-01-01"},
+	{"start_date", false, []string{"ngày bắt đầu", "từ ngày"}, "2024-01-01"},
 	{"end_date", false, []string{"ngày kết thúc", "đến ngày"}, ""},
 	{"concurrent", false, []string{"kiêm nhiệm"}, "false"},
 	{"elected", false, []string{"bầu cử", "do bầu cử"}, ""},

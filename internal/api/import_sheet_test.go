@@ -195,3 +195,57 @@ func TestCommuneSheetPersonOnTwoRows(t *testing.T) {
 		t.Fatalf("unknown person %+v", j)
 	}
 }
+
+// sheetRefusesRule sends a rule case of the people or posts import through the commune sheet (its file is
+// a valid sheet: the sheet accepts the API's column names, a person-only or post-only row): the sheet
+// must refuse it on the same line, column and code (TestEveryRecordsRuleHoldsOnImportToo).
+func sheetRefusesRule(t *testing.T, e *env, ed string, c ruleCase, column, wantCode string) {
+	t.Helper()
+	// On a sheet the commune is the sheet's, not a field of a hamlet's post.
+	if (c.kind != "cadres" && c.kind != "assignments") || c.rule == "a hamlet-level post names no commune" {
+		return
+	}
+	j := importJob(t, e.upload(ed, "kind=commune-sheet", []byte(c.csv), "Accept-Language", "vi"))
+	for _, er := range j.Errors {
+		if er.Line == 2 && er.Column == column && er.Code == wantCode && er.Message != "" {
+			if j.Status != "failed" || j.RowsInserted+j.RowsUpdated != 0 {
+				t.Fatalf("sheet: %+v", j)
+			}
+			return
+		}
+	}
+	t.Fatalf("sheet: want line 2, column %s, code %s; got %s %+v", column, wantCode, j.Status, j.Errors)
+}
+
+// The posts rules hold for people the same sheet creates: one head per hamlet, and at most 3 paid posts
+// in one hamlet at once (Decree 33/2023 Art. 33); nothing of the sheet is written.
+func TestCommuneSheetKeepsThePostsRules(t *testing.T) {
+	e, ed := sheetEnv(t)
+	head := "Số CCCD,Họ và tên,Giới tính,Ngày sinh,Chức danh,Thôn,Ngày bắt đầu\n"
+	before := registerCounts(t, e)
+	twoHeads := head + "001080000001,Nguyễn Văn An,Nam,17/05/1980,Trưởng thôn,Thôn Đông,01/01/2024\n" +
+		"001080000002,Trần Văn Bình,Nam,17/05/1980,Trưởng thôn,Thôn Đông,01/06/2024\n"
+	j := importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100", []byte(twoHeads), "Accept-Language", "vi"))
+	if j.Status != "failed" || len(j.Errors) != 1 || j.Errors[0].Line != 3 || j.Errors[0].Column != "Ngày bắt đầu" ||
+		j.Errors[0].Code != "too_many_holders" {
+		t.Fatalf("two heads %+v", j)
+	}
+	fourPaid := head + "001080000001,Nguyễn Văn An,Nam,17/05/1980,Bí thư chi bộ,Thôn Tây,01/01/2024\n" +
+		"001080000002,Trần Văn Bình,Nam,17/05/1980,Trưởng thôn,Thôn Tây,01/01/2024\n" +
+		"001080000003,Lê Văn Cường,Nam,17/05/1980,Trưởng ban công tác Mặt trận,Thôn Tây,01/01/2024\n" +
+		"001080000004,Phạm Văn Dũng,Nam,17/05/1980,Bí thư chi bộ,Thôn Tây,01/03/2024\n"
+	j = importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100", []byte(fourPaid), "Accept-Language", "en"))
+	codes := map[string]string{}
+	for _, er := range j.Errors {
+		if er.Line != 5 {
+			t.Fatalf("four paid posts: error on line %d: %+v", er.Line, j.Errors)
+		}
+		codes[er.Code] = er.Column
+	}
+	if j.Status != "failed" || codes["too_many_hamlet_posts"] != "Thôn" || codes["too_many_holders"] != "Ngày bắt đầu" {
+		t.Fatalf("four paid posts %+v", j)
+	}
+	if after := registerCounts(t, e); after != before {
+		t.Fatalf("a refused sheet wrote: %s, was %s", after, before)
+	}
+}
