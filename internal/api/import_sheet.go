@@ -302,3 +302,29 @@ func (k *importKind) columnHeaders(idx map[string]int, header []string) map[stri
 	}
 	return out
 }
+
+// sheetFormat describes the sheet's columns whose meaning differs from the people and posts templates
+// ("" for the others).
+func sheetFormat(col string) (string, string) {
+	switch col {
+	case "national_id":
+		return "12 chữ số (định dạng ô Text để giữ số 0 ở đầu); người giữ hai chức danh ghi hai dòng cùng số CCCD",
+			"12 digits (format the cells as Text to keep leading zeros); a person with two posts is two rows with the same CCCD"
+	case "full_name", "gender", "birth_date":
+		return "Bắt buộc ở dòng đầu tiên của người chưa có trong danh sách nhân sự; các dòng sau của cùng người có thể để trống hoặc phải ghi giống nhau",
+			"Required on the first row of a person not yet in the register; a later row of the same person may leave it blank or must give the same"
+	case "position_code":
+		return "Tên chức danh (hoặc mã), không phân biệt dấu; để trống nếu dòng chỉ ghi thông tin của người",
+			"Post title (or code), accents optional; blank when the row gives only the person"
+	case "hamlet_code":
+		return "Tên hoặc mã thôn, tổ dân phố của xã (cho chức danh ở thôn, tổ dân phố); để trống cho chức danh cấp xã",
+			"Name or code of a hamlet of the commune (for a hamlet post); blank for a commune post"
+	case "start_date":
+		return "Ngày: DD/MM/YYYY hoặc YYYY-MM-DD, hoặc ô kiểu ngày; bắt buộc khi dòng ghi chức danh",
+			"Date: DD/MM/YYYY or YYYY-MM-DD, or a date cell; required when the row gives a post"
+	case "commune_code":
+		return "Mã xã 5 chữ số (định dạng Text); chỉ cần khi không chọn xã lúc tải danh sách lên",
+			"5-digit commune code (as Text); only needed when no commune is chosen for the upload"
+	}
+	return "", ""
+}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -247,5 +248,42 @@ func TestCommuneSheetKeepsThePostsRules(t *testing.T) {
 	}
 	if after := registerCounts(t, e); after != before {
 		t.Fatalf("a refused sheet wrote: %s, was %s", after, before)
+	}
+}
+
+// The sheet's templates: Vietnamese headers, the explanation of the sheet's own columns, drop-down lists of
+// genders and posts by title; the workbook and the ';' CSV upload as they are, for a commune.
+func TestCommuneSheetTemplates(t *testing.T) {
+	e, ed := sheetEnv(t)
+	r := e.do("GET", "/v1/import-templates/commune-sheet.xlsx?lang=vi", ed, nil)
+	mustStatus(t, r, 200)
+	f := openXLSX(t, r.Body)
+	rows, _ := f.GetRows("Dữ liệu")
+	if len(rows) != 2 || strings.Join(rows[0][:7], "|") != "Số CCCD|Họ và tên|Giới tính|Ngày sinh|Chức danh|Thôn, tổ dân phố|Ngày bắt đầu" ||
+		rows[1][2] != "Nam" || rows[1][4] != "Trưởng thôn / Tổ trưởng tổ dân phố" || rows[1][5] != "Thôn Đông" {
+		t.Fatalf("template rows %q", rows)
+	}
+	help, _ := f.GetRows("Hướng dẫn")
+	if !strings.Contains(help[6][2], "Tên hoặc mã thôn") || !strings.Contains(help[1][2], "hai dòng cùng số CCCD") {
+		t.Fatalf("help %q", help)
+	}
+	lists, _ := f.GetCols(listSheet)
+	if all := fmt.Sprint(lists); !strings.Contains(all, "Nữ") || !strings.Contains(all, "Bí thư chi bộ") {
+		t.Fatalf("lists %v", lists)
+	}
+	j := importJob(t, e.doRaw("POST", "/v1/provinces/01/imports?kind=commune-sheet&commune=00100&mode=validate", ed, xlsxMediaType, r.Body))
+	if j.Status != "succeeded" || j.RowsInserted != 2 {
+		t.Fatalf("the xlsx template as it is: %+v", j)
+	}
+	r = e.do("GET", "/v1/import-templates/commune-sheet.csv?lang=vi&delimiter=%3B", ed, nil)
+	mustStatus(t, r, 200)
+	if body := string(r.Body); !strings.HasPrefix(body, "\uFEFFSố CCCD;Họ và tên;Giới tính;Ngày sinh;Chức danh;Thôn, tổ dân phố;") {
+		t.Fatalf("csv template %q", body)
+	}
+	if j := importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100&mode=validate", r.Body)); j.Status != "succeeded" || j.RowsInserted != 2 {
+		t.Fatalf("the csv template as it is: %+v", j)
+	}
+	if body := string(e.do("GET", "/v1/import-templates/commune-sheet.csv", ed, nil).Body); !strings.HasPrefix(body, "\uFEFFnational_id,full_name,gender") {
+		t.Fatalf("english template %q", body)
 	}
 }
