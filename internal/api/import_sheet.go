@@ -328,3 +328,11 @@ func sheetFormat(col string) (string, string) {
 	}
 	return "", ""
 }
+
+// sheetKey is what a sheet upload adds to its Idempotency-Key's fingerprint: the commune it is for.
+func sheetKey(kind *importKind, q url.Values) string {
+	if kind != sheetKind {
+		return ""
+	}
+	return "commune=" + q.Get("commune") + "|"
+}

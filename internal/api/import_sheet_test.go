@@ -287,3 +287,70 @@ func TestCommuneSheetTemplates(t *testing.T) {
 		t.Fatalf("english template %q", body)
 	}
 }
+
+// The commune: given with the upload, or by a "Mã xã" column (a row naming another commune than the
+// upload's is refused); an unknown commune, or the parameter on another kind, is a 422. A hamlet named in
+// two communes is the sheet's commune's. A failed sheet's errors.csv holds its rows as uploaded.
+func TestCommuneSheetCommune(t *testing.T) {
+	e, ed := sheetEnv(t)
+	mustStatus(t, e.upload(ed, "kind=commune-sheet&commune=00999", []byte(sheetCSV)), 422)
+	mustStatus(t, e.upload(ed, "kind=cadres&commune=00100", []byte(cadreHeader+"001080000099,Nguyễn Văn Mới,male,1980-05-17,,,\n")), 422)
+
+	byColumn := "Mã xã,Số CCCD,Họ và tên,Giới tính,Ngày sinh,Chức danh,Thôn,Ngày bắt đầu\n" +
+		"00004,001080000001,Nguyễn Văn An,Nam,17/05/1980,Trưởng thôn,Thôn Đông,01/01/2024\n" +
+		"00100,001080000002,Trần Văn Bình,Nam,17/05/1980,Trưởng thôn,Thôn Đông,01/01/2024\n"
+	j := importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100&mode=validate", []byte(byColumn), "Accept-Language", "vi"))
+	if j.Status != "failed" || len(j.Errors) != 1 || j.Errors[0].Line != 2 || j.Errors[0].Column != "Mã xã" ||
+		j.Errors[0].Code != "commune_differs" || !strings.Contains(j.Errors[0].Message, "00100") {
+		t.Fatalf("another commune %+v", j)
+	}
+	r := e.do("GET", "/v1/provinces/01/imports/"+j.ID+"/errors.csv", ed, nil)
+	mustStatus(t, r, 200)
+	if body := string(r.Body); !strings.Contains(body, "Mã xã,Số CCCD,") || !strings.Contains(body, "00004,001080000001,Nguyễn Văn An") ||
+		strings.Contains(body, "Trần Văn Bình") {
+		t.Fatalf("errors.csv %q", body)
+	}
+	// Without the parameter, each row's commune: two hamlets named Thôn Đông, one in each.
+	j = importJob(t, e.upload(ed, "kind=commune-sheet", []byte(byColumn)))
+	if j.Status != "succeeded" || j.RowsInserted != 4 {
+		t.Fatalf("by column %+v", j)
+	}
+	var hamlets string
+	if err := e.admin.QueryRow(context.Background(), `SELECT string_agg(hamlet_code, ',' ORDER BY hamlet_code) FROM assignments`).Scan(&hamlets); err != nil ||
+		hamlets != "00004-01,00100-01" {
+		t.Fatalf("hamlets %q (%v)", hamlets, err)
+	}
+	// Neither: a hamlet by name needs its commune.
+	noCommune := "Số CCCD,Chức danh,Thôn,Ngày bắt đầu\n001080000001,Bí thư chi bộ,Thôn Tây,01/01/2024\n"
+	j = importJob(t, e.upload(ed, "kind=commune-sheet", []byte(noCommune), "Accept-Language", "en"))
+	if j.Status != "failed" || len(j.Errors) != 1 || j.Errors[0].Column != "Mã xã" || !strings.Contains(j.Errors[0].Message, "choose the commune") {
+		t.Fatalf("no commune %+v", j)
+	}
+}
+
+// A large sheet runs as a background job like every import; the same Idempotency-Key for another commune
+// is another upload.
+func TestCommuneSheetAsyncAndIdempotency(t *testing.T) {
+	e, ed := sheetEnv(t)
+	r := e.upload(ed, "kind=commune-sheet&commune=00100", []byte(sheetCSV), "Prefer", "respond-async")
+	mustStatus(t, r, 202)
+	var j importJobResponse
+	for i := 0; i < 100; i++ {
+		j = importJob(t, e.do("GET", r.Header.Get("Location"), ed, nil))
+		if j.Status != "running" && j.Status != "queued" {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if j.Status != "succeeded" || j.RowsInserted != 6 {
+		t.Fatalf("async %+v", j)
+	}
+	file := []byte("Số CCCD,Họ và tên,Giới tính,Ngày sinh\n001080000009,Nguyễn Văn Chín,Nam,17/05/1980\n")
+	first := importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100&mode=validate", file, "Idempotency-Key", "sheet-key-1"))
+	again := importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100&mode=validate", file, "Idempotency-Key", "sheet-key-1"))
+	if first.ID != again.ID {
+		t.Fatalf("the same upload again is not replayed: %s, %s", first.ID, again.ID)
+	}
+	other := e.upload(ed, "kind=commune-sheet&commune=00004&mode=validate", file, "Idempotency-Key", "sheet-key-1")
+	mustStatus(t, other, 422)
+}

@@ -158,7 +158,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if idemKey != "" {
-		h := append([]byte(kind.name+"|"+mode+"|"+q.Get("sheet")+"|"), sp.sum...)
+		h := append([]byte(kind.name+"|"+mode+"|"+q.Get("sheet")+"|"+sheetKey(kind, q)), sp.sum...)
 		rec, err := s.store.ClaimIdempotencyKey(r.Context(), p, province, idemKey, r.Method, r.URL.Path, h)
 		switch {
 		case errors.Is(err, store.ErrIdemMismatch):
