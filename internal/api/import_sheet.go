@@ -28,7 +28,7 @@ var (
 		"allowance_override"}
 )
 
-var sheetKind = &importKind{name: store.SheetKind, row: sheetRow, columns: []importColumn{
+var sheetKind = &importKind{name: store.SheetKind, row: sheetRow, carry: sheetCarry, columns: []importColumn{
 	{"national_id", true, []string{"số định danh", "số định danh cá nhân", "cccd", "số cccd", "căn cước", "số căn cước"}, "001080012345"},
 	{"full_name", false, []string{"họ và tên", "họ tên"}, "Nguyễn Văn An"},
 	{"gender", false, []string{"giới tính"}, "male"},
@@ -335,4 +335,35 @@ func sheetKey(kind *importKind, q url.Values) string {
 		return ""
 	}
 	return "commune=" + q.Get("commune") + "|"
+}
+
+// sheetCarry gives a row that leaves the CCCD and every personal cell blank but names a post the CCCD of
+// the row above: the person's second post, under cells merged over the person's rows (excelize reads a
+// merged cell's value in its first row only) or left blank as "same as above".
+func sheetCarry(idx map[string]int, carried *string, rec []string) {
+	filled := func(name string) bool {
+		i, ok := idx[name]
+		return ok && i < len(rec) && cleanCell(rec[i]) != ""
+	}
+	i, ok := idx["national_id"]
+	switch {
+	case !ok || i >= len(rec):
+		return
+	case filled("national_id"):
+		*carried = rec[i]
+		return
+	case *carried == "":
+		return
+	}
+	for _, c := range sheetPersonColumns {
+		if filled(c) {
+			return
+		}
+	}
+	for _, c := range sheetPostColumns {
+		if filled(c) {
+			rec[i] = *carried
+			return
+		}
+	}
 }

@@ -114,7 +114,7 @@ func TestCommuneSheetImportsPeopleAndPostsInOneStep(t *testing.T) {
 
 // sheetBook writes the sheet as an officer's workbook (excelize): a title row, the header, dates typed as
 // dates, the CCCD as text.
-func sheetBook(t *testing.T, rows [][]any) []byte {
+func sheetBook(t *testing.T, rows [][]any, more ...func(f *excelize.File)) []byte {
 	return xlsxBytes(t, func(f *excelize.File) {
 		s := "Sheet1"
 		setRow(t, f, s, "A1", "DANH SÁCH NGƯỜI HOẠT ĐỘNG KHÔNG CHUYÊN TRÁCH XÃ SÓC SƠN")
@@ -125,6 +125,9 @@ func sheetBook(t *testing.T, rows [][]any) []byte {
 			setRow(t, f, s, "A"+strconv.Itoa(i+3), append([]any{i + 1}, r...)...)
 			_ = f.SetCellStyle(s, "E"+strconv.Itoa(i+3), "E"+strconv.Itoa(i+3), dateStyle)
 			_ = f.SetCellStyle(s, "H"+strconv.Itoa(i+3), "H"+strconv.Itoa(i+3), dateStyle)
+		}
+		for _, m := range more {
+			m(f)
 		}
 	})
 }
@@ -353,4 +356,37 @@ func TestCommuneSheetAsyncAndIdempotency(t *testing.T) {
 	}
 	other := e.upload(ed, "kind=commune-sheet&commune=00004&mode=validate", file, "Idempotency-Key", "sheet-key-1")
 	mustStatus(t, other, 422)
+}
+
+// An officer's workbook merges the STT, CCCD, name, gender and birth date cells over a person's two rows:
+// the second row is the same person's second post.
+func TestCommuneSheetMergedPersonCells(t *testing.T) {
+	e, ed := sheetEnv(t)
+	book := sheetBook(t, [][]any{
+		{"001080000001", "Nguyễn Văn An", "Nam", day(1980, 5, 17), "Trưởng thôn", "Thôn Đông", day(2024, 1, 1)},
+		{nil, nil, nil, nil, "Văn phòng Đảng ủy cấp xã", nil, day(2024, 1, 1)},
+		{"001180000002", "Trần Thị Bình", "Nữ", day(1980, 3, 20), "Bí thư chi bộ", "Thôn Tây", day(2024, 1, 1)},
+	}, func(f *excelize.File) {
+		for _, col := range []string{"A", "B", "C", "D", "E"} {
+			if err := f.MergeCell("Sheet1", col+"3", col+"4"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	j := importJob(t, e.doRaw("POST", "/v1/provinces/01/imports?kind=commune-sheet&commune=00100", ed, xlsxMediaType, book))
+	if j.Status != "succeeded" || j.RowsTotal != 3 || j.RowsInserted != 5 {
+		t.Fatalf("merged cells %+v", j)
+	}
+	var posts int
+	if err := e.admin.QueryRow(context.Background(), `SELECT count(*) FROM assignments a JOIN cadres c ON c.id = a.cadre_id
+		WHERE c.national_id = '001080000001'`).Scan(&posts); err != nil || posts != 2 {
+		t.Fatalf("An's posts: %d (%v)", posts, err)
+	}
+	// A blank CCCD with personal data is a person without a CCCD, not the one above.
+	j = importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100", []byte("Số CCCD,Họ và tên,Giới tính,Ngày sinh,Chức danh,Thôn,Ngày bắt đầu\n"+
+		"001080000001,Nguyễn Văn An,Nam,17/05/1980,Trưởng thôn,Thôn Đông,01/01/2024\n"+
+		",Lê Văn Cường,Nam,17/05/1980,Trưởng thôn,Thôn Tây,01/01/2024\n")))
+	if j.Status != "failed" || len(j.Errors) == 0 || j.Errors[0].Line != 3 || j.Errors[0].Column != "Số CCCD" {
+		t.Fatalf("a person without CCCD %+v", j)
+	}
 }

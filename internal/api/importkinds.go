@@ -33,6 +33,9 @@ type importKind struct {
 	// the order of store.ImportSpecs[name].StageCols after `line`, or the problems of the row with the API
 	// field each concerns.
 	row func(ctx *rowContext, cell func(string) string) ([]any, []FieldError)
+	// carry, when set, is called on every record in file order before row: it fills the cells a row leaves
+	// blank under a merged cell from the rows above (the commune sheet's CCCD, import_sheet.go).
+	carry func(idx map[string]int, carried *string, rec []string)
 }
 
 // rowContext carries what row validation needs beyond the row: the province and the catalogue of posts.
