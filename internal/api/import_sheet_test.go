@@ -390,3 +390,25 @@ func TestCommuneSheetMergedPersonCells(t *testing.T) {
 		t.Fatalf("a person without CCCD %+v", j)
 	}
 }
+
+// Posts by title, accents and case optional, the hamlet head by the local word (trưởng ấp), a hamlet by
+// its name without the kind word.
+func TestCommuneSheetPostTitlesAsTyped(t *testing.T) {
+	e, ed := sheetEnv(t)
+	file := "Số CCCD,Họ và tên,Giới tính,Ngày sinh,Chức danh,Thôn,Ngày bắt đầu\n" +
+		"001080000001,Nguyễn Văn An,Nam,17/05/1980,PHO CHU TICH HOI NONG DAN,,01/01/2024\n" +
+		"001080000002,Trần Văn Bình,Nam,17/05/1980,trưởng ấp,tây,01/01/2024\n" +
+		"001080000003,Lê Văn Cường,Nam,17/05/1980,truong ban cong tac mat tran,to dan pho 3,01/01/2024\n"
+	j := importJob(t, e.upload(ed, "kind=commune-sheet&commune=00100", []byte(file)))
+	if j.Status != "succeeded" || j.RowsInserted != 6 {
+		t.Fatalf("titles %+v", j)
+	}
+	var got string
+	if err := e.admin.QueryRow(context.Background(), `SELECT string_agg(position_code || '@' || coalesce(hamlet_code, commune_code), ',' ORDER BY position_code)
+		FROM assignments`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "pho_chu_tich_hoi_nong_dan@00100,truong_ban_cong_tac_mat_tran@00100-03,truong_thon_to_truong@00100-02" {
+		t.Fatalf("posts %s", got)
+	}
+}
