@@ -90,6 +90,12 @@ func TestCommuneSheetImportsPeopleAndPostsInOneStep(t *testing.T) {
 	if err := e.admin.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'create' AND entity IN ('cadre', 'assignment')`).Scan(&n); err != nil || n != 6 {
 		t.Fatalf("%d audit rows (%v)", n, err)
 	}
+	// The job's own audit row counts people and posts apart.
+	var parts string
+	if err := e.admin.QueryRow(ctx, `SELECT (after->'people')::text || (after->'posts')::text FROM audit_log
+		WHERE action = 'import' AND entity = 'commune_sheet' AND entity_id = $1`, j.ID).Scan(&parts); err != nil || parts != "[3, 0, 0][3, 0, 0]" {
+		t.Fatalf("the job's audit row: %q (%v)", parts, err)
+	}
 
 	// The same sheet again: nothing changes.
 	before := registerCounts(t, e)

@@ -82,11 +82,12 @@ func runSheetData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (imp
 		return out, err
 	}
 	if out.fileErr == nil {
-		if err := sheetWrite(ctx, tx, job, &out); err != nil {
+		parts, err := sheetWrite(ctx, tx, job, &out)
+		if err != nil {
 			return out, err
 		}
 		if out.nerrs == 0 && out.internal == nil {
-			return out, sheetKeep(ctx, tx, job, w, out)
+			return out, sheetKeep(ctx, tx, job, w, out, parts)
 		}
 	}
 	if out.nerrs > 0 {
@@ -101,15 +102,16 @@ func runSheetData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (imp
 	return out, err
 }
 
-// sheetKeep ends a sheet that passed: apply keeps the write (with the job's audit row), validate undoes it.
-func sheetKeep(ctx context.Context, tx *Tx, job ImportJob, w ImportWork, out importOutcome) error {
+// sheetKeep ends a sheet that passed: apply keeps the write (with the job's audit row, which counts people
+// and posts apart), validate undoes it.
+func sheetKeep(ctx context.Context, tx *Tx, job ImportJob, w ImportWork, out importOutcome, parts map[string][3]int) error {
 	if job.Mode != "apply" {
 		_, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT import_data`)
 		return err
 	}
 	if err := tx.Audit(ctx, job.Province, "import", w.Spec.Entity, job.ID, nil, map[string]any{
 		"kind": job.Kind, "rows_total": out.total, "rows_inserted": out.inserted,
-		"rows_updated": out.updated, "rows_unchanged": out.unchanged}); err != nil {
+		"rows_updated": out.updated, "rows_unchanged": out.unchanged, "people": parts["cadres"], "posts": parts["assignments"]}); err != nil {
 		return err
 	}
 	_, err := tx.Exec(ctx, `RELEASE SAVEPOINT import_data`)
@@ -120,49 +122,50 @@ func sheetKeep(ctx context.Context, tx *Tx, job ImportJob, w ImportWork, out imp
 // (its counts in out); otherwise it is rolled back, and the errors found meanwhile (kept in a spool
 // file across the rollback, which would undo them too) are put back with those of the rows that did not
 // land as read.
-func sheetWrite(ctx context.Context, tx *Tx, job ImportJob, out *importOutcome) error {
+func sheetWrite(ctx context.Context, tx *Tx, job ImportJob, out *importOutcome) (map[string][3]int, error) {
 	var before int64
 	if err := tx.QueryRow(ctx, `SELECT coalesce(max(n), 0) FROM import_row_errors`).Scan(&before); err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := tx.Exec(ctx, `SAVEPOINT import_write; ANALYZE sheet_stage`); err != nil {
-		return err
+		return nil, err
 	}
 	if err := auditImportRecords(ctx, tx, job); err != nil {
-		return err
+		return nil, err
 	}
-	var w sheetWritten
+	w := sheetWritten{parts: map[string][3]int{}}
 	if err := w.people(ctx, tx, out); err != nil {
-		return err
+		return nil, err
 	}
 	if err := w.posts(ctx, tx, out); err != nil {
-		return err
+		return nil, err
 	}
 	if out.nerrs == 0 && out.internal == nil && len(w.lost) == 0 {
 		out.inserted, out.updated, out.unchanged = w.inserted, w.updated, w.unchanged
-		return nil
+		return w.parts, nil
 	}
 	spool, err := spoolRowErrors(ctx, tx, before)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer spool.Close()
 	if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT import_write`); err != nil {
-		return err
+		return nil, err
 	}
 	if err := restoreRowErrors(ctx, tx, spool); err != nil {
-		return err
+		return nil, err
 	}
 	if len(w.lost) > 0 {
 		out.nerrs, out.failed, err = addRowErrors(ctx, tx, w.lost)
-		return err
+		return nil, err
 	}
-	return tx.QueryRow(ctx, `SELECT count(*), count(DISTINCT line) FROM import_row_errors`).Scan(&out.nerrs, &out.failed)
+	return nil, tx.QueryRow(ctx, `SELECT count(*), count(DISTINCT line) FROM import_row_errors`).Scan(&out.nerrs, &out.failed)
 }
 
 // sheetWritten adds up what the two parts wrote, and the rows that did not land as read.
 type sheetWritten struct {
 	inserted, updated, unchanged int
+	parts                        map[string][3]int // by kind: inserted, updated, unchanged
 	lost                         []RowError
 }
 
@@ -220,6 +223,7 @@ func (w *sheetWritten) apply(ctx context.Context, tx *Tx, kind string, staged in
 		return err
 	}
 	w.inserted, w.updated, w.unchanged = w.inserted+ins, w.updated+upd, w.unchanged+unch
+	w.parts[kind] = [3]int{ins, upd, unch}
 	w.lost = append(w.lost, lost...)
 	return nil
 }
