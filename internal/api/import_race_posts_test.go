@@ -24,6 +24,16 @@ import (
 // writer stops right before its INSERT (after its checks, if it checks without the lock); once the
 // import and both POSTs are all waiting on a lock, the test session lets them go.
 func TestImportRacingAssignmentPostsKeepsThreePaidPosts(t *testing.T) {
+	racePaidPosts(t, "assignments")
+}
+
+// The commune sheet's posts take the same locks (issue 13 item 4).
+func TestCommuneSheetRacingAssignmentPostsKeepsThreePaidPosts(t *testing.T) {
+	racePaidPosts(t, "commune-sheet")
+}
+
+// racePaidPosts races an import of kind (its file: two posts) with two POSTs on each of a few hamlets.
+func racePaidPosts(t *testing.T, kind string) {
 	e, ed := importEnv(t)
 	const rounds = 6
 	ctx := context.Background()
@@ -92,7 +102,7 @@ func TestImportRacingAssignmentPostsKeepsThreePaidPosts(t *testing.T) {
 			answers <- answer{who, res.StatusCode, b}
 		}
 		starts := []func(){
-			func() { send("import", "POST", "/v1/provinces/01/imports?kind=assignments", "text/csv", []byte(file)) },
+			func() { send("import", "POST", "/v1/provinces/01/imports?kind="+kind, "text/csv", []byte(file)) },
 			func() {
 				b, _ := json.Marshal(posts[0])
 				send("post", "POST", "/v1/provinces/01/cadres/"+cadres[0]+"/assignments", "application/json", b)

@@ -309,6 +309,8 @@ func TestEveryRecordsRuleHoldsOnImportToo(t *testing.T) {
 			if j.Status != "failed" || j.RowsInserted+j.RowsUpdated != 0 || !found {
 				t.Fatalf("import: want line 2, column %s, code %s (the API's); got %s %+v", column, wantCode, j.Status, j.Errors)
 			}
+			// People and posts: the commune sheet refuses it too (import_sheet_test.go).
+			sheetRefusesRule(t, e, ed, c, column, wantCode)
 			if after := snapshot(); after != before {
 				t.Fatalf("something was written: %s, was %s", after, before)
 			}

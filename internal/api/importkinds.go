@@ -33,6 +33,9 @@ type importKind struct {
 	// the order of store.ImportSpecs[name].StageCols after `line`, or the problems of the row with the API
 	// field each concerns.
 	row func(ctx *rowContext, cell func(string) string) ([]any, []FieldError)
+	// carry, when set, is called on every record in file order before row: it fills the cells a row leaves
+	// blank under a merged cell from the rows above (the commune sheet's CCCD, import_sheet.go).
+	carry func(idx map[string]int, carried *string, rec []string)
 }
 
 // rowContext carries what row validation needs beyond the row: the province and the catalogue of posts.
@@ -44,6 +47,7 @@ type rowContext struct {
 	// in the Vietnamese format too ("17.199", "76,57").
 	viNumbers bool
 	titles    positionTitles // posts by title, built on first use (importvalues.go)
+	sheet     *sheetUnits    // the commune sheet's units (import_sheet.go); nil for the other kinds
 }
 
 var importKinds = map[string]*importKind{
@@ -102,6 +106,7 @@ var importKinds = map[string]*importKind{
 		{"term_end", false, []string{"hết nhiệm kỳ", "ngày hết nhiệm kỳ"}, "2027-12-31"},
 		{"allowance_override", false, []string{"phụ cấp riêng"}, ""},
 	}},
+	store.SheetKind: sheetKind, // people and posts in one sheet (import_sheet.go)
 }
 
 // foldHeader is the accent-, case- and punctuation-insensitive form of a header: "Họ và tên" → "ho_va_ten".

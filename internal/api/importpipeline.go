@@ -33,6 +33,7 @@ type csvRows struct {
 	cur     []any
 
 	rejects *rejectSpool
+	carried string // the kind's carry state (read on the reading goroutine only)
 	total   int
 	read    atomic.Int64
 	fileErr *store.RowError
@@ -77,6 +78,9 @@ func (c *csvRows) start() {
 			rec, line, rerr, ok := c.readOne()
 			if !ok {
 				break
+			}
+			if rerr == nil && c.kind.carry != nil {
+				c.kind.carry(c.idx, &c.carried, rec)
 			}
 			buf = append(buf, rawRow{line, rec, rerr})
 			if len(buf) == convBatchSize && !flush() {

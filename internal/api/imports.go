@@ -125,7 +125,8 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	kind, ok := importKinds[q.Get("kind")]
 	if !ok {
-		return queryError("kind", "oneof", "must be communes, hamlets, cadres or assignments", "phải là communes, hamlets, cadres hoặc assignments")
+		return queryError("kind", "oneof", "must be communes, hamlets, cadres, assignments or commune-sheet",
+			"phải là communes, hamlets, cadres, assignments hoặc commune-sheet")
 	}
 	mode := q.Get("mode")
 	if mode == "" {
@@ -157,7 +158,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if idemKey != "" {
-		h := append([]byte(kind.name+"|"+mode+"|"+q.Get("sheet")+"|"), sp.sum...)
+		h := append([]byte(kind.name+"|"+mode+"|"+q.Get("sheet")+"|"+sheetKey(kind, q)), sp.sum...)
 		rec, err := s.store.ClaimIdempotencyKey(r.Context(), p, province, idemKey, r.Method, r.URL.Path, h)
 		switch {
 		case errors.Is(err, store.ErrIdemMismatch):
@@ -228,6 +229,10 @@ func (s *Server) startImport(r *http.Request, p store.Principal, province string
 	}
 	rc := &rowContext{province: province, today: s.store.CadreReferenceDate(), positions: positions,
 		viNumbers: detectDelimiter(bytes.TrimPrefix(sp.sniffed, []byte{0xEF, 0xBB, 0xBF})) == ';'}
+	if err := s.prepareSheet(r.Context(), r.URL.Query(), p, province, kind, rc); err != nil { // import_sheet.go
+		sp.Close()
+		return 0, job, err
+	}
 	async := sp.lines > syncMaxRows || strings.Contains(r.Header.Get("Prefer"), "respond-async")
 	tk, err := s.reserveJob(province)
 	if err != nil {
@@ -361,7 +366,7 @@ func (s *Server) runImport(ctx context.Context, p store.Principal, job store.Imp
 	defer rejects.Close()
 	rows := &csvRows{cr: cr, ll: ll, kind: kind, rc: rc, idx: idx, header: header, rejects: rejects}
 	defer rows.Close()
-	work := store.ImportWork{Spec: store.ImportSpecs[kind.name], Rows: rows,
+	work := store.ImportWork{Spec: store.ImportSpecs[kind.name], Rows: rows, Columns: kind.columnHeaders(idx, header),
 		ParseRejects: rejects.open,
 		RowsTotal:    func() int { return rows.total },
 		FileError:    func() *store.RowError { return rows.fileErr },

@@ -178,6 +178,11 @@ func (t *template) exampleText() []string {
 
 // format describes what a column holds, in both languages.
 func (t *template) format(c importColumn) (string, string) {
+	if t.kind == sheetKind {
+		if vi, en := sheetFormat(c.name); vi != "" { // import_sheet.go
+			return vi, en
+		}
+	}
 	switch {
 	case c.name == "national_id":
 		return "12 chữ số (định dạng ô Text để giữ số 0 ở đầu)", "12 digits (format the cells as Text to keep leading zeros)"

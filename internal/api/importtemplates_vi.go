@@ -19,6 +19,7 @@ var templateHeaders = map[string]map[string]string{
 	"assignments": {"national_id": "Số CCCD", "position_code": "Chức danh", "commune_code": "Mã xã",
 		"hamlet_code": "Mã thôn", "start_date": "Ngày bắt đầu", "end_date": "Ngày kết thúc", "concurrent": "Kiêm nhiệm",
 		"elected": "Do bầu cử", "term_end": "Ngày hết nhiệm kỳ", "allowance_override": "Phụ cấp riêng"},
+	"commune-sheet": sheetHeaders, // import_sheet.go
 }
 
 // templateHeader is the Vietnamese header of a column ("" when it has none).

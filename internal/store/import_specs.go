@@ -24,6 +24,9 @@ type ImportSpec struct {
 	// one boolean per written row, true when inserted, false when updated; identical rows are not written
 	// (unchanged).
 	Upsert []string
+	// Run, when set, replaces the one-table data phase of runImportData (the combined sheet of people
+	// and posts, import_sheet.go).
+	Run func(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (importOutcome, error)
 }
 
 // naturalKeyUpsert updates the rows whose key exists and differ, then inserts the rest with a plain

@@ -173,6 +173,9 @@ type ImportWork struct {
 	Original func(want func(line int) bool) (RejectIter, error)
 	Progress func() int      // rows read so far (called from the progress ticker)
 	Started  func(ImportJob) // called once the job row is visible (running)
+	// Columns names each API column as the file's header has it (or its Vietnamese label when the file
+	// has no such column), for the errors a set-based check reports by API column (import_sheet.go).
+	Columns map[string]string
 }
 
 // RunImport runs one import job to its end and returns the finished job. The job row is made running first
@@ -257,7 +260,11 @@ func (s *Store) runImportConn(ctx context.Context, p Principal, job ImportJob, w
 		return job, err
 	}
 	stop := s.progressTicker(ctx, p, job, w.Progress)
-	outcome, runErr := runImportData(ctx, tx, job, w)
+	run := runImportData
+	if w.Spec.Run != nil {
+		run = w.Spec.Run
+	}
+	outcome, runErr := run(ctx, tx, job, w)
 	stop()
 	if runErr != nil {
 		return job, runErr
