@@ -17,6 +17,9 @@ LOAD_BACKGROUND=${LOAD_BACKGROUND:-1}
 LOAD_BG_RUNS=${LOAD_BG_RUNS:-10}
 LOAD_BG_IMPORTS=${LOAD_BG_IMPORTS:-5}
 LOAD_BG_ROWS=${LOAD_BG_ROWS:-20000}
+# LOAD_SCRIPT: another wrk mix, e.g. an earlier commit's scripts/load.lua (API only, no console pages), to
+# compare two commits on the same requests.
+LOAD_SCRIPT=${LOAD_SCRIPT:-scripts/load.lua}
 
 if ! command -v wrk >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -105,7 +108,7 @@ if [ "$LOAD_BACKGROUND" = 1 ]; then
 fi
 echo "== wrk: ${LOAD_SECONDS}s, $LOAD_THREADS threads, $LOAD_CONNECTIONS connections, $base (demo province 99)"
 wrk -t "$LOAD_THREADS" -c "$LOAD_CONNECTIONS" -d "${LOAD_SECONDS}s" --timeout 5s --latency \
-  -s scripts/load.lua "$base" | tee "$tmp/wrk.out"
+  -s "$LOAD_SCRIPT" "$base" | tee "$tmp/wrk.out"
 rss=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$server_pid/status" 2>/dev/null || echo "?")
 echo "server peak RSS: ${rss} MB"
 fail=0

@@ -69,6 +69,9 @@ type NationalSizedCommune struct {
 func (s *Store) NationalHamletInputs(ctx context.Context, p Principal, asOf time.Time) ([]HamletInputs, error) {
 	var out []HamletInputs
 	err := s.InReadTx(ctx, p, func(tx *Tx) error {
+		if err := planEachTime(ctx, tx); err != nil {
+			return err
+		}
 		hamletsAt, err := nationalHamletsFrom(ctx, tx, asOf)
 		if err != nil {
 			return err
@@ -91,20 +94,23 @@ func (s *Store) NationalHamletInputs(ctx context.Context, p Principal, asOf time
 
 // nationalHamletsCTE classifies every hamlet in force on $1 whose commune is in force too (the hamlets
 // the province report lists) by joining it to the classified input combinations passed as parallel
-// arrays $2..$7. Both are MATERIALIZED: inlined, the planner cannot estimate unnest's rows and
-// re-evaluates the hamlet join inside a nested loop over the assignments (minutes at national scale
-// instead of about a second).
+// arrays $2..$7. The hamlets are joined to their communes first (hin, a hash join of two scans) and only
+// then to the combinations: joined the other way round, a plan that misjudges unnest's rows (a generic
+// plan takes it for 10) looks each of ~300,000 partial matches up in the communes' exclusion index, one by
+// one (15–20 s at national scale instead of about half a second). All three are MATERIALIZED for the
+// same reason: inlined, the planner re-evaluates the hamlet join inside a nested loop over the
+// assignments.
 func nationalHamletsCTE(hamletsAt string) string {
 	return `cat AS MATERIALIZED (
 	  SELECT * FROM unnest($2::text[], $3::int[], $4::bool[], $5::bool[], $6::bool[], $7::text[])
 	    AS t(kind, households, key_security_order, border_or_island, converted_from_thon, category)),
+	hin AS MATERIALIZED (
+	  SELECT h.province_code, h.code, h.kind, h.households, h.key_security_order OR c.key_security_order AS key_security_order,
+	    coalesce(h.border_or_island, c.border OR c.island) AS border_or_island, h.converted_from_thon
+	  FROM ` + hamletsAt + `),
 	hc AS MATERIALIZED (
-	  SELECT h.province_code, h.code, h.kind, cat.category
-	  FROM ` + hamletsAt + `
-	  JOIN cat ON cat.kind = h.kind AND cat.households = h.households
-	    AND cat.key_security_order = (h.key_security_order OR c.key_security_order)
-	    AND cat.border_or_island = coalesce(h.border_or_island, c.border OR c.island)
-	    AND cat.converted_from_thon = h.converted_from_thon)`
+	  SELECT hin.province_code, hin.code, hin.kind, cat.category
+	  FROM hin JOIN cat USING (kind, households, key_security_order, border_or_island, converted_from_thon))`
 }
 
 // nationalHamletsAt is the hamlets in force on $1 whose commune unit is in force too, each as h and its
@@ -143,97 +149,20 @@ func nationalHamletsFrom(ctx context.Context, tx *Tx, asOf time.Time) (string, e
 func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time, combos []ClassifiedHamletInputs,
 	base, concurrentRate decimal.Decimal) (NationalData, error) {
 	var d NationalData
-	n := len(combos)
-	kinds, households, keys, borders, convs, cats := make([]string, n), make([]int32, n), make([]bool, n), make([]bool, n),
-		make([]bool, n), make([]string, n)
-	for i, c := range combos {
-		kinds[i], households[i], keys[i], borders[i], convs[i], cats[i] = c.Kind, int32(c.Households), c.KeySecurityOrder,
-			c.BorderOrIsland, c.ConvertedFromThon, c.Category
-	}
-	hamletArgs := []any{asOf, kinds, households, keys, borders, convs, cats}
-	// Commune-level posts count until the legal end of those posts, or the province's own end of the
-	// transition (policy.CommunePostsLastDay), as the province report does.
-	postsEnd := policy.CommunePostsLastDay(nil)
 	err := s.InReadTx(ctx, p, func(tx *Tx) error {
-		rows, err := tx.Query(ctx, `SELECT province_code, name, EXISTS (SELECT 1 FROM allowance_schedules s
-			WHERE s.province_code = provinces.province_code AND s.effective_from <= $1
-			AND (s.effective_to IS NULL OR s.effective_to >= $1)) FROM provinces ORDER BY province_code`, asOf)
-		if err != nil {
+		if err := planEachTime(ctx, tx); err != nil {
 			return err
 		}
-		if d.Provinces, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (NationalProvince, error) {
-			var np NationalProvince
-			err := r.Scan(&np.Code, &np.Name, &np.HasSchedule)
-			return np, err
-		}); err != nil {
+		if err := nationalProvinces(ctx, tx, asOf, &d); err != nil {
 			return err
 		}
-		if d.Communes, err = nationalCounts(ctx, tx, `SELECT province_code, kind, class::text, count(*), 0, 0::text
-			FROM communes_at($1) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, asOf); err != nil {
+		if err := nationalCommunes(ctx, tx, asOf, &d); err != nil {
 			return err
 		}
-		rows, err = tx.Query(ctx, `SELECT province_code, code, kind, class, population, area_km2::text, mountainous, ward_of_urban_district
-			FROM communes_at($1) WHERE population IS NOT NULL OR area_km2 IS NOT NULL ORDER BY 1, 2`, asOf)
-		if err != nil {
+		if err := nationalHamletsAndPosts(ctx, tx, asOf, combos, base, concurrentRate, &d); err != nil {
 			return err
 		}
-		if d.Sized, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (NationalSizedCommune, error) {
-			var c NationalSizedCommune
-			var area *string
-			err := r.Scan(&c.Province, &c.Code, &c.Kind, &c.Class, &c.Population, &area, &c.Mountainous, &c.WardOfUrbanDistrict)
-			if err == nil && area != nil {
-				a, derr := decimal.NewFromString(*area)
-				if derr != nil {
-					return c, derr
-				}
-				c.AreaKm2 = &a
-			}
-			return c, err
-		}); err != nil {
-			return err
-		}
-		hamletsAt, err := nationalHamletsFrom(ctx, tx, asOf)
-		if err != nil {
-			return err
-		}
-		if d.Hamlets, err = nationalCounts(ctx, tx, `WITH `+nationalHamletsCTE(hamletsAt)+`
-			SELECT province_code, kind, category, count(*), 0, 0::text FROM hc GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-			hamletArgs...); err != nil {
-			return err
-		}
-		if d.Posts, err = nationalCounts(ctx, tx, `WITH `+nationalHamletsCTE(hamletsAt)+`,
-			cf AS MATERIALIZED (
-			  SELECT c.province_code, c.code, c.effective_from FROM communes c
-			  JOIN provinces pr ON pr.province_code = c.province_code
-			  WHERE c.effective_from <= $1 AND (c.effective_to IS NULL OR c.effective_to >= $1)
-			    AND $1 <= CASE WHEN pr.commune_posts_end IS NULL THEN $10::date ELSE least(pr.commune_posts_end, $11::date) END),
-			sched AS (
-			  SELECT s.province_code, s.position_code, s.hamlet_fund_category, s.coefficient
-			  FROM allowance_schedules s
-			  JOIN (SELECT province_code, max(effective_from) AS effective_from FROM allowance_schedules
-			        WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to >= $1) GROUP BY 1) v
-			    ON v.province_code = s.province_code AND v.effective_from = s.effective_from),
-			posts AS (
-			  SELECT a.province_code, a.cadre_id, p.level, a.position_code,
-			    coalesce(a.allowance_override,
-			      round(coalesce(s1.coefficient, s2.coefficient, 0) * $8::numeric
-			        * CASE WHEN a.concurrent THEN $9::numeric ELSE 1 END)) AS paid
-			  FROM assignments a
-			  JOIN positions p ON p.code = a.position_code
-			  LEFT JOIN hc ON hc.province_code = a.province_code AND hc.code = a.hamlet_code
-			  LEFT JOIN cf ON cf.province_code = a.province_code AND cf.code = a.commune_code AND cf.effective_from = a.commune_from
-			  LEFT JOIN sched s1 ON s1.province_code = a.province_code AND s1.position_code = a.position_code
-			    AND s1.hamlet_fund_category = hc.category
-			  LEFT JOIN sched s2 ON s2.province_code = a.province_code AND s2.position_code = a.position_code
-			    AND s2.hamlet_fund_category = ''
-			  WHERE a.start_date <= $1 AND (a.end_date IS NULL OR a.end_date >= $1)
-			    AND (hc.code IS NOT NULL OR cf.code IS NOT NULL))
-			SELECT province_code, level, coalesce(position_code, ''), count(*), count(DISTINCT cadre_id), sum(paid)::text
-			FROM posts GROUP BY GROUPING SETS ((province_code, level, position_code), (province_code, level))
-			ORDER BY 1, 2, 3`, append(hamletArgs, base.String(), concurrentRate.String(), postsEnd.LastDay.String(),
-			policy.CommunePostsTransitionLimit().String())...); err != nil {
-			return err
-		}
+		var err error
 		d.Decisions, err = nationalCounts(ctx, tx, `SELECT province_code, policy, '', count(*), count(DISTINCT cadre_id), sum(total)::text
 			FROM decisions WHERE superseded_by IS NULL AND created_at < ($1::date + 1)
 			GROUP BY 1, 2 ORDER BY 1, 2`, asOf)
@@ -242,19 +171,152 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 	return d, err
 }
 
+// nationalProvinces reads every province's name and whether it has a schedule in force on asOf.
+func nationalProvinces(ctx context.Context, tx *Tx, asOf time.Time, d *NationalData) error {
+	rows, err := tx.Query(ctx, `SELECT province_code, name, EXISTS (SELECT 1 FROM allowance_schedules s
+		WHERE s.province_code = provinces.province_code AND s.effective_from <= $1
+		AND (s.effective_to IS NULL OR s.effective_to >= $1)) FROM provinces ORDER BY province_code`, asOf)
+	if err != nil {
+		return err
+	}
+	d.Provinces, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (NationalProvince, error) {
+		var np NationalProvince
+		err := r.Scan(&np.Code, &np.Name, &np.HasSchedule)
+		return np, err
+	})
+	return err
+}
+
+// nationalCommunes counts the communes in force on asOf by kind and class and lists those that carry
+// population or area (the Decree 33/2023 increments).
+func nationalCommunes(ctx context.Context, tx *Tx, asOf time.Time, d *NationalData) error {
+	var err error
+	if d.Communes, err = nationalCounts(ctx, tx, `SELECT province_code, kind, class::text, count(*), 0, 0::text
+		FROM communes_at($1) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, asOf); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT province_code, code, kind, class, population, area_km2::text, mountainous, ward_of_urban_district
+		FROM communes_at($1) WHERE population IS NOT NULL OR area_km2 IS NOT NULL ORDER BY 1, 2`, asOf)
+	if err != nil {
+		return err
+	}
+	d.Sized, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (NationalSizedCommune, error) {
+		var c NationalSizedCommune
+		var area *string
+		err := r.Scan(&c.Province, &c.Code, &c.Kind, &c.Class, &c.Population, &area, &c.Mountainous, &c.WardOfUrbanDistrict)
+		if err == nil && area != nil {
+			a, derr := decimal.NewFromString(*area)
+			if derr != nil {
+				return c, derr
+			}
+			c.AreaKm2 = &a
+		}
+		return c, err
+	})
+	return err
+}
+
+// nationalPostsSQL counts hamlets by kind and fund category (rows tagged 'h') and posts by level and
+// position (tagged 'p') in one statement, so that the classified hamlets (hc) are built once for both.
+const nationalPostsSQL = `,
+	cf AS MATERIALIZED (
+	  SELECT c.province_code, c.code, c.effective_from FROM communes c
+	  JOIN provinces pr ON pr.province_code = c.province_code
+	  WHERE c.effective_from <= $1 AND (c.effective_to IS NULL OR c.effective_to >= $1)
+	    AND $1 <= CASE WHEN pr.commune_posts_end IS NULL THEN $10::date ELSE least(pr.commune_posts_end, $11::date) END),
+	sched AS (
+	  SELECT s.province_code, s.position_code, s.hamlet_fund_category, s.coefficient
+	  FROM allowance_schedules s
+	  JOIN (SELECT province_code, max(effective_from) AS effective_from FROM allowance_schedules
+	        WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to >= $1) GROUP BY 1) v
+	    ON v.province_code = s.province_code AND v.effective_from = s.effective_from),
+	posts AS (
+	  SELECT a.province_code, a.cadre_id, p.level, a.position_code,
+	    coalesce(a.allowance_override,
+	      round(coalesce(s1.coefficient, s2.coefficient, 0) * $8::numeric
+	        * CASE WHEN a.concurrent THEN $9::numeric ELSE 1 END)) AS paid
+	  FROM assignments a
+	  JOIN positions p ON p.code = a.position_code
+	  LEFT JOIN hc ON hc.province_code = a.province_code AND hc.code = a.hamlet_code
+	  LEFT JOIN cf ON cf.province_code = a.province_code AND cf.code = a.commune_code AND cf.effective_from = a.commune_from
+	  LEFT JOIN sched s1 ON s1.province_code = a.province_code AND s1.position_code = a.position_code
+	    AND s1.hamlet_fund_category = hc.category
+	  LEFT JOIN sched s2 ON s2.province_code = a.province_code AND s2.position_code = a.position_code
+	    AND s2.hamlet_fund_category = ''
+	  WHERE a.start_date <= $1 AND (a.end_date IS NULL OR a.end_date >= $1)
+	    AND (hc.code IS NOT NULL OR cf.code IS NOT NULL))
+	SELECT 'h', province_code, kind, category, count(*), 0, '0' FROM hc GROUP BY 2, 3, 4
+	UNION ALL
+	SELECT 'p', province_code, level, coalesce(position_code, ''), count(*), count(DISTINCT cadre_id), sum(paid)::text
+	FROM posts GROUP BY GROUPING SETS ((province_code, level, position_code), (province_code, level))
+	ORDER BY 1, 2, 3, 4`
+
+// nationalHamletsAndPosts fills d.Hamlets and d.Posts (nationalPostsSQL). Commune-level posts count
+// until the legal end of those posts, or the province's own end of the transition
+// (policy.CommunePostsLastDay), as the province report does.
+func nationalHamletsAndPosts(ctx context.Context, tx *Tx, asOf time.Time, combos []ClassifiedHamletInputs,
+	base, concurrentRate decimal.Decimal, d *NationalData) error {
+	n := len(combos)
+	kinds, households, keys, borders, convs, cats := make([]string, n), make([]int32, n), make([]bool, n), make([]bool, n),
+		make([]bool, n), make([]string, n)
+	for i, c := range combos {
+		kinds[i], households[i], keys[i], borders[i], convs[i], cats[i] = c.Kind, int32(c.Households), c.KeySecurityOrder,
+			c.BorderOrIsland, c.ConvertedFromThon, c.Category
+	}
+	hamletsAt, err := nationalHamletsFrom(ctx, tx, asOf)
+	if err != nil {
+		return err
+	}
+	postsEnd := policy.CommunePostsLastDay(nil)
+	rows, err := tx.Query(ctx, `WITH `+nationalHamletsCTE(hamletsAt)+nationalPostsSQL, asOf, kinds, households, keys, borders,
+		convs, cats, base.String(), concurrentRate.String(), postsEnd.LastDay.String(), policy.CommunePostsTransitionLimit().String())
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	d.Hamlets, d.Posts = []NationalCount{}, []NationalCount{}
+	for rows.Next() {
+		var tag string
+		c, err := scanNationalCount(rows, &tag)
+		if err != nil {
+			return err
+		}
+		if tag == "h" {
+			d.Hamlets = append(d.Hamlets, c)
+		} else {
+			d.Posts = append(d.Posts, c)
+		}
+	}
+	return rows.Err()
+}
+
+// planEachTime makes the rest of tx plan each statement for its own arguments (a custom plan), never with
+// the generic plan PostgreSQL switches a prepared statement to after five executions. pgx prepares every
+// statement on its connection, so from the sixth summary on a connection the generic plan was used: it
+// cannot see the as-of date or the size of the classified combinations and chose nested loops into
+// the communes' exclusion index (10 s of database CPU per summary instead of 1.5 s). Planning these few
+// statements takes milliseconds; they scan the whole register.
+func planEachTime(ctx context.Context, tx *Tx) error {
+	_, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`)
+	return err
+}
+
 func nationalCounts(ctx context.Context, tx *Tx, sql string, args ...any) ([]NationalCount, error) {
 	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (NationalCount, error) {
-		var c NationalCount
-		var amount string
-		if err := r.Scan(&c.Province, &c.Key1, &c.Key2, &c.Count, &c.People, &amount); err != nil {
-			return c, err
-		}
-		v, err := decimal.NewFromString(amount)
-		c.Amount = v
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (NationalCount, error) { return scanNationalCount(r) })
+}
+
+// scanNationalCount scans a row of province, two keys, count, people and amount (text), after lead.
+func scanNationalCount(r pgx.Row, lead ...any) (NationalCount, error) {
+	var c NationalCount
+	var amount string
+	if err := r.Scan(append(lead, &c.Province, &c.Key1, &c.Key2, &c.Count, &c.People, &amount)...); err != nil {
 		return c, err
-	})
+	}
+	v, err := decimal.NewFromString(amount)
+	c.Amount = v
+	return c, err
 }

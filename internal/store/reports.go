@@ -107,65 +107,14 @@ func (s *Store) AllowanceData(ctx context.Context, p Principal, province string,
 
 func allowanceData(ctx context.Context, tx *Tx, province string, asOf time.Time, u UnitScope) (AllowanceData, error) {
 	var d AllowanceData
-	// The units in force on asOf (a unit scope: the unit whatever its dates — the one of that code in force
-	// on asOf, else the latest), with the attribute values in force on asOf (commune_history, hamlet_history).
-	communeWhere, hamletWhere, postWhere := "c."+activeOnC, "h."+activeOnH, ""
-	args := []any{province, asOf}
-	switch {
-	case u.HamletCode != "":
-		args = append(args, u.HamletCode)
-		hamletWhere = "h.code = $3"
-		communeWhere = "(c.code, c.effective_from) = (SELECT commune_code, commune_from FROM hamlets WHERE province_code = $1 AND code = $3)"
-		postWhere = " AND a.hamlet_code = $3"
-	case u.CommuneCode != "":
-		args = append(args, u.CommuneCode)
-		communeWhere = "c.code = $3 AND c.effective_from = resolve_commune_from($1, $3, $2)"
-		hamletWhere = "h.commune_code = $3 AND h.commune_from = resolve_commune_from($1, $3, $2) AND h." + activeOnH
-		postWhere = ` AND ((a.commune_code = $3 AND a.commune_from = resolve_commune_from($1, $3, $2)) OR a.hamlet_code IN
-			(SELECT code FROM hamlets WHERE province_code = $1 AND commune_code = $3 AND commune_from = resolve_commune_from($1, $3, $2)))`
-	}
-	rows, err := tx.Query(ctx, `SELECT c.code, c.name, c.kind, coalesce(v.class, c.class), coalesce(v.key_security_order, c.key_security_order),
-		coalesce(v.border, c.border), coalesce(v.island, c.island), (c.`+activeOnC+`), c.effective_from,
-		CASE WHEN v.code IS NULL THEN c.population ELSE v.population END,
-		(CASE WHEN v.code IS NULL THEN c.area_km2 ELSE v.area_km2 END)::text, c.mountainous, c.ward_of_urban_district
-		FROM communes c LEFT JOIN commune_history v ON v.province_code = c.province_code AND v.code = c.code
-		  AND v.unit_from = c.effective_from AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to >= $2)
-		WHERE c.province_code = $1 AND `+communeWhere+` ORDER BY c.code`, args...)
+	sc, err := allowanceScope(ctx, tx, province, asOf, u)
 	if err != nil {
 		return d, err
 	}
-	if d.Communes, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReportCommune, error) {
-		var c ReportCommune
-		var area *string
-		err := r.Scan(&c.Code, &c.Name, &c.Kind, &c.Class, &c.KeySecurityOrder, &c.Border, &c.Island, &c.InForce, &c.EffectiveFrom,
-			&c.Population, &area, &c.Mountainous, &c.WardOfUrbanDistrict)
-		if err == nil && area != nil {
-			d, derr := decimal.NewFromString(*area)
-			if derr != nil {
-				return c, derr
-			}
-			c.AreaKm2 = &d
-		}
-		return c, err
-	}); err != nil {
+	if d.Communes, err = reportCommunes(ctx, tx, sc); err != nil {
 		return d, err
 	}
-	rows, err = tx.Query(ctx, `SELECT h.code, h.commune_code, h.name, coalesce(v.kind, h.kind), coalesce(v.households, h.households),
-		coalesce(v.key_security_order, h.key_security_order),
-		CASE WHEN v.hamlet_code IS NULL THEN h.border_or_island ELSE v.border_or_island END,
-		coalesce(v.converted_from_thon, h.converted_from_thon), (h.`+activeOnH+`), h.commune_from
-		FROM hamlets h LEFT JOIN hamlet_history v ON v.province_code = h.province_code AND v.hamlet_code = h.code
-		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to >= $2)
-		WHERE h.province_code = $1 AND `+hamletWhere+` ORDER BY h.commune_code, h.code`, args...)
-	if err != nil {
-		return d, err
-	}
-	if d.Hamlets, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReportHamlet, error) {
-		var h ReportHamlet
-		err := r.Scan(&h.Code, &h.CommuneCode, &h.Name, &h.Kind, &h.Households, &h.KeySecurityOrder, &h.BorderOrIsland,
-			&h.ConvertedFromThon, &h.InForce, &h.CommuneFrom)
-		return h, err
-	}); err != nil {
+	if d.Hamlets, err = reportHamlets(ctx, tx, sc); err != nil {
 		return d, err
 	}
 	if (u.CommuneCode != "" && len(d.Communes) == 0) || (u.HamletCode != "" && len(d.Hamlets) == 0) {
@@ -177,61 +126,181 @@ func allowanceData(ctx context.Context, tx *Tx, province string, asOf time.Time,
 	if err = tx.QueryRow(ctx, `SELECT commune_posts_end FROM provinces WHERE province_code = $1`, province).Scan(&d.CommunePostsEnd); err != nil {
 		return d, translate(err)
 	}
-	// unit_in_force: the post's own unit (the commune unit it names, or its hamlet and the hamlet's commune
-	// unit) is in force on the date; a post held outside its unit's life is listed, flagged, never matched
-	// to another unit of the same code.
-	rows, err = tx.Query(ctx, `SELECT a.id::text, a.cadre_id::text, c.full_name, a.position_code, p.level, p.title_vi, p.title_en,
-		a.commune_code, a.hamlet_code, a.concurrent, coalesce(a.elected, p.elected_default), a.start_date, a.end_date,
-		a.term_end, a.allowance_override::text,
-		CASE WHEN a.commune_code IS NOT NULL THEN EXISTS (SELECT 1 FROM communes u WHERE u.province_code = a.province_code
-		    AND u.code = a.commune_code AND u.effective_from = a.commune_from AND u.`+activeOnU+`)
-		  ELSE EXISTS (SELECT 1 FROM hamlets h JOIN communes u ON u.province_code = h.province_code AND u.code = h.commune_code
-		    AND u.effective_from = h.commune_from WHERE h.province_code = a.province_code AND h.code = a.hamlet_code
-		    AND h.`+activeOnH+` AND u.`+activeOnU+`) END
-		FROM assignments a
-		JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
-		JOIN positions p ON p.code = a.position_code
-		WHERE a.province_code = $1 AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date >= $2)`+postWhere+`
-		ORDER BY coalesce(a.commune_code, a.hamlet_code), a.concurrent, p.level, a.position_code, c.full_name, a.id`, args...)
-	if err != nil {
+	var froms []*time.Time
+	if d.Posts, froms, err = reportPosts(ctx, tx, sc); err != nil {
 		return d, err
 	}
-	if d.Posts, err = pgx.CollectRows(rows, scanPostHeldInForce); err != nil {
-		return d, err
-	}
+	unitsInForce(&d, froms)
 	monthStart := time.Date(asOf.Year(), asOf.Month(), 1, 0, 0, 0, 0, time.UTC)
 	d.Left, err = leftUnderDecision(ctx, tx, province, monthStart, asOf, u)
 	return d, err
 }
 
+// reportScope is what the report's queries select: $1 the province, $2 the date, and for a unit scope $3
+// its code (and $4 a commune unit's first day), with the conditions on communes (c), hamlets (h) and
+// posts (a).
+type reportScope struct {
+	communeWhere, hamletWhere, postWhere string
+	args                                 []any
+}
+
+// allowanceScope builds the report's scope: the units in force on asOf, or with a unit scope the unit
+// whatever its dates — for a commune code the unit of that code in force on asOf, else the latest,
+// resolved once here (resolve_commune_from) rather than once per row of each query.
+func allowanceScope(ctx context.Context, tx *Tx, province string, asOf time.Time, u UnitScope) (reportScope, error) {
+	sc := reportScope{communeWhere: "c." + activeOnC, hamletWhere: "h." + activeOnH, args: []any{province, asOf}}
+	switch {
+	case u.HamletCode != "":
+		sc.args = append(sc.args, u.HamletCode)
+		sc.hamletWhere = "h.code = $3"
+		sc.communeWhere = "(c.code, c.effective_from) = (SELECT commune_code, commune_from FROM hamlets WHERE province_code = $1 AND code = $3)"
+		sc.postWhere = " AND a.hamlet_code = $3"
+	case u.CommuneCode != "":
+		var from *time.Time
+		if err := tx.QueryRow(ctx, `SELECT resolve_commune_from($1, $2, $3)`, province, u.CommuneCode, asOf).Scan(&from); err != nil {
+			return sc, err
+		}
+		if from == nil {
+			return sc, ErrNotFound
+		}
+		sc.args = append(sc.args, u.CommuneCode, *from)
+		sc.communeWhere = "c.code = $3 AND c.effective_from = $4"
+		sc.hamletWhere = "h.commune_code = $3 AND h.commune_from = $4 AND h." + activeOnH
+		sc.postWhere = ` AND ((a.commune_code = $3 AND a.commune_from = $4) OR a.hamlet_code IN
+			(SELECT code FROM hamlets WHERE province_code = $1 AND commune_code = $3 AND commune_from = $4))`
+	}
+	return sc, nil
+}
+
+// reportCommunes reads the scope's communes with the class, population and flags in force on $2.
+func reportCommunes(ctx context.Context, tx *Tx, sc reportScope) ([]ReportCommune, error) {
+	rows, err := tx.Query(ctx, reportCommunesSQL(sc), sc.args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanReportCommune)
+}
+
+func reportCommunesSQL(sc reportScope) string {
+	return `SELECT c.code, c.name, c.kind, coalesce(v.class, c.class), coalesce(v.key_security_order, c.key_security_order),
+		coalesce(v.border, c.border), coalesce(v.island, c.island), (c.` + activeOnC + `), c.effective_from,
+		CASE WHEN v.code IS NULL THEN c.population ELSE v.population END,
+		(CASE WHEN v.code IS NULL THEN c.area_km2 ELSE v.area_km2 END)::text, c.mountainous, c.ward_of_urban_district
+		FROM communes c LEFT JOIN commune_history v ON v.province_code = c.province_code AND v.code = c.code
+		  AND v.unit_from = c.effective_from AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to >= $2)
+		WHERE c.province_code = $1 AND ` + sc.communeWhere + ` ORDER BY c.code`
+}
+
+func scanReportCommune(r pgx.CollectableRow) (ReportCommune, error) {
+	var c ReportCommune
+	var area *string
+	err := r.Scan(&c.Code, &c.Name, &c.Kind, &c.Class, &c.KeySecurityOrder, &c.Border, &c.Island, &c.InForce, &c.EffectiveFrom,
+		&c.Population, &area, &c.Mountainous, &c.WardOfUrbanDistrict)
+	if err == nil && area != nil {
+		d, derr := decimal.NewFromString(*area)
+		if derr != nil {
+			return c, derr
+		}
+		c.AreaKm2 = &d
+	}
+	return c, err
+}
+
+// reportHamlets reads the scope's hamlets with the kind, households and flags in force on $2.
+func reportHamlets(ctx context.Context, tx *Tx, sc reportScope) ([]ReportHamlet, error) {
+	rows, err := tx.Query(ctx, reportHamletsSQL(sc), sc.args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReportHamlet, error) {
+		var h ReportHamlet
+		err := r.Scan(&h.Code, &h.CommuneCode, &h.Name, &h.Kind, &h.Households, &h.KeySecurityOrder, &h.BorderOrIsland,
+			&h.ConvertedFromThon, &h.InForce, &h.CommuneFrom)
+		return h, err
+	})
+}
+
+func reportHamletsSQL(sc reportScope) string {
+	return `SELECT h.code, h.commune_code, h.name, coalesce(v.kind, h.kind), coalesce(v.households, h.households),
+		coalesce(v.key_security_order, h.key_security_order),
+		CASE WHEN v.hamlet_code IS NULL THEN h.border_or_island ELSE v.border_or_island END,
+		coalesce(v.converted_from_thon, h.converted_from_thon), (h.` + activeOnH + `), h.commune_from
+		FROM hamlets h LEFT JOIN hamlet_history v ON v.province_code = h.province_code AND v.hamlet_code = h.code
+		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to >= $2)
+		WHERE h.province_code = $1 AND ` + sc.hamletWhere + ` ORDER BY h.commune_code, h.code`
+}
+
+// reportPosts reads the posts held on $2 in the scope, each with unit_in_force (unitsInForce).
+func reportPosts(ctx context.Context, tx *Tx, sc reportScope) ([]PostHeld, []*time.Time, error) {
+	rows, err := tx.Query(ctx, reportPostsSQL(sc), sc.args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var froms []*time.Time
+	posts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PostHeld, error) {
+		var from *time.Time
+		ph, err := scanPostHeldThen(r, &from)
+		froms = append(froms, from)
+		return ph, err
+	})
+	return posts, froms, err
+}
+
+func reportPostsSQL(sc reportScope) string {
+	return `SELECT a.id::text, a.cadre_id::text, c.full_name, a.position_code, p.level, p.title_vi, p.title_en,
+		a.commune_code, a.hamlet_code, a.concurrent, coalesce(a.elected, p.elected_default), a.start_date, a.end_date,
+		a.term_end, a.allowance_override::text, a.commune_from
+		FROM assignments a
+		JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
+		JOIN positions p ON p.code = a.position_code
+		WHERE a.province_code = $1 AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date >= $2)` + sc.postWhere + `
+		ORDER BY coalesce(a.commune_code, a.hamlet_code), a.concurrent, p.level, a.position_code, c.full_name, a.id`
+}
+
+// unitsInForce sets each post's UnitInForce: its own unit — the commune unit it names (code and first
+// day, froms[i]), or its hamlet and the hamlet's commune unit — is in force on the report's date. The
+// report has just read every unit of its scope in force (or, for a unit scope, the unit whatever its
+// dates, with InForce), so a post's unit is looked up among them here rather than by a subquery per
+// post in SQL: on a freshly loaded province (statistics not yet gathered) those subqueries scanned the
+// province's communes once per post (the demo province's report page took 137–167 ms). A post held
+// outside its unit's life is listed, flagged, never matched to another unit of the same code.
+func unitsInForce(d *AllowanceData, froms []*time.Time) {
+	type unit struct {
+		code string
+		from time.Time
+	}
+	communes := make(map[unit]bool, len(d.Communes))
+	for _, c := range d.Communes {
+		communes[unit{c.Code, c.EffectiveFrom}] = c.InForce
+	}
+	hamlets := make(map[string]bool, len(d.Hamlets))
+	for _, h := range d.Hamlets {
+		hamlets[h.Code] = h.InForce && communes[unit{h.CommuneCode, h.CommuneFrom}]
+	}
+	for i := range d.Posts {
+		ph := &d.Posts[i]
+		switch {
+		case ph.CommuneCode != nil && froms[i] != nil:
+			ph.UnitInForce = communes[unit{*ph.CommuneCode, *froms[i]}]
+		case ph.HamletCode != nil:
+			ph.UnitInForce = hamlets[*ph.HamletCode]
+		}
+	}
+}
+
 const (
 	activeOnC = `effective_from <= $2 AND (c.effective_to IS NULL OR c.effective_to >= $2)`
 	activeOnH = `effective_from <= $2 AND (h.effective_to IS NULL OR h.effective_to >= $2)`
-	activeOnU = `effective_from <= $2 AND (u.effective_to IS NULL OR u.effective_to >= $2)`
 )
 
-// scanPostHeldInForce scans a PostHeld followed by its unit_in_force column.
-func scanPostHeldInForce(r pgx.CollectableRow) (PostHeld, error) {
-	var ph PostHeld
-	var override *string
-	err := r.Scan(&ph.AssignmentID, &ph.CadreID, &ph.FullName, &ph.PositionCode, &ph.Level, &ph.TitleVI, &ph.TitleEN,
-		&ph.CommuneCode, &ph.HamletCode, &ph.Concurrent, &ph.Elected, &ph.StartDate, &ph.EndDate, &ph.TermEnd, &override,
-		&ph.UnitInForce)
-	if err == nil && override != nil {
-		v, derr := decimal.NewFromString(*override)
-		if derr != nil {
-			return ph, derr
-		}
-		ph.AllowanceOverride = &v
-	}
-	return ph, err
-}
+func scanPostHeld(r pgx.CollectableRow) (PostHeld, error) { return scanPostHeldThen(r) }
 
-func scanPostHeld(r pgx.CollectableRow) (PostHeld, error) {
+// scanPostHeldThen scans a PostHeld, then the extra columns after it.
+func scanPostHeldThen(r pgx.CollectableRow, extra ...any) (PostHeld, error) {
 	var ph PostHeld
 	var override *string
-	err := r.Scan(&ph.AssignmentID, &ph.CadreID, &ph.FullName, &ph.PositionCode, &ph.Level, &ph.TitleVI, &ph.TitleEN,
-		&ph.CommuneCode, &ph.HamletCode, &ph.Concurrent, &ph.Elected, &ph.StartDate, &ph.EndDate, &ph.TermEnd, &override)
+	err := r.Scan(append([]any{&ph.AssignmentID, &ph.CadreID, &ph.FullName, &ph.PositionCode, &ph.Level, &ph.TitleVI, &ph.TitleEN,
+		&ph.CommuneCode, &ph.HamletCode, &ph.Concurrent, &ph.Elected, &ph.StartDate, &ph.EndDate, &ph.TermEnd, &override}, extra...)...)
 	if err == nil && override != nil {
 		v, derr := decimal.NewFromString(*override)
 		if derr != nil {
