@@ -227,7 +227,7 @@ func (cp *communePlan) communePost(p store.ReorgPost, lawEnd time.Time) (ended, 
 	}
 	to, ok := choose(cp.succ[*p.CommuneCode], answer)
 	if !ok {
-		cp.question(cp.sum, "post", p.AssignmentID, from, cp.succ[*p.CommuneCode])
+		cp.postQuestion(cp.sum, p, from, cp.succ[*p.CommuneCode])
 		return ended{}, false
 	}
 	k := cp.newKey[to]

@@ -197,7 +197,7 @@ func (hp *hamletPlan) posts() []ended {
 		}
 		switch {
 		case ok && p.MaxPerUnit != nil && held[[2]string{to, p.PositionCode}] >= *p.MaxPerUnit && answer == "":
-			hp.question(hp.sum, "post", p.AssignmentID, from, append(hp.succ[from], "end"))
+			hp.postQuestion(hp.sum, p, from, append(hp.succ[from], "end"))
 		case answer == "end":
 			end := hp.before
 			it := postItem(p, from, "", &end)
@@ -205,7 +205,7 @@ func (hp *hamletPlan) posts() []ended {
 			hp.acts.EndPosts = append(hp.acts.EndPosts, store.ReorgPostEnd{AssignmentID: p.AssignmentID, End: end})
 			ends = append(ends, ended{post: p, item: it, exit: hp.req.Effective})
 		case !ok:
-			hp.question(hp.sum, "post", p.AssignmentID, from, append(hp.succ[from], "end"))
+			hp.postQuestion(hp.sum, p, from, append(hp.succ[from], "end"))
 		default:
 			held[[2]string{to, p.PositionCode}]++
 			hc := to

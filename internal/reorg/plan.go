@@ -197,6 +197,13 @@ func (pl *planner) question(sum *Summary, kind, id, unit string, choices []strin
 			fmt.Sprintf("%s bị chia tách: cần chỉ rõ đơn vị nào trong %s nhận %s.", unit, strings.Join(choices, ", "), id))})
 }
 
+// postQuestion asks where a post goes, naming its holder.
+func (pl *planner) postQuestion(sum *Summary, p store.ReorgPost, unit string, choices []string) {
+	pl.question(sum, "post", p.AssignmentID, unit, choices)
+	q := &sum.NeedsAnswer[len(sum.NeedsAnswer)-1]
+	q.Holder, q.PositionCode = p.FullName, p.PositionCode
+}
+
 func postItem(p store.ReorgPost, from, to string, end *time.Time) Post {
 	it := Post{AssignmentID: p.AssignmentID, CadreID: p.CadreID, FullName: p.FullName, PositionCode: p.PositionCode, FromUnit: from, ToUnit: to}
 	if end != nil {

@@ -96,8 +96,8 @@ func (e Entry) problems(ptr string) []Field {
 	return fields
 }
 
-// ReadMappingCSV reads a mapping upload: a header naming old, new and coverage (new_name, new_kind
-// optional), one entry a line. Errors point at the line and column.
+// ReadMappingCSV reads a mapping upload: a header naming old, new and coverage (new_name and new_kind,
+// or name and kind, optional), one entry a line. Errors point at the line and column.
 func ReadMappingCSV(body io.Reader) ([]Entry, error) {
 	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -169,9 +169,9 @@ func mappingLine(line int, cols, vals []string) (*Entry, []Field) {
 			e.New = v
 		case "coverage":
 			e.Coverage = v
-		case "new_name":
+		case "new_name", "name":
 			e.NewName = v
-		case "new_kind":
+		case "new_kind", "kind":
 			e.NewKind = v
 		}
 	}

@@ -102,6 +102,9 @@ type Question struct {
 	Unit    string   `json:"unit"`
 	Choices []string `json:"choices"`
 	Message string   `json:"message"`
+
+	Holder       string `json:"-"` // a post's holder (the console names them)
+	PositionCode string `json:"-"`
 }
 
 // FundLine is the monthly fund of the units of one class (communes) or category (hamlets).
