@@ -21,7 +21,7 @@ var files embed.FS
 // layoutViews are the pages drawn inside templates/layout.html (each defines "title" and "content");
 // standaloneViews are whole documents of their own (the printable decision).
 var (
-	layoutViews     = []string{"login.html", "password.html", "dashboard.html", "people.html", "communes.html", "commune.html", "hamlets.html", "hamlet.html", "national.html", "schedule.html", "imports.html", "import.html", "reports.html", "report_commune.html", "runs.html", "run.html", "national_province.html", "person.html", "decision.html", "error.html"}
+	layoutViews     = []string{"login.html", "password.html", "dashboard.html", "people.html", "communes.html", "commune.html", "hamlets.html", "hamlet.html", "national.html", "schedule.html", "imports.html", "import.html", "reports.html", "report_commune.html", "runs.html", "run.html", "national_province.html", "reorganisation.html", "person.html", "decision.html", "error.html"}
 	standaloneViews = []string{"print.html"}
 )
 
