@@ -71,6 +71,7 @@ func (v *views) funcs(lang string, a *assets) template.FuncMap {
 		"sub":          func(a, b int) int { return a - b },
 		"formula":      formulaVI,
 		"reasons":      func() []string { return reasons },
+		"runReasons":   func() []string { return runReasons },
 		"communeKinds": func() []string { return communeKinds },
 		"hamletKinds":  func() []string { return hamletKinds },
 		"importKinds":  func() []string { return importKindNames },

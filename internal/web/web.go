@@ -107,6 +107,7 @@ func (c *Console) Routes(r chi.Router) {
 						r.Post("/decisions/{id}/approve", c.approveDecision)
 						r.Post("/decisions/{id}/supersede", c.supersedeDecision)
 						r.Post("/reorganisation/apply", c.applyReorg)
+						r.Post("/reports/runs", c.startRun)
 					})
 				})
 			})
