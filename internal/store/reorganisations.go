@@ -270,8 +270,15 @@ func lockReorg(ctx context.Context, tx *Tx, req ReorgRequest) error {
 	return nil
 }
 
+// readReorg reads what a reorganisation touches, set-wise: a whole province's units, hamlets, posts and
+// people at once. Nested loops are off, as for imports: right after a large load (the reference units,
+// an import) the statistics are stale and the planner, expecting one row, rescans the province's units
+// per post (0.2 s instead of 10 ms for the demo province's 971 posts).
 func readReorg(ctx context.Context, tx *Tx, req ReorgRequest) (ReorgData, PeopleReader, error) {
 	var d ReorgData
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
+		return d, nil, err
+	}
 	before := req.Effective.AddDate(0, 0, -1)
 	var basis string
 	if err := tx.QueryRow(ctx, `SELECT commune_posts_end, allowance_basis FROM provinces WHERE province_code = $1`, req.Province).
