@@ -121,6 +121,8 @@ func TestConsoleInTheBrowser(t *testing.T) {
 			{"hamlets", "/hamlets?as_of=2025-09-01", "main table"},
 			{"imports", "/imports", "#upload"},
 			{"dashboard", "/", "section.cards"},
+			{"reorganisation", "/reorganisation", "#preview"},
+			{"runs", "/reports/runs", "#start-run"},
 		}
 		for _, p := range pages {
 			do(t, editor, chromedp.Navigate(s.srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))

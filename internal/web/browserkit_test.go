@@ -88,7 +88,8 @@ func (c *chrome) text(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
-// firstLogin logs in with a one-time password and sets newPW, ending on the dashboard.
+// firstLogin logs in a province's officer with a one-time password and sets newPW, ending on the
+// province's dashboard (its cards: the password page has a heading too).
 func (c *chrome) firstLogin(t *testing.T, ctx context.Context, srvURL, user, pw, newPW string) {
 	t.Helper()
 	c.do(t, ctx, chromedp.Navigate(srvURL+"/"), chromedp.WaitVisible(chromedp.CSS("#username")),
@@ -96,5 +97,5 @@ func (c *chrome) firstLogin(t *testing.T, ctx context.Context, srvURL, user, pw,
 		chromedp.Click(chromedp.CSS("main form button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#current_password")),
 		chromedp.SendKeys(chromedp.CSS("#current_password"), pw), chromedp.SendKeys(chromedp.CSS("#new_password"), newPW),
 		chromedp.SendKeys(chromedp.CSS("#confirm_password"), newPW), chromedp.Click(chromedp.CSS("main form button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("main h1")))
+		chromedp.WaitVisible(chromedp.CSS("section.cards")))
 }
