@@ -12,7 +12,6 @@ import (
 	"communehr/internal/api"
 	"communehr/internal/refdata"
 	"communehr/internal/reorg"
-	"communehr/internal/store"
 )
 
 // The reorganisation page (issue 14 item 8): choose the level, the date and the mapping (the 2025
@@ -218,11 +217,6 @@ func (c *Console) applyReorg(w http.ResponseWriter, r *http.Request) {
 	titles, _ := c.positionTitles(r)
 	v.fill(c.views.catalogs[language(r)], language(r), titles)
 	c.render(w, r, http.StatusOK, "reorganisation.html", &page{Data: v})
-}
-
-// canApply is whether the officer may apply (a province editor; never a viewer or the Ministry).
-func canApply(u *store.User) bool {
-	return u != nil && u.Role == store.RoleProvinceEditor && u.Province != nil
 }
 
 // sortedKeys lists a map's keys in order (the answers kept as hidden fields).
