@@ -12,7 +12,7 @@ import (
 
 // A reorganisation (issue 11 item 5) is read, planned and, for an apply, written in one transaction: the
 // store reads what the mapping touches (ReorgData), the caller plans it with the rules engine (pure Go, in
-// internal/api) and returns ReorgActions, and the store writes them with one audit row and one
+// internal/reorg) and returns ReorgActions, and the store writes them with one audit row and one
 // reorganisations row. The store knows which rows to touch, never why.
 
 // ReorgUnit is a commune-level unit with the attributes in force on the date it was read for.
