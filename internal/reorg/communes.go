@@ -179,7 +179,7 @@ func (cp *communePlan) moveHamlets() {
 		from := unitID(h.CommuneCode, h.CommuneFrom)
 		to, ok := choose(cp.succ[h.CommuneCode], cp.req.Hamlets[h.Code])
 		if !ok {
-			cp.question(cp.sum, "hamlet", h.Code, from, cp.succ[h.CommuneCode])
+			cp.hamletQuestion(cp.sum, h, from, cp.succ[h.CommuneCode])
 			continue
 		}
 		k := cp.newKey[to]

@@ -197,11 +197,17 @@ func (pl *planner) question(sum *Summary, kind, id, unit string, choices []strin
 			fmt.Sprintf("%s bị chia tách: cần chỉ rõ đơn vị nào trong %s nhận %s.", unit, strings.Join(choices, ", "), id))})
 }
 
+// hamletQuestion asks which new unit takes a hamlet, naming it.
+func (pl *planner) hamletQuestion(sum *Summary, h store.ReorgHamlet, unit string, choices []string) {
+	pl.question(sum, "hamlet", h.Code, unit, choices)
+	sum.NeedsAnswer[len(sum.NeedsAnswer)-1].Name = h.Name
+}
+
 // postQuestion asks where a post goes, naming its holder.
 func (pl *planner) postQuestion(sum *Summary, p store.ReorgPost, unit string, choices []string) {
 	pl.question(sum, "post", p.AssignmentID, unit, choices)
 	q := &sum.NeedsAnswer[len(sum.NeedsAnswer)-1]
-	q.Holder, q.PositionCode = p.FullName, p.PositionCode
+	q.Name, q.PositionCode = p.FullName, p.PositionCode
 }
 
 func postItem(p store.ReorgPost, from, to string, end *time.Time) Post {

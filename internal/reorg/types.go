@@ -103,7 +103,7 @@ type Question struct {
 	Choices []string `json:"choices"`
 	Message string   `json:"message"`
 
-	Holder       string `json:"-"` // a post's holder (the console names them)
+	Name         string `json:"-"` // the hamlet's name, or the post holder's (the console shows them)
 	PositionCode string `json:"-"`
 }
 

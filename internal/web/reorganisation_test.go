@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -203,4 +205,63 @@ func TestReorganisationCSVMappingErrors(t *testing.T) {
 	p = b.post("/reorganisation/preview", form)
 	mustStatus(t, p, http.StatusUnprocessableEntity)
 	mustContain(t, p, "Hãy chọn tệp phương án sắp xếp.")
+}
+
+// postFile sends the reorganisation form with the mapping as an uploaded file (multipart, as the
+// browser's file field does).
+func (b *browser) postFile(path string, form url.Values, file string) page {
+	b.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range form {
+		for _, v := range vs {
+			_ = mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile("mapping_file", "phuong-an.csv")
+	_, _ = fw.Write([]byte(file))
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", b.s.srv.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", b.s.srv.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return b.do(req)
+}
+
+var postQuestionRe = regexp.MustCompile(`name="(post:[^"]+)" class="answer"`)
+
+// Done when: a province's own hamlet merger, uploaded as a CSV file, is previewed and applied from the
+// console: the absorbed hamlet closes the day before, its posts are carried or ended as answered, and
+// the page speaks English after the switch.
+func TestReorganisationFromAnUploadedMapping(t *testing.T) {
+	s := newSite(t)
+	var h1, h2 string
+	if err := s.admin.QueryRow(context.Background(), `SELECT min(code), max(code) FROM (SELECT code FROM hamlets
+		WHERE province_code = '99' AND commune_code = (SELECT min(commune_code) FROM hamlets WHERE province_code = '99')
+		  AND effective_to IS NULL ORDER BY code LIMIT 2) x`).Scan(&h1, &h2); err != nil || h1 == h2 {
+		t.Fatalf("two hamlets of one commune: %q %q %v", h1, h2, err)
+	}
+	b := s.browser()
+	b.login("bien.tap", s.user("bien.tap", store.RoleProvinceEditor, "99"), "một mật khẩu đủ dài")
+	form := url.Values{"level": {"hamlet"}, "effective_date": {"01/01/2026"}, "mapping": {"csv"}}
+	p := b.postFile("/reorganisation/preview", form, "old,new,coverage\r\n"+h1+","+h2+",full\r\n")
+	mustStatus(t, p, 200)
+	if c := pageCounts(p.Body); c["units-closed"] != "1" || c["units-created"] != "0" {
+		t.Fatalf("preview of %s into %s: %v", h1, h2, c)
+	}
+	// Answer: every post asked about ends; the mapping travels with the form from now on.
+	answers := url.Values{"level": {"hamlet"}, "effective_date": {"01/01/2026"}, "mapping": {"csv"},
+		"mapping_csv": {"old,new,coverage\n" + h1 + "," + h2 + ",full\n"}}
+	for _, m := range postQuestionRe.FindAllStringSubmatch(p.Body, -1) {
+		answers.Set(m[1], "end")
+	}
+	mustContain(t, b.post("/reorganisation/apply", answers), `id="confirm"`)
+	answers.Set("confirm", "yes")
+	mustContain(t, b.post("/reorganisation/apply", answers), `id="applied"`)
+	var to string
+	if err := s.admin.QueryRow(context.Background(), `SELECT effective_to::text FROM hamlets WHERE province_code = '99' AND code = $1`, h1).Scan(&to); err != nil || to != "2025-12-31" {
+		t.Fatalf("%s closes on %q (%v), want 2025-12-31", h1, to, err)
+	}
+	mustStatus(t, b.post("/lang", url.Values{"lang": {"en"}, "back": {"/reorganisation"}}), http.StatusSeeOther)
+	mustContain(t, b.get("/reorganisation"), "Reorganisation of administrative units", "Preview")
 }

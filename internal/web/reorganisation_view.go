@@ -80,9 +80,9 @@ func (v *reorgView) fill(cat catalog, language string, titles map[string]string)
 	v.Questions = v.Questions[:0]
 	for _, q := range s.NeedsAnswer {
 		rq := reorgQuestion{Field: q.Kind + ":" + q.ID, Kind: q.Kind, ID: q.ID, Unit: q.Unit,
-			Message: fmt.Sprintf(cat["reorg.q_hamlet"], q.ID, unitCodeOf(q.Unit))}
+			Message: fmt.Sprintf(cat["reorg.q_hamlet"], q.Name, q.ID, unitCodeOf(q.Unit))}
 		if q.Kind == "post" {
-			rq.Message = fmt.Sprintf(cat["reorg.q_post"], q.Holder, titleOf(titles, q.PositionCode), unitCodeOf(q.Unit))
+			rq.Message = fmt.Sprintf(cat["reorg.q_post"], q.Name, titleOf(titles, q.PositionCode), unitCodeOf(q.Unit))
 		}
 		rq.Selected = v.Form.Answers[rq.Field]
 		for _, c := range q.Choices {
