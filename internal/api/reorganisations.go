@@ -103,7 +103,8 @@ func ReorgExit(p store.EntitlementPerson, exit time.Time, calc *exits.Calc) stor
 }
 
 // ReorgError is a reorganisation's refusal as the API's problem (422 naming the fields, 404 for a
-// province without reference data); any other error is returned as it is.
+// province without reference data, 409 for an apply that kept colliding with other writes); any other
+// error is returned as it is.
 func ReorgError(err error) error {
 	var inv *reorg.Invalid
 	switch {
@@ -115,6 +116,9 @@ func ReorgError(err error) error {
 		return errInvalid(inv.DetailEN, inv.DetailVI, fields...)
 	case errors.Is(err, reorg.ErrNoReferenceData):
 		return errNotFound()
+	case errors.Is(err, reorg.ErrBusy):
+		return errConflict("Other changes to these units kept colliding with the reorganisation; nothing was changed. Try again in a moment.",
+			"Đơn vị đang được cập nhật đồng thời bởi thao tác khác; chưa thay đổi gì. Hãy thử lại sau giây lát.")
 	}
 	return err
 }

@@ -3,10 +3,26 @@ package reorg
 import (
 	"context"
 	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"communehr/internal/policy"
 	"communehr/internal/store"
 )
+
+// ErrBusy is an apply that kept colliding with other writes to the same units (a serialization failure
+// or a deadlock, still there after the store's retries): nothing was written, and it may be tried again.
+var ErrBusy = errors.New("reorganisation: the units are being changed by another request")
+
+// busy turns a serialization failure or deadlock that outlived the store's retries into ErrBusy.
+func busy(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01") {
+		return fmt.Errorf("%w (%s)", ErrBusy, pgErr.Code)
+	}
+	return err
+}
 
 // Service previews and applies reorganisations against the store; Exit computes the affected people's
 // exits (the API's entitlement code, so both front doors show the same figures).
@@ -61,7 +77,7 @@ func (s Service) Apply(ctx context.Context, p store.Principal, req *Request, vi 
 		return sum, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, busy(err)
 	}
 	return out.(*Summary), nil
 }

@@ -178,6 +178,9 @@ func (c *Console) refused(w http.ResponseWriter, r *http.Request, v *reorgView, 
 		c.render(w, r, http.StatusUnprocessableEntity, "reorganisation.html", &page{Data: v})
 	case errors.Is(err, reorg.ErrNoReferenceData):
 		c.render(w, r, http.StatusUnprocessableEntity, "reorganisation.html", &page{Data: v, Errors: map[string]string{"mapping": "reorg.no_reference"}})
+	case errors.Is(err, reorg.ErrBusy):
+		v.Refusal = c.views.catalogs[language(r)]["reorg.busy"]
+		c.render(w, r, http.StatusConflict, "reorganisation.html", &page{Data: v})
 	default:
 		c.serverError(w, r, err)
 	}
