@@ -102,10 +102,10 @@ func ReorgExit(p store.EntitlementPerson, exit time.Time, calc *exits.Calc) stor
 	return runOne(p, req, calc)
 }
 
-// ReorgError is a reorganisation's refusal as the API's problem (422 naming the fields, 404 for a
+// reorgError is a reorganisation's refusal as the API's problem (422 naming the fields, 404 for a
 // province without reference data, 409 for an apply that kept colliding with other writes); any other
 // error is returned as it is.
-func ReorgError(err error) error {
+func reorgError(err error) error {
 	var inv *reorg.Invalid
 	switch {
 	case errors.As(err, &inv):
@@ -135,21 +135,21 @@ func (s *Server) postReorganisation(w http.ResponseWriter, r *http.Request) erro
 	}
 	req, err := decodeReorgRequest(r)
 	if err != nil {
-		return ReorgError(err)
+		return reorgError(err)
 	}
 	req.Province = chi.URLParam(r, "province")
 	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
 	if mode == "preview" {
 		sum, err := s.reorgService().Preview(r.Context(), p, req, vietnamese(r))
 		if err != nil {
-			return ReorgError(err)
+			return reorgError(err)
 		}
 		return writeJSON(w, http.StatusOK, sum)
 	}
 	sum, err := s.reorgService().Apply(r.Context(), p, req, vietnamese(r))
 	switch {
 	case err != nil:
-		return ReorgError(err)
+		return reorgError(err)
 	case sum.Repeated, sum.ID == "": // applied before, or the register already recorded all of it: nothing written
 		return writeJSON(w, http.StatusOK, sum)
 	}
