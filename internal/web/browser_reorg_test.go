@@ -53,7 +53,8 @@ func TestReorganisationInTheBrowser(t *testing.T) {
 		}
 	}
 	t.Run("an editor previews the 2025 merger, answers, confirms and applies", func(t *testing.T) {
-		ctx := ch.within(t, ch.officer(t))
+		// Four previews of a province-wide merger and its apply: seconds each on a loaded machine.
+		ctx := ch.withinFor(t, ch.officer(t), 3*time.Minute)
 		ch.firstLogin(t, ctx, s.srv.URL, "bien.tap", editorPW, "một mật khẩu mới đủ dài")
 		preview(t, ctx, "reorganisation-preview.png")
 		ch.do(t, ctx, chromedp.Click(chromedp.CSS("#apply")), chromedp.WaitVisible(chromedp.CSS("#confirm")))

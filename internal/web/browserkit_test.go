@@ -45,9 +45,14 @@ func (c *chrome) officer(t *testing.T) context.Context {
 	return ctx
 }
 
-// within bounds one subtest's wait.
+// within bounds one subtest's wait (45 s).
 func (c *chrome) within(t *testing.T, ctx context.Context) context.Context {
-	ctx, cancel := context.WithTimeout(ctx, 45*time.Second)
+	return c.withinFor(t, ctx, 45*time.Second)
+}
+
+// withinFor bounds a longer subtest's wait (one that applies a province-wide change on a loaded machine).
+func (c *chrome) withinFor(t *testing.T, ctx context.Context, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(ctx, d)
 	t.Cleanup(cancel)
 	return ctx
 }
