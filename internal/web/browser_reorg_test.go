@@ -47,7 +47,9 @@ func TestReorganisationInTheBrowser(t *testing.T) {
 			`document.querySelectorAll("select.answer").forEach(function (s) { s.selectedIndex = 1; }); true`)); err != nil {
 			t.Fatal(err)
 		}
-		ch.do(t, ctx, chromedp.Click(chromedp.CSS("#answer")), chromedp.WaitVisible(chromedp.CSS("#reorg-counts")))
+		// The answered page has no question left (waiting for the counts alone would read the old page).
+		ch.do(t, ctx, chromedp.Click(chromedp.CSS("#answer")), chromedp.WaitNotPresent(chromedp.CSS("select.answer")),
+			chromedp.WaitVisible(chromedp.CSS("#reorg-counts")))
 		if q := ch.text(t, ctx, "#questions"); q != "0" {
 			t.Fatalf("%s questions left after answering", q)
 		}
