@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make bench-console: the console's main pages of the demo province (dashboard, CCCD and name search, communes,
 # hamlets, the schedule, imports, reports, the national summary for the Ministry, a
-# person with an exit computation, a decision, the printable decision) rendered through the real router on
+# person with an exit computation, a decision, the printable decision, the runs page, the reorganisation
+# page and its preview of the 2025 merger of the demo's real province 08, for its editor and for the
+# Ministry) rendered through the real router on
 # a throwaway PostgreSQL cluster; prints ms per page (goal < 100 ms) and KB per page (goal < 200 KB).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -100,24 +100,34 @@ func (s *Server) createEntitlementRun(w http.ResponseWriter, r *http.Request) er
 	if err := settleExitDates(&req.LastDayWorked, &req.ExitDate); err != nil {
 		return err
 	}
+	got, err := s.startRun(r.Context(), principalFrom(r.Context()), chi.URLParam(r, "province"), req)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", strings.TrimSuffix(r.URL.Path, "/")+"/"+got.ID)
+	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
+	return writeJSON(w, http.StatusAccepted, toRunResponse(got))
+}
+
+// startRun starts an entitlement run for province as p on the job runner (or queues it), and returns it
+// once it has started (or is queued): POST …/entitlement-runs and the console's runs page both call it.
+func (s *Server) startRun(ctx context.Context, p store.Principal, province string, req runRequest) (store.EntitlementRun, error) {
 	exit := policy.NewDate(req.ExitDate.Date())
 	if _, _, err := policy.BaseSalary(exit.AddDays(-1)); err != nil {
-		return noPost("no base salary is in force on the last day worked", "không có mức lương cơ sở áp dụng vào ngày làm việc cuối cùng")
+		return store.EntitlementRun{}, noPost("no base salary is in force on the last day worked", "không có mức lương cơ sở áp dụng vào ngày làm việc cuối cùng")
 	}
-	p := principalFrom(r.Context())
-	province := chi.URLParam(r, "province")
 	run := store.EntitlementRun{Province: province, ID: newUUID(), ExitDate: req.ExitDate.Time, Reason: req.Reason,
 		DecisionDate: timePtr(req.DecisionDate), RoadmapEnd: timePtr(req.RoadmapEnd), Filter: store.RunFilter(req.Filter)}
 	ereq := entitlementRequest{LastDayWorked: req.LastDayWorked, ExitDate: req.ExitDate, Reason: req.Reason, DecisionDate: req.DecisionDate, RoadmapEnd: req.RoadmapEnd}
 	// The run takes a slot of the job runner, or waits queued for one (202 queued); a full queue is a 429.
 	tk, err := s.reserveJob(province)
 	if err != nil {
-		return err
+		return run, err
 	}
 	if tk.Queued() {
-		if run, err = s.store.QueueEntitlementRun(r.Context(), p, run, policy.RulesetVersion); err != nil {
+		if run, err = s.store.QueueEntitlementRun(ctx, p, run, policy.RulesetVersion); err != nil {
 			tk.Abandon()
-			return err
+			return run, err
 		}
 	}
 	started := make(chan store.EntitlementRun, 1)
@@ -148,15 +158,13 @@ func (s *Server) createEntitlementRun(w http.ResponseWriter, r *http.Request) er
 			select {
 			case got = <-started: // it failed after starting: the run exists (and reads failed)
 			default:
-				return err
+				return run, err
 			}
-		case <-r.Context().Done():
-			return r.Context().Err()
+		case <-ctx.Done():
+			return run, ctx.Err()
 		}
 	}
-	w.Header().Set("Location", strings.TrimSuffix(r.URL.Path, "/")+"/"+got.ID)
-	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
-	return writeJSON(w, http.StatusAccepted, toRunResponse(got))
+	return got, nil
 }
 
 // runCompute is the per-person computation of a run: exactly that of POST cadres/{id}/entitlements, with

@@ -25,6 +25,10 @@ func UnitLifeRule(field, unitEN, unitVI string, postFrom time.Time, postTo *time
 
 // checkPostInUnitLife refuses a post whose period is not within its unit's: the commune unit it names (by
 // CommuneFrom, else the unit of that code in force on the post's first day) or its hamlet.
+// The unit is locked as it is read, so that a reorganisation applying to it (which locks it FOR UPDATE
+// first) is waited for and the unit is then read as the reorganisation left it: a commune-level unit FOR
+// KEY SHARE (what the post's foreign key takes anyway), a hamlet FOR UPDATE, as lockHamlets takes it
+// later for a paid post (a KEY SHARE first would deadlock two writers upgrading it).
 func checkPostInUnitLife(ctx context.Context, tx *Tx, a Assignment) error {
 	var (
 		code, name string
@@ -36,11 +40,12 @@ func checkPostInUnitLife(ctx context.Context, tx *Tx, a Assignment) error {
 	var err error
 	if a.CommuneCode != nil {
 		err = tx.QueryRow(ctx, `SELECT code, name, effective_from, effective_to FROM communes
-			WHERE province_code = $1 AND code = $2 AND effective_from = coalesce($3::date, resolve_commune_from($1, $2, $4))`,
+			WHERE province_code = $1 AND code = $2 AND effective_from = coalesce($3::date, resolve_commune_from($1, $2, $4))
+			FOR KEY SHARE`,
 			a.Province, *a.CommuneCode, a.CommuneFrom, a.StartDate).Scan(&code, &name, &from, &to)
 	} else if a.HamletCode != nil {
 		unitEN, unitVI = "hamlet", "thôn, tổ dân phố"
-		err = tx.QueryRow(ctx, `SELECT code, name, effective_from, effective_to FROM hamlets WHERE province_code = $1 AND code = $2`,
+		err = tx.QueryRow(ctx, `SELECT code, name, effective_from, effective_to FROM hamlets WHERE province_code = $1 AND code = $2 FOR UPDATE`,
 			a.Province, *a.HamletCode).Scan(&code, &name, &from, &to)
 	} else {
 		return nil

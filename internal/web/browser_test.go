@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -42,72 +41,13 @@ func outDir(t *testing.T) string {
 // TestConsoleInTheBrowser drives headless Chromium through the console: one browser for every subtest,
 // each officer in a browser context of their own (separate cookies).
 func TestConsoleInTheBrowser(t *testing.T) {
-	chromium := browserPath(t)
+	ch := startChrome(t)
 	s := newSite(t)
-	out := outDir(t)
 	editorPW := s.user("an.nguyen", store.RoleProvinceEditor, "99")
 	viewerPW := s.user("bo.tran", store.RoleProvinceViewer, "99")
 	id, name, nid := s.communeWorker()
-
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1366, 768))
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-	if err := chromedp.Do(browser); err != nil { // starts the browser
-		t.Fatalf("start chromium: %v", err)
-	}
-
-	// officer opens a tab in a browser context of its own; within bounds one subtest's wait.
-	officer := func(t *testing.T) context.Context {
-		ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-		t.Cleanup(cancel)
-		// Open the tab now, under ctx: a tab opened by a first action under a subtest's deadline would
-		// close with that deadline.
-		if err := chromedp.Do(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return ctx
-	}
-	within := func(t *testing.T, ctx context.Context) context.Context {
-		ctx, cancel := context.WithTimeout(ctx, 45*time.Second)
-		t.Cleanup(cancel)
-		return ctx
-	}
-	do := func(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	shot := func(t *testing.T, ctx context.Context, file string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100: PNG
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(out, file), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	body := func(t *testing.T, ctx context.Context) string {
-		t.Helper()
-		html, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return html
-	}
-	text := func(t *testing.T, ctx context.Context, sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	out := ch.out
+	officer, within, do, shot, body, text := ch.officer, ch.within, ch.do, ch.shot, ch.body, ch.text
 	login := func(t *testing.T, ctx context.Context, user, pw, newPW, prefix string) {
 		t.Helper()
 		do(t, ctx, chromedp.Navigate(s.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#username")))
@@ -181,6 +121,8 @@ func TestConsoleInTheBrowser(t *testing.T) {
 			{"hamlets", "/hamlets?as_of=2025-09-01", "main table"},
 			{"imports", "/imports", "#upload"},
 			{"dashboard", "/", "section.cards"},
+			{"reorganisation", "/reorganisation", "#preview"},
+			{"runs", "/reports/runs", "#start-run"},
 		}
 		for _, p := range pages {
 			do(t, editor, chromedp.Navigate(s.srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))

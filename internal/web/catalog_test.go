@@ -61,7 +61,8 @@ func TestCatalogues(t *testing.T) {
 		"flash.current_decision_exists", "flash.already_superseded", "error.not_found", "error.forbidden", "error.internal", "error.cross_origin",
 		"login.required", "login.throttled", "login.bad_credentials", "password.mismatch", "people.q_invalid",
 		"form.date_required", "form.reason_required", "form.money_invalid", "form.date_invalid", "form.text_required",
-		"form.decision_date_differs", "form.stale"} {
+		"form.decision_date_differs", "form.stale", "flash.run_started", "reorg.file_required", "reorg.file_too_large",
+		"reorg.no_reference", "reorg.q_hamlet", "reorg.q_post", "reorg.end_post", "reorg.busy"} {
 		used[k] = true
 	}
 	for k := range used {

@@ -12,12 +12,6 @@ import (
 	"communehr/internal/store"
 )
 
-// communesPage lists the province's communes and wards in force on a day, by name (accent-insensitive).
-type communesPage struct {
-	Q, Kind, AsOf string
-	Communes      []store.Commune
-}
-
 var communeKinds = []string{"xa", "phuong", "thi_tran", "dac_khu"}
 
 // asOf reads ?as_of (yyyy-mm-dd or dd/mm/yyyy), today when absent; ok is false for a bad date.
@@ -31,37 +25,13 @@ func (c *Console) asOf(r *http.Request) (time.Time, string, bool) {
 	return t, t.Format("2006-01-02"), ok
 }
 
+// showCommunes lists the province's communes and wards in force on a day, by name (accent-insensitive)
+// and kind, a page at a time.
 func (c *Console) showCommunes(w http.ResponseWriter, r *http.Request) {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	kind := r.URL.Query().Get("kind")
-	day, dayText, ok := c.asOf(r)
-	data := communesPage{Q: q, Kind: kind, AsOf: dayText}
-	errs := map[string]string{}
-	if !ok {
-		errs["as_of"] = "form.date_invalid"
-	}
-	if len([]rune(q)) > 100 || !printable(q) {
-		errs["q"] = "people.q_invalid"
-	}
-	known := kind == ""
-	for _, k := range communeKinds {
-		known = known || k == kind
-	}
-	if !known {
-		errs["kind"] = "form.choice_invalid"
-	}
-	if len(errs) > 0 {
-		c.render(w, r, http.StatusUnprocessableEntity, "communes.html", &page{Data: data, Errors: errs})
-		return
-	}
-	var err error
-	data.Communes, err = c.store.ListCommunes(r.Context(), principal(r), *officer(r.Context()).Province,
-		store.CommuneFilter{Q: q, Kind: kind, ActiveOn: &day, Limit: 500})
-	if err != nil {
-		c.serverError(w, r, err)
-		return
-	}
-	c.render(w, r, http.StatusOK, "communes.html", &page{Data: data})
+	showList(c, w, r, "communes.html", communeKinds, false, func(q listQuery, limit int) ([]store.Commune, error) {
+		return c.store.ListCommunes(r.Context(), principal(r), *officer(r.Context()).Province,
+			store.CommuneFilter{Q: q.Q, Kind: q.Kind, ActiveOn: &q.Day, After: q.After, Limit: limit})
+	}, func(u store.Commune) string { return u.Code })
 }
 
 // communePage is one commune: its record, lineage across mergers, hamlets and people on the day.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/shopspring/decimal"
@@ -14,50 +13,15 @@ import (
 	"communehr/internal/store"
 )
 
-// hamletsPage lists the province's hamlets (thôn, tổ dân phố) in force on a day, by name
-// (accent-insensitive), kind and commune.
-type hamletsPage struct {
-	Q, Kind, Commune, AsOf string
-	Hamlets                []store.Hamlet
-}
-
 var hamletKinds = []string{"thon", "to_dan_pho"}
 
+// showHamlets lists the province's hamlets (thôn, tổ dân phố) in force on a day, by name
+// (accent-insensitive), kind and commune, a page at a time.
 func (c *Console) showHamlets(w http.ResponseWriter, r *http.Request) {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	kind := r.URL.Query().Get("kind")
-	commune := strings.TrimSpace(r.URL.Query().Get("commune"))
-	day, dayText, ok := c.asOf(r)
-	data := hamletsPage{Q: q, Kind: kind, Commune: commune, AsOf: dayText}
-	errs := map[string]string{}
-	if !ok {
-		errs["as_of"] = "form.date_invalid"
-	}
-	if len([]rune(q)) > 100 || !printable(q) {
-		errs["q"] = "people.q_invalid"
-	}
-	if commune != "" && !unitCode.MatchString(commune) {
-		errs["commune"] = "hamlets.commune_invalid"
-	}
-	known := kind == ""
-	for _, k := range hamletKinds {
-		known = known || k == kind
-	}
-	if !known {
-		errs["kind"] = "form.choice_invalid"
-	}
-	if len(errs) > 0 {
-		c.render(w, r, http.StatusUnprocessableEntity, "hamlets.html", &page{Data: data, Errors: errs})
-		return
-	}
-	var err error
-	data.Hamlets, err = c.store.ListHamlets(r.Context(), principal(r), *officer(r.Context()).Province,
-		store.HamletFilter{Q: q, Kind: kind, CommuneCode: commune, ActiveOn: &day, Limit: 500})
-	if err != nil {
-		c.serverError(w, r, err)
-		return
-	}
-	c.render(w, r, http.StatusOK, "hamlets.html", &page{Data: data})
+	showList(c, w, r, "hamlets.html", hamletKinds, true, func(q listQuery, limit int) ([]store.Hamlet, error) {
+		return c.store.ListHamlets(r.Context(), principal(r), *officer(r.Context()).Province,
+			store.HamletFilter{Q: q.Q, Kind: q.Kind, CommuneCode: q.Commune, ActiveOn: &q.Day, After: q.After, Limit: limit})
+	}, func(h store.Hamlet) string { return h.Code })
 }
 
 // hamletPost is a post held in the hamlet on the day, with its monthly allowance from the schedule.

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"communehr/internal/policy"
+	"communehr/internal/reorg"
 )
 
 // languages of the console; Vietnamese is the reference catalogue and the default.
@@ -65,6 +66,13 @@ func formatDate(v any) string {
 			return ""
 		}
 		return formatDate(*d)
+	case reorg.Date:
+		return formatDate(d.Time)
+	case *reorg.Date:
+		if d == nil {
+			return ""
+		}
+		return formatDate(d.Time)
 	}
 	return ""
 }

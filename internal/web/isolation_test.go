@@ -71,3 +71,33 @@ func TestAnotherProvincesDecisionIsNotFound(t *testing.T) {
 	mustContain(t, r, "Dự thảo")
 	mustNotContain(t, r, "Đã bị thay thế")
 }
+
+// TestAnotherProvinceCannotReorganise: an editor of province 01 cannot reach province 08's reorganisation
+// (the Ministry's pages send them home), and their own apply acts on 01 only: refused there (01 has no
+// units), with nothing written anywhere.
+func TestAnotherProvinceCannotReorganise(t *testing.T) {
+	s := newSite(t)
+	s.seedReference()
+	if _, err := s.admin.Exec(context.Background(), `INSERT INTO provinces (province_code, name) VALUES ('01', 'Thành phố Hà Nội')`); err != nil {
+		t.Fatal(err)
+	}
+	other := s.browser()
+	other.login("c.le", s.user("c.le", store.RoleProvinceEditor, "01"), "mật khẩu mới rất dài")
+	for _, r := range []page{other.get("/national/08/reorganisation"), other.post("/national/08/reorganisation/preview", national2025)} {
+		if r.Status != http.StatusSeeOther || r.Location != "/" {
+			t.Errorf("another province's editor on 08's reorganisation: %d %q", r.Status, r.Location)
+		}
+	}
+	form := url.Values{"confirm": {"yes"}}
+	for k, v := range national2025 {
+		form[k] = v
+	}
+	r := other.post("/reorganisation/apply", form)
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	mustNotContain(t, r, "Hà Giang")
+	var n, closed int
+	if err := s.admin.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM reorganisations),
+		(SELECT count(*) FROM audit_log WHERE entity = 'reorganisation')`).Scan(&n, &closed); err != nil || n+closed != 0 {
+		t.Fatalf("%d reorganisations and %d audit rows written (%v)", n, closed, err)
+	}
+}

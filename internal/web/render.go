@@ -21,7 +21,7 @@ var files embed.FS
 // layoutViews are the pages drawn inside templates/layout.html (each defines "title" and "content");
 // standaloneViews are whole documents of their own (the printable decision).
 var (
-	layoutViews     = []string{"login.html", "password.html", "dashboard.html", "people.html", "communes.html", "commune.html", "hamlets.html", "hamlet.html", "national.html", "schedule.html", "imports.html", "import.html", "reports.html", "report_commune.html", "runs.html", "run.html", "national_province.html", "person.html", "decision.html", "error.html"}
+	layoutViews     = []string{"login.html", "password.html", "dashboard.html", "people.html", "communes.html", "commune.html", "hamlets.html", "hamlet.html", "national.html", "schedule.html", "imports.html", "import.html", "reports.html", "report_commune.html", "runs.html", "run.html", "national_province.html", "reorganisation.html", "person.html", "decision.html", "error.html"}
 	standaloneViews = []string{"print.html"}
 )
 
@@ -71,6 +71,7 @@ func (v *views) funcs(lang string, a *assets) template.FuncMap {
 		"sub":          func(a, b int) int { return a - b },
 		"formula":      formulaVI,
 		"reasons":      func() []string { return reasons },
+		"runReasons":   func() []string { return runReasons },
 		"communeKinds": func() []string { return communeKinds },
 		"hamletKinds":  func() []string { return hamletKinds },
 		"importKinds":  func() []string { return importKindNames },

@@ -73,6 +73,8 @@ func (c *Console) Routes(r chi.Router) {
 					r.Get("/national", c.showNational)
 					r.Get("/national/summary.csv", c.nationalCSV)
 					r.Get("/national/{province}", c.showNationalProvince)
+					r.Get("/national/{province}/reorganisation", c.showReorg)
+					r.Post("/national/{province}/reorganisation/preview", c.previewReorg)
 				})
 				r.Group(func(r chi.Router) {
 					r.Use(provinceOfficer)
@@ -95,6 +97,8 @@ func (c *Console) Routes(r chi.Router) {
 					r.Get("/people/{id}", c.showPerson)
 					r.Get("/decisions/{id}", c.showDecision)
 					r.Get("/decisions/{id}/print", c.printDecision)
+					r.Get("/reorganisation", c.showReorg)
+					r.Post("/reorganisation/preview", c.previewReorg)
 					r.Group(func(r chi.Router) {
 						r.Use(c.requireRole(store.RoleProvinceEditor))
 						r.Post("/people/{id}/decisions", c.saveDraft)
@@ -102,6 +106,8 @@ func (c *Console) Routes(r chi.Router) {
 						r.Post("/imports", c.upload)
 						r.Post("/decisions/{id}/approve", c.approveDecision)
 						r.Post("/decisions/{id}/supersede", c.supersedeDecision)
+						r.Post("/reorganisation/apply", c.applyReorg)
+						r.Post("/reports/runs", c.startRun)
 					})
 				})
 			})
