@@ -77,6 +77,11 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 		r.Use(cfg.Observe)
 	}
 	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes, cfg.ImportMaxBytes), knownQueryOnly(r), exportNegotiation)
+	if cfg.Console != nil {
+		r.Use(s.rootIndex) // browsers go on to the console's "/", API callers get the index
+	} else {
+		r.Get("/", handle(s.serveIndex))
+	}
 	r.NotFound(handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound() }))
 	root := r
 	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error {
