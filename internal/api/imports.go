@@ -221,13 +221,11 @@ func (s *Server) startImport(r *http.Request, p store.Principal, province string
 		job, err := s.store.FailImport(r.Context(), p, job, *e)
 		return http.StatusCreated, job, err
 	}
-	positions, err := s.positionMap(r.Context(), p)
+	rc, err := s.importRowContext(r.Context(), p, province, sp)
 	if err != nil {
 		sp.Close()
 		return 0, job, err
 	}
-	rc := &rowContext{province: province, today: s.store.CadreReferenceDate(), positions: positions,
-		viNumbers: detectDelimiter(bytes.TrimPrefix(sp.sniffed, []byte{0xEF, 0xBB, 0xBF})) == ';'}
 	async := sp.lines > syncMaxRows || strings.Contains(r.Header.Get("Prefer"), "respond-async")
 	tk, err := s.reserveJob(province)
 	if err != nil {
@@ -243,24 +241,54 @@ func (s *Server) startImport(r *http.Request, p store.Principal, province string
 			return 0, job, err
 		}
 	}
-	type result struct {
-		job store.ImportJob
-		err error
-	}
-	done := make(chan result, 1)
-	var started chan store.ImportJob
+	l := s.launchImport(tk, p, job, kind, rc, sp, async)
 	if async {
-		started = make(chan store.ImportJob, 1)
+		return l.answerAsync(r, tk.Queued())
 	}
-	queued := job
+	return s.awaitImport(r, l)
+}
+
+// importRowContext is what every row of an import is checked against: the province, today, the posts
+// of the national catalogue, and whether numbers are written the Vietnamese way (a ';'-separated file).
+func (s *Server) importRowContext(ctx context.Context, p store.Principal, province string, sp *spool) (*rowContext, error) {
+	positions, err := s.positionMap(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &rowContext{province: province, today: s.store.CadreReferenceDate(), positions: positions,
+		viNumbers: detectDelimiter(bytes.TrimPrefix(sp.sniffed, []byte{0xEF, 0xBB, 0xBF})) == ';'}, nil
+}
+
+// importResult is how a job on the runner ended.
+type importResult struct {
+	job store.ImportJob
+	err error
+}
+
+// importLaunch is an import handed to the runner: its job as queued, where its end arrives (done) and,
+// for a job answered asynchronously, where it reports having started.
+type importLaunch struct {
+	job     store.ImportJob
+	done    chan importResult
+	started chan store.ImportJob // nil when the request waits for the end
+}
+
+// launchImport starts the job on the ticket's slot: run it, or, when the runner drops it (shutdown, the
+// queue's limit), end it as the store says and report that.
+func (s *Server) launchImport(tk *jobs.Ticket, p store.Principal, job store.ImportJob, kind *importKind, rc *rowContext, sp *spool, async bool) *importLaunch {
+	l := &importLaunch{job: job, done: make(chan importResult, 1)}
+	if async {
+		l.started = make(chan store.ImportJob, 1)
+	}
+	province := job.Province
 	tk.Start(&jobs.Job{Province: province, ID: job.ID,
 		Run: func(ctx context.Context) {
 			defer sp.Close()
-			j, err := s.runImport(ctx, p, queued, kind, rc, sp, started)
+			j, err := s.runImport(ctx, p, job, kind, rc, sp, l.started)
 			if err != nil && async && !errors.Is(err, store.ErrJobCancelled) && !errors.Is(err, store.ErrJobNotQueued) {
 				s.logger.Error("import job failed", "job_id", job.ID, "request_id", p.RequestID, "error", err.Error())
 			}
-			done <- result{j, err}
+			l.done <- importResult{j, err}
 		},
 		Drop: func(cause error) {
 			defer sp.Close()
@@ -269,37 +297,45 @@ func (s *Server) startImport(r *http.Request, p store.Principal, province string
 			if err == nil {
 				err = cause
 			}
-			j := queued
+			j := job
 			j.Status, j.FailureReason = status, reason
-			done <- result{j, err}
+			l.done <- importResult{j, err}
 		},
 		Keepalive: func() { _ = s.store.TouchQueuedJob(context.Background(), p, "import", province, job.ID) }})
-	if async {
-		if tk.Queued() {
-			return http.StatusAccepted, job, nil
-		}
-		select {
-		case j := <-started:
-			return http.StatusAccepted, j, nil
-		case res := <-done:
-			if res.err != nil {
-				return 0, job, res.err
-			}
-			return http.StatusAccepted, res.job, nil
-		case <-r.Context().Done():
-			return 0, job, r.Context().Err()
-		}
+	return l
+}
+
+// answerAsync answers 202 as soon as the job is queued or has started (or has already ended).
+func (l *importLaunch) answerAsync(r *http.Request, queued bool) (int, store.ImportJob, error) {
+	if queued {
+		return http.StatusAccepted, l.job, nil
 	}
-	var res result
 	select {
-	case res = <-done:
+	case j := <-l.started:
+		return http.StatusAccepted, j, nil
+	case res := <-l.done:
+		if res.err != nil {
+			return 0, l.job, res.err
+		}
+		return http.StatusAccepted, res.job, nil
+	case <-r.Context().Done():
+		return 0, l.job, r.Context().Err()
+	}
+}
+
+// awaitImport waits in the request for the job's end (201), or cancels it when the client goes away.
+func (s *Server) awaitImport(r *http.Request, l *importLaunch) (int, store.ImportJob, error) {
+	province, id := l.job.Province, l.job.ID
+	var res importResult
+	select {
+	case res = <-l.done:
 		// Answer once the job's slot is free again, so that the client's next upload finds it free.
-		<-s.runner.Done(province, job.ID)
+		<-s.runner.Done(province, id)
 	case <-r.Context().Done():
 		// The client is gone: the import stops and rolls back (it reads cancelled).
-		s.runner.Cancel(province, job.ID, store.ErrJobCancelled)
-		<-done
-		return 0, job, r.Context().Err()
+		s.runner.Cancel(province, id, store.ErrJobCancelled)
+		<-l.done
+		return 0, l.job, r.Context().Err()
 	}
 	switch {
 	case errors.Is(res.err, store.ErrJobInterrupted):
