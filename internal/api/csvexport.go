@@ -12,7 +12,7 @@ var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 
 // wantCSV reads ?format=json|csv|xlsx (json by default, or the table type Accept prefers).
 // A table (csv or xlsx, by ?format= or Accept) is written by writeCSV, which renders the format the
-// request asked for (exportxlsx.go).
+// request asked for (report_xlsx.go).
 func wantCSV(r *http.Request) (bool, error) {
 	f, err := tableFormat(r)
 	return f == "csv" || f == "xlsx", err
