@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-chi/chi/v5"
+
 	"communehr/internal/msg"
 )
 
@@ -54,6 +56,9 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) rootIndex(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) && !wantsHTML(r) {
+			if rc := chi.RouteContext(r.Context()); rc != nil { // the access log and metrics name the route
+				rc.RoutePatterns = append(rc.RoutePatterns, "/")
+			}
 			handle(s.serveIndex)(w, r)
 			return
 		}
