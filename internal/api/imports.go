@@ -16,6 +16,7 @@ import (
 
 	"communehr/internal/jobs"
 	"communehr/internal/store"
+	"communehr/internal/tabular"
 )
 
 // mountImports registers CSV imports under /v1/provinces/{province}/imports (issue 5).
@@ -138,7 +139,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sp, err := spoolUpload(body)
+	sp, err := tabular.SpoolUpload(body)
 	if err != nil {
 		return jsonProblem(err) // 413 over the limit; otherwise a read error
 	}
@@ -157,7 +158,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if idemKey != "" {
-		h := append([]byte(kind.name+"|"+mode+"|"+q.Get("sheet")+"|"), sp.sum...)
+		h := append([]byte(kind.name+"|"+mode+"|"+q.Get("sheet")+"|"), sp.Sum...)
 		rec, err := s.store.ClaimIdempotencyKey(r.Context(), p, province, idemKey, r.Method, r.URL.Path, h)
 		switch {
 		case errors.Is(err, store.ErrIdemMismatch):
@@ -216,7 +217,7 @@ func (b *bufferWriter) WriteHeader(int)             {}
 // a full queue is a 429.
 func (s *Server) startImport(r *http.Request, p store.Principal, province string, kind *importKind, mode string, sp *spool) (int, store.ImportJob, error) {
 	job := store.ImportJob{Province: province, ID: newUUID(), Kind: kind.name, Mode: mode}
-	if e := sniffEncoding(sp.sniffed); e != nil {
+	if e := rowError(tabular.SniffEncoding(sp.Sniffed)); e != nil {
 		sp.Close()
 		job, err := s.store.FailImport(r.Context(), p, job, *e)
 		return http.StatusCreated, job, err
@@ -226,7 +227,7 @@ func (s *Server) startImport(r *http.Request, p store.Principal, province string
 		sp.Close()
 		return 0, job, err
 	}
-	async := sp.lines > syncMaxRows || strings.Contains(r.Header.Get("Prefer"), "respond-async")
+	async := sp.Lines > syncMaxRows || strings.Contains(r.Header.Get("Prefer"), "respond-async")
 	tk, err := s.reserveJob(province)
 	if err != nil {
 		sp.Close()
@@ -256,7 +257,7 @@ func (s *Server) importRowContext(ctx context.Context, p store.Principal, provin
 		return nil, err
 	}
 	return &rowContext{province: province, today: s.store.CadreReferenceDate(), positions: positions,
-		viNumbers: detectDelimiter(bytes.TrimPrefix(sp.sniffed, []byte{0xEF, 0xBB, 0xBF})) == ';'}, nil
+		viNumbers: tabular.DetectDelimiter(sp.Text()) == ';'}, nil
 }
 
 // importResult is how a job on the runner ended.
@@ -361,14 +362,14 @@ func (s *Server) positionMap(ctx context.Context, p store.Principal) (map[string
 // runImport parses the spooled file and hands the rows to the store. started, when not nil, receives
 // the job as soon as it is visible (running).
 func (s *Server) runImport(ctx context.Context, p store.Principal, job store.ImportJob, kind *importKind, rc *rowContext, sp *spool, started chan<- store.ImportJob) (store.ImportJob, error) {
-	src, err := sp.open()
+	src, err := sp.Open()
 	if err != nil {
 		return job, err
 	}
-	delim := detectDelimiter(bytes.TrimPrefix(sp.sniffed, []byte{0xEF, 0xBB, 0xBF}))
+	delim := tabular.DetectDelimiter(sp.Text())
 	job.Delimiter = string(delim)
-	cr, ll := newCSVReader(src, delim)
-	header, err := cr.Read()
+	tr := tabular.NewReader(src, delim)
+	header, _, err := tr.Read()
 	if err != nil {
 		if started != nil {
 			defer func() { started <- job }()
@@ -380,7 +381,7 @@ func (s *Server) runImport(ctx context.Context, p store.Principal, job store.Imp
 		// The header is stored with the job and echoed in its errors: bytes PostgreSQL refuses in text
 		// and jsonb (not UTF-8, NUL) are replaced, so that the file fails with unknown_column rather than
 		// the upload with a 500.
-		header[i] = cleanCell(storableText(header[i]))
+		header[i] = tabular.CleanCell(tabular.StorableText(header[i]))
 	}
 	job.Header = header
 	idx, herrs := kind.mapHeader(header)
@@ -395,7 +396,7 @@ func (s *Server) runImport(ctx context.Context, p store.Principal, job store.Imp
 		return job, err
 	}
 	defer rejects.Close()
-	rows := &csvRows{cr: cr, ll: ll, kind: kind, rc: rc, idx: idx, header: header, rejects: rejects}
+	rows := &csvRows{tr: tr, kind: kind, rc: rc, idx: idx, header: header, rejects: rejects}
 	defer rows.Close()
 	work := store.ImportWork{Spec: store.ImportSpecs[kind.name], Rows: rows,
 		ParseRejects: rejects.open,

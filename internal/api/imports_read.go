@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"communehr/internal/store"
+	"communehr/internal/tabular"
 )
 
 func utf8Valid(s string) bool { return utf8.ValidString(s) }
@@ -70,7 +71,7 @@ func (s *Server) writeImportErrorsCSV(w http.ResponseWriter, r *http.Request, p 
 	header := append([]string{}, j.Header...)
 	errCol := -1
 	for i, h := range header {
-		if foldHeader(h) == errorsColumn {
+		if tabular.Fold(h) == errorsColumn {
 			errCol = i
 		}
 	}
