@@ -10,6 +10,7 @@ import (
 // trailing data, a second value, unknown fields and another media type (a calculation once took a body
 // followed by a stray "]" or "}").
 func TestOneDecoderForRegisterAndCalculations(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	viewer := e.key(store.RoleProvinceViewer, "01")

@@ -15,6 +15,7 @@ import (
 // GET / gives an API caller (JSON or no Accept) an index of links titled in its language, matching
 // openapi.yaml; the titles carry no developer text.
 func TestIndexForAPICallersInTheirLanguage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, c := range []struct{ accept, lang, want, title string }{
 		{"", "", "en", "Register of non-professional local officials in communes"},
@@ -69,6 +70,7 @@ func TestIndexForAPICallersInTheirLanguage(t *testing.T) {
 // With the console, a browser (Accept preferring text/html) gets the console's own "/" (which sends an
 // anonymous visitor to the login page); an API caller still gets the index, with a link to the console.
 func TestIndexLeavesBrowsersToTheConsole(t *testing.T) {
+	t.Parallel()
 	console := func(r chi.Router) {
 		r.Get("/", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/login", http.StatusSeeOther) })
 	}
@@ -100,6 +102,7 @@ func TestIndexLeavesBrowsersToTheConsole(t *testing.T) {
 }
 
 func TestWantsHTML(t *testing.T) {
+	t.Parallel()
 	for accept, want := range map[string]bool{
 		"": false, "*/*": false, "application/json": false, "text/html": true,
 		"text/html;q=0.5, application/json": false, "application/json;q=0.1, text/html": true,

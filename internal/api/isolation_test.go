@@ -193,6 +193,7 @@ func isWrite(method string) bool {
 // TestEveryRouteIsIsolated walks the real router and calls every route with every kind of key that must
 // be refused, and province B's keys on province A's resources: 404, and nothing of A's in the body.
 func TestEveryRouteIsIsolated(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ids := isolationFixture(e)
 	var (
