@@ -123,17 +123,9 @@ func errUnsupportedCSV() *Error {
 }
 
 func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	kind, ok := importKinds[q.Get("kind")]
-	if !ok {
-		return queryError("kind", "oneof", "must be communes, hamlets, cadres or assignments", "phải là communes, hamlets, cadres hoặc assignments")
-	}
-	mode := q.Get("mode")
-	if mode == "" {
-		mode = "apply"
-	}
-	if mode != "apply" && mode != "validate" {
-		return queryError("mode", "oneof", "must be validate or apply", "phải là validate hoặc apply")
+	kind, mode, err := importParams(r)
+	if err != nil {
+		return err
 	}
 	body, err := importBody(r)
 	if err != nil {
@@ -150,32 +142,10 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := principalFrom(r.Context())
 	province := chi.URLParam(r, "province")
-
-	// Idempotency-Key: the hash of kind, mode and the whole file, computed while spooling.
 	idemKey := r.Header.Get("Idempotency-Key")
-	if err := checkIdempotencyKey(idemKey); idemKey != "" && err != nil {
+	if done, err := s.claimImportKey(w, r, p, idemKey, kind, mode, sp); done || err != nil {
 		sp.Close()
 		return err
-	}
-	if idemKey != "" {
-		h := append([]byte(kind.name+"|"+mode+"|"+q.Get("sheet")+"|"), sp.Sum...)
-		rec, err := s.store.ClaimIdempotencyKey(r.Context(), p, province, idemKey, r.Method, r.URL.Path, h)
-		switch {
-		case errors.Is(err, store.ErrIdemMismatch):
-			sp.Close()
-			return errInvalid("This Idempotency-Key was already used with a different file.", "Idempotency-Key này đã được dùng với một tệp khác.",
-				FieldError{Pointer: "header/Idempotency-Key", Code: "idempotency_key_reused", MessageEN: "already used with another file", MessageVI: "đã được dùng với tệp khác"})
-		case errors.Is(err, store.ErrIdemInProgress):
-			sp.Close()
-			return errConflict("An upload with this Idempotency-Key is still being processed.", "Một tệp với Idempotency-Key này đang được xử lý.")
-		case err != nil:
-			sp.Close()
-			return err
-		case rec != nil:
-			sp.Close()
-			replay(w, rec)
-			return nil
-		}
 	}
 	status, job, err := s.startImport(r, p, province, kind, mode, sp)
 	if err != nil {
@@ -184,6 +154,56 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	return s.answerImport(w, r, p, idemKey, status, job)
+}
+
+// importParams reads ?kind= and ?mode= (apply by default) of an upload.
+func importParams(r *http.Request) (*importKind, string, error) {
+	q := r.URL.Query()
+	kind, ok := importKinds[q.Get("kind")]
+	if !ok {
+		return nil, "", queryError("kind", "oneof", "must be communes, hamlets, cadres or assignments", "phải là communes, hamlets, cadres hoặc assignments")
+	}
+	mode := q.Get("mode")
+	if mode == "" {
+		mode = "apply"
+	}
+	if mode != "apply" && mode != "validate" {
+		return nil, "", queryError("mode", "oneof", "must be validate or apply", "phải là validate hoặc apply")
+	}
+	return kind, mode, nil
+}
+
+// claimImportKey claims the upload's Idempotency-Key (when it has one) for the hash of kind, mode, sheet
+// and the whole file, computed while spooling. done: the first answer was replayed, nothing more to do;
+// an error refuses the upload. Either way the caller closes the spool.
+func (s *Server) claimImportKey(w http.ResponseWriter, r *http.Request, p store.Principal, idemKey string, kind *importKind, mode string, sp *spool) (done bool, err error) {
+	if idemKey == "" {
+		return false, nil
+	}
+	if err := checkIdempotencyKey(idemKey); err != nil {
+		return false, err
+	}
+	h := append([]byte(kind.name+"|"+mode+"|"+r.URL.Query().Get("sheet")+"|"), sp.Sum...)
+	rec, err := s.store.ClaimIdempotencyKey(r.Context(), p, chi.URLParam(r, "province"), idemKey, r.Method, r.URL.Path, h)
+	switch {
+	case errors.Is(err, store.ErrIdemMismatch):
+		return false, errInvalid("This Idempotency-Key was already used with a different file.", "Idempotency-Key này đã được dùng với một tệp khác.",
+			FieldError{Pointer: "header/Idempotency-Key", Code: "idempotency_key_reused", MessageEN: "already used with another file", MessageVI: "đã được dùng với tệp khác"})
+	case errors.Is(err, store.ErrIdemInProgress):
+		return false, errConflict("An upload with this Idempotency-Key is still being processed.", "Một tệp với Idempotency-Key này đang được xử lý.")
+	case err != nil:
+		return false, err
+	case rec != nil:
+		replay(w, rec)
+		return true, nil
+	}
+	return false, nil
+}
+
+// answerImport writes the job (201 finished or 202 running/queued) with its Location, and records the
+// answer for the Idempotency-Key when there is one.
+func (s *Server) answerImport(w http.ResponseWriter, r *http.Request, p store.Principal, idemKey string, status int, job store.ImportJob) error {
 	loc := strings.TrimSuffix(r.URL.Path, "/") + "/" + job.ID
 	w.Header().Set("Location", loc)
 	var buf bytes.Buffer
@@ -192,7 +212,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if idemKey != "" {
-		_ = s.store.FinishIdempotencyKey(context.WithoutCancel(r.Context()), p, province, idemKey,
+		_ = s.store.FinishIdempotencyKey(context.WithoutCancel(r.Context()), p, chi.URLParam(r, "province"), idemKey,
 			store.IdemRecord{Status: status, ContentType: "application/json; charset=utf-8", Location: loc, Body: buf.Bytes()})
 	}
 	w.WriteHeader(status)
