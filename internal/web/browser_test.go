@@ -71,8 +71,10 @@ func TestConsoleInTheBrowser(t *testing.T) {
 		}
 		return ctx
 	}
+	// A deadline against a hung page, not a speed goal (make bench-console measures speed): under make test
+	// the API and server packages' parallel tests share the machine with the browser.
 	within := func(t *testing.T, ctx context.Context) context.Context {
-		ctx, cancel := context.WithTimeout(ctx, 45*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 120*time.Second)
 		t.Cleanup(cancel)
 		return ctx
 	}
