@@ -20,7 +20,7 @@ done
 cat > "$up" <<SQL
 -- ${next}_${name}: why this change is needed (the rule or design section it serves).
 -- Tenant tables: primary key led by province_code, composite foreign keys including province_code,
--- and row-level security enabled and forced (see 0002_records.up.sql).
+-- and row-level security with the standard policies: SELECT enable_tenant_rls('the_table'); (0033).
 SQL
 cat > "$down" <<SQL
 -- Reverts ${next}_${name}.up.sql.

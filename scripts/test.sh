@@ -41,7 +41,9 @@ echo "== go vet ./..."
 go vet ./...
 echo "== go test ./... (PostgreSQL at ${url%%:*}://…@${url#*@})"
 phase=$(date +%s.%N)
-go test -count=1 ${GOTESTFLAGS:-} ./...
+# Database tests run in parallel (t.Parallel, each on its own copy of the migrated template): mostly waiting
+# on PostgreSQL, so more of them than cores (TEST_PARALLEL, default 4) keep the cluster busy.
+go test -count=1 -parallel "${TEST_PARALLEL:-4}" ${GOTESTFLAGS:-} ./...
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }
 echo "== go test ./...: $(elapsed "$phase")"
 
@@ -51,7 +53,7 @@ elif command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || [ "$(
   phase=$(date +%s.%N)
   bouncer=$(scripts/pgbouncer.sh start "$tmp/pgbouncer" "$url")
   echo "== go test (tenancy and imports) through PgBouncer, transaction pooling (${bouncer#*@})"
-  TEST_PGBOUNCER_URL="$bouncer" go test -count=1 ${GOTESTFLAGS:-} \
+  TEST_PGBOUNCER_URL="$bouncer" go test -count=1 -parallel "${TEST_PARALLEL:-4}" ${GOTESTFLAGS:-} \
     -run 'RLS|Tenancy|ServerRole|NationalTransactions|Isolat|Import|NationalKey|ViewerSees' ./internal/store ./internal/api
   echo "== PgBouncer pass: $(elapsed "$phase")"
 else

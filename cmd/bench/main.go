@@ -12,10 +12,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"regexp"
@@ -24,9 +20,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
-	"communehr"
 	"communehr/internal/api"
 	"communehr/internal/benchutil"
 	"communehr/internal/store"
@@ -38,29 +31,23 @@ func main() {
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("national", flag.ExitOnError)
-	db := fs.String("db", os.Getenv("DATABASE_URL"), "superuser URL of a cluster")
+	f := benchutil.AddFlags(fs)
 	runs := fs.Int("runs", 5, "timed runs of each side")
 	asOf := fs.String("as-of", "2025-07-15", "as_of of the summary")
-	keep := fs.Bool("keep", false, "keep the seeded database")
 	_ = fs.Parse(os.Args[2:])
-	if err := national(context.Background(), *db, *runs, *asOf, *keep); err != nil {
+	if err := national(context.Background(), *f.DB, *runs, *asOf, *f.Keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
 func national(ctx context.Context, adminURL string, runs int, asOf string, keep bool) error {
-	dbURL, cleanup, err := benchutil.NewDB(ctx, adminURL, "chr_bench", keep)
+	svc, err := benchutil.Start(ctx, adminURL, "chr_bench", keep)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-
-	owner, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		return err
-	}
-	defer owner.Close(ctx)
+	defer svc.Close()
+	dbURL, owner := svc.DBURL, svc.Owner
 	t0 := time.Now()
 	for _, q := range seedSQL {
 		if _, err := owner.Exec(ctx, q); err != nil {
@@ -73,30 +60,19 @@ func national(ctx context.Context, adminURL string, runs int, asOf string, keep 
 		return err
 	}
 	fmt.Printf("seeded 34 provinces, %d communes, %d hamlets, %d people in %s\n", communes, hamlets, people, time.Since(t0).Round(time.Millisecond))
-	_, token, err := store.CreateKey(ctx, owner, store.RoleMinistry, "", "bench")
+	token, err := svc.Key(ctx, store.RoleMinistry, "")
 	if err != nil {
 		return err
 	}
-
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	srv := httptest.NewServer(api.NewRouter(api.Config{OpenAPI: communehr.OpenAPI}, st, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	defer srv.Close()
+	svc.Serve(api.Config{})
 	call := func() (time.Duration, error) {
-		req, _ := http.NewRequest("GET", srv.URL+"/v1/national/summary?as_of="+asOf, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
 		start := time.Now()
-		res, err := srv.Client().Do(req)
+		status, _, _, err := svc.Call("GET", "/v1/national/summary?as_of="+asOf, token, nil)
 		if err != nil {
 			return 0, err
 		}
-		_, _ = io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode != 200 {
-			return 0, fmt.Errorf("summary answered %d", res.StatusCode)
+		if status != 200 {
+			return 0, fmt.Errorf("summary answered %d", status)
 		}
 		return time.Since(start), nil
 	}

@@ -16,17 +16,10 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"sort"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
-	"communehr"
 	"communehr/internal/api"
 	"communehr/internal/benchutil"
 	"communehr/internal/refdata"
@@ -34,12 +27,11 @@ import (
 )
 
 func main() {
-	db := flag.String("db", os.Getenv("DATABASE_URL"), "superuser URL of a cluster")
+	f := benchutil.AddFlags(flag.CommandLine)
 	people := flag.Int("people", 5000, "people to seed in the largest province (4 posts each)")
 	runs := flag.Int("runs", 3, "timed previews")
-	keep := flag.Bool("keep", false, "keep the seeded database")
 	flag.Parse()
-	if err := bench(context.Background(), *db, *people, *runs, *keep); err != nil {
+	if err := bench(context.Background(), *f.DB, *people, *runs, *f.Keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-reorg:", err)
 		os.Exit(1)
 	}
@@ -90,16 +82,12 @@ type summary struct {
 }
 
 func bench(ctx context.Context, adminURL string, people, runs int, keep bool) error {
-	dbURL, cleanup, err := benchutil.NewDB(ctx, adminURL, "chr_benchreorg", keep)
+	svc, err := benchutil.Start(ctx, adminURL, "chr_benchreorg", keep)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer svc.Close()
+	st, owner := svc.Store, svc.Owner
 	d, err := refdata.Load()
 	if err != nil {
 		return err
@@ -125,11 +113,6 @@ func bench(ctx context.Context, adminURL string, people, runs int, keep bool) er
 		total.Round(time.Millisecond), loads[len(loads)/2].Round(time.Millisecond), loads[len(loads)-1].Round(time.Millisecond))
 
 	rp, _ := d.Province(largest)
-	owner, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		return err
-	}
-	defer owner.Close(ctx)
 	t0 := time.Now()
 	for _, q := range seedSQL {
 		var args []any
@@ -181,29 +164,20 @@ func bench(ctx context.Context, adminURL string, people, runs int, keep bool) er
 	body, _ := json.Marshal(map[string]any{"effective_date": "2025-07-01", "level": "commune", "mapping": "national-2025",
 		"hamlets": hamlets, "posts": posts})
 
-	_, token, err := store.CreateKey(ctx, owner, store.RoleProvinceEditor, largest, "bench")
+	token, err := svc.Key(ctx, store.RoleProvinceEditor, largest)
 	if err != nil {
 		return err
 	}
-	srv := httptest.NewServer(api.NewRouter(api.Config{OpenAPI: communehr.OpenAPI, MaxBodyBytes: 16 << 20}, st, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	defer srv.Close()
+	svc.Serve(api.Config{MaxBodyBytes: 16 << 20})
 	call := func(mode string) (summary, time.Duration, error) {
-		req, _ := http.NewRequest("POST", srv.URL+"/v1/provinces/"+largest+"/reorganisations?mode="+mode, bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json")
 		t0 := time.Now()
-		res, err := srv.Client().Do(req)
-		if err != nil {
-			return summary{}, 0, err
-		}
-		b, err := io.ReadAll(res.Body)
-		res.Body.Close()
+		status, _, b, err := svc.Call("POST", "/v1/provinces/"+largest+"/reorganisations?mode="+mode, token, body)
 		d := time.Since(t0)
 		if err != nil {
 			return summary{}, d, err
 		}
-		if res.StatusCode != 200 && res.StatusCode != 201 {
-			return summary{}, d, fmt.Errorf("%s answered %d: %.500s", mode, res.StatusCode, b)
+		if status != 200 && status != 201 {
+			return summary{}, d, fmt.Errorf("%s answered %d: %.500s", mode, status, b)
 		}
 		var s summary
 		return s, d, json.Unmarshal(b, &s)

@@ -11,38 +11,29 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"runtime/pprof"
 	"sort"
-	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
-	"communehr"
 	"communehr/internal/api"
 	"communehr/internal/benchutil"
 	"communehr/internal/store"
 )
 
 func main() {
-	db := flag.String("db", os.Getenv("DATABASE_URL"), "superuser URL of a cluster")
+	f := benchutil.AddFlags(flag.CommandLine)
 	people := flag.Int("people", 30000, "people to seed (a multiple of 150 is exact)")
 	runs := flag.Int("runs", 3, "timed runs (after one warm-up)")
 	exit := flag.String("exit-date", "2025-08-01", "exit_date of the runs")
-	keep := flag.Bool("keep", false, "keep the seeded database")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the timed runs (the server is in-process)")
 	flag.Parse()
-	if err := bench(context.Background(), *db, *people, *runs, *exit, *keep, *cpuProfile); err != nil {
+	if err := bench(context.Background(), *f.DB, *people, *runs, *exit, *f.Keep, *cpuProfile); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-run:", err)
 		os.Exit(1)
 	}
@@ -68,17 +59,12 @@ type run struct {
 }
 
 func bench(ctx context.Context, adminURL string, people, runs int, exitDate string, keep bool, cpuProfile string) error {
-	dbURL, cleanup, err := benchutil.NewDB(ctx, adminURL, "chr_benchrun", keep)
+	svc, err := benchutil.Start(ctx, adminURL, "chr_benchrun", keep)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-
-	owner, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		return err
-	}
-	defer owner.Close(ctx)
+	defer svc.Close()
+	owner := svc.Owner
 	t0 := time.Now()
 	// 150 people per commune: 60 commune-level workers, and 30 hamlets of 3 hamlet-level workers.
 	communes := max(1, people/150)
@@ -98,35 +84,14 @@ func bench(ctx context.Context, adminURL string, people, runs int, exitDate stri
 	}
 	fmt.Printf("seeded province 98: %d communes, %d hamlets, %d people, %d assignments in %s\n",
 		communes, nHamlets, nPeople, nPosts, time.Since(t0).Round(time.Millisecond))
-	_, token, err := store.CreateKey(ctx, owner, store.RoleProvinceEditor, "98", "bench")
+	token, err := svc.Key(ctx, store.RoleProvinceEditor, "98")
 	if err != nil {
 		return err
 	}
-
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	jobCtx, cancel := context.WithCancel(ctx)
-	var jobs sync.WaitGroup
-	defer func() { cancel(); jobs.Wait() }()
-	srv := httptest.NewServer(api.NewRouter(api.Config{OpenAPI: communehr.OpenAPI, JobContext: jobCtx, Jobs: &jobs}, st,
-		slog.New(slog.NewTextHandler(io.Discard, nil))))
-	defer srv.Close()
+	svc.Serve(api.Config{})
 	call := func(method, path string, body []byte) ([]byte, int, http.Header, error) {
-		req, _ := http.NewRequest(method, srv.URL+path, bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		res, err := srv.Client().Do(req)
-		if err != nil {
-			return nil, 0, nil, err
-		}
-		defer res.Body.Close()
-		b, err := io.ReadAll(res.Body)
-		return b, res.StatusCode, res.Header, err
+		status, h, b, err := svc.Call(method, path, token, body)
+		return b, status, h, err
 	}
 	once := func() (run, time.Duration, error) {
 		body := []byte(`{"exit_date": "` + exitDate + `", "reason": "reorganisation"}`)

@@ -13,6 +13,7 @@ import (
 // (errors.csv) of import jobs that finished more than REJECTS_RETENTION ago, every
 // REJECTS_JANITOR_INTERVAL, keeps the newer ones, and stops with the server.
 func TestJanitorDeletesOldRejects(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.Migrated(t)
 	admin := testdb.Admin(t, dbURL)
 	testdb.Province(t, admin, "01", "Thành phố Hà Nội")
@@ -67,6 +68,7 @@ func TestJanitorDeletesOldRejects(t *testing.T) {
 }
 
 func TestRetentionConfig(t *testing.T) {
+	t.Parallel()
 	for _, bad := range []map[string]string{{"REJECTS_RETENTION": "1h"}, {"REJECTS_RETENTION": "x"}, {"REJECTS_JANITOR_INTERVAL": "1ms"}} {
 		bad["DATABASE_URL"] = "postgres://h/db"
 		if _, err := loadConfig(envOf(bad)); err == nil {

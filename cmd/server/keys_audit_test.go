@@ -13,6 +13,7 @@ import (
 // Issue 10 item 12: `server keys create` and `keys revoke` leave audit rows (national scope), with the
 // key's role and province and never its token or hash.
 func TestKeysCreateAndRevokeAreAudited(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.Migrated(t)
 	admin := testdb.Admin(t, dbURL)
 	testdb.Province(t, admin, "01", "Thành phố Hà Nội")

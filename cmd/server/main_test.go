@@ -32,6 +32,7 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 // TestServeEndToEnd runs the real program: migrate, create a key through the CLI, serve on port 0, call
 // /healthz and /v1/me, then shut down gracefully.
 func TestServeEndToEnd(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.Empty(t)
 	env := envOf(map[string]string{"DATABASE_URL": dbURL, "ADDR": "127.0.0.1:0"})
 	ctx := context.Background()
@@ -104,6 +105,7 @@ func TestServeEndToEnd(t *testing.T) {
 }
 
 func TestServeRefusesSchemaBehind(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.Empty(t)
 	env := envOf(map[string]string{"DATABASE_URL": dbURL, "ADDR": "127.0.0.1:0"})
 	err := run(context.Background(), []string{"serve"}, env, io.Discard, io.Discard, func(string) {
@@ -115,6 +117,7 @@ func TestServeRefusesSchemaBehind(t *testing.T) {
 }
 
 func TestSeedDemoIsIdempotentAndDeterministic(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.Empty(t)
 	env := envOf(map[string]string{"DATABASE_URL": dbURL})
 	ctx := context.Background()
@@ -141,6 +144,7 @@ func TestSeedDemoIsIdempotentAndDeterministic(t *testing.T) {
 }
 
 func TestConfigValidation(t *testing.T) {
+	t.Parallel()
 	cases := map[string]map[string]string{
 		"no database":        {},
 		"bad log level":      {"DATABASE_URL": "postgres://x", "LOG_LEVEL": "loud"},

@@ -195,6 +195,7 @@ func grepLines(body, name string) string {
 }
 
 func TestMetricsAddrIsNotTheAPIAddr(t *testing.T) {
+	t.Parallel()
 	_, err := loadConfig(envOf(map[string]string{"DATABASE_URL": "postgres://x", "ADDR": "127.0.0.1:8080", "METRICS_ADDR": "127.0.0.1:8080"}))
 	if err == nil || !strings.Contains(err.Error(), "METRICS_ADDR") {
 		t.Fatalf("METRICS_ADDR = ADDR: %v, want a refusal", err)

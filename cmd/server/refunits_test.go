@@ -13,6 +13,7 @@ import (
 // The CLI loads one province's reference units and lineage, reports the sources' wrinkles, and a second
 // run inserts nothing.
 func TestReferenceUnitsLoadCLI(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.Empty(t)
 	env := envOf(map[string]string{"DATABASE_URL": dbURL})
 	ctx := context.Background()

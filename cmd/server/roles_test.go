@@ -14,6 +14,7 @@ import (
 // Issue 10 item 13d: serve warns when it connects as a superuser (or the schema owner), and not when it
 // connects as the plain login role that scripts/pg.sh approle creates, which serves normally.
 func TestServeWarnsAboutASuperuserLogin(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.Migrated(t) // the test cluster's superuser
 	serveLogs := func(url string) string {
 		t.Helper()

@@ -127,6 +127,7 @@ func TestSIGTERMBoundsJobs(t *testing.T) {
 }
 
 func TestJobAndShutdownConfig(t *testing.T) {
+	t.Parallel()
 	cfg, err := loadConfig(envOf(map[string]string{"DATABASE_URL": "postgres://u@h/db"}))
 	if err != nil || cfg.ShutdownGrace != defaultShutdownGrace || cfg.Jobs.MaxTotal != 2 || cfg.Jobs.MaxPerProvince != 1 ||
 		cfg.Jobs.MaxQueue != 64 || cfg.Jobs.MaxQueuePerProvince != 16 {

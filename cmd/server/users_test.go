@@ -13,6 +13,7 @@ import (
 
 // TestUsersCreatePrintsOneTimePasswordLast runs `server users create` and logs in with the last line.
 func TestUsersCreatePrintsOneTimePasswordLast(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.Migrated(t)
 	admin := testdb.Admin(t, dbURL)
 	testdb.Province(t, admin, "01", "Thành phố Hà Nội")

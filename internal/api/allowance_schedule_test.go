@@ -35,6 +35,7 @@ func scheduleEnv(t *testing.T) (*env, string) {
 }
 
 func TestAllowanceScheduleRoundTrip(t *testing.T) {
+	t.Parallel()
 	e, ed := scheduleEnv(t)
 	const path = "/v1/provinces/01/allowance-schedule"
 	r := e.do("GET", path+"?as_of=2024-09-01", ed, nil, "Accept-Language", "vi")
@@ -101,6 +102,7 @@ func TestAllowanceScheduleRoundTrip(t *testing.T) {
 }
 
 func TestAllowanceScheduleMustFitTheHamletFund(t *testing.T) {
+	t.Parallel()
 	e, ed := scheduleEnv(t)
 	// Hanoi's resolution as written: hamlet head 2.1 in a 6.0 hamlet, 1.6 otherwise; the others 1.6. In a 4.5
 	// hamlet the three posts take 4.8 × base salary, more than the 4.5 fund.
@@ -138,6 +140,7 @@ func TestAllowanceScheduleMustFitTheHamletFund(t *testing.T) {
 }
 
 func TestAllowanceScheduleValidation(t *testing.T) {
+	t.Parallel()
 	e, ed := scheduleEnv(t)
 	body := func(rows ...schedRow) map[string]any {
 		return map[string]any{"resolution": "18/2023/NQ-HĐND", "effective_from": "2023-08-01", "rows": rows}
@@ -184,6 +187,7 @@ func TestAllowanceScheduleValidation(t *testing.T) {
 }
 
 func TestAllowanceScheduleIsolationAndRoles(t *testing.T) {
+	t.Parallel()
 	e, ed := scheduleEnv(t)
 	e.province("79", "Thành phố Hồ Chí Minh")
 	mustStatus(t, e.do("PUT", "/v1/provinces/01/allowance-schedule", ed, fittingSchedule("2023-08-01")), 201)

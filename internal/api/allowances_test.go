@@ -78,6 +78,7 @@ func reportFixture(e *env) {
 }
 
 func TestProvinceAllowancesMatchAHandCheckedProvinceToTheDong(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	reportFixture(e)
 	viewer := e.key(store.RoleProvinceViewer, "01")
@@ -131,6 +132,7 @@ func TestProvinceAllowancesMatchAHandCheckedProvinceToTheDong(t *testing.T) {
 }
 
 func TestCommuneFundIsNullWithANoteAfterCommunePostsEnded(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	reportFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -172,6 +174,7 @@ func TestCommuneFundIsNullWithANoteAfterCommunePostsEnded(t *testing.T) {
 }
 
 func TestUnitAllowancesAreItemisedPerPersonAndPostWithCitations(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	reportFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -210,6 +213,7 @@ func TestUnitAllowancesAreItemisedPerPersonAndPostWithCitations(t *testing.T) {
 }
 
 func TestAllowanceCSVParsesBackToTheSameNumbers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	reportFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -375,6 +379,7 @@ func unitFigs(rep allowanceReport) map[string]string {
 // own amounts, boundary household counts, commune flags making a hamlet 6.0, paid == fund (not over) vs
 // fund + 1 đồng (over), and units closed before the date (with their still-open posts) left out.
 func TestReviewProvinceReportHandChecked(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	province02Fixture(e)
 	viewer := e.key(store.RoleProvinceViewer, "02")

@@ -41,6 +41,7 @@ func post(position, unitField, unit, start string, extra ...any) map[string]any 
 }
 
 func TestAssignmentCRUD(t *testing.T) {
+	t.Parallel()
 	e, ed, base := assignmentEnv(t)
 	// An elected-by-default post, elected not given: the default, and it says so.
 	r := e.do("POST", base, ed, post("pho_chu_tich_mttq", "commune_code", "00004", "2024-01-01", "term_end", "2026-06-30"))
@@ -125,6 +126,7 @@ func TestAssignmentCRUD(t *testing.T) {
 }
 
 func TestAssignmentValidation(t *testing.T) {
+	t.Parallel()
 	e, ed, base := assignmentEnv(t)
 	cases := map[string]struct {
 		body    any
@@ -164,6 +166,7 @@ func TestAssignmentValidation(t *testing.T) {
 }
 
 func TestAssignmentSamePostMayNotOverlap(t *testing.T) {
+	t.Parallel()
 	e, ed, base := assignmentEnv(t)
 	mustStatus(t, e.do("POST", base, ed, post("van_phong_dang_uy", "commune_code", "00004", "2020-01-01", "end_date", "2024-06-30")), 201)
 	r := e.do("POST", base, ed, post("van_phong_dang_uy", "commune_code", "00004", "2024-06-30"))
@@ -186,6 +189,7 @@ func TestAssignmentSamePostMayNotOverlap(t *testing.T) {
 }
 
 func TestHamletHasAtMostThreePaidPosts(t *testing.T) {
+	t.Parallel()
 	e, ed, _ := assignmentEnv(t)
 	people := []string{nidFemale1990, "001086000002", "001087000003", "001088000004"}
 	var paths []string
@@ -240,6 +244,7 @@ func TestHamletHasAtMostThreePaidPosts(t *testing.T) {
 // Concurrent assignments to one hamlet are checked one after the other (the hamlet row is locked), so two
 // racing requests cannot both become the third post.
 func TestHamletPostRuleHoldsUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	e, ed, base := assignmentEnv(t)
 	mustStatus(t, e.do("POST", base, ed, post("bi_thu_chi_bo", "hamlet_code", "TD01", "2024-01-01")), 201)
 	mustStatus(t, e.do("POST", base, ed, post("truong_thon_to_truong", "hamlet_code", "TD01", "2024-01-01")), 201)

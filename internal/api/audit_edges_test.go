@@ -12,6 +12,7 @@ import (
 // Issue 10 item 13b: audit ids are random, not a counter shared by every province: two entries of one
 // province written around another province's activity tell nothing of it, and the cursor is no number.
 func TestAuditIDsAreOpaque(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	e.province("79", "Thành phố Hồ Chí Minh")
@@ -55,6 +56,7 @@ func TestAuditIDsAreOpaque(t *testing.T) {
 // Issue 10 item 12: an import that changes people writes one audit row per created or changed record,
 // with the record before and after (national IDs masked); unchanged rows write none.
 func TestImportWritesPerRecordAudit(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	first := "national_id,full_name,gender,birth_date,si_months\n" +
 		"001085123456,Lê Văn Ba,male,1985-01-01,10\n" +
@@ -104,6 +106,7 @@ func TestImportWritesPerRecordAudit(t *testing.T) {
 // Issue 10 item 12: a job or run marked interrupted (here by a viewer's read, who may not write the audit
 // log itself) leaves an audit row.
 func TestInterruptedJobsAreAudited(t *testing.T) {
+	t.Parallel()
 	e, _ := importEnv(t)
 	viewer := e.key(store.RoleProvinceViewer, "01")
 	const job, run = "00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000b1"
@@ -124,6 +127,7 @@ func TestInterruptedJobsAreAudited(t *testing.T) {
 // post, one update (before and after) per changed post, none for an unchanged one; communes and hamlets
 // likewise.
 func TestImportAuditCoversEveryKind(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV)))
 	importJob(t, e.upload(ed, "kind=hamlets", []byte("code,commune_code,name,kind,households,effective_from\n00100-01,00100,Thôn Đông,thon,420,2020-01-01\n")))

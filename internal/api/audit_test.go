@@ -19,6 +19,7 @@ func auditItems(t *testing.T, e *env, path, token string) auditList {
 }
 
 func TestAuditLogListsWritesNewestFirst(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -103,6 +104,7 @@ func TestAuditLogListsWritesNewestFirst(t *testing.T) {
 }
 
 func TestAuditLogIsolationAndMasking(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	e.province("79", "Thành phố Hồ Chí Minh")

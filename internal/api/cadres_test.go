@@ -44,6 +44,7 @@ func (e *env) cadreAuditCount(entity, id, action string) int {
 }
 
 func TestCadreCRUD(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -124,6 +125,7 @@ func seedCadreCommune(e *env, token, code string) {
 }
 
 func TestCadreValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -212,6 +214,7 @@ func TestCadreValidation(t *testing.T) {
 }
 
 func TestCadreSearchFiltersAndPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -302,6 +305,7 @@ func TestCadreSearchFiltersAndPages(t *testing.T) {
 }
 
 func TestCadreIdempotentCreate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -325,6 +329,7 @@ func TestCadreIdempotentCreate(t *testing.T) {
 }
 
 func TestCadreMaskingRolesAndIsolation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	e.province("79", "Thành phố Hồ Chí Minh")

@@ -2,12 +2,10 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"reflect"
-	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -104,129 +102,6 @@ func (s *Server) listParameters(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
 	return writeJSON(w, http.StatusOK, parameterList{AsOf: asOf, RulesetVersion: policy.RulesetVersion, Items: items})
-}
-
-// decodeCalcInput decodes a calculation body strictly (unknown fields refused). encoding/json does not say
-// which field a custom decoder (dates, decimals) failed on, so such an error is located by decoding the
-// body again field by field.
-func decodeCalcInput(r *http.Request, dst any, required []string) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
-		return decodeJSON(r, dst) // renders the 415
-	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return jsonProblem(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		var (
-			syn *json.SyntaxError
-			typ *json.UnmarshalTypeError
-		)
-		if errors.As(err, &syn) || errors.As(err, &typ) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-			strings.HasPrefix(err.Error(), "json: unknown field ") {
-			return jsonProblem(err)
-		}
-		ptr := locateBadField(body, reflect.TypeOf(dst).Elem(), "")
-		return errInvalid("A value could not be read.", "Không đọc được một giá trị.",
-			FieldError{Pointer: ptr, Code: "format", MessageEN: err.Error(), MessageVI: "giá trị không đúng định dạng (ngày YYYY-MM-DD, số dạng chuỗi \"123\")"})
-	}
-	if dec.More() {
-		return errBadRequest("The body holds more than one JSON value.", "Nội dung chứa nhiều hơn một giá trị JSON.")
-	}
-	return missingFields(body, required)
-}
-
-// missingFields answers 422 naming every required top-level field that body lacks or sets to null.
-func missingFields(body []byte, required []string) error {
-	if len(required) == 0 {
-		return nil
-	}
-	var obj map[string]json.RawMessage
-	if json.Unmarshal(body, &obj) != nil {
-		return nil // not an object: the strict decode above has already said so
-	}
-	var missing []FieldError
-	present := func(name string) bool {
-		v, ok := obj[name]
-		return ok && string(bytes.TrimSpace(v)) != "null"
-	}
-	for _, spec := range required {
-		// "a|b": at least one of the alternatives; the pointer names the first.
-		names := strings.Split(spec, "|")
-		found := false
-		for _, n := range names {
-			found = found || present(n)
-		}
-		if !found {
-			name := names[0]
-			missing = append(missing, FieldError{Pointer: "/" + name, Code: "required",
-				MessageEN: "This value is required.", MessageVI: "Giá trị này là bắt buộc."})
-		}
-	}
-	if len(missing) > 0 {
-		return errInvalid("Some required fields are missing.", "Thiếu một số trường bắt buộc.", missing...)
-	}
-	return nil
-}
-
-// locateBadField returns the JSON pointer of the first value in raw that does not decode into t.
-func locateBadField(raw []byte, t reflect.Type, ptr string) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		var obj map[string]json.RawMessage
-		if json.Unmarshal(raw, &obj) != nil {
-			return ptr
-		}
-		fields := jsonFields(t)
-		for name, v := range obj {
-			ft, ok := fields[name]
-			if !ok {
-				continue
-			}
-			if json.Unmarshal(v, reflect.New(ft).Interface()) != nil {
-				return locateBadField(v, ft, ptr+"/"+name)
-			}
-		}
-	case reflect.Slice:
-		var arr []json.RawMessage
-		if json.Unmarshal(raw, &arr) != nil {
-			return ptr
-		}
-		for i, v := range arr {
-			if json.Unmarshal(v, reflect.New(t.Elem()).Interface()) != nil {
-				return locateBadField(v, t.Elem(), ptr+"/"+strconv.Itoa(i))
-			}
-		}
-	}
-	return ptr
-}
-
-// jsonFields maps the JSON names of a struct's fields (embedded structs flattened) to their types.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
-		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			for k, v := range jsonFields(f.Type) {
-				out[k] = v
-			}
-			continue
-		}
-		if !f.IsExported() || name == "-" {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		out[name] = f.Type
-	}
-	return out
 }
 
 // policyProblem maps the rules engine's errors to 422 problems with pointers. An out-of-range parameter

@@ -11,6 +11,7 @@ import (
 // The two SI times (issue 12, corner 7): one of si_months and si_total_months
 // is required; si_total_months alone is enough; neither is a 422 at /si_months.
 func TestCalculationSITimesOneOfRequired(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.key(store.RoleMinistry, "")
 	base := `"gender":"male","birth_date":"1966-09-10","decision_date":"2025-01-15","exit_date":"2025-06-01","monthly_salary":"10000000"`
@@ -33,6 +34,7 @@ func TestCalculationSITimesOneOfRequired(t *testing.T) {
 // GET /v1/parameters lists every parameter issue 12 added, each with its
 // citation, and the calculation endpoints carry the bumped Ruleset-Version.
 func TestParametersListTheLawsCorners(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.key(store.RoleOperator, "")
 	for asOf, names := range map[string][]string{

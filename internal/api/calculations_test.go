@@ -45,6 +45,7 @@ type calcResponse struct {
 }
 
 func TestCalculationEndpointsReplayTheGoldenCases(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("../policy/testdata/golden.json")
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +110,7 @@ func TestCalculationEndpointsReplayTheGoldenCases(t *testing.T) {
 }
 
 func TestCalculationInputErrorsPointAtTheField(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	tok := e.key(store.RoleProvinceViewer, "01")
@@ -152,6 +154,7 @@ func TestCalculationInputErrorsPointAtTheField(t *testing.T) {
 }
 
 func TestParameters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.key(store.RoleOperator, "")
 	r := e.do("GET", "/v1/parameters?as_of=2024-07-01", tok, nil)

@@ -12,6 +12,7 @@ import (
 // 1211/2016/UBTVQH13 as amended by Resolution 27/2022/UBTVQH15); the commune fund adds 1.5 × base salary
 // for each worker the excess adds (Decree 33/2023 Art. 33 cl. 2, Art. 34 cl. 1).
 func TestCommuneIncrementsInTheProvinceReportHandChecked(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -100,6 +101,7 @@ func sumFunds(cs map[string]communeAllowance) string {
 }
 
 func TestCommuneImportTakesTheStandardFlagsUnderVietnameseHeaders(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	body := "Mã xã,Tên xã,Loại,Phân loại,Dân số,Diện tích (km2),Miền núi,Phường thuộc quận,Ngày hiệu lực\n" +
 		"00001,Xã Núi,xa,2,13000,120,có,không,2020-01-01\n" +

@@ -53,31 +53,6 @@ func toLineageRefs(ls []store.LineageRef) *[]unitRef {
 	return &out
 }
 
-// unitSel reads which unit of a code a request names: {code} may be code@YYYY-MM-DD (the unit whose period
-// starts that day), or ?effective_from= says the same; ?as_of= picks the unit in force on that date (and
-// its attribute values on it); with neither, the unit in force today (else the latest of that code).
-func unitSel(r *http.Request) (string, store.UnitSel, error) {
-	code, from, err := store.ParseUnitRef(chi.URLParam(r, "code"))
-	if err != nil {
-		return "", store.UnitSel{}, errInvalid("The unit reference is not valid.", "Mã đơn vị không hợp lệ.",
-			FieldError{Pointer: "path/code", Code: "unit_ref", MessageEN: "after @ must come the first day of the unit's period, YYYY-MM-DD",
-				MessageVI: "sau @ phải là ngày đầu thời gian tồn tại của đơn vị, dạng YYYY-MM-DD"})
-	}
-	ef, err := queryDate(r, "effective_from")
-	if err != nil {
-		return "", store.UnitSel{}, err
-	}
-	asOf, err := queryDate(r, "as_of")
-	if err != nil {
-		return "", store.UnitSel{}, err
-	}
-	sel := store.UnitSel{From: from, AsOf: timePtr(asOf)}
-	if sel.From == nil {
-		sel.From = timePtr(ef)
-	}
-	return code, sel, nil
-}
-
 func toUnitRefs(us []store.UnitRef) *[]unitRef {
 	out := make([]unitRef, 0, len(us))
 	for _, u := range us {

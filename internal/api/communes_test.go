@@ -14,6 +14,7 @@ func communeBody(code, name string) map[string]any {
 }
 
 func TestCommuneCRUD(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -58,6 +59,7 @@ func TestCommuneCRUD(t *testing.T) {
 }
 
 func TestCommuneValidation(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -103,6 +105,7 @@ func TestCommuneValidation(t *testing.T) {
 }
 
 func TestCommuneListFiltersSearchAndLineage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -187,6 +190,7 @@ func TestCommuneListFiltersSearchAndLineage(t *testing.T) {
 }
 
 func TestCommunesAreInvisibleToOtherProvinces(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	e.province("79", "Thành phố Hồ Chí Minh")

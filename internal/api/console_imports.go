@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"communehr/internal/store"
+	"communehr/internal/tabular"
 )
 
 // ImportService is the import pipeline of POST …/imports and GET …/imports/{id}/errors.csv offered to
@@ -21,7 +22,7 @@ func (i *ImportService) Start(r *http.Request, p store.Principal, province, kind
 	if !ok || (mode != "apply" && mode != "validate") {
 		return store.ImportJob{}, queryError("kind", "oneof", "must be communes, hamlets, cadres or assignments", "phải là communes, hamlets, cadres hoặc assignments")
 	}
-	sp, err := spoolUpload(body)
+	sp, err := tabular.SpoolUpload(body)
 	if err != nil {
 		return store.ImportJob{}, jsonProblem(err)
 	}

@@ -35,6 +35,7 @@ func routeSet(t testing.TB) map[string]bool {
 // TestRouterMatchesOpenAPI fails when a chi route is missing from openapi.yaml or a documented operation
 // is not routed.
 func TestRouterMatchesOpenAPI(t *testing.T) {
+	t.Parallel()
 	doc, err := spec()
 	if err != nil {
 		t.Fatalf("openapi.yaml does not load or validate: %v", err)
@@ -69,6 +70,7 @@ func TestRouterMatchesOpenAPI(t *testing.T) {
 
 // Every documented operation has an operationId and documents 401 when it needs a key.
 func TestOpenAPIOperationsAreComplete(t *testing.T) {
+	t.Parallel()
 	doc, err := spec()
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestProvinceKeysSeeOnlyTheirOwnProvince(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	e.province("79", "Thành phố Hồ Chí Minh")
@@ -35,6 +36,7 @@ func TestProvinceKeysSeeOnlyTheirOwnProvince(t *testing.T) {
 }
 
 func TestNationalKeysReadAcrossProvincesAndNeverWrite(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	e.province("79", "Thành phố Hồ Chí Minh")
@@ -60,6 +62,7 @@ func TestNationalKeysReadAcrossProvincesAndNeverWrite(t *testing.T) {
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	id, tok := keyWithID(e, store.RoleProvinceViewer, "01")
@@ -93,6 +96,7 @@ func keyWithID(e *env, role, province string) (int64, string) {
 }
 
 func TestViewerAndEditorCannotCreateProvinces(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	for _, role := range []string{store.RoleProvinceViewer, store.RoleProvinceEditor} {
@@ -102,6 +106,7 @@ func TestViewerAndEditorCannotCreateProvinces(t *testing.T) {
 }
 
 func TestCreateProvinceValidationAndConflicts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	op := e.key(store.RoleOperator, "")
 	r := e.do("POST", "/v1/provinces", op, map[string]string{"code": "1", "name": ""}, "Accept-Language", "vi")
@@ -129,6 +134,7 @@ func TestCreateProvinceValidationAndConflicts(t *testing.T) {
 }
 
 func TestIdempotentCreate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	op := e.key(store.RoleOperator, "")
 	body := map[string]string{"code": "01", "name": "Thành phố Hà Nội"}
@@ -147,6 +153,7 @@ func TestIdempotentCreate(t *testing.T) {
 }
 
 func TestSystemEndpoints(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	mustStatus(t, e.do("GET", "/healthz", "", nil), 200)
 	mustStatus(t, e.do("GET", "/readyz", "", nil), 200)
@@ -174,6 +181,7 @@ func TestSystemEndpoints(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	op := e.key(store.RoleOperator, "")
 	big := `{"code":"01","name":"` + strings.Repeat("a", 70<<10) + `"}`

@@ -15,6 +15,7 @@ import (
 // it), so it is answered before authentication, on every kind of route, even with a query; and a CSV
 // download's file name (Content-Disposition) is readable by the page.
 func TestCORSPreflightNeedsNoKeyAndExposesContentDisposition(t *testing.T) {
+	t.Parallel()
 	origin := "https://sonoivu.hanoi.gov.vn"
 	h := NewRouter(Config{OpenAPI: communehr.OpenAPI, CORSOrigins: []string{origin}}, nil, slog.New(slog.DiscardHandler))
 	for _, path := range []string{"/v1/provinces/01/cadres?q=an", "/v1/provinces/01", "/v1/national/summary?format=csv", "/v1/me"} {
@@ -45,6 +46,7 @@ func TestCORSPreflightNeedsNoKeyAndExposesContentDisposition(t *testing.T) {
 
 // JSON and CSV are two media types of one response: ?format=csv or Accept: text/csv picks CSV.
 func TestAcceptTextCSVPicksCSV(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ministry := e.key(store.RoleMinistry, "")

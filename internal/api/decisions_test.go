@@ -30,6 +30,7 @@ func savedDecision(t *testing.T, r resp) decisionResponse {
 // Issue 12, "Decisions are the act": saving the same exit twice gave 201 twice, two current decisions, and
 // the national summary counted one person's amount twice.
 func TestSavingTheSameExitTwiceKeepsOneCurrentDecisionAndTotalsCountItOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -107,6 +108,7 @@ func TestSavingTheSameExitTwiceKeepsOneCurrentDecisionAndTotalsCountItOnce(t *te
 // Concurrent saves of one exit store one decision: the same inputs answer 201 once and 200 otherwise;
 // racing different inputs, one wins and the others get 409.
 func TestConcurrentSavesOfOneExitStoreOneDecision(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -189,6 +191,7 @@ func TestConcurrentSavesOfOneExitStoreOneDecision(t *testing.T) {
 // transaction the person's posts end on the last day worked and the person is recorded as left, audited;
 // the allowance reports stop paying them from the exit date and list them under the decision.
 func TestApprovingADecisionEndsThePostsAndTheReportsStopPaying(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -348,6 +351,7 @@ func TestApprovingADecisionEndsThePostsAndTheReportsStopPaying(t *testing.T) {
 // issue's example: the last day worked 2025-07-31 is the first day out 2025-08-01, the same figure; the
 // first day out 2025-07-31 is one day earlier and loses a month.
 func TestLastDayWorkedAndExitDateAreOneDayApartAndGiveTheSameFigure(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")

@@ -87,6 +87,7 @@ func dec(t testing.TB, s string) decimal.Decimal {
 }
 
 func TestEntitlementRunEqualsThePerPersonComputationAndItsTotalsAddUp(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	reportFixture(e)
 	e.exec(`UPDATE cadres SET full_name = '=HYPERLINK("x")' WHERE id = $1`, cadreE)
@@ -188,6 +189,7 @@ func TestEntitlementRunEqualsThePerPersonComputationAndItsTotalsAddUp(t *testing
 }
 
 func TestEntitlementRunFilters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	reportFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -236,6 +238,7 @@ func TestEntitlementRunFilters(t *testing.T) {
 }
 
 func TestEntitlementRunAccessIdempotencyAndInterruption(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	reportFixture(e)
 	e.province("79", "Thành phố Hồ Chí Minh")
@@ -321,6 +324,7 @@ func TestEntitlementRunAccessIdempotencyAndInterruption(t *testing.T) {
 // cadres/{id}/entitlements with the same body — including the people the single endpoint refuses (422),
 // whose row must say why with the same code — and a few rows against figures computed by hand.
 func TestReviewEntitlementRunGivesEachPersonTheSinglePersonResult(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	province02Fixture(e)
 	province02People(e)
@@ -388,6 +392,7 @@ func TestReviewEntitlementRunGivesEachPersonTheSinglePersonResult(t *testing.T) 
 }
 
 func TestEntitlementRunUnderDecree29UsesTheRoadmapEnd(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	province02Fixture(e)
 	province02People(e)

@@ -34,6 +34,7 @@ func entitlementFixture(e *env) {
 }
 
 func TestEntitlementOfAYouthUnionDeputyWithAConcurrentPostUsesTheCentralShareAndShowsBoth(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -72,6 +73,7 @@ func TestEntitlementOfAYouthUnionDeputyWithAConcurrentPostUsesTheCentralShareAnd
 }
 
 func TestEntitlementOfAPersonWithTwoAssignmentsAndATermEndUnderDecree29(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -109,6 +111,7 @@ func TestEntitlementOfAPersonWithTwoAssignmentsAndATermEndUnderDecree29(t *testi
 }
 
 func TestTheMostFavourableOfEarlyRetirementAndResignationIsChosen(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -129,6 +132,7 @@ func TestTheMostFavourableOfEarlyRetirementAndResignationIsChosen(t *testing.T) 
 }
 
 func TestDecisionsAreStoredImmutableRecomputableAndSuperseded(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -262,6 +266,7 @@ func province02People(e *env) {
 // assignment, both allowance bases, the base salary and schedule version on the day before the exit, a
 // person past retirement age, and exits either side of 2025-06-16.
 func TestReviewEntitlementsFromRecordsHandChecked(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	province02Fixture(e)
 	province02People(e)

@@ -96,15 +96,6 @@ func toHamletResponse(h store.Hamlet, asOf time.Time) (hamletResponse, error) {
 		FundCriterion: fundCriterion{Code: c.Criterion, LabelVI: c.LabelVI, LabelEN: c.LabelEN, Citation: c.Citation}}, nil
 }
 
-// asOf reads ?as_of=, by default today by the store's clock.
-func (s *Server) asOfOrToday(r *http.Request) (time.Time, error) {
-	d, err := queryDate(r, "as_of")
-	if err != nil || d == nil {
-		return s.store.Today(), err
-	}
-	return d.Time, nil
-}
-
 func (s *Server) mountHamlets(r chi.Router) {
 	r.Route("/hamlets", func(r chi.Router) {
 		r.Get("/", handle(s.listHamlets))

@@ -23,6 +23,7 @@ func hamletEnv(t *testing.T) (*env, string) {
 }
 
 func TestHamletCRUD(t *testing.T) {
+	t.Parallel()
 	e, ed := hamletEnv(t)
 
 	r := e.do("POST", "/v1/provinces/01/hamlets", ed, hamletBody("T01", "00001", "Thôn Làng Hạ", "thon", 420))
@@ -68,6 +69,7 @@ func TestHamletCRUD(t *testing.T) {
 }
 
 func TestHamletDeleteRefusedWhileReferenced(t *testing.T) {
+	t.Parallel()
 	e, ed := hamletEnv(t)
 	for _, code := range []string{"A", "B", "C"} {
 		mustStatus(t, e.do("POST", "/v1/provinces/01/hamlets", ed, hamletBody(code, "00001", "Thôn "+code, "thon", 100)), 201)
@@ -107,6 +109,7 @@ func TestHamletDeleteRefusedWhileReferenced(t *testing.T) {
 }
 
 func TestHamletValidation(t *testing.T) {
+	t.Parallel()
 	e, ed := hamletEnv(t)
 	const ok = `"commune_code":"00001","name":"Thôn A","effective_from":"2024-01-01"`
 	cases := map[string]struct {
@@ -183,6 +186,7 @@ func TestHamletValidation(t *testing.T) {
 }
 
 func TestHamletFundCategory(t *testing.T) {
+	t.Parallel()
 	e, ed := hamletEnv(t)
 	key := communeBody("00002", "Xã Trọng Điểm")
 	key["key_security_order"] = true
@@ -251,6 +255,7 @@ func TestHamletFundCategory(t *testing.T) {
 }
 
 func TestHamletListFiltersAndSearch(t *testing.T) {
+	t.Parallel()
 	e, ed := hamletEnv(t)
 	mustStatus(t, e.do("POST", "/v1/provinces/01/communes", ed, communeBody("00002", "Phường Hà Đông")), 201)
 	old := hamletBody("a1", "00001", "Thôn Làng Hạ", "thon", 200)
@@ -312,6 +317,7 @@ func TestHamletListFiltersAndSearch(t *testing.T) {
 }
 
 func TestHamletIdempotentCreate(t *testing.T) {
+	t.Parallel()
 	e, ed := hamletEnv(t)
 	body := hamletBody("T1", "00001", "Thôn Một", "thon", 10)
 	first := e.do("POST", "/v1/provinces/01/hamlets", ed, body, "Idempotency-Key", "k-1")
@@ -330,6 +336,7 @@ func TestHamletIdempotentCreate(t *testing.T) {
 }
 
 func TestHamletsAreInvisibleToOtherProvinces(t *testing.T) {
+	t.Parallel()
 	e, hn := hamletEnv(t)
 	e.province("79", "Thành phố Hồ Chí Minh")
 	hcm := e.key(store.RoleProvinceEditor, "79")

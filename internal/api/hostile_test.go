@@ -211,6 +211,7 @@ func queryParams(t *testing.T, method, pattern string) []string {
 // route of the router, with a key that the route serves: every answer must be a documented status below
 // 500 (env.do checks the documentation). A new route is swept automatically.
 func TestNoHostileInputIsA5xx(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ids := isolationFixture(e)
 	var (
@@ -492,6 +493,7 @@ func setPointer(body string, segs []string, raw json.RawMessage) (string, bool) 
 // negative, a decimal too many) is a 422 whose pointer names the field, never a 500 or a pointer "/";
 // each bound itself passes that field. New routes and fields are covered from the contract.
 func TestNumericRangesAreEnforced(t *testing.T) {
+	t.Parallel()
 	doc, err := spec()
 	if err != nil {
 		t.Fatal(err)
@@ -625,6 +627,7 @@ func hasPointer(body []byte, ptr string) bool {
 // to its field's range in openapi.yaml: a value outside is a row error on line 2 naming the column (never
 // a 500 or an error without a line), a bound is not.
 func TestImportNumericRangesAreEnforced(t *testing.T) {
+	t.Parallel()
 	table, err := loadRanges()
 	if err != nil {
 		t.Fatal(err)

@@ -24,11 +24,13 @@ import (
 // writer stops right before its INSERT (after its checks, if it checks without the lock); once the
 // import and both POSTs are all waiting on a lock, the test session lets them go.
 func TestImportRacingAssignmentPostsKeepsThreePaidPosts(t *testing.T) {
+	t.Parallel()
 	racePaidPosts(t, "assignments")
 }
 
 // The commune sheet's posts take the same locks (issue 13 item 4).
 func TestCommuneSheetRacingAssignmentPostsKeepsThreePaidPosts(t *testing.T) {
+	t.Parallel()
 	racePaidPosts(t, "commune-sheet")
 }
 
@@ -189,6 +191,7 @@ func waitForLockWaiters(t *testing.T, conn *pgx.Conn, n int) {
 // needs — no deadlock (which PostgreSQL would break by failing one of them), both succeed one after the
 // other. The test session's SHARE lock on assignments holds the import just before it writes.
 func TestImportRacingAssignmentPatchDoesNotDeadlock(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	ctx := context.Background()
 	importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV)))

@@ -109,6 +109,7 @@ func rawDelete(e *env, token, path, version string) int {
 // Issue 10 item 6: a person deleted during the check phase of a 10,000-row posts import made their rows
 // vanish while the job said succeeded with 0 failed rows.
 func TestImportRacingAPersonDeleteLosesNoRow(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	ctx := context.Background()
 	mustSucceed(t, importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV))))
@@ -173,6 +174,7 @@ func TestImportRacingAPersonDeleteLosesNoRow(t *testing.T) {
 // and the import reports the rows. The table held decides which: one the delete also needs (both wait,
 // the import holds its locks first), or one only the import reads (the delete goes first).
 func TestImportRacingAUnitDeleteLosesNoRow(t *testing.T) {
+	t.Parallel()
 	people := "national_id,full_name,gender,birth_date\n001080000001,Nguyễn Văn An,male,1980-05-17\n" +
 		"001080000002,Trần Văn Bình,male,1980-05-17\n001080000003,Lê Văn Cường,male,1980-05-17\n"
 	for _, tc := range []struct {
@@ -239,6 +241,7 @@ func mustSucceed(t *testing.T, j importJobResponse) {
 // for any change between the checks and the commit), the job fails and names the row; it never reports
 // success with the row counted as unchanged.
 func TestImportFailsWhenARowDoesNotLandAsRead(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	ctx := context.Background()
 	if _, err := e.admin.Exec(ctx, `CREATE FUNCTION test_drop_one() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -231,6 +231,7 @@ var ruleCases = []ruleCase{
 }
 
 func TestEveryRecordsRuleHoldsOnImportToo(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	ctx := context.Background()
 	for _, f := range ruleFixtures {
@@ -320,6 +321,7 @@ func TestEveryRecordsRuleHoldsOnImportToo(t *testing.T) {
 
 // A loop made by the file alone (two new communes naming each other) is found too, on both lines.
 func TestImportRefusesASuccessorLoopWithinTheFile(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	for _, kind := range []string{"communes", "hamlets"} {
 		mustSucceed(t, importJob(t, e.upload(ed, "kind="+kind, []byte(ruleFixtures[map[string]int{"communes": 0, "hamlets": 1}[kind]].csv))))

@@ -9,6 +9,7 @@ import (
 
 	"communehr/internal/msg"
 	"communehr/internal/store"
+	"communehr/internal/tabular"
 )
 
 // The combined sheet of a commune (issue 13 item 4, kind commune-sheet, "Danh sách theo xã"): a row per
@@ -247,7 +248,7 @@ func (u *sheetUnits) namedAnywhere(v string) bool {
 // hamletNameKey is a hamlet's name folded, without the word for its kind: "Thôn Đông", "thon dong" and
 // "Đông" are one key.
 func hamletNameKey(name string) string {
-	f := foldHeader(name)
+	f := tabular.Fold(name)
 	for _, prefix := range []string{"to_dan_pho_", "khu_pho_", "tdp_", "thon_", "ap_", "ban_", "buon_", "lang_", "soc_", "plei_", "xom_", "khom_", "to_"} {
 		if rest, ok := strings.CutPrefix(f, prefix); ok && rest != "" {
 			return rest
@@ -343,7 +344,7 @@ func sheetKey(kind *importKind, q url.Values) string {
 func sheetCarry(idx map[string]int, carried *string, rec []string) {
 	filled := func(name string) bool {
 		i, ok := idx[name]
-		return ok && i < len(rec) && cleanCell(rec[i]) != ""
+		return ok && i < len(rec) && tabular.CleanCell(rec[i]) != ""
 	}
 	i, ok := idx["national_id"]
 	switch {

@@ -10,6 +10,7 @@ import (
 // by date (issue 10 item 3): this holds them to the same answers as before, case by case, in validate
 // mode over one province.
 func TestImportPostRulesAcrossFileAndDatabase(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV)))
 	hamlets := "code,commune_code,name,kind,households,effective_from\n" +

@@ -6,14 +6,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/shopspring/decimal"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 
 	"communehr/internal/store"
+	"communehr/internal/tabular"
 )
 
 // importColumn is one column of an import kind: its API name (also the staging column), whether it is
@@ -109,89 +106,34 @@ var importKinds = map[string]*importKind{
 	store.SheetKind: sheetKind, // people and posts in one sheet (import_sheet.go)
 }
 
-// foldHeader is the accent-, case- and punctuation-insensitive form of a header: "Họ và tên" → "ho_va_ten".
-func foldHeader(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if !isASCII(s) {
-		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-		s, _, _ = transform.String(t, s)
-	}
-	var b strings.Builder
-	underscore := false
-	for _, r := range s {
-		switch {
-		case r == 'đ':
-			r = 'd'
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-		default:
-			if !underscore && b.Len() > 0 {
-				b.WriteByte('_')
-			}
-			underscore = true
-			continue
-		}
-		b.WriteRune(r)
-		underscore = false
-	}
-	return strings.TrimSuffix(b.String(), "_")
-}
-
 // rowNumberHeaders are the headers of a list's row number column ("STT", "Số TT"), which an upload ignores.
 var rowNumberHeaders = map[string]bool{"stt": true, "tt": true, "so_tt": true, "so_thu_tu": true}
 
 // errorsColumn is the column errors.csv appends to the rejected rows; an upload ignores it.
 const errorsColumn = "error"
 
+// schema is the kind's columns for package tabular, with the headers an upload ignores: the column
+// errors.csv adds (the file is meant to be fixed and uploaded again as it is) and the row number column of
+// Vietnamese lists ("STT").
+func (k *importKind) schema() tabular.Schema {
+	s := tabular.Schema{Ignored: map[string]bool{errorsColumn: true}}
+	for h := range rowNumberHeaders {
+		s.Ignored[h] = true
+	}
+	for _, c := range k.columns {
+		s.Columns = append(s.Columns, tabular.Column{Name: c.name, Aliases: c.aliases, Required: c.required})
+	}
+	return s
+}
+
 // mapHeader maps a file's header to column names: every header must name a column of the kind (by its
 // name or an alias), no column twice, and every required column present.
 func (k *importKind) mapHeader(header []string) (map[string]int, []store.RowError) {
-	known := map[string]string{}
-	for _, c := range k.columns {
-		known[foldHeader(c.name)] = c.name
-		for _, a := range c.aliases {
-			known[foldHeader(a)] = c.name
-		}
+	idx, problems := k.schema().MapHeader(header)
+	if len(problems) == 0 {
+		return idx, nil
 	}
-	idx := map[string]int{}
-	var errs []store.RowError
-	for i, h := range header {
-		name, ok := known[foldHeader(h)]
-		switch {
-		case foldHeader(h) == errorsColumn, rowNumberHeaders[foldHeader(h)]:
-			// The column errors.csv adds (the file is meant to be fixed and uploaded again as it is), and
-			// the row number column of Vietnamese lists ("STT").
-			continue
-		case strings.TrimSpace(h) == "":
-			errs = append(errs, store.RowError{Line: 1, Column: fmt.Sprintf("#%d", i+1), Code: "empty_header",
-				MessageEN: fmt.Sprintf("column %d has no header", i+1), MessageVI: fmt.Sprintf("cột %d không có tiêu đề", i+1)})
-		case !ok:
-			errs = append(errs, store.RowError{Line: 1, Column: h, Code: "unknown_column",
-				MessageEN: fmt.Sprintf("unknown column %q (expected: %s)", h, k.columnList()),
-				MessageVI: fmt.Sprintf("cột %q không hợp lệ (các cột: %s)", h, k.columnList())})
-		default:
-			if _, dup := idx[name]; dup {
-				errs = append(errs, store.RowError{Line: 1, Column: h, Code: "duplicate_column",
-					MessageEN: fmt.Sprintf("column %s appears twice", name), MessageVI: fmt.Sprintf("cột %s xuất hiện hai lần", name)})
-				continue
-			}
-			idx[name] = i
-		}
-	}
-	for _, c := range k.columns {
-		if _, ok := idx[c.name]; c.required && !ok {
-			errs = append(errs, store.RowError{Line: 1, Column: c.name, Code: "missing_column",
-				MessageEN: fmt.Sprintf("required column %s is missing", c.name), MessageVI: fmt.Sprintf("thiếu cột bắt buộc %s", c.name)})
-		}
-	}
-	return idx, errs
-}
-
-func (k *importKind) columnList() string {
-	names := make([]string, len(k.columns))
-	for i, c := range k.columns {
-		names[i] = c.name
-	}
-	return strings.Join(names, ", ")
+	return idx, rowErrors(problems)
 }
 
 // cellParser converts cells and collects conversion problems by field.
@@ -227,7 +169,7 @@ func (p *cellParser) boolean(field, v string) *bool {
 	if v == "" {
 		return nil
 	}
-	switch foldHeader(v) {
+	switch tabular.Fold(v) {
 	case "true", "1", "yes", "x", "co", "dung":
 		b := true
 		return &b
@@ -277,15 +219,6 @@ func (p *cellParser) decimal(field, v string) *Decimal {
 	return &out
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
 // isCode reports whether v already is an API code (lower-case ASCII letters, digits and '_').
 func isCode(v string) bool {
 	for i := 0; i < len(v); i++ {
@@ -302,7 +235,7 @@ func enum(v string) string {
 	if v == "" || (isCode(v) && v != "nam" && v != "nu") {
 		return v
 	}
-	f := foldHeader(v)
+	f := tabular.Fold(v)
 	switch f {
 	case "nam":
 		return "male"

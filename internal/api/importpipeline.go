@@ -1,15 +1,13 @@
 package api
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"communehr/internal/store"
+	"communehr/internal/tabular"
 )
 
 // csvRows is the COPY source: it reads, cleans and validates one record at a time; invalid rows are
@@ -18,8 +16,7 @@ import (
 // (CSV is sequential) while validation, the costly part, runs on convWorkers goroutines over batches; the
 // staging order does not matter (the upsert orders by line), nor the spool's (the store orders by line).
 type csvRows struct {
-	cr     *csv.Reader
-	ll     *lineLimitReader
+	tr     *tabular.Reader
 	kind   *importKind
 	rc     *rowContext
 	idx    map[string]int
@@ -105,7 +102,7 @@ func (c *csvRows) start() {
 						// The cells as uploaded, for errors.csv (convert leaves rec as read).
 						fields := make([]string, len(r.rec))
 						for i, f := range r.rec {
-							fields[i] = storableText(f)
+							fields[i] = tabular.StorableText(f)
 						}
 						out.rejects = append(out.rejects, store.RejectedRow{Line: r.line, Fields: fields, Errors: errs})
 					}
@@ -127,46 +124,14 @@ func (c *csvRows) start() {
 // readOne reads the next non-blank record; a malformed record comes back as a row error, a fault that
 // stops reading sets fileErr and ends the file.
 func (c *csvRows) readOne() ([]string, int, *store.RowError, bool) {
-	for {
-		rec, err := c.cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil, 0, nil, false
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			// FieldPos is only defined for a record that was read; a parse error carries its own line.
-			line := 0
-			if errors.As(err, &pe) {
-				line = pe.StartLine
-			}
-			switch {
-			case c.ll.tooLong || errors.Is(err, errLineTooLong):
-				// encoding/csv passes the reader's error through without a position: the line is the
-				// reader's own count.
-				line = c.ll.lines + 1
-				c.fileErr = &store.RowError{Line: line, Code: "line_too_long",
-					MessageEN: fmt.Sprintf("a line near line %d is longer than %d bytes; the file cannot be read", line, maxLineBytes),
-					MessageVI: fmt.Sprintf("một dòng gần dòng %d dài quá %d byte; không thể đọc tệp", line, maxLineBytes)}
-				return nil, 0, nil, false
-			case pe != nil:
-				c.total++
-				c.read.Add(1)
-				return nil, line, &store.RowError{Line: pe.StartLine, Code: "csv_syntax",
-					MessageEN: "the row is not valid CSV: " + pe.Err.Error(), MessageVI: "dòng không đúng định dạng CSV: " + pe.Err.Error()}, true
-			default:
-				c.fileErr = &store.RowError{Line: line, Code: "read_error", MessageEN: "the file could not be read: " + err.Error(),
-					MessageVI: "không đọc được tệp: " + err.Error()}
-				return nil, 0, nil, false
-			}
-		}
-		line, _ := c.cr.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // a blank line
-		}
-		c.total++
-		c.read.Add(1)
-		return rec, line, nil, true
+	rec, line, bad, fatal, ok := c.tr.Next()
+	if !ok {
+		c.fileErr = rowError(fatal)
+		return nil, 0, nil, false
 	}
+	c.total++
+	c.read.Add(1)
+	return rec, line, rowError(bad), true
 }
 
 func (c *csvRows) Next() bool {
@@ -212,8 +177,8 @@ func (c *csvRows) convert(line int, rec []string) ([]any, []store.RowError) {
 		return []store.RowError{{Line: line, Column: col, Code: code, MessageEN: en, MessageVI: vi}}
 	}
 	switch {
-	case size > maxRowBytes:
-		return nil, rowErr("", "row_too_long", fmt.Sprintf("the row is longer than %d bytes", maxRowBytes), fmt.Sprintf("dòng dài quá %d byte", maxRowBytes))
+	case size > tabular.MaxRowBytes:
+		return nil, rowErr("", "row_too_long", fmt.Sprintf("the row is longer than %d bytes", tabular.MaxRowBytes), fmt.Sprintf("dòng dài quá %d byte", tabular.MaxRowBytes))
 	case len(rec) != len(c.header):
 		return nil, rowErr("", "field_count", fmt.Sprintf("the row has %d cells, the header %d", len(rec), len(c.header)),
 			fmt.Sprintf("dòng có %d ô, dòng tiêu đề có %d", len(rec), len(c.header)))
@@ -227,7 +192,7 @@ func (c *csvRows) convert(line int, rec []string) ([]any, []store.RowError) {
 		if strings.IndexByte(f, 0) >= 0 { // PostgreSQL refuses NUL in text: a row error, not a failed COPY
 			return nil, rowErr(c.header[i], "nul_character", "the cell holds a NUL character", "ô chứa ký tự NUL")
 		}
-		clean[i] = cleanCell(f)
+		clean[i] = tabular.CleanCell(f)
 	}
 	cell := func(name string) string {
 		if i, ok := c.idx[name]; ok {

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"communehr/internal/store"
+	"communehr/internal/tabular"
 )
 
 // rejectSpool holds the rows the parser refused, in a temporary file, until the store COPYs them into
@@ -139,24 +140,23 @@ func (it *spoolIter) Close() error           { return nil }
 // originalIter reads the uploaded file again and yields the wanted lines with their cells as uploaded
 // (made storable as text), for the rows refused by the database checks.
 type originalIter struct {
-	cr   *csv.Reader
+	tr   *tabular.Reader
 	want func(int) bool
 	row  store.RejectedRow
 	err  error
 }
 
 func originalLines(sp *spool, delim rune, want func(int) bool) (store.RejectIter, error) {
-	src, err := sp.open()
+	src, err := sp.Open()
 	if err != nil {
 		return nil, err
 	}
-	cr, _ := newCSVReader(src, delim)
-	return &originalIter{cr: cr, want: want}, nil
+	return &originalIter{tr: tabular.NewReader(src, delim), want: want}, nil
 }
 
 func (it *originalIter) Next() bool {
 	for {
-		rec, err := it.cr.Read()
+		rec, line, err := it.tr.Read()
 		if errors.Is(err, io.EOF) {
 			return false
 		}
@@ -168,10 +168,9 @@ func (it *originalIter) Next() bool {
 			it.err = err
 			return false
 		}
-		line, _ := it.cr.FieldPos(0)
 		if it.want(line) {
 			for i := range rec {
-				rec[i] = storableText(rec[i])
+				rec[i] = tabular.StorableText(rec[i])
 			}
 			it.row = store.RejectedRow{Line: line, Fields: rec}
 			return true

@@ -16,6 +16,7 @@ import (
 
 	"communehr/internal/jobs"
 	"communehr/internal/store"
+	"communehr/internal/tabular"
 )
 
 // mountImports registers CSV imports under /v1/provinces/{province}/imports (issue 5).
@@ -122,24 +123,15 @@ func errUnsupportedCSV() *Error {
 }
 
 func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	kind, ok := importKinds[q.Get("kind")]
-	if !ok {
-		return queryError("kind", "oneof", "must be communes, hamlets, cadres, assignments or commune-sheet",
-			"phải là communes, hamlets, cadres, assignments hoặc commune-sheet")
-	}
-	mode := q.Get("mode")
-	if mode == "" {
-		mode = "apply"
-	}
-	if mode != "apply" && mode != "validate" {
-		return queryError("mode", "oneof", "must be validate or apply", "phải là validate hoặc apply")
+	kind, mode, err := importParams(r)
+	if err != nil {
+		return err
 	}
 	body, err := importBody(r)
 	if err != nil {
 		return err
 	}
-	sp, err := spoolUpload(body)
+	sp, err := tabular.SpoolUpload(body)
 	if err != nil {
 		return jsonProblem(err) // 413 over the limit; otherwise a read error
 	}
@@ -150,32 +142,10 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := principalFrom(r.Context())
 	province := chi.URLParam(r, "province")
-
-	// Idempotency-Key: the hash of kind, mode and the whole file, computed while spooling.
 	idemKey := r.Header.Get("Idempotency-Key")
-	if err := checkIdempotencyKey(idemKey); idemKey != "" && err != nil {
+	if done, err := s.claimImportKey(w, r, p, idemKey, kind, mode, sp); done || err != nil {
 		sp.Close()
 		return err
-	}
-	if idemKey != "" {
-		h := append([]byte(kind.name+"|"+mode+"|"+q.Get("sheet")+"|"+sheetKey(kind, q)), sp.sum...)
-		rec, err := s.store.ClaimIdempotencyKey(r.Context(), p, province, idemKey, r.Method, r.URL.Path, h)
-		switch {
-		case errors.Is(err, store.ErrIdemMismatch):
-			sp.Close()
-			return errInvalid("This Idempotency-Key was already used with a different file.", "Idempotency-Key này đã được dùng với một tệp khác.",
-				FieldError{Pointer: "header/Idempotency-Key", Code: "idempotency_key_reused", MessageEN: "already used with another file", MessageVI: "đã được dùng với tệp khác"})
-		case errors.Is(err, store.ErrIdemInProgress):
-			sp.Close()
-			return errConflict("An upload with this Idempotency-Key is still being processed.", "Một tệp với Idempotency-Key này đang được xử lý.")
-		case err != nil:
-			sp.Close()
-			return err
-		case rec != nil:
-			sp.Close()
-			replay(w, rec)
-			return nil
-		}
 	}
 	status, job, err := s.startImport(r, p, province, kind, mode, sp)
 	if err != nil {
@@ -184,6 +154,57 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	return s.answerImport(w, r, p, idemKey, status, job)
+}
+
+// importParams reads ?kind= and ?mode= (apply by default) of an upload.
+func importParams(r *http.Request) (*importKind, string, error) {
+	q := r.URL.Query()
+	kind, ok := importKinds[q.Get("kind")]
+	if !ok {
+		return nil, "", queryError("kind", "oneof", "must be communes, hamlets, cadres, assignments or commune-sheet",
+			"phải là communes, hamlets, cadres, assignments hoặc commune-sheet")
+	}
+	mode := q.Get("mode")
+	if mode == "" {
+		mode = "apply"
+	}
+	if mode != "apply" && mode != "validate" {
+		return nil, "", queryError("mode", "oneof", "must be validate or apply", "phải là validate hoặc apply")
+	}
+	return kind, mode, nil
+}
+
+// claimImportKey claims the upload's Idempotency-Key (when it has one) for the hash of kind, mode, sheet
+// and the whole file, computed while spooling. done: the first answer was replayed, nothing more to do;
+// an error refuses the upload. Either way the caller closes the spool.
+func (s *Server) claimImportKey(w http.ResponseWriter, r *http.Request, p store.Principal, idemKey string, kind *importKind, mode string, sp *spool) (done bool, err error) {
+	if idemKey == "" {
+		return false, nil
+	}
+	if err := checkIdempotencyKey(idemKey); err != nil {
+		return false, err
+	}
+	h := append([]byte(kind.name+"|"+mode+"|"+r.URL.Query().Get("sheet")+"|"+sheetKey(kind, r.URL.Query())), sp.Sum...)
+	rec, err := s.store.ClaimIdempotencyKey(r.Context(), p, chi.URLParam(r, "province"), idemKey, r.Method, r.URL.Path, h)
+	switch {
+	case errors.Is(err, store.ErrIdemMismatch):
+		return false, errInvalid("This Idempotency-Key was already used with a different file.", "Idempotency-Key này đã được dùng với một tệp khác.",
+			FieldError{Pointer: "header/Idempotency-Key", Code: "idempotency_key_reused", MessageEN: "already used with another file", MessageVI: "đã được dùng với tệp khác"})
+	case errors.Is(err, store.ErrIdemInProgress):
+		return false, errConflict("An upload with this Idempotency-Key is still being processed.", "Một tệp với Idempotency-Key này đang được xử lý.")
+	case err != nil:
+		return false, err
+	case rec != nil:
+		replay(w, rec)
+		return true, nil
+	}
+	return false, nil
+}
+
+// answerImport writes the job (201 finished or 202 running/queued) with its Location, and records the
+// answer for the Idempotency-Key when there is one.
+func (s *Server) answerImport(w http.ResponseWriter, r *http.Request, p store.Principal, idemKey string, status int, job store.ImportJob) error {
 	loc := strings.TrimSuffix(r.URL.Path, "/") + "/" + job.ID
 	w.Header().Set("Location", loc)
 	var buf bytes.Buffer
@@ -192,7 +213,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if idemKey != "" {
-		_ = s.store.FinishIdempotencyKey(context.WithoutCancel(r.Context()), p, province, idemKey,
+		_ = s.store.FinishIdempotencyKey(context.WithoutCancel(r.Context()), p, chi.URLParam(r, "province"), idemKey,
 			store.IdemRecord{Status: status, ContentType: "application/json; charset=utf-8", Location: loc, Body: buf.Bytes()})
 	}
 	w.WriteHeader(status)
@@ -217,23 +238,21 @@ func (b *bufferWriter) WriteHeader(int)             {}
 // a full queue is a 429.
 func (s *Server) startImport(r *http.Request, p store.Principal, province string, kind *importKind, mode string, sp *spool) (int, store.ImportJob, error) {
 	job := store.ImportJob{Province: province, ID: newUUID(), Kind: kind.name, Mode: mode}
-	if e := sniffEncoding(sp.sniffed); e != nil {
+	if e := rowError(tabular.SniffEncoding(sp.Sniffed)); e != nil {
 		sp.Close()
 		job, err := s.store.FailImport(r.Context(), p, job, *e)
 		return http.StatusCreated, job, err
 	}
-	positions, err := s.positionMap(r.Context(), p)
+	rc, err := s.importRowContext(r.Context(), p, province, sp)
 	if err != nil {
 		sp.Close()
 		return 0, job, err
 	}
-	rc := &rowContext{province: province, today: s.store.CadreReferenceDate(), positions: positions,
-		viNumbers: detectDelimiter(bytes.TrimPrefix(sp.sniffed, []byte{0xEF, 0xBB, 0xBF})) == ';'}
 	if err := s.prepareSheet(r.Context(), r.URL.Query(), p, province, kind, rc); err != nil { // import_sheet.go
 		sp.Close()
 		return 0, job, err
 	}
-	async := sp.lines > syncMaxRows || strings.Contains(r.Header.Get("Prefer"), "respond-async")
+	async := sp.Lines > syncMaxRows || strings.Contains(r.Header.Get("Prefer"), "respond-async")
 	tk, err := s.reserveJob(province)
 	if err != nil {
 		sp.Close()
@@ -248,24 +267,54 @@ func (s *Server) startImport(r *http.Request, p store.Principal, province string
 			return 0, job, err
 		}
 	}
-	type result struct {
-		job store.ImportJob
-		err error
-	}
-	done := make(chan result, 1)
-	var started chan store.ImportJob
+	l := s.launchImport(tk, p, job, kind, rc, sp, async)
 	if async {
-		started = make(chan store.ImportJob, 1)
+		return l.answerAsync(r, tk.Queued())
 	}
-	queued := job
+	return s.awaitImport(r, l)
+}
+
+// importRowContext is what every row of an import is checked against: the province, today, the posts
+// of the national catalogue, and whether numbers are written the Vietnamese way (a ';'-separated file).
+func (s *Server) importRowContext(ctx context.Context, p store.Principal, province string, sp *spool) (*rowContext, error) {
+	positions, err := s.positionMap(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return &rowContext{province: province, today: s.store.CadreReferenceDate(), positions: positions,
+		viNumbers: tabular.DetectDelimiter(sp.Text()) == ';'}, nil
+}
+
+// importResult is how a job on the runner ended.
+type importResult struct {
+	job store.ImportJob
+	err error
+}
+
+// importLaunch is an import handed to the runner: its job as queued, where its end arrives (done) and,
+// for a job answered asynchronously, where it reports having started.
+type importLaunch struct {
+	job     store.ImportJob
+	done    chan importResult
+	started chan store.ImportJob // nil when the request waits for the end
+}
+
+// launchImport starts the job on the ticket's slot: run it, or, when the runner drops it (shutdown, the
+// queue's limit), end it as the store says and report that.
+func (s *Server) launchImport(tk *jobs.Ticket, p store.Principal, job store.ImportJob, kind *importKind, rc *rowContext, sp *spool, async bool) *importLaunch {
+	l := &importLaunch{job: job, done: make(chan importResult, 1)}
+	if async {
+		l.started = make(chan store.ImportJob, 1)
+	}
+	province := job.Province
 	tk.Start(&jobs.Job{Province: province, ID: job.ID,
 		Run: func(ctx context.Context) {
 			defer sp.Close()
-			j, err := s.runImport(ctx, p, queued, kind, rc, sp, started)
+			j, err := s.runImport(ctx, p, job, kind, rc, sp, l.started)
 			if err != nil && async && !errors.Is(err, store.ErrJobCancelled) && !errors.Is(err, store.ErrJobNotQueued) {
 				s.logger.Error("import job failed", "job_id", job.ID, "request_id", p.RequestID, "error", err.Error())
 			}
-			done <- result{j, err}
+			l.done <- importResult{j, err}
 		},
 		Drop: func(cause error) {
 			defer sp.Close()
@@ -274,37 +323,45 @@ func (s *Server) startImport(r *http.Request, p store.Principal, province string
 			if err == nil {
 				err = cause
 			}
-			j := queued
+			j := job
 			j.Status, j.FailureReason = status, reason
-			done <- result{j, err}
+			l.done <- importResult{j, err}
 		},
 		Keepalive: func() { _ = s.store.TouchQueuedJob(context.Background(), p, "import", province, job.ID) }})
-	if async {
-		if tk.Queued() {
-			return http.StatusAccepted, job, nil
-		}
-		select {
-		case j := <-started:
-			return http.StatusAccepted, j, nil
-		case res := <-done:
-			if res.err != nil {
-				return 0, job, res.err
-			}
-			return http.StatusAccepted, res.job, nil
-		case <-r.Context().Done():
-			return 0, job, r.Context().Err()
-		}
+	return l
+}
+
+// answerAsync answers 202 as soon as the job is queued or has started (or has already ended).
+func (l *importLaunch) answerAsync(r *http.Request, queued bool) (int, store.ImportJob, error) {
+	if queued {
+		return http.StatusAccepted, l.job, nil
 	}
-	var res result
 	select {
-	case res = <-done:
+	case j := <-l.started:
+		return http.StatusAccepted, j, nil
+	case res := <-l.done:
+		if res.err != nil {
+			return 0, l.job, res.err
+		}
+		return http.StatusAccepted, res.job, nil
+	case <-r.Context().Done():
+		return 0, l.job, r.Context().Err()
+	}
+}
+
+// awaitImport waits in the request for the job's end (201), or cancels it when the client goes away.
+func (s *Server) awaitImport(r *http.Request, l *importLaunch) (int, store.ImportJob, error) {
+	province, id := l.job.Province, l.job.ID
+	var res importResult
+	select {
+	case res = <-l.done:
 		// Answer once the job's slot is free again, so that the client's next upload finds it free.
-		<-s.runner.Done(province, job.ID)
+		<-s.runner.Done(province, id)
 	case <-r.Context().Done():
 		// The client is gone: the import stops and rolls back (it reads cancelled).
-		s.runner.Cancel(province, job.ID, store.ErrJobCancelled)
-		<-done
-		return 0, job, r.Context().Err()
+		s.runner.Cancel(province, id, store.ErrJobCancelled)
+		<-l.done
+		return 0, l.job, r.Context().Err()
 	}
 	switch {
 	case errors.Is(res.err, store.ErrJobInterrupted):
@@ -330,14 +387,14 @@ func (s *Server) positionMap(ctx context.Context, p store.Principal) (map[string
 // runImport parses the spooled file and hands the rows to the store. started, when not nil, receives
 // the job as soon as it is visible (running).
 func (s *Server) runImport(ctx context.Context, p store.Principal, job store.ImportJob, kind *importKind, rc *rowContext, sp *spool, started chan<- store.ImportJob) (store.ImportJob, error) {
-	src, err := sp.open()
+	src, err := sp.Open()
 	if err != nil {
 		return job, err
 	}
-	delim := detectDelimiter(bytes.TrimPrefix(sp.sniffed, []byte{0xEF, 0xBB, 0xBF}))
+	delim := tabular.DetectDelimiter(sp.Text())
 	job.Delimiter = string(delim)
-	cr, ll := newCSVReader(src, delim)
-	header, err := cr.Read()
+	tr := tabular.NewReader(src, delim)
+	header, _, err := tr.Read()
 	if err != nil {
 		if started != nil {
 			defer func() { started <- job }()
@@ -349,7 +406,7 @@ func (s *Server) runImport(ctx context.Context, p store.Principal, job store.Imp
 		// The header is stored with the job and echoed in its errors: bytes PostgreSQL refuses in text
 		// and jsonb (not UTF-8, NUL) are replaced, so that the file fails with unknown_column rather than
 		// the upload with a 500.
-		header[i] = cleanCell(storableText(header[i]))
+		header[i] = tabular.CleanCell(tabular.StorableText(header[i]))
 	}
 	job.Header = header
 	idx, herrs := kind.mapHeader(header)
@@ -364,7 +421,7 @@ func (s *Server) runImport(ctx context.Context, p store.Principal, job store.Imp
 		return job, err
 	}
 	defer rejects.Close()
-	rows := &csvRows{cr: cr, ll: ll, kind: kind, rc: rc, idx: idx, header: header, rejects: rejects}
+	rows := &csvRows{tr: tr, kind: kind, rc: rc, idx: idx, header: header, rejects: rejects}
 	defer rows.Close()
 	work := store.ImportWork{Spec: store.ImportSpecs[kind.name], Rows: rows, Columns: kind.columnHeaders(idx, header),
 		ParseRejects: rejects.open,

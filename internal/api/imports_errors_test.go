@@ -11,6 +11,7 @@ import (
 // database a page at a time, holds every failed row as uploaded, in line order, whether the parser
 // (a bad gender) or a database check (an ID twice in the file) refused it.
 func TestImportErrorsAreCountedAndStreamed(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	var b strings.Builder
 	const n = 3000
@@ -61,6 +62,7 @@ func TestImportErrorsAreCountedAndStreamed(t *testing.T) {
 // TestHeaderErrorsAreCapped (issue 10, item 2): a header of 5,000 unknown columns is reported as the
 // first 1,000 errors and their count, in the answer to the upload and in the job.
 func TestHeaderErrorsAreCapped(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	var b strings.Builder
 	b.WriteString("national_id,full_name,gender,birth_date")
@@ -87,6 +89,7 @@ func TestHeaderErrorsAreCapped(t *testing.T) {
 // job's rejects are deleted when the province uploads again; a failed apply job's stay (until the
 // janitor's 30 days), and so do another province's.
 func TestValidateRejectsAreReplacedByTheNextUpload(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	bad := []byte("national_id,full_name,gender,birth_date\n001080000001,An,robot,1980-05-17\n")
 	rejects := func(id string) int {
@@ -118,6 +121,7 @@ func TestValidateRejectsAreReplacedByTheNextUpload(t *testing.T) {
 // TestErrorsCSVJoinsALinesErrorsInOrder: a row with several errors has one line in errors.csv whose error
 // cell lists them in the order of the job's errors.
 func TestErrorsCSVJoinsALinesErrorsInOrder(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	j := importJob(t, e.upload(ed, "kind=cadres", []byte("national_id,full_name,gender,birth_date,si_months\n001080000001,An,male,17/13/1980,x\n")))
 	if j.Status != "failed" || j.ErrorsTotal < 2 || len(j.Errors) != j.ErrorsTotal {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"communehr/internal/store"
+	"communehr/internal/tabular"
 )
 
 // FuzzImportRows feeds arbitrary bytes through the CSV reader, the header mapping and the row validation
@@ -26,14 +27,14 @@ func FuzzImportRows(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, k uint8) {
 		kind := importKinds[kinds[int(k)%len(kinds)]]
-		_ = sniffEncoding(data)
-		cr, ll := newCSVReader(bytes.NewReader(data), detectDelimiter(data))
-		header, err := cr.Read()
+		_ = tabular.SniffEncoding(data)
+		tr := tabular.NewReader(bytes.NewReader(data), tabular.DetectDelimiter(data))
+		header, _, err := tr.Read()
 		if err != nil {
 			return
 		}
 		for i := range header {
-			header[i] = cleanCell(header[i])
+			header[i] = tabular.CleanCell(header[i])
 		}
 		idx, herrs := kind.mapHeader(header)
 		if len(herrs) > 0 {
@@ -44,7 +45,7 @@ func FuzzImportRows(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer rejects.Close()
-		rows := &csvRows{cr: cr, ll: ll, kind: kind, idx: idx, header: header, rejects: rejects,
+		rows := &csvRows{tr: tr, kind: kind, idx: idx, header: header, rejects: rejects,
 			rc: &rowContext{province: "01", today: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), positions: positions}}
 		width := len(store.ImportSpecs[kind.name].StageCols)
 		for rows.Next() {

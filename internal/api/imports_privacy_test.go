@@ -24,6 +24,7 @@ func errorsCSV(t *testing.T, e *env, token, id string, comma rune) [][]string {
 }
 
 func TestMaskIDRuns(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"001080012345":                "0010*****345",
 		"Nguyễn 001080012345 An":      "Nguyễn 0010*****345 An",
@@ -45,6 +46,7 @@ func TestMaskIDRuns(t *testing.T) {
 // commune file, a header cell, a message quoting a cell) is masked in everything a viewer receives:
 // errors.csv, the job and the job list. The editor still gets the rows whole.
 func TestViewerSeesNoIDInAnyColumnOfAnImport(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	viewer := e.key(store.RoleProvinceViewer, "01")
 	const (
@@ -112,6 +114,7 @@ func TestViewerSeesNoIDInAnyColumnOfAnImport(t *testing.T) {
 // TestErrorsCSVHeaderIsNeutralised (issue 10 item 11): every cell of errors.csv, the header row included,
 // is neutralised with the function of the other CSV exports: a header `=1+2` comes back as `'=1+2`.
 func TestErrorsCSVHeaderIsNeutralised(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	j := importJob(t, e.upload(ed, "kind=cadres", []byte("national_id,full_name,'=1+2,@SUM(A1)\n001080000001,An,x,y\n")))
 	if j.Status != "failed" {

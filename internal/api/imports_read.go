@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"communehr/internal/store"
+	"communehr/internal/tabular"
 )
 
 func utf8Valid(s string) bool { return utf8.ValidString(s) }
@@ -66,29 +67,7 @@ func (s *Server) writeImportErrorsCSV(w http.ResponseWriter, r *http.Request, p 
 	if err != nil {
 		return err
 	}
-	// A file that is itself a fixed errors.csv already has the error column: its old text is replaced.
-	header := append([]string{}, j.Header...)
-	errCol := -1
-	for i, h := range header {
-		if foldHeader(h) == errorsColumn {
-			errCol = i
-		}
-	}
-	if errCol < 0 {
-		header = append(header, errorsColumn)
-	}
-	// The rows are echoed as uploaded, identity numbers included: a viewer sees them masked, as in the
-	// cadre views, in the national_id column whatever its content and in every other cell
-	// and the messages wherever a 12-digit run appears; the editor who fixes the file gets them whole.
-	mask := viewerText(p)
-	nidCol := -1
-	if kind, ok := importKinds[j.Kind]; ok && masksNationalID(p) {
-		if idx, _ := kind.mapHeader(j.Header); idx != nil {
-			if i, ok := idx["national_id"]; ok {
-				nidCol = i
-			}
-		}
-	}
+	e := newRejectsCSV(j, p)
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="import-`+j.ID+`-errors.csv"`)
 	w.WriteHeader(http.StatusOK)
@@ -97,33 +76,14 @@ func (s *Server) writeImportErrorsCSV(w http.ResponseWriter, r *http.Request, p 
 		cw.Comma = ';' // as uploaded: Excel in a Vietnamese locale reads ';'
 	}
 	_, _ = io.WriteString(w, "\uFEFF")
-	out := make([]string, 0, len(header))
-	for _, h := range header {
-		out = append(out, csvCell(mask(h)))
+	out := make([]string, 0, len(e.header))
+	for _, h := range e.header {
+		out = append(out, csvCell(e.mask(h)))
 	}
 	_ = cw.Write(out)
 	for {
 		for _, rj := range page {
-			out = out[:0]
-			for i, f := range rj.Fields {
-				if i == nidCol {
-					f = store.MaskNationalID(strings.TrimSpace(f))
-				}
-				out = append(out, csvCell(mask(f)))
-			}
-			msg := csvCell(mask(rj.Error))
-			if errCol >= 0 {
-				for len(out) <= errCol {
-					out = append(out, "")
-				}
-				out[errCol] = msg
-			} else {
-				for len(out) < len(header)-1 {
-					out = append(out, "")
-				}
-				out = append(out, msg)
-			}
-			_ = cw.Write(out)
+			_ = cw.Write(e.row(out[:0], rj))
 		}
 		if len(page) < store.RejectPage {
 			break
@@ -137,6 +97,60 @@ func (s *Server) writeImportErrorsCSV(w http.ResponseWriter, r *http.Request, p 
 	}
 	cw.Flush()
 	return nil
+}
+
+// rejectsCSV is how errors.csv writes a job's rejected rows: the upload's header with the error column
+// (replaced when the file is itself a fixed errors.csv), identity numbers masked for a viewer.
+type rejectsCSV struct {
+	header []string
+	errCol int // the error column of the upload, or -1: appended
+	nidCol int // the national_id column to mask, or -1
+	mask   func(string) string
+}
+
+func newRejectsCSV(j store.ImportJob, p store.Principal) *rejectsCSV {
+	e := &rejectsCSV{header: append([]string{}, j.Header...), errCol: -1, nidCol: -1, mask: viewerText(p)}
+	for i, h := range e.header {
+		if tabular.Fold(h) == errorsColumn {
+			e.errCol = i
+		}
+	}
+	if e.errCol < 0 {
+		e.header = append(e.header, errorsColumn)
+	}
+	// The rows are echoed as uploaded, identity numbers included: a viewer sees them masked, as in the
+	// cadre views, in the national_id column whatever its content and in every other cell
+	// and the messages wherever a 12-digit run appears; the editor who fixes the file gets them whole.
+	if kind, ok := importKinds[j.Kind]; ok && masksNationalID(p) {
+		if idx, _ := kind.mapHeader(j.Header); idx != nil {
+			if i, ok := idx["national_id"]; ok {
+				e.nidCol = i
+			}
+		}
+	}
+	return e
+}
+
+// row appends a rejected row's cells and its errors to out.
+func (e *rejectsCSV) row(out []string, rj store.Reject) []string {
+	for i, f := range rj.Fields {
+		if i == e.nidCol {
+			f = store.MaskNationalID(strings.TrimSpace(f))
+		}
+		out = append(out, csvCell(e.mask(f)))
+	}
+	msg := csvCell(e.mask(rj.Error))
+	if e.errCol >= 0 {
+		for len(out) <= e.errCol {
+			out = append(out, "")
+		}
+		out[e.errCol] = msg
+		return out
+	}
+	for len(out) < len(e.header)-1 {
+		out = append(out, "")
+	}
+	return append(out, msg)
 }
 
 // importTemplate serves /v1/import-templates/{kind}.csv: UTF-8 with BOM (so Excel shows Vietnamese

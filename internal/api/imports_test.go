@@ -45,6 +45,7 @@ const communesCSV = "code,name,kind,class,population,area_km2,effective_from\n" 
 	"00100,Xã Sóc Sơn,xa,1,120000,,01/01/2000\n"
 
 func TestImportCommunesRoundTripWithExactCounts(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	r := e.upload(ed, "kind=communes", []byte(communesCSV))
 	mustStatus(t, r, 201)
@@ -92,6 +93,7 @@ func TestImportCommunesRoundTripWithExactCounts(t *testing.T) {
 }
 
 func TestImportIsAtomicAndReportsEveryBadRow(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	var b strings.Builder
 	b.WriteString("national_id,full_name,gender,birth_date,si_months\n")
@@ -138,6 +140,7 @@ func TestImportIsAtomicAndReportsEveryBadRow(t *testing.T) {
 }
 
 func TestImportEncodingsDelimitersAndAliases(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	viHeader := "Số định danh;Họ và tên;Giới tính;Ngày sinh\r\n"
 	cases := []struct {
@@ -190,6 +193,7 @@ func TestImportEncodingsDelimitersAndAliases(t *testing.T) {
 }
 
 func TestImportHamletsAndAssignmentsResolveReferences(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV)))
 	hamlets := "code,commune_code,name,kind,households,effective_from\n" +
@@ -233,6 +237,7 @@ func TestImportHamletsAndAssignmentsResolveReferences(t *testing.T) {
 }
 
 func TestImportIdempotencyLimitsAndRoles(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	first := e.upload(ed, "kind=communes", []byte(communesCSV), "Idempotency-Key", "upload-1")
 	mustStatus(t, first, 201)
@@ -281,6 +286,7 @@ func TestImportIdempotencyLimitsAndRoles(t *testing.T) {
 }
 
 func TestInterruptedImportReadsFailed(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	// A job whose importing session is gone: running, but nobody holds its advisory lock.
 	id := newUUID()
@@ -294,6 +300,7 @@ func TestInterruptedImportReadsFailed(t *testing.T) {
 }
 
 func TestRealAdministrativeUnitsImportAsCommunes(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("../../../shared/data/vn-admin-units-2025.csv")
 	if err != nil {
 		t.Skipf("../shared/data is not present: %v", err)
@@ -331,6 +338,7 @@ var _ = http.StatusOK
 // errors.csv is meant to be fixed and uploaded again as it is: its error column is ignored by the upload,
 // and a second errors.csv replaces that column's text instead of adding another one.
 func TestImportErrorsCSVUploadsAgainAsItIs(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	const file = "Số định danh;Họ và tên;Giới tính;Ngày sinh\r\n" +
 		"001180000021;Lê Thị Hoa;Nữ;17/05/1980\r\n" +
@@ -384,6 +392,7 @@ func TestImportErrorsCSVUploadsAgainAsItIs(t *testing.T) {
 }
 
 func TestImportHintsAtExcelDroppingLeadingZerosAndKeepsTheDelimiter(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	// Excel turned 001080000001 into 1080000001 and wrote ';' (Vietnamese locale).
 	j := importJob(t, e.upload(ed, "kind=cadres", []byte("national_id;full_name;gender;birth_date\n1080000001;Nguyễn Văn An;male;1980-05-17\n"),

@@ -211,25 +211,34 @@ const (
 	maxRows   = 5000 // the rows the drop-down lists and formats cover
 )
 
+// workbook is the template: the data sheet (headers, an example row, cell formats and drop-down lists),
+// a hidden sheet holding the lists, and a sheet explaining every column.
 func (t *template) workbook() (*excelize.File, error) {
 	f := excelize.NewFile()
-	data, help := "Data", "Columns"
-	if t.vi {
-		data, help = "Dữ liệu", "Hướng dẫn"
-	}
+	data, help := pick(t.vi, "Data", "Dữ liệu"), pick(t.vi, "Columns", "Hướng dẫn")
 	if err := f.SetSheetName("Sheet1", data); err != nil {
 		return f, err
 	}
 	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
 		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}})
-	textFmt, _ := f.NewStyle(&excelize.Style{NumFmt: 49})
-	dateFmt := "yyyy-mm-dd"
-	if t.vi {
-		dateFmt = "dd/mm/yyyy"
+	if err := t.dataSheet(f, data, bold); err != nil {
+		return f, err
 	}
+	if err := t.helpSheet(f, help, bold); err != nil {
+		return f, err
+	}
+	f.SetActiveSheet(0)
+	return f, nil
+}
+
+// dataSheet fills the data sheet: each column's header, format and example, and a drop-down list from
+// the hidden list sheet where the column takes listed values.
+func (t *template) dataSheet(f *excelize.File, data string, bold int) error {
+	textFmt, _ := f.NewStyle(&excelize.Style{NumFmt: 49})
+	dateFmt := pick(t.vi, "yyyy-mm-dd", "dd/mm/yyyy")
 	dateStyle, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
 	if _, err := f.NewSheet(listSheet); err != nil {
-		return f, err
+		return err
 	}
 	listCol := 0
 	for i, c := range t.kind.columns {
@@ -244,22 +253,9 @@ func (t *template) workbook() (*excelize.File, error) {
 		}
 		_ = f.SetCellValue(data, col+"2", t.example(c))
 		if l := t.allowed(c.name); len(l) > 0 {
-			// The list lives on the hidden sheet (a list typed in the rule is limited to 255 characters).
 			listCol++
-			lc, _ := excelize.ColumnNumberToName(listCol)
-			for j, v := range l {
-				_ = f.SetCellValue(listSheet, fmt.Sprintf("%s%d", lc, j+1), t.text(v))
-			}
-			dv := excelize.NewDataValidation(true)
-			dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, maxRows)
-			dv.SetSqrefDropList(fmt.Sprintf("%s!$%s$1:$%s$%d", listSheet, lc, lc, len(l)))
-			if t.vi {
-				dv.SetError(excelize.DataValidationErrorStyleWarning, "Giá trị không có trong danh sách", "Hãy chọn một giá trị trong danh sách.")
-			} else {
-				dv.SetError(excelize.DataValidationErrorStyleWarning, "Not in the list", "Choose one of the listed values.")
-			}
-			if err := f.AddDataValidation(data, dv); err != nil {
-				return f, err
+			if err := t.dropDown(f, data, col, listCol, l); err != nil {
+				return err
 			}
 		}
 	}
@@ -267,10 +263,31 @@ func (t *template) workbook() (*excelize.File, error) {
 	_ = f.SetCellStyle(data, "A1", last+"1", bold)
 	_ = f.SetPanes(data, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	_ = f.SetSheetVisible(listSheet, false)
+	return nil
+}
 
-	// The sheet explaining every column.
+// dropDown writes the allowed values in column listCol of the hidden list sheet and limits the data
+// column col to them (a list typed in the rule itself is limited to 255 characters).
+func (t *template) dropDown(f *excelize.File, data, col string, listCol int, l []label) error {
+	lc, _ := excelize.ColumnNumberToName(listCol)
+	for j, v := range l {
+		_ = f.SetCellValue(listSheet, fmt.Sprintf("%s%d", lc, j+1), t.text(v))
+	}
+	dv := excelize.NewDataValidation(true)
+	dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, maxRows)
+	dv.SetSqrefDropList(fmt.Sprintf("%s!$%s$1:$%s$%d", listSheet, lc, lc, len(l)))
+	if t.vi {
+		dv.SetError(excelize.DataValidationErrorStyleWarning, "Giá trị không có trong danh sách", "Hãy chọn một giá trị trong danh sách.")
+	} else {
+		dv.SetError(excelize.DataValidationErrorStyleWarning, "Not in the list", "Choose one of the listed values.")
+	}
+	return f.AddDataValidation(data, dv)
+}
+
+// helpSheet is the sheet explaining every column: required or not, format, allowed values, example.
+func (t *template) helpSheet(f *excelize.File, help string, bold int) error {
 	if _, err := f.NewSheet(help); err != nil {
-		return f, err
+		return err
 	}
 	heads := []any{"Column", "Required", "Format", "Allowed values", "Example"}
 	if t.vi {
@@ -296,12 +313,9 @@ func (t *template) workbook() (*excelize.File, error) {
 		_ = f.SetSheetRow(help, fmt.Sprintf("A%d", i+2), &row)
 	}
 	_ = f.SetCellStyle(help, "A1", "E1", bold)
-	_ = f.SetColWidth(help, "A", "A", 32)
-	_ = f.SetColWidth(help, "B", "B", 10)
-	_ = f.SetColWidth(help, "C", "C", 50)
-	_ = f.SetColWidth(help, "D", "D", 60)
-	_ = f.SetColWidth(help, "E", "E", 24)
+	for col, wd := range map[string]float64{"A": 32, "B": 10, "C": 50, "D": 60, "E": 24} {
+		_ = f.SetColWidth(help, col, col, wd)
+	}
 	_ = f.SetPanes(help, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-	f.SetActiveSheet(0)
-	return f, nil
+	return nil
 }

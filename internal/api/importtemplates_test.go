@@ -29,6 +29,7 @@ func openXLSX(t *testing.T, b []byte) *excelize.File {
 // row is as an officer types it, the second sheet explains every column, the coded columns have drop-down
 // lists; and each template uploads as it is.
 func TestImportTemplatesInVietnamese(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	for name, kind := range importKinds {
 		r := e.do("GET", "/v1/import-templates/"+name+".xlsx?lang=vi", ed, nil)

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"communehr/internal/tabular"
 )
 
 // The values officers type (issue 13 item 2): every import kind's row converter is wrapped so that its
@@ -26,9 +28,9 @@ func init() {
 }
 
 func containsFold(list []string, s string) bool {
-	f := foldHeader(s)
+	f := tabular.Fold(s)
 	for _, a := range list {
-		if foldHeader(a) == f {
+		if tabular.Fold(a) == f {
 			return true
 		}
 	}
@@ -92,7 +94,7 @@ func officerValues(kind string, inner func(*rowContext, func(string) string) ([]
 			case name == "kind" && kind == "hamlets" && !isCode(v):
 				// A local name as officers write it ("Ấp", "Khu phố"); a value written as a code ("ap") is
 				// left to the records API's own check, which refuses it as a POST would.
-				if k, ok := hamletKinds[foldHeader(v)]; ok {
+				if k, ok := hamletKinds[tabular.Fold(v)]; ok {
 					return k
 				}
 			}
@@ -127,12 +129,12 @@ func (rc *rowContext) positionByTitle(v string) (string, bool) {
 		for code, p := range rc.positions {
 			for _, t := range []string{p.TitleVI, p.TitleEN, code} {
 				if t != "" {
-					rc.titles.index[foldHeader(t)] = code
+					rc.titles.index[tabular.Fold(t)] = code
 				}
 			}
 			// A title of several posts ("Trưởng thôn, Tổ trưởng tổ dân phố") answers to each part too.
 			for _, part := range strings.FieldsFunc(p.TitleVI, func(r rune) bool { return r == ',' || r == ';' || r == '/' }) {
-				if f := foldHeader(part); f != "" {
+				if f := tabular.Fold(part); f != "" {
 					if _, taken := rc.titles.index[f]; !taken {
 						rc.titles.index[f] = code
 					}
@@ -140,7 +142,7 @@ func (rc *rowContext) positionByTitle(v string) (string, bool) {
 			}
 		}
 	})
-	f := foldHeader(v)
+	f := tabular.Fold(v)
 	if code, ok := rc.titles.index[f]; ok {
 		return code, true
 	}

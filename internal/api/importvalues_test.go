@@ -9,6 +9,7 @@ import (
 // Excel's plain "CSV" on a Vietnamese Windows is Windows-1258 (a sample made by iconv): converted and
 // imported with every name intact. TCVN3 (iconv) and VNI (hand-made) are still refused, named rightly.
 func TestImportLegacyEncodingsFromRealSamples(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	read := func(name string) []byte {
 		b, err := os.ReadFile("testdata/excel/" + name)
@@ -47,6 +48,7 @@ func TestImportLegacyEncodingsFromRealSamples(t *testing.T) {
 // The values officers type: Vietnamese number formats in a `;` file, local names of hamlet kinds, có/x,
 // every template header, posts by title, and a CCCD Excel turned into scientific notation explained.
 func TestImportAcceptsOfficersValues(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	communes := "Mã xã;Tên xã;Loại đơn vị;Phân loại;Dân số;Diện tích (km2);Trọng điểm an ninh trật tự;Ngày hiệu lực\r\n" +
 		"00100;Xã Sóc Sơn;Xã;1;17.199;76,57;x;01/07/2025\r\n" +
@@ -110,6 +112,7 @@ func TestImportAcceptsOfficersValues(t *testing.T) {
 
 // Every header a template writes is accepted on upload, for every kind.
 func TestTemplateHeadersAreAccepted(t *testing.T) {
+	t.Parallel()
 	for name, k := range importKinds {
 		var header []string
 		for _, c := range k.columns {
@@ -129,6 +132,7 @@ func TestTemplateHeadersAreAccepted(t *testing.T) {
 // errors.csv leaves numbers as numbers ("-5", not "'-5"), and a quote before a number ('250, as older
 // errors files wrote and as Excel types a number as text) is removed on upload.
 func TestErrorsFileNumbersUploadAgain(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	j := importJob(t, e.upload(ed, "kind=cadres", []byte("national_id,full_name,gender,birth_date,si_months\n001085012345,Nguyễn Văn An,male,1985-03-02,-5\n")))
 	if j.Status != "failed" || j.Errors[0].Column != "si_months" {
@@ -147,6 +151,7 @@ func TestErrorsFileNumbersUploadAgain(t *testing.T) {
 
 // A Vietnamese message names columns by their Vietnamese headers, never by API field names.
 func TestImportMessagesNameNoAPIField(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV)))
 	importJob(t, e.upload(ed, "kind=cadres", []byte("national_id,full_name,gender,birth_date\n001085012345,Nguyễn Văn An,male,1985-03-02\n")))

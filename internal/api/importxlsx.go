@@ -7,10 +7,11 @@ import (
 	"math"
 	"mime"
 	"net/http"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"communehr/internal/tabular"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -47,7 +48,7 @@ var columnNumbering = regexp.MustCompile(`^\(?([0-9]{1,2}|[A-Za-z])\)?$`)
 // stored as a number loses its floating-point form ("1.23456789012E+11" → "123456789012"); line breaks
 // within a cell become spaces.
 func xlsxSpool(src *spool, kind *importKind, sheet string) (*spool, error) {
-	wb, err := excelize.OpenFile(src.f.Name(), xlsxLimits)
+	wb, err := excelize.OpenFile(src.Name(), xlsxLimits)
 	if err != nil {
 		return nil, errNotWorkbook()
 	}
@@ -62,19 +63,17 @@ func xlsxSpool(src *spool, kind *importKind, sheet string) (*spool, error) {
 	}
 	defer rows.Close()
 
-	out, err := os.CreateTemp("", "communehr-import-*.csv")
+	dst, err := tabular.NewSpool(src.Sum)
 	if err != nil {
 		return nil, err
 	}
-	dst := &spool{f: out, sum: src.sum}
 	ok := false
 	defer func() {
 		if !ok {
 			dst.Close()
 		}
 	}()
-	cw := &countingWriter{s: dst}
-	bw := bufio.NewWriterSize(cw, 256<<10)
+	bw := bufio.NewWriterSize(dst, 256<<10)
 	w := csv.NewWriter(bw)
 
 	// The first rows, up to the header and the row after it.
@@ -119,11 +118,11 @@ func xlsxSpool(src *spool, kind *importKind, sheet string) (*spool, error) {
 	}
 	emit := func(r int, cells []string) error {
 		// Line r of the CSV is row r of the sheet: rows before it that were skipped are blank lines.
-		for dst.lines+1 < r {
+		for dst.Lines+1 < r {
 			if err := w.Write([]string{""}); err != nil {
 				return err
 			}
-			dst.lines++
+			dst.Lines++
 		}
 		if blankRow(cells) {
 			return nil
@@ -140,10 +139,10 @@ func xlsxSpool(src *spool, kind *importKind, sheet string) (*spool, error) {
 		if err := w.Write(rec); err != nil {
 			return err
 		}
-		dst.lines++
+		dst.Lines++
 		return nil
 	}
-	dst.lines = 1 // the header
+	dst.Lines = 1 // the header
 	for i := dataFrom; i < len(head); i++ {
 		if err := emit(i+1, head[i]); err != nil {
 			return nil, err
@@ -172,18 +171,6 @@ func xlsxSpool(src *spool, kind *importKind, sheet string) (*spool, error) {
 	return dst, nil
 }
 
-// countingWriter writes the converted CSV to the spool's file, keeping its size and first bytes.
-type countingWriter struct{ s *spool }
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	if len(c.s.sniffed) < 64<<10 {
-		c.s.sniffed = append(c.s.sniffed, p[:min(len(p), 64<<10-len(c.s.sniffed))]...)
-	}
-	n, err := c.s.f.Write(p)
-	c.s.size += int64(n)
-	return n, err
-}
-
 // pickSheet is the sheet named by ?sheet= (by name, or by its number counted from 1), else the first.
 func pickSheet(wb *excelize.File, sheet string) (string, error) {
 	list := wb.GetSheetList()
@@ -194,7 +181,7 @@ func pickSheet(wb *excelize.File, sheet string) (string, error) {
 		return list[0], nil
 	}
 	for _, n := range list {
-		if n == sheet || foldHeader(n) == foldHeader(sheet) {
+		if n == sheet || tabular.Fold(n) == tabular.Fold(sheet) {
 			return n, nil
 		}
 	}
@@ -227,12 +214,12 @@ func findHeader(kind *importKind, head [][]string) (int, []string, int) {
 	known := kind.knownHeaders()
 	count := func(cells []string) (hits, filled int) {
 		for _, c := range cells {
-			c = cleanCell(c)
+			c = tabular.CleanCell(c)
 			if c == "" {
 				continue
 			}
 			filled++
-			if _, ok := known[foldHeader(c)]; ok {
+			if _, ok := known[tabular.Fold(c)]; ok {
 				hits++
 			}
 		}
@@ -268,14 +255,14 @@ func findHeader(kind *importKind, head [][]string) (int, []string, int) {
 			if c == "" {
 				continue
 			}
-			if _, ok := known[foldHeader(c)]; !ok {
+			if _, ok := known[tabular.Fold(c)]; !ok {
 				continue
 			}
 			if i >= len(header) || header[i] == "" {
 				merged = true
 				break
 			}
-			if _, ok := known[foldHeader(header[i])]; !ok {
+			if _, ok := known[tabular.Fold(header[i])]; !ok {
 				merged = true
 				break
 			}
@@ -305,9 +292,9 @@ func findHeader(kind *importKind, head [][]string) (int, []string, int) {
 func (k *importKind) knownHeaders() map[string]string {
 	known := map[string]string{}
 	for _, c := range k.columns {
-		known[foldHeader(c.name)] = c.name
+		known[tabular.Fold(c.name)] = c.name
 		for _, a := range c.aliases {
-			known[foldHeader(a)] = c.name
+			known[tabular.Fold(a)] = c.name
 		}
 	}
 	return known
@@ -316,7 +303,7 @@ func (k *importKind) knownHeaders() map[string]string {
 func cleanRow(cells []string) []string {
 	out := make([]string, len(cells))
 	for i, c := range cells {
-		out[i] = oneLine(cleanCell(c))
+		out[i] = oneLine(tabular.CleanCell(c))
 	}
 	return out
 }
@@ -407,16 +394,16 @@ func xlsxCell(v string, date bool) string {
 func workbookUpload(r *http.Request, sp *spool) (*spool, error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch {
-	case isOLE2(sp.sniffed):
+	case isOLE2(sp.Sniffed):
 		sp.Close()
 		return nil, errLegacyXLS()
-	case isZip(sp.sniffed):
+	case isZip(sp.Sniffed):
 	case mt == xlsxMediaType:
 		sp.Close()
 		return nil, errNotWorkbook()
 	default:
 		// A CSV Excel saved on a Vietnamese Windows (Windows-1258) is converted to UTF-8.
-		out, err := windows1258Upload(sp)
+		out, err := tabular.FromWindows1258(sp)
 		if err != nil {
 			sp.Close()
 		}

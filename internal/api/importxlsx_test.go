@@ -59,6 +59,7 @@ func cadresRegister(t *testing.T, lostZero bool) []byte {
 }
 
 func TestImportXLSXReadsAnOfficersRegister(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	// Excel dropped the leading zeros of row 7's CCCD: the error names the sheet's row and the column as
 	// headed, with the hint; nothing is written.
@@ -107,6 +108,7 @@ func TestImportXLSXReadsAnOfficersRegister(t *testing.T) {
 }
 
 func TestImportXLSXSheetsAndRefusals(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	book := xlsxBytes(t, func(f *excelize.File) {
 		setRow(t, f, "Sheet1", "A1", "Ghi chú: danh sách xã ở trang tính thứ hai")

@@ -25,7 +25,7 @@ const (
 // routeClass classifies one route (method and chi pattern, without a trailing slash).
 func routeClass(method, pattern string) string {
 	switch {
-	case pattern == "/healthz" || pattern == "/readyz" || pattern == "/openapi.yaml":
+	case pattern == "/" || pattern == "/healthz" || pattern == "/readyz" || pattern == "/openapi.yaml":
 		return classPublic
 	case pattern == "/v1/me" || pattern == "/v1/positions" || pattern == "/v1/parameters",
 		strings.HasPrefix(pattern, "/v1/calculations/"), strings.HasPrefix(pattern, "/v1/import-templates/"):
@@ -193,6 +193,7 @@ func isWrite(method string) bool {
 // TestEveryRouteIsIsolated walks the real router and calls every route with every kind of key that must
 // be refused, and province B's keys on province A's resources: 404, and nothing of A's in the body.
 func TestEveryRouteIsIsolated(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ids := isolationFixture(e)
 	var (

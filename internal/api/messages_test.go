@@ -1,10 +1,11 @@
 package api
 
 import (
-	"communehr/internal/msg/msgcheck"
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"communehr/internal/msg/msgcheck"
 
 	"communehr/internal/msg"
 	"communehr/internal/store"
@@ -14,6 +15,7 @@ import (
 // rendered in the reader's language, chosen by Accept-Language, never "English / Vietnamese" in one string,
 // and never with an API field name, a code or an HTTP verb.
 func TestCalculationMessagesSpeakTheReadersLanguage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	tok := e.key(store.RoleProvinceViewer, "01")
@@ -69,6 +71,7 @@ func TestCalculationMessagesSpeakTheReadersLanguage(t *testing.T) {
 }
 
 func TestEntitlementAndReportMessagesSpeakTheReadersLanguage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -107,6 +110,7 @@ func TestEntitlementAndReportMessagesSpeakTheReadersLanguage(t *testing.T) {
 // The person's field errors come from the catalogue: "national_id chữ số thứ 4 …, nhưng gender là nữ"
 // (issue 13) now reads as a sentence about the identity number and the gender, in either language.
 func TestCadreFieldErrorsNameNoAPIField(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -134,6 +138,7 @@ func TestCadreFieldErrorsNameNoAPIField(t *testing.T) {
 
 // validator's messages name the field by its catalogue label, in either language.
 func TestValidatorMessagesUseFieldLabels(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")

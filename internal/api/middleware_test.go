@@ -11,6 +11,7 @@ import (
 )
 
 func TestCORSAllowsOnlyConfiguredOrigins(t *testing.T) {
+	t.Parallel()
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	h := cors([]string{"https://sonoivu.hanoi.gov.vn"})(ok)
 
@@ -47,6 +48,7 @@ func TestCORSAllowsOnlyConfiguredOrigins(t *testing.T) {
 }
 
 func TestPanicBecomesALoggedProblemWithoutDetails(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, nil))
 	boom := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("secret internal state") })
@@ -73,6 +75,7 @@ func TestPanicBecomesALoggedProblemWithoutDetails(t *testing.T) {
 }
 
 func TestAcceptLanguagePicksVietnameseOnlyWhenFirst(t *testing.T) {
+	t.Parallel()
 	cases := map[string]bool{"vi": true, "vi-VN,en;q=0.8": true, "en-US,vi;q=0.9": false, "": false, "fr": false, "VI": true}
 	for header, want := range cases {
 		r := httptest.NewRequest("GET", "/", nil)

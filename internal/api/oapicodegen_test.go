@@ -23,6 +23,7 @@ const (
 // them refusing unknown fields. NO_OAPI_CODEGEN=1 skips it; so does a machine that cannot fetch the
 // generator (the message says so).
 func TestOapiCodegenTypesDecodeRealResponses(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("NO_OAPI_CODEGEN") != "" {
 		t.Skip("NO_OAPI_CODEGEN is set: oapi-codegen's types are not checked")
 	}

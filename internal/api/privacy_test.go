@@ -13,6 +13,7 @@ import (
 // province, but a path names one: province A's row asked for under province B's path is a 404, on every
 // read route that names a row (the store must filter by the path's province, not only by RLS).
 func TestNationalKeyCannotReachAnotherProvincesRowThroughThePath(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ids := isolationFixture(e)
 	ministry := e.key(store.RoleMinistry, "")
@@ -47,6 +48,7 @@ func TestNationalKeyCannotReachAnotherProvincesRowThroughThePath(t *testing.T) {
 // TestViewerSeesNoFullNationalID: a viewer key sees identity numbers masked in every answer that carries
 // one: the person, the lists, the audit log, and the uploaded rows echoed by an import's errors.csv.
 func TestViewerSeesNoFullNationalID(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ids := isolationFixture(e)
 	viewer := e.key(store.RoleProvinceViewer, "01")
@@ -87,6 +89,7 @@ func TestViewerSeesNoFullNationalID(t *testing.T) {
 // TestIdempotencyKeyIsPerAPIKeyAndProvince: the same Idempotency-Key sent by another API key (of the same
 // province or another) is a new request, never a replay of someone else's response.
 func TestIdempotencyKeyIsPerAPIKeyAndProvince(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	e.province("02", "Tỉnh Hà Giang")

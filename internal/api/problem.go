@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -177,36 +175,6 @@ func constraintProblem(ce *store.ConstraintError) *Error {
 		return errInvalid("A value breaks a rule of the register.", "Một giá trị vi phạm quy tắc của sổ đăng ký.",
 			FieldError{Pointer: ptr, Code: "invalid", MessageEN: "is not allowed here", MessageVI: "không được phép ở đây"})
 	}
-}
-
-// writeProblem renders e as application/problem+json in the client's language.
-func writeProblem(w http.ResponseWriter, r *http.Request, e *Error) {
-	vi := vietnamese(r)
-	p := problem{
-		Type:      "urn:communehr:problem:" + e.Code,
-		Title:     pick(vi, e.TitleEN, e.TitleVI),
-		Status:    e.Status,
-		Detail:    pick(vi, e.DetailEN, e.DetailVI),
-		Instance:  r.URL.Path,
-		RequestID: requestIDFrom(r.Context()),
-		Errors:    make([]problemField, 0, len(e.Fields)),
-	}
-	for _, f := range e.Fields {
-		p.Errors = append(p.Errors, problemField{Pointer: f.Pointer, Code: f.Code, Message: pick(vi, f.MessageEN, f.MessageVI)})
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(p)
-	for k, vs := range e.Header {
-		for _, v := range vs {
-			w.Header().Add(k, v)
-		}
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Content-Language", pick(vi, "en", "vi"))
-	w.WriteHeader(e.Status)
-	_, _ = w.Write(buf.Bytes())
 }
 
 func pick(vi bool, en, viText string) string {

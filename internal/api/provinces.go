@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
@@ -74,11 +73,6 @@ func (s *Server) createProvince(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Location", "/v1/provinces/"+p.Code)
 	setETag(w, p.Version)
 	return writeJSON(w, http.StatusCreated, toProvinceResponse(p))
-}
-
-// setETag writes a weak-free ETag from a row version.
-func setETag(w http.ResponseWriter, version int) {
-	w.Header().Set("ETag", `"`+strconv.Itoa(version)+`"`)
 }
 
 // provincePatch is what an operator may change of a province: its name and which reading of the "current

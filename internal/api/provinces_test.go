@@ -10,6 +10,7 @@ import (
 // An operator renames a province and switches its allowance basis, at the version it read; the change is
 // audited; a stale If-Match is refused, and no province key may do it.
 func TestOperatorPatchesProvince(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	op := e.key(store.RoleOperator, "")

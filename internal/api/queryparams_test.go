@@ -17,6 +17,7 @@ var routeParam = regexp.MustCompile(`\{[^}]+\}`)
 // parameter no operation documents: each answers 400 naming it (in English and Vietnamese), before
 // authentication or any handler runs, so a future route is covered as soon as it is routed.
 func TestUnknownQueryParameterRefusedOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	routes := make([]string, 0)
 	for r := range routeSet(t) {
@@ -57,6 +58,7 @@ func TestUnknownQueryParameterRefusedOnEveryRoute(t *testing.T) {
 // The two filters an integrator guessed: a CCCD filter on people and a commune filter on hamlets were
 // ignored and returned everything; now they are refused, listing what the list accepts.
 func TestUnknownFilterNamesTheAcceptedOnes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -78,6 +80,7 @@ func TestUnknownFilterNamesTheAcceptedOnes(t *testing.T) {
 // q finds people by CCCD: editors by a full or partial number, viewers (who see it masked) only by the
 // full number.
 func TestCadreSearchByCCCD(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -111,6 +114,7 @@ func TestCadreSearchByCCCD(t *testing.T) {
 
 // A 405 says which methods the path accepts (sent outside e.do: a 405 is not an operation of the contract).
 func TestMethodNotAllowedCarriesAllow(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	ed := e.key(store.RoleProvinceEditor, "01")

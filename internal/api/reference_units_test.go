@@ -24,6 +24,7 @@ type refLoadBody struct {
 // Quảng Ninh's reference units load once (201), again without change (200), with the sources' wrinkles
 // reported by code; the old and the new unit of one code live side by side, told apart by the date.
 func TestReferenceUnitsLoadQuangNinh(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	op := e.key(store.RoleOperator, "")
 	r := e.do("POST", "/v1/provinces/22/reference-units", op, nil)
@@ -78,6 +79,7 @@ func TestReferenceUnitsLoadQuangNinh(t *testing.T) {
 
 // Tuyên Quang (08) takes in the old Hà Giang (02) units, which keep their old province code.
 func TestReferenceUnitsKeepTheOldProvince(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	mustStatus(t, e.do("POST", "/v1/provinces/08/reference-units", e.key(store.RoleOperator, ""), nil), 201)
 	var n int
@@ -92,6 +94,7 @@ func TestReferenceUnitsKeepTheOldProvince(t *testing.T) {
 // A unit the province recorded itself that overlaps a reference unit of the same code is a 409 naming it,
 // and nothing is loaded.
 func TestReferenceUnitsRefuseAnOverlap(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("22", "Tỉnh Quảng Ninh")
 	if _, err := e.admin.Exec(t.Context(), `INSERT INTO communes (province_code, code, name, kind, class, effective_from)

@@ -44,6 +44,7 @@ func calcTotal(e *env, tok string, body map[string]any) (string, string) {
 }
 
 func TestRegisterSITimesDriveEntitlementsAsTheCalculatorDoes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -85,6 +86,7 @@ func TestRegisterSITimesDriveEntitlementsAsTheCalculatorDoes(t *testing.T) {
 }
 
 func TestRegisterDecree29PaymentAddsTheDecree154Difference(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -128,6 +130,7 @@ func TestRegisterDecree29PaymentAddsTheDecree154Difference(t *testing.T) {
 }
 
 func TestRegisterMergedUnitSurplusReachesRunsAndDecisions(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -159,6 +162,7 @@ func TestRegisterMergedUnitSurplusReachesRunsAndDecisions(t *testing.T) {
 }
 
 func TestCadreImportCarriesTheLawInputsUnderVietnameseHeaders(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	csvBody := "Số CCCD,Họ và tên,Giới tính,Ngày sinh,Số tháng BHXH,Tổng số tháng BHXH,Số tháng BHXH chưa hưởng trợ cấp,Đã chi trả theo NĐ 29,Ngày chi trả theo NĐ 29,Dôi dư do sắp xếp đơn vị\n" +
 		"001080012345,Nguyễn Văn An,male,1980-05-17,0,264,144,true,2025-05-20,true\n" +
@@ -195,6 +199,7 @@ func TestCadreImportCarriesTheLawInputsUnderVietnameseHeaders(t *testing.T) {
 // An entitlement run reads the same register fields as the single computation: the person recorded as not
 // paid under Decree 29 gets the Decree 154 difference in the run too.
 func TestEntitlementRunUsesTheRegisterLawInputs(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")

@@ -54,6 +54,7 @@ type reorgBody struct {
 // Done when: for every one of the 34 provinces, loading the reference data and previewing the 2025 merger
 // succeeds, and the preview's unit counts equal the reference data's. One database for all 34.
 func TestNationalMergerPreviewEveryProvince(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	op := e.key(store.RoleOperator, "")
 	d, err := refdata.Load()
@@ -135,6 +136,7 @@ func reorgMapping() []map[string]string {
 // post; apply refuses to guess (422 naming both); with the answers it closes, creates, moves and ends in
 // one transaction, each person's best exit as the entitlement endpoint computes it; a repeat is 200.
 func TestCommuneReorganisationPreviewAndApply(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ids := seedReorg(t, e)
 	ed, viewer, ministry := e.key(store.RoleProvinceEditor, "97"), e.key(store.RoleProvinceViewer, "97"), e.key(store.RoleMinistry, "")
@@ -232,6 +234,7 @@ func TestCommuneReorganisationPreviewAndApply(t *testing.T) {
 // A hamlet merger: HB (150 households) goes whole into HA (400); two heads for one hamlet need an answer,
 // the answer "end" ends HB's head with a best exit; HA counts 550 households from the date, 400 before.
 func TestHamletMergerRecomputesTheFund(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	seedReorg(t, e)
 	stmts := []string{
@@ -283,6 +286,7 @@ func TestHamletMergerRecomputesTheFund(t *testing.T) {
 
 // A mapping uploaded as CSV previews the same as the JSON one; a bad line is pointed at.
 func TestReorganisationCSVMapping(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	seedReorg(t, e)
 	ed := e.key(store.RoleProvinceEditor, "97")
@@ -305,6 +309,7 @@ func TestReorganisationCSVMapping(t *testing.T) {
 // The demo's real province (make run): 08 Tuyên Quang with the old Hà Giang units and synthetic people
 // before 2025-07-01; the printed one-curl preview answers with people, best exits, questions and funds.
 func TestDemoProvincePreview(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if _, err := demo.SeedReference(t.Context(), e.st); err != nil {
 		t.Fatal(err)
@@ -330,6 +335,7 @@ func TestDemoProvincePreview(t *testing.T) {
 
 // Malformed or impossible requests are 422s with a pointer, never a 500, and write nothing.
 func TestReorganisationRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	seedReorg(t, e)
 	ed := e.key(store.RoleProvinceEditor, "97")

@@ -55,28 +55,18 @@ type Server struct {
 // NewRouter builds the whole route table. Global middleware first, then one group per resource; the
 // route table reads like the API's contract (openapi.yaml), and a test holds the two to each other.
 func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
-	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = 1 << 20
-	}
-	if cfg.ImportMaxBytes <= 0 {
-		cfg.ImportMaxBytes = 200 << 20
-	}
-	s := &Server{cfg: cfg, store: st, logger: logger, runner: cfg.Runner}
-	if s.runner == nil {
-		s.runner = jobs.New(context.Background(), jobs.DefaultConfig())
-	}
-	s.jobs.ctx, s.jobs.wg = cfg.JobContext, cfg.Jobs
-	if s.jobs.ctx == nil {
-		s.jobs.ctx = context.Background()
-	}
-	if s.jobs.wg == nil {
-		s.jobs.wg = &sync.WaitGroup{}
-	}
+	s := newServer(cfg, st, logger)
+	cfg = s.cfg
 	r := chi.NewRouter()
 	if cfg.Observe != nil {
 		r.Use(cfg.Observe)
 	}
 	r.Use(requestID, accessLog(logger), recoverer, cors(cfg.CORSOrigins), limitBody(cfg.MaxBodyBytes, cfg.ImportMaxBytes), knownQueryOnly(r), exportNegotiation)
+	if cfg.Console != nil {
+		r.Use(s.rootIndex) // browsers go on to the console's "/", API callers get the index
+	} else {
+		r.Get("/", handle(s.serveIndex))
+	}
 	r.NotFound(handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFound() }))
 	root := r
 	r.MethodNotAllowed(handle(func(w http.ResponseWriter, r *http.Request) error {
@@ -123,14 +113,44 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 			})
 		})
 	})
-	if cfg.Console != nil {
-		if cfg.ConsoleImports != nil {
-			cfg.ConsoleImports(&ImportService{s: s})
-		}
-		if cfg.ConsoleReports != nil {
-			cfg.ConsoleReports(&ReportService{s: s})
-		}
-		cfg.Console(r)
-	}
+	s.mountConsole(r)
 	return r
+}
+
+// newServer fills in the configuration's defaults (body limits, a job runner, a job context).
+func newServer(cfg Config, st *store.Store, logger *slog.Logger) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.ImportMaxBytes <= 0 {
+		cfg.ImportMaxBytes = 200 << 20
+	}
+	s := &Server{cfg: cfg, store: st, logger: logger, runner: cfg.Runner}
+	if s.runner == nil {
+		s.runner = jobs.New(context.Background(), jobs.DefaultConfig())
+	}
+	s.jobs.ctx, s.jobs.wg = cfg.JobContext, cfg.Jobs
+	if s.jobs.ctx == nil {
+		s.jobs.ctx = context.Background()
+	}
+	if s.jobs.wg == nil {
+		s.jobs.wg = &sync.WaitGroup{}
+	}
+	return s
+}
+
+// mountConsole hands the import pipeline and the reports to the web console, when there is one, and lets
+// it register its routes beside /v1.
+func (s *Server) mountConsole(r chi.Router) {
+	cfg := s.cfg
+	if cfg.Console == nil {
+		return
+	}
+	if cfg.ConsoleImports != nil {
+		cfg.ConsoleImports(&ImportService{s: s})
+	}
+	if cfg.ConsoleReports != nil {
+		cfg.ConsoleReports(&ReportService{s: s})
+	}
+	cfg.Console(r)
 }

@@ -28,6 +28,7 @@ func rawPatch(e *env, token, path, body string) int {
 // so exactly one of each pair wins (before that lock the deferred foreign keys' row locks happened to
 // serialise this pair by a deadlock and a retry; they do not cover the import below).
 func TestSuccessorLoopsCannotBeMadeByTwoWritersAtOnce(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	const pairs = 15
 	var b strings.Builder
@@ -66,6 +67,7 @@ func TestSuccessorLoopsCannotBeMadeByTwoWritersAtOnce(t *testing.T) {
 // The same between an import and the API: the file sets A→B while B→C exists and a PATCH sets C→A. Each
 // alone is fine; together they close a loop, so exactly one of them must win.
 func TestSuccessorLoopsCannotBeMadeByAnImportAndAPatchAtOnce(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	mustSucceed(t, importJob(t, e.upload(ed, "kind=communes", []byte("code,name,kind,class,effective_from,effective_to,successor_code\n"+
 		"00300,Xã A,xa,2,2020-01-01,,\n00302,Xã C,xa,2,2020-01-01,,\n00301,Xã B,xa,2,2020-01-01,2025-06-30,00302\n"))))

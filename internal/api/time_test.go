@@ -30,6 +30,7 @@ func (e *env) uploadTo(path, token, query, csv string) importJobResponse {
 }
 
 func TestOldAndNewQuangNinhUnitsLiveSideBySide(t *testing.T) {
+	t.Parallel()
 	e, ed := quangNinh(t)
 	// The old unit is another unit: inserted, never an update of the new one.
 	old := "code,name,kind,class,effective_from,effective_to\n06661,Phường Giếng Đáy,phuong,2,2025-03-01,2025-06-30\n"
@@ -120,6 +121,7 @@ func TestOldAndNewQuangNinhUnitsLiveSideBySide(t *testing.T) {
 }
 
 func TestAPostOutsideItsUnitsLifeIsRefusedAndFlagged(t *testing.T) {
+	t.Parallel()
 	e, ed := quangNinh(t)
 	e.exec(`INSERT INTO communes (province_code, code, name, kind, class, effective_from, effective_to)
 		VALUES ('22', '06661', 'Phường Giếng Đáy', 'phuong', 2, '2025-03-01', '2025-06-30')`)
@@ -172,6 +174,7 @@ func TestAPostOutsideItsUnitsLifeIsRefusedAndFlagged(t *testing.T) {
 }
 
 func TestTwoHeadsOfOneHamletAreRefused(t *testing.T) {
+	t.Parallel()
 	e, ed := quangNinh(t)
 	e.exec(`INSERT INTO hamlets (province_code, code, commune_code, name, kind, households, effective_from)
 		VALUES ('22', 'VH01', '06661', 'Khu 1', 'to_dan_pho', 300, '2025-07-01')`)
@@ -201,6 +204,7 @@ func TestTwoHeadsOfOneHamletAreRefused(t *testing.T) {
 }
 
 func TestHouseholdsChangingOverTimeChangeTheCategoryOnTheirDate(t *testing.T) {
+	t.Parallel()
 	e, ed := quangNinh(t)
 	// A rural hamlet at 300 households from 2024-01-01 (its commune unit since 2020), 400 from 2026-01-01.
 	e.exec(`INSERT INTO communes (province_code, code, name, kind, class, effective_from) VALUES ('22', '07000', 'Xã Hạ Long', 'xa', 2, '2020-01-01')`)
@@ -266,6 +270,7 @@ func TestHouseholdsChangingOverTimeChangeTheCategoryOnTheirDate(t *testing.T) {
 // ends on 2025-06-30, the new one starts the next day, each inside its own unit's life) keeps one
 // continuous working time: the same months and periods as one unbroken post.
 func TestAWorkHistorySurvivesTheMerger(t *testing.T) {
+	t.Parallel()
 	e, ed := quangNinh(t)
 	e.exec(`INSERT INTO communes (province_code, code, name, kind, class, effective_from, effective_to)
 		VALUES ('22', '06661', 'Phường Giếng Đáy', 'phuong', 2, '2015-01-01', '2025-06-30'),
@@ -299,6 +304,7 @@ func TestAWorkHistorySurvivesTheMerger(t *testing.T) {
 
 // A commune's class changes from a date: reads as of an earlier date see the earlier class.
 func TestACommunesClassChangesOnItsDate(t *testing.T) {
+	t.Parallel()
 	e, ed := quangNinh(t)
 	mustStatus(t, e.do("POST", qnPath+"/communes", ed, map[string]any{"code": "07000", "name": "Xã Hạ Long", "kind": "xa",
 		"class": 2, "population": 9000, "effective_from": "2020-01-01"}), 201)

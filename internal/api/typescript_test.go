@@ -30,6 +30,7 @@ const (
 // It needs node and npm: without them it is skipped with a message (NO_TYPESCRIPT=1 skips it too). The
 // tools are installed once into .cache/typescript at the repository's root (git-ignored).
 func TestTypeScriptClientTypeChecksAgainstRealResponses(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("NO_TYPESCRIPT") != "" {
 		t.Skip("NO_TYPESCRIPT is set: the generated TypeScript client is not type-checked")
 	}

@@ -7,6 +7,7 @@ import (
 )
 
 func TestOperatorCreatesConsoleUser(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	operator := e.key(store.RoleOperator, "")

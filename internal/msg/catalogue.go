@@ -4,6 +4,20 @@ package msg
 // (New renders numbers, dates and citations). Citations arrive already read as each language cites law:
 // "khoản 3 Điều 34 Nghị định 33/2023/NĐ-CP" / "Decree 33/2023 Art. 34 cl. 3".
 var catalogue = map[string]entry{
+	// GET / for an API caller: the index of starting points (titles of links).
+	"index.title": {
+		"Hệ thống quản lý người hoạt động không chuyên trách ở cấp xã",
+		"Register of non-professional local officials in communes"},
+	"index.self": {"Trang này", "This page"},
+	"index.openapi": {
+		"Tài liệu mô tả giao diện lập trình (OpenAPI 3)",
+		"Description of the programming interface (OpenAPI 3)"},
+	"index.me":        {"Khóa truy cập đang dùng và quyền của khóa", "The access key in use and what it may do"},
+	"index.provinces": {"Các tỉnh, thành phố", "Provinces and cities"},
+	"index.national":  {"Tổng hợp toàn quốc", "National summary"},
+	"index.positions": {"Danh mục chức danh", "Catalogue of posts"},
+	"index.health":    {"Tình trạng hoạt động của dịch vụ", "Whether the service is up"},
+	"index.console":   {"Trang quản trị cho cán bộ (đăng nhập)", "The officers' console (sign in)"},
 	// The register: a person (API and import field errors; the pointer names the field, the text does not).
 	"cadre.name_length": {
 		"Họ và tên phải dài từ 2 đến 100 ký tự",

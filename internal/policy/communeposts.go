@@ -7,9 +7,10 @@ import "time"
 // 2025-08-01, and a province may keep individuals on "from 01/8/2025 until before 31/5/2026" (Official
 // Dispatch 12/CV-BCĐ of 2025-06-20 implementing Conclusion 163-KL/TW; docs/legal-basis.md §2.1 and §3.2,
 // corner 5). So, unless the province records its own end of the transition, the last day of a commune-level
-// post is 2025-07-31; a province's own end may be no later than 2026-05-30.
+// post is 2025-07-31 — the last day of the commune fund per person (Decree 33 Art. 34 cl. 1), read from that
+// table so the two cannot drift apart; a province's own end may be no later than 2026-05-30.
 var (
-	communePostsLegalEnd       = MustDate("2025-07-31")
+	communePostsLegalEnd       = communeFundPerPerson.Until
 	communePostsTransitionLast = MustDate("2026-05-30")
 )
 

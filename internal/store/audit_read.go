@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -40,12 +38,8 @@ type AuditFilter struct {
 // one sequence shared by every province, so it never leaves the database: entries are named, and pages
 // continue, by their random public id.
 func (s *Store) ListAudit(ctx context.Context, p Principal, province string, f AuditFilter) ([]AuditEntry, error) {
-	where := []string{"province_code = $1"}
-	args := []any{province}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
-	}
+	q := newListQuery("province_code = $1", province)
+	add := q.add
 	if f.Entity != "" {
 		add("entity = ?", f.Entity)
 	}
@@ -64,9 +58,9 @@ func (s *Store) ListAudit(ctx context.Context, p Principal, province string, f A
 		}
 		add("id < (SELECT b.id FROM audit_log b WHERE b.province_code = $1 AND b.public_id = ?::uuid)", f.Before)
 	}
-	args = append(args, f.Limit)
 	sql := `SELECT public_id::text, at, api_key_id, username, request_id, action, entity, entity_id, before::text, after::text
-		FROM audit_log WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY id DESC LIMIT $%d`, len(args))
+		FROM audit_log WHERE ` + q.where() + q.page("id DESC", f.Limit)
+	args := q.args
 	var out []AuditEntry
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, sql, args...)

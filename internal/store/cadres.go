@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -101,12 +100,8 @@ func scanCadre(r pgx.CollectableRow) (Cadre, error) {
 
 // ListCadres returns one page of the province's people by id.
 func (s *Store) ListCadres(ctx context.Context, p Principal, province string, f CadreFilter) ([]Cadre, error) {
-	where := []string{"c.province_code = $1"}
-	args := []any{province}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
-	}
+	q := newListQuery("c.province_code = $1", province)
+	add := q.add
 	if f.Status != "" {
 		add("c.status = ?", f.Status)
 	}
@@ -134,9 +129,8 @@ func (s *Store) ListCadres(ctx context.Context, p Principal, province string, f 
 	if f.After != "" {
 		add("c.id > ?::uuid", f.After)
 	}
-	args = append(args, f.Limit)
-	sql := `SELECT ` + prefixCols("c.", cadreCols) + ` FROM cadres c WHERE ` + strings.Join(where, " AND ") +
-		fmt.Sprintf(` ORDER BY c.id LIMIT $%d`, len(args))
+	sql := `SELECT ` + prefixCols("c.", cadreCols) + ` FROM cadres c WHERE ` + q.where() + q.page("c.id", f.Limit)
+	args := q.args
 	var out []Cadre
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, sql, args...)

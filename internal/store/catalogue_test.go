@@ -18,6 +18,7 @@ import (
 // province (Citus: tenant tables distributed on province_code, provinces and positions reference tables)
 // is a configuration, not a rewrite — and a row can never reference another province's row.
 func TestTenantKeysLedByProvince(t *testing.T) {
+	t.Parallel()
 	conn := testdb.Admin(t, testdb.Migrated(t))
 	tenant := tenantKeyCheck(t, conn, t.Errorf)
 	for _, must := range []string{"communes", "hamlets", "cadres", "assignments", "audit_log", "import_jobs", "decisions", "entitlement_runs"} {

@@ -91,12 +91,8 @@ func decimalArg(d *decimal.Decimal) *string {
 
 // ListCommunes returns one page of the province's communes by code.
 func (s *Store) ListCommunes(ctx context.Context, p Principal, province string, f CommuneFilter) ([]Commune, error) {
-	where := []string{"province_code = $1"}
-	args := []any{province}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
-	}
+	q := newListQuery("province_code = $1", province)
+	add := q.add
 	if f.Kind != "" {
 		add("kind = ?", f.Kind)
 	}
@@ -114,19 +110,16 @@ func (s *Store) ListCommunes(ctx context.Context, p Principal, province string, 
 		if err != nil || from == nil {
 			add("code > ?", code)
 		} else {
-			args = append(args, code, *from)
-			where = append(where, fmt.Sprintf("(code, effective_from) > ($%d, $%d)", len(args)-1, len(args)))
+			add("(code, effective_from) > (?, ?)", code, *from)
 		}
 	}
 	table := "communes"
 	if f.ActiveOn != nil {
 		// The units in force on the date, with the class and flags in force on it.
-		args = append(args, *f.ActiveOn)
-		table = fmt.Sprintf("communes_at($%d::date) AS communes", len(args))
+		table = "communes_at(" + q.arg(*f.ActiveOn) + "::date) AS communes"
 	}
-	args = append(args, f.Limit)
-	sql := `SELECT ` + communeCols + ` FROM ` + table + ` WHERE ` + strings.Join(where, " AND ") +
-		fmt.Sprintf(` ORDER BY code, effective_from LIMIT $%d`, len(args))
+	sql := `SELECT ` + communeCols + ` FROM ` + table + ` WHERE ` + q.where() + q.page("code, effective_from", f.Limit)
+	args := q.args
 	var out []Commune
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, sql, args...)

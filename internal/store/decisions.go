@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -328,16 +327,8 @@ type DecisionFilter struct {
 
 // ListDecisions returns one page of the province's decisions, newest first.
 func (s *Store) ListDecisions(ctx context.Context, p Principal, province string, f DecisionFilter) ([]Decision, error) {
-	where := []string{"province_code = $1"}
-	args := []any{province}
-	add := func(cond string, v ...any) {
-		for range v {
-			cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(args)+1), 1)
-			args = append(args, v[0])
-			v = v[1:]
-		}
-		where = append(where, cond)
-	}
+	q := newListQuery("province_code = $1", province)
+	add := q.add
 	if f.CadreID != "" {
 		add("cadre_id::text = ?", f.CadreID)
 	}
@@ -345,7 +336,7 @@ func (s *Store) ListDecisions(ctx context.Context, p Principal, province string,
 		add("policy = ?", f.Policy)
 	}
 	if f.Current {
-		where = append(where, "superseded_by IS NULL")
+		add("superseded_by IS NULL")
 	}
 	if f.Status != "" {
 		add("status = ?", f.Status)
@@ -358,9 +349,8 @@ func (s *Store) ListDecisions(ctx context.Context, p Principal, province string,
 		cols = strings.NewReplacer("inputs,", `'{}'::jsonb,`, "request,", `'{}'::jsonb,`,
 			"parameters,", `'[]'::jsonb,`, "result,", `'{}'::jsonb,`).Replace(cols)
 	}
-	args = append(args, f.Limit)
-	sql := `SELECT ` + cols + ` FROM decisions WHERE ` + strings.Join(where, " AND ") +
-		fmt.Sprintf(` ORDER BY created_at DESC, id::text DESC LIMIT $%d`, len(args))
+	sql := `SELECT ` + cols + ` FROM decisions WHERE ` + q.where() + q.page("created_at DESC, id::text DESC", f.Limit)
+	args := q.args
 	var out []Decision
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, sql, args...)

@@ -73,6 +73,7 @@ func TestIdempotencyClaimLapsesWhenItsOwnerDies(t *testing.T) {
 // Issue 10 item 13a: national transactions read only their own key's idempotency records (stored
 // responses hold national IDs), not every province's.
 func TestNationalRoleSeesOnlyItsOwnIdempotencyKeys(t *testing.T) {
+	t.Parallel()
 	_, dbURL := testdb.Open(t)
 	admin := testdb.Admin(t, dbURL)
 	testdb.Province(t, admin, "01", "Thành phố Hà Nội")
@@ -103,6 +104,7 @@ func TestNationalRoleSeesOnlyItsOwnIdempotencyKeys(t *testing.T) {
 
 // Issue 10 item 13c: a decision cannot supersede itself, neither at insert nor by an update.
 func TestDecisionCannotSupersedeItself(t *testing.T) {
+	t.Parallel()
 	_, dbURL := testdb.Open(t)
 	admin := testdb.Admin(t, dbURL)
 	testdb.Province(t, admin, "01", "Thành phố Hà Nội")

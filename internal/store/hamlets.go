@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -103,12 +102,8 @@ func scanHamlet(r pgx.CollectableRow) (Hamlet, error) {
 
 // ListHamlets returns one page of the province's hamlets by code, each with its commune's flags.
 func (s *Store) ListHamlets(ctx context.Context, p Principal, province string, f HamletFilter) ([]Hamlet, error) {
-	where := []string{"h.province_code = $1"}
-	args := []any{province}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
-	}
+	q := newListQuery("h.province_code = $1", province)
+	add := q.add
 	if f.CommuneCode != "" {
 		add("h.commune_code = ?", f.CommuneCode)
 	}
@@ -126,12 +121,11 @@ func (s *Store) ListHamlets(ctx context.Context, p Principal, province string, f
 	}
 	cols, from := hamletCols, hamletFrom
 	if f.ValuesOn != nil {
-		args = append(args, *f.ValuesOn)
-		cols, from = hamletColsAt, hamletFromAt(len(args))
+		q.arg(*f.ValuesOn)
+		cols, from = hamletColsAt, hamletFromAt(len(q.args))
 	}
-	args = append(args, f.Limit)
-	sql := `SELECT ` + cols + from + ` WHERE ` + strings.Join(where, " AND ") +
-		fmt.Sprintf(` ORDER BY h.code LIMIT $%d`, len(args))
+	sql := `SELECT ` + cols + from + ` WHERE ` + q.where() + q.page("h.code", f.Limit)
+	args := q.args
 	var out []Hamlet
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		rows, err := tx.Query(ctx, sql, args...)

@@ -63,6 +63,7 @@ var planStage = map[string]string{
 var errRollback = errors.New("rollback")
 
 func TestImportChecksAreNotQuadratic(t *testing.T) {
+	t.Parallel()
 	st, dbURL := testdb.Open(t)
 	admin := testdb.Admin(t, dbURL)
 	ctx := context.Background()

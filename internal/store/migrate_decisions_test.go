@@ -12,6 +12,7 @@ import (
 // decisions for the same exit. The newest stays current, the older is marked superseded by it, and the
 // unique index then refuses a third.
 func TestDecisionLifecycleMigrationKeepsTheNewestOfDuplicateCurrentDecisions(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.Empty(t)
 	mg, err := store.NewMigrator(dbURL)
 	if err != nil {

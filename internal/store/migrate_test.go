@@ -14,6 +14,7 @@ import (
 )
 
 func TestMigrationsGoUpAndDownCleanly(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.Empty(t)
 	mg, err := store.NewMigrator(dbURL)
 	if err != nil {
@@ -59,6 +60,7 @@ func TestMigrationsGoUpAndDownCleanly(t *testing.T) {
 }
 
 func TestCheckCurrentRefusesSchemaBehind(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.Empty(t)
 	mg, err := store.NewMigrator(dbURL)
 	if err != nil {
@@ -80,6 +82,7 @@ func TestCheckCurrentRefusesSchemaBehind(t *testing.T) {
 }
 
 func TestEveryTableIsCommented(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.Migrated(t)
 	conn := testdb.Admin(t, dbURL)
 	rows, err := conn.Query(context.Background(), `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

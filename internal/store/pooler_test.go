@@ -19,6 +19,7 @@ import (
 // of ours: they must still run as the application role, see only the tenant's rows, and write nothing
 // elsewhere. Session-level state (a SET ROLE when the client connection was opened) would be gone.
 func TestTenancyBehindTransactionPooler(t *testing.T) {
+	t.Parallel()
 	if testdb.PoolerURL(t, "x") == "" {
 		t.Skip("TEST_PGBOUNCER_URL is not set (make test sets it when pgbouncer is installed)")
 	}

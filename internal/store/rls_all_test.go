@@ -161,6 +161,7 @@ func refused(err error, affected int64) bool {
 // role, that a province's keys see none of another province's rows and can neither insert, upsert,
 // update, delete nor stage them, and that the Ministry reads everything and writes nothing.
 func TestRLSOnEveryTenantTable(t *testing.T) {
+	t.Parallel()
 	st, admin, keys := allTablesFixture(t)
 	ctx := context.Background()
 	tables := tenantTableInfo(t, admin)

@@ -37,6 +37,7 @@ func twoProvinces(t *testing.T) *store.Store {
 var tenantTables = []string{"communes", "hamlets", "cadres", "assignments", "audit_log"}
 
 func TestRLSProvinceSeesOnlyItsRows(t *testing.T) {
+	t.Parallel()
 	st := twoProvinces(t)
 	ctx := context.Background()
 	for _, role := range []string{store.RoleProvinceEditor, store.RoleProvinceViewer} {
@@ -67,6 +68,7 @@ func TestRLSProvinceSeesOnlyItsRows(t *testing.T) {
 }
 
 func TestRLSNoTenantSeesNothing(t *testing.T) {
+	t.Parallel()
 	st := twoProvinces(t)
 	ctx := context.Background()
 	err := st.InTx(ctx, store.Principal{}, func(tx *store.Tx) error {
@@ -87,6 +89,7 @@ func TestRLSNoTenantSeesNothing(t *testing.T) {
 }
 
 func TestRLSCannotWriteAnotherProvince(t *testing.T) {
+	t.Parallel()
 	st := twoProvinces(t)
 	ctx := context.Background()
 	editor01 := store.Principal{Role: store.RoleProvinceEditor, Province: "01"}
@@ -147,6 +150,7 @@ func TestRLSCannotWriteAnotherProvince(t *testing.T) {
 }
 
 func TestRLSMinistryReadsAllWritesNothing(t *testing.T) {
+	t.Parallel()
 	st := twoProvinces(t)
 	ctx := context.Background()
 	ministry := store.Principal{Role: store.RoleMinistry}
@@ -192,6 +196,7 @@ func TestRLSMinistryReadsAllWritesNothing(t *testing.T) {
 }
 
 func TestServerRoleCannotBypassRLS(t *testing.T) {
+	t.Parallel()
 	st := twoProvinces(t)
 	ctx := context.Background()
 	err := st.InTx(ctx, store.Principal{}, func(tx *store.Tx) error {
@@ -247,6 +252,7 @@ func TestServerRoleCannotBypassRLS(t *testing.T) {
 }
 
 func TestNationalTransactionsRunAsTheNationalRoleWithoutBypass(t *testing.T) {
+	t.Parallel()
 	st := twoProvinces(t)
 	ctx := context.Background()
 	for _, p := range []store.Principal{{Role: store.RoleMinistry}, {Role: store.RoleOperator}} {

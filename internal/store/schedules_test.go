@@ -18,6 +18,7 @@ func scheduleVersion(province string, rows ...store.ScheduleRow) store.Schedule 
 
 // A replacement that fails half-way leaves the old version whole: delete and insert are one transaction.
 func TestPutScheduleIsAtomicAndPerProvince(t *testing.T) {
+	t.Parallel()
 	st := twoProvinces(t)
 	ctx := context.Background()
 	hn := store.Principal{KeyID: 1, Role: store.RoleProvinceEditor, Province: "01"}

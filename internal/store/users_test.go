@@ -15,6 +15,7 @@ import (
 var cliOperator = store.Principal{Role: store.RoleOperator, Username: "cli"}
 
 func TestPasswordHashIsArgon2idPHC(t *testing.T) {
+	t.Parallel()
 	h, err := store.HashPassword("correct horse battery")
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +34,7 @@ func TestPasswordHashIsArgon2idPHC(t *testing.T) {
 }
 
 func TestUserLoginSessionLifecycle(t *testing.T) {
+	t.Parallel()
 	st, dbURL := testdb.Open(t)
 	admin := testdb.Admin(t, dbURL)
 	testdb.Province(t, admin, "01", "Thành phố Hà Nội")

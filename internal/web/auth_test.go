@@ -10,6 +10,7 @@ import (
 )
 
 func TestFirstLoginChangesPasswordThenShowsTheProvince(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	pw := s.user("an.nguyen", store.RoleProvinceEditor, "99")
 	b := s.browser()
@@ -105,6 +106,7 @@ func TestFirstLoginChangesPasswordThenShowsTheProvince(t *testing.T) {
 }
 
 func TestLoginIsThrottledPerUser(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	pw := s.user("bo.tran", store.RoleProvinceViewer, "99")
 	b := s.browser()

@@ -14,6 +14,7 @@ import (
 
 // TestCatalogues: both languages hold the same keys, and every key a template or handler names exists.
 func TestCatalogues(t *testing.T) {
+	t.Parallel()
 	cats := mustLoadCatalogs()
 	for k := range cats["vi"] {
 		if _, ok := cats["en"][k]; !ok {
@@ -73,6 +74,7 @@ func TestCatalogues(t *testing.T) {
 }
 
 func TestFormatting(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   string
 		want string

@@ -10,6 +10,7 @@ import (
 )
 
 func TestCommunesListAndPage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	b := s.browser()
 	b.login("bo.tran", s.user("bo.tran", store.RoleProvinceViewer, "99"), "mật khẩu mới rất dài")

@@ -36,6 +36,7 @@ const badCadres = "national_id,full_name,gender,birth_date\n" +
 	"001085000112,Lê Văn Cường,male,1985-02-30\n"
 
 func TestImportsUploadValidateErrorsApplyHistory(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	e := s.browser()
 	e.login("an.nguyen", s.user("an.nguyen", store.RoleProvinceEditor, "99"), "mật khẩu mới rất dài")
@@ -112,6 +113,7 @@ func TestImportsUploadValidateErrorsApplyHistory(t *testing.T) {
 // TestLongImportShowsProgress: a file over the API's synchronous limit runs in the background; its page
 // carries the progress bar the script polls (and refreshes itself without script) until the job ends.
 func TestLongImportShowsProgress(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("a 50,001-row file")
 	}

@@ -22,6 +22,7 @@ var publicRoutes = map[string]bool{"GET /login": true, "POST /login": true, "POS
 // TestEveryConsoleRouteNeedsASession walks the console's route table: every route but the public ones
 // sends a visitor without a session to the login page and does nothing.
 func TestEveryConsoleRouteNeedsASession(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	r := chi.NewRouter()
 	web.New(s.st, slog.New(slog.NewTextHandler(io.Discard, nil))).Routes(r)
@@ -49,6 +50,7 @@ func TestEveryConsoleRouteNeedsASession(t *testing.T) {
 // TestAnotherProvincesDecisionIsNotFound: an editor of province 01 cannot read, print, approve or
 // supersede a decision of province 99; each answers 404 and changes nothing.
 func TestAnotherProvincesDecisionIsNotFound(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	if _, err := s.admin.Exec(context.Background(), `INSERT INTO provinces (province_code, name) VALUES ('01', 'Thành phố Hà Nội')`); err != nil {
 		t.Fatal(err)

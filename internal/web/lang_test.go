@@ -16,6 +16,7 @@ var untranslated = regexp.MustCompile(`\b(?:app|nav|login|password|error|flash|d
 // TestEveryPageInBothLanguages renders each page in Vietnamese and English: 200, the right lang, no key
 // shown in place of a translation.
 func TestEveryPageInBothLanguages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	b := s.browser()
 	b.login("an.nguyen", s.user("an.nguyen", store.RoleProvinceEditor, "99"), "mật khẩu mới rất dài")

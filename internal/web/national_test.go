@@ -9,6 +9,7 @@ import (
 )
 
 func TestNationalSummaryAndDrillDown(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	m := s.browser()
 	m.login("bo.truong", s.user("bo.truong", store.RoleMinistry, ""), "mật khẩu mới rất dài")

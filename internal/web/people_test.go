@@ -13,6 +13,7 @@ import (
 var decisionPath = regexp.MustCompile(`^/decisions/[0-9a-f-]{36}$`)
 
 func TestEditorFindsComputesApprovesAndPrints(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	pw := s.user("an.nguyen", store.RoleProvinceEditor, "99")
 	b := s.browser()
@@ -88,6 +89,7 @@ func TestEditorFindsComputesApprovesAndPrints(t *testing.T) {
 }
 
 func TestViewerSeesNoWriteButtonAndNoFullCCCD(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	pw := s.user("bo.tran", store.RoleProvinceViewer, "99")
 	b := s.browser()
@@ -107,6 +109,7 @@ func TestViewerSeesNoWriteButtonAndNoFullCCCD(t *testing.T) {
 }
 
 func TestAnotherProvincesPersonIsNotFound(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	if _, err := s.admin.Exec(t.Context(), `INSERT INTO provinces (province_code, name) VALUES ('01', 'Thành phố Hà Nội')`); err != nil {
 		t.Fatal(err)

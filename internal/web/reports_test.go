@@ -13,6 +13,7 @@ import (
 )
 
 func TestReportsAllowancesRunsAndDownloads(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	e := s.browser()
 	e.login("an.nguyen", s.user("an.nguyen", store.RoleProvinceEditor, "99"), "mật khẩu mới rất dài")

@@ -10,6 +10,7 @@ import (
 )
 
 func TestScheduleEditorRefusesAnOvershootAndSaves(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	e := s.browser()
 	e.login("an.nguyen", s.user("an.nguyen", store.RoleProvinceEditor, "99"), "mật khẩu mới rất dài")

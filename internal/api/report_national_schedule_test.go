@@ -10,6 +10,7 @@ import (
 // The demo province (make run) has communes, hamlets and people but no allowance schedule: the national
 // summary flags it and shows no difference for it, instead of its whole fund (16.9 billion đồng) as one.
 func TestNationalSummaryFlagsAProvinceWithoutSchedule(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if _, err := demo.Seed(t.Context(), e.st); err != nil {
 		t.Fatalf("demo seed: %v", err)

@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
+	"communehr/internal/policy"
 	"communehr/internal/store"
 )
 
@@ -34,14 +35,43 @@ func (s *Server) exportPayroll(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := principalFrom(r.Context())
 	province, code := chi.URLParam(r, "province"), chi.URLParam(r, "commune")
-	d, err := s.store.AllowanceData(r.Context(), p, province, toTime(asOf).Time, store.UnitScope{CommuneCode: code})
+	lines, err := s.payrollLines(r, p, province, code, asOf)
 	if err != nil {
 		return err
+	}
+	nids, err := s.payrollNIDs(r, p, province, code)
+	if err != nil {
+		return err
+	}
+	vi := vietnamese(r)
+	header := []string{"No.", "Full name", "CCCD", "Unit", "Post", "Coefficient", "Rate (%)", "Base salary", "Amount", "Signature"}
+	if vi {
+		header = []string{"STT", "Họ và tên", "Số CCCD", "Đơn vị", "Chức danh", "Hệ số", "Tỷ lệ hưởng (%)", "Mức lương cơ sở (đồng)", "Số tiền (đồng)", "Ký nhận"}
+	}
+	name := fmt.Sprintf("payroll-%s-%s-%s", province, code, asOf.String())
+	title := pick(vi, fmt.Sprintf("Payroll of allowances, %s, as of %s", code, asOf.String()),
+		fmt.Sprintf("DANH SÁCH CHI TRẢ PHỤ CẤP, %s, ngày %s", code, toTime(asOf).Format("02/01/2006")))
+	if format == "xlsx" {
+		return writePayrollXLSX(w, name+".xlsx", title, header, lines, nids, vi)
+	}
+	delim := ','
+	if ew, ok := w.(*exportWriter); ok {
+		delim = ew.prefs.delim
+	}
+	return writePayrollCSV(w, name+".csv", delim, header, lines, nids, vi)
+}
+
+// payrollLines are the commune's paid posts on the date, the commune's own then its hamlets', as the
+// allowance report computes them; ErrNotFound when the commune is not in the province.
+func (s *Server) payrollLines(r *http.Request, p store.Principal, province, code string, asOf policy.Date) ([]payrollLine, error) {
+	d, err := s.store.AllowanceData(r.Context(), p, province, toTime(asOf).Time, store.UnitScope{CommuneCode: code})
+	if err != nil {
+		return nil, err
 	}
 	items, funds := map[string][]postItem{}, map[string]any{}
 	rep, err := buildReport(province, asOf, d, items, funds, langOf(r))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var lines []payrollLine
 	found := false
@@ -60,15 +90,19 @@ func (s *Server) exportPayroll(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if !found {
-		return errNotFound()
+		return nil, errNotFound()
 	}
-	// The CCCDs of the people paid (masked for a viewer).
+	return lines, nil
+}
+
+// payrollNIDs are the CCCDs of the commune's people by id (masked for a viewer).
+func (s *Server) payrollNIDs(r *http.Request, p store.Principal, province, code string) (map[string]string, error) {
 	nids := map[string]string{}
 	after := ""
 	for {
 		page, err := s.store.ListCadres(r.Context(), p, province, store.CadreFilter{CommuneCode: code, After: after, Limit: 1000})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, c := range page {
 			nids[c.ID] = c.NationalID
@@ -77,25 +111,15 @@ func (s *Server) exportPayroll(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if len(page) < 1000 {
-			break
+			return nids, nil
 		}
 		after = page[len(page)-1].ID
 	}
-	vi := vietnamese(r)
-	header := []string{"No.", "Full name", "CCCD", "Unit", "Post", "Coefficient", "Rate (%)", "Base salary", "Amount", "Signature"}
-	if vi {
-		header = []string{"STT", "Họ và tên", "Số CCCD", "Đơn vị", "Chức danh", "Hệ số", "Tỷ lệ hưởng (%)", "Mức lương cơ sở (đồng)", "Số tiền (đồng)", "Ký nhận"}
-	}
-	name := fmt.Sprintf("payroll-%s-%s-%s", province, code, asOf.String())
-	title := pick(vi, fmt.Sprintf("Payroll of allowances, %s, as of %s", code, asOf.String()),
-		fmt.Sprintf("DANH SÁCH CHI TRẢ PHỤ CẤP, %s, ngày %s", code, toTime(asOf).Format("02/01/2006")))
-	if format == "xlsx" {
-		return writePayrollXLSX(w, name+".xlsx", title, header, lines, nids, vi)
-	}
-	delim := ','
-	if ew, ok := w.(*exportWriter); ok {
-		delim = ew.prefs.delim
-	}
+}
+
+// writePayrollCSV writes the payroll as CSV, with its total (numbers written the Vietnamese way in a
+// Vietnamese file).
+func writePayrollCSV(w http.ResponseWriter, filename string, delim rune, header []string, lines []payrollLine, nids map[string]string, vi bool) error {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	cw := csv.NewWriter(&buf)
@@ -117,7 +141,7 @@ func (s *Server) exportPayroll(w http.ResponseWriter, r *http.Request) error {
 	_ = cw.Write([]string{"", pick(vi, "Total", "Tổng cộng"), "", "", "", "", "", "", num(total.String()), ""})
 	cw.Flush()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+".csv"))
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(buf.Bytes())
 	return nil

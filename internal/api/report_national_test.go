@@ -15,6 +15,7 @@ import (
 )
 
 func TestNationalSummaryAgreesWithTheProvinceReportAndCountsEveryGroup(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	e.province("79", "Thành phố Hồ Chí Minh")
@@ -110,6 +111,7 @@ func TestNationalSummaryAgreesWithTheProvinceReportAndCountsEveryGroup(t *testin
 // TestMinistryKeysReadEveryProvinceRouteAndWriteNone walks the router: every GET under
 // /v1/provinces/{province} answers a Ministry key (never 401/403), every other method is 403.
 func TestMinistryKeysReadEveryProvinceRouteAndWriteNone(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -187,6 +189,7 @@ func TestMinistryKeysReadEveryProvinceRouteAndWriteNone(t *testing.T) {
 // for the same as_of, the country with their sum, and the CSV with the JSON, number by number. Province 02
 // has units closed before the date with assignments still open, and an older schedule version left open.
 func TestReviewNationalSummaryIsTheSumOfTheProvinceReports(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	entitlementFixture(e)
 	province02Fixture(e)

@@ -5,7 +5,15 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"communehr/internal/store"
 )
+
+// This file reads what a request names besides its body: query parameters (dates, text, paging), the unit
+// a path names, and the If-Match version of a write.
 
 // ifMatch reads the required If-Match header of PATCH and DELETE: 428 when missing, the version otherwise.
 func ifMatch(r *http.Request) (int, error) {
@@ -84,4 +92,38 @@ func queryDate(r *http.Request, name string) (*Date, error) {
 		return nil, queryError(name, "date", "must be a date YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD")
 	}
 	return &d, nil
+}
+
+// asOf reads ?as_of=, by default today by the store's clock.
+func (s *Server) asOfOrToday(r *http.Request) (time.Time, error) {
+	d, err := queryDate(r, "as_of")
+	if err != nil || d == nil {
+		return s.store.Today(), err
+	}
+	return d.Time, nil
+}
+
+// unitSel reads which unit of a code a request names: {code} may be code@YYYY-MM-DD (the unit whose period
+// starts that day), or ?effective_from= says the same; ?as_of= picks the unit in force on that date (and
+// its attribute values on it); with neither, the unit in force today (else the latest of that code).
+func unitSel(r *http.Request) (string, store.UnitSel, error) {
+	code, from, err := store.ParseUnitRef(chi.URLParam(r, "code"))
+	if err != nil {
+		return "", store.UnitSel{}, errInvalid("The unit reference is not valid.", "Mã đơn vị không hợp lệ.",
+			FieldError{Pointer: "path/code", Code: "unit_ref", MessageEN: "after @ must come the first day of the unit's period, YYYY-MM-DD",
+				MessageVI: "sau @ phải là ngày đầu thời gian tồn tại của đơn vị, dạng YYYY-MM-DD"})
+	}
+	ef, err := queryDate(r, "effective_from")
+	if err != nil {
+		return "", store.UnitSel{}, err
+	}
+	asOf, err := queryDate(r, "as_of")
+	if err != nil {
+		return "", store.UnitSel{}, err
+	}
+	sel := store.UnitSel{From: from, AsOf: timePtr(asOf)}
+	if sel.From == nil {
+		sel.From = timePtr(ef)
+	}
+	return code, sel, nil
 }

@@ -16,6 +16,7 @@ import (
 // calculator) evaluates to the report's totals; in Vietnamese with lang=vi; chosen by format=xlsx or by
 // Accept. The CSV negotiates too, and with lang=vi&delimiter=; it is the table a Vietnamese Excel opens.
 func TestAllowanceReportAsWorkbookAndVietnameseCSV(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	reportFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -100,6 +101,7 @@ func itoa(n int) string {
 // The people export, read back: typed cells in Vietnamese, and uploaded again as it is, every person is
 // unchanged; a viewer's copy has the identity numbers masked; the CSV with lang=vi&delimiter=; too.
 func TestPeopleExportRoundTrips(t *testing.T) {
+	t.Parallel()
 	e, ed := importEnv(t)
 	if j := importJob(t, e.doRaw("POST", "/v1/provinces/01/imports?kind=cadres", ed, xlsxMediaType, cadresRegister(t, false))); j.RowsInserted != 3 {
 		t.Fatalf("import %+v", j)
@@ -146,6 +148,7 @@ func TestPeopleExportRoundTrips(t *testing.T) {
 // the CCCD, the coefficient, rate and base salary in their own columns, the amount a formula Excel
 // recomputes to the đồng of the report, and a SUM total; the CSV holds the same amounts exactly.
 func TestPayrollListRecomputesInExcel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	reportFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")
@@ -200,6 +203,7 @@ func TestPayrollListRecomputesInExcel(t *testing.T) {
 // An entitlement run's results as a workbook in Vietnamese: read back, the amounts are numbers and the
 // "Tổng cộng" row's SUM equals the sum of the CSV's totals.
 func TestRunResultsAsWorkbook(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	reportFixture(e)
 	ed := e.key(store.RoleProvinceEditor, "01")

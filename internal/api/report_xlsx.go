@@ -208,40 +208,12 @@ func (e *exportWriter) write(filename string, header []string, rows [][]string) 
 func writeXLSXTable(w http.ResponseWriter, filename string, cols, head []string, rows [][]string, vi bool) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := "Sheet1"
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := f.NewStreamWriter("Sheet1")
 	if err != nil {
 		return err
 	}
-	titleStyle, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}})
-	headStyle, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
-	money, _ := f.NewStyle(&excelize.Style{NumFmt: 3}) // #,##0
-	number, _ := f.NewStyle(&excelize.Style{NumFmt: 0})
-	dateFmt := "yyyy-mm-dd"
-	if vi {
-		dateFmt = "dd/mm/yyyy"
-	}
-	date, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	totalStyle, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 3})
-	for i, h := range head {
-		width := float64(max(12, min(45, len([]rune(h))+4)))
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	title := strings.TrimSuffix(filename, ".xlsx")
-	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: titleStyle, Value: title}}); err != nil {
-		return err
-	}
-	hr := make([]any, len(head))
-	for i, h := range head {
-		hr[i] = excelize.Cell{StyleID: headStyle, Value: h}
-	}
-	if err := sw.SetRow("A2", hr); err != nil {
+	st := newTableStyles(f, vi)
+	if err := writeTableHead(sw, st, strings.TrimSuffix(filename, ".xlsx"), head); err != nil {
 		return err
 	}
 	p := exportPrefs{vi: vi}
@@ -260,34 +232,15 @@ func writeXLSXTable(w http.ResponseWriter, filename string, cols, head []string,
 			if i < len(cols) {
 				col = cols[i]
 			}
-			out[i] = xlsxValue(p.exportText(col, c, vi), moneyColumns[col], money, number, date)
+			out[i] = xlsxValue(p.exportText(col, c, vi), moneyColumns[col], st.money, st.number, st.date)
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, n+3)
 		if err := sw.SetRow(cell, out); err != nil {
 			return err
 		}
 	}
-	// The total row: SUM over the money columns (a reader who changes a cell sees the total follow).
-	sums := false
-	total := make([]any, len(cols))
-	for i, c := range cols {
-		if moneyColumns[c] && len(rows) > 0 {
-			name, _ := excelize.ColumnNumberToName(i + 1)
-			total[i] = excelize.Cell{StyleID: totalStyle, Formula: fmt.Sprintf("SUM(%s3:%s%d)", name, name, len(rows)+2)}
-			sums = true
-		}
-	}
-	if sums {
-		total[0] = excelize.Cell{StyleID: totalStyle, Value: pick(vi, "Total", "Tổng cộng")}
-		for i, c := range ownTotal {
-			if i > 0 && i < len(total) && total[i] == nil && c != "" {
-				total[i] = xlsxValue(p.exportText(cols[i], c, vi), false, totalStyle, totalStyle, date)
-			}
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, len(rows)+3)
-		if err := sw.SetRow(cell, total); err != nil {
-			return err
-		}
+	if err := writeTableTotal(sw, st, p, cols, len(rows), ownTotal); err != nil {
+		return err
 	}
 	if err := sw.Flush(); err != nil {
 		return err
@@ -296,6 +249,71 @@ func writeXLSXTable(w http.ResponseWriter, filename string, cols, head []string,
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
 	w.WriteHeader(http.StatusOK)
 	return f.Write(w)
+}
+
+// tableStyles are the cell styles of an exported table.
+type tableStyles struct {
+	vi                                      bool
+	title, head, money, number, date, total int
+}
+
+func newTableStyles(f *excelize.File, vi bool) tableStyles {
+	st := tableStyles{vi: vi}
+	st.title, _ = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}})
+	st.head, _ = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
+	st.money, _ = f.NewStyle(&excelize.Style{NumFmt: 3}) // #,##0
+	st.number, _ = f.NewStyle(&excelize.Style{NumFmt: 0})
+	dateFmt := pick(vi, "yyyy-mm-dd", "dd/mm/yyyy")
+	st.date, _ = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	st.total, _ = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 3})
+	return st
+}
+
+// writeTableHead writes the column widths, the frozen panes, the title (row 1) and the header (row 2).
+func writeTableHead(sw *excelize.StreamWriter, st tableStyles, title string, head []string) error {
+	for i, h := range head {
+		width := float64(max(12, min(45, len([]rune(h))+4)))
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: title}}); err != nil {
+		return err
+	}
+	hr := make([]any, len(head))
+	for i, h := range head {
+		hr[i] = excelize.Cell{StyleID: st.head, Value: h}
+	}
+	return sw.SetRow("A2", hr)
+}
+
+// writeTableTotal writes the total row below n rows: SUM over the money columns (a reader who changes a
+// cell sees the total follow), and the other cells of the table's own total row when it had one.
+func writeTableTotal(sw *excelize.StreamWriter, st tableStyles, p exportPrefs, cols []string, n int, ownTotal []string) error {
+	sums := false
+	total := make([]any, len(cols))
+	for i, c := range cols {
+		if moneyColumns[c] && n > 0 {
+			name, _ := excelize.ColumnNumberToName(i + 1)
+			total[i] = excelize.Cell{StyleID: st.total, Formula: fmt.Sprintf("SUM(%s3:%s%d)", name, name, n+2)}
+			sums = true
+		}
+	}
+	if !sums {
+		return nil
+	}
+	total[0] = excelize.Cell{StyleID: st.total, Value: pick(st.vi, "Total", "Tổng cộng")}
+	for i, c := range ownTotal {
+		if i > 0 && i < len(total) && total[i] == nil && c != "" {
+			total[i] = xlsxValue(p.exportText(cols[i], c, st.vi), false, st.total, st.total, st.date)
+		}
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, n+3)
+	return sw.SetRow(cell, total)
 }
 
 // xlsxValue types a cell: a plain number as a number (money with the thousands format), a date as a date.

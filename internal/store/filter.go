@@ -1,0 +1,49 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+)
+
+// listQuery builds the WHERE clause, the arguments and the page of a list query — the one builder of the
+// register's lists (people, communes, hamlets, decisions, the audit log). Conditions are joined by AND
+// and written with ? for their values: given one value, every ? of the condition is that value; given
+// several, each ? takes the next in turn.
+type listQuery struct {
+	conds []string
+	args  []any
+}
+
+// newListQuery starts a list with its scope, written with literal placeholders ("province_code = $1").
+func newListQuery(scope string, args ...any) *listQuery {
+	return &listQuery{conds: []string{scope}, args: args}
+}
+
+// add appends a condition and its values.
+func (q *listQuery) add(cond string, vs ...any) {
+	switch len(vs) {
+	case 0:
+	case 1:
+		cond = strings.ReplaceAll(cond, "?", q.arg(vs[0]))
+	default:
+		for _, v := range vs {
+			cond = strings.Replace(cond, "?", q.arg(v), 1)
+		}
+	}
+	q.conds = append(q.conds, cond)
+}
+
+// arg appends a value and returns its placeholder ("$3"), for a value used outside the WHERE clause
+// (a set-returning function's parameter).
+func (q *listQuery) arg(v any) string {
+	q.args = append(q.args, v)
+	return fmt.Sprintf("$%d", len(q.args))
+}
+
+// where is the conditions joined by AND.
+func (q *listQuery) where() string { return strings.Join(q.conds, " AND ") }
+
+// page is " ORDER BY orderBy LIMIT $n", the limit appended to the arguments.
+func (q *listQuery) page(orderBy string, limit int) string {
+	return " ORDER BY " + orderBy + " LIMIT " + q.arg(limit)
+}

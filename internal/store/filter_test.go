@@ -1,0 +1,29 @@
+package store
+
+import (
+	"reflect"
+	"testing"
+)
+
+// One value binds every ? of its condition; several bind one ? each, in turn; arg and page number on.
+func TestListQueryNumbersPlaceholders(t *testing.T) {
+	t.Parallel()
+	q := newListQuery("province_code = $1", "01")
+	q.add("kind = ?", "xa")
+	q.add("effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)", "2025-07-01")
+	q.add("superseded_by IS NULL")
+	q.add("(code, effective_from) > (?, ?)", "00004", "2020-01-01")
+	fn := q.arg("2025-07-01")
+	page := q.page("code, effective_from", 50)
+	want := "province_code = $1 AND kind = $2 AND effective_from <= $3 AND (effective_to IS NULL OR effective_to >= $3)" +
+		" AND superseded_by IS NULL AND (code, effective_from) > ($4, $5)"
+	if got := q.where(); got != want {
+		t.Errorf("where:\n got %s\nwant %s", got, want)
+	}
+	if fn != "$6" || page != " ORDER BY code, effective_from LIMIT $7" {
+		t.Errorf("arg %s, page %q", fn, page)
+	}
+	if wantArgs := []any{"01", "xa", "2025-07-01", "00004", "2020-01-01", "2025-07-01", 50}; !reflect.DeepEqual(q.args, wantArgs) {
+		t.Errorf("args %v", q.args)
+	}
+}
