@@ -122,7 +122,7 @@ type flaggedPost struct {
 	HamletCode   *string `json:"hamlet_code"`
 	StartDate    Date    `json:"start_date"`
 	EndDate      *Date   `json:"end_date"`
-	Reason       string  `json:"reason"` // outside_unit_life | past_legal_end
+	Reason       string  `json:"reason"` // outside_unit_life | past_legal_end | person_not_working
 	Note         string  `json:"note"`
 }
 
@@ -269,6 +269,10 @@ func buildReport(province string, asOf policy.Date, d store.AllowanceData, items
 			key string
 			cat string
 		)
+		if ph.PersonOut != nil {
+			rep.FlaggedPosts = append(rep.FlaggedPosts, personOutFlag(ph))
+			continue
+		}
 		if !ph.UnitInForce {
 			rep.FlaggedPosts = append(rep.FlaggedPosts, newFlaggedPost(ph, "outside_unit_life",
 				"Chức danh được ghi là đang giữ nhưng đơn vị của nó không tồn tại vào ngày này; không chi trả / "+

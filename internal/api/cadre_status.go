@@ -80,3 +80,10 @@ func checkReturn(before, after store.Cadre) []FieldError {
 
 // dateText is a date as each language writes it.
 func dateText(t time.Time) msg.Text { return msg.Text{VI: viDate(t), EN: t.Format(time.DateOnly)} }
+
+// personOutFlag flags a post recorded as held on the report's date by a person who was not working on it
+// (left or retired by then): listed, not paid.
+func personOutFlag(ph store.PostHeld) flaggedPost {
+	m := msg.New("status.not_working_on_date", statusLeftText(ph.PersonOut.Status), dateText(*ph.PersonOut.From))
+	return newFlaggedPost(ph, "person_not_working", m.VI()+" / "+m.EN())
+}

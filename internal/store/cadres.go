@@ -321,3 +321,12 @@ func (s *Store) DeleteCadre(ctx context.Context, p Principal, province, id strin
 		return tx.Audit(ctx, province, "delete", "cadre", id, before.auditView(), nil)
 	})
 }
+
+// statusOutOn is the join condition of the period, in cadre_status_history alias s, in which the person
+// (province, id: SQL expressions) is not working (left or retired) on date d: at most one period matches,
+// none while the person works. Reports, runs, computations and the national summary read a person's
+// status on a date through it (the partial index cadre_status_history_inactive_idx serves it).
+func statusOutOn(s, province, id, d string) string {
+	return s + `.province_code = ` + province + ` AND ` + s + `.cadre_id = ` + id + ` AND ` + s +
+		`.status <> 'active' AND ` + s + `.valid_from <= ` + d + ` AND (` + s + `.valid_to IS NULL OR ` + s + `.valid_to >= ` + d + `)`
+}

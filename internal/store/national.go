@@ -227,7 +227,8 @@ func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time
 			  LEFT JOIN sched s2 ON s2.province_code = a.province_code AND s2.position_code = a.position_code
 			    AND s2.hamlet_fund_category = ''
 			  WHERE a.start_date <= $1 AND (a.end_date IS NULL OR a.end_date >= $1)
-			    AND (hc.code IS NOT NULL OR cf.code IS NOT NULL))
+			    AND (hc.code IS NOT NULL OR cf.code IS NOT NULL)
+			    AND NOT EXISTS (SELECT 1 FROM cadre_status_history so WHERE `+statusOutOn("so", "a.province_code", "a.cadre_id", "$1")+`))
 			SELECT province_code, level, coalesce(position_code, ''), count(*), count(DISTINCT cadre_id), sum(paid)::text
 			FROM posts GROUP BY GROUPING SETS ((province_code, level, position_code), (province_code, level))
 			ORDER BY 1, 2, 3`, append(hamletArgs, base.String(), concurrentRate.String(), postsEnd.LastDay.String(),

@@ -69,6 +69,9 @@ type PostHeld struct {
 	AllowanceOverride *decimal.Decimal
 	// UnitInForce: the post's own unit is in force on the date (read by AllowanceData only).
 	UnitInForce bool
+	// PersonOut: the person's status on the date when it is not active (left or retired since From; read by
+	// AllowanceData only), nil while they work: the report does not pay a person who was not working.
+	PersonOut *StatusPeriod
 }
 
 // AllowanceData is everything the allowance report of one province (or one unit) reads, as of a date.
@@ -187,10 +190,12 @@ func allowanceData(ctx context.Context, tx *Tx, province string, asOf time.Time,
 		    AND u.code = a.commune_code AND u.effective_from = a.commune_from AND u.`+activeOnU+`)
 		  ELSE EXISTS (SELECT 1 FROM hamlets h JOIN communes u ON u.province_code = h.province_code AND u.code = h.commune_code
 		    AND u.effective_from = h.commune_from WHERE h.province_code = a.province_code AND h.code = a.hamlet_code
-		    AND h.`+activeOnH+` AND u.`+activeOnU+`) END
+		    AND h.`+activeOnH+` AND u.`+activeOnU+`) END,
+		so.status, so.valid_from
 		FROM assignments a
 		JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
 		JOIN positions p ON p.code = a.position_code
+		LEFT JOIN cadre_status_history so ON `+statusOutOn("so", "a.province_code", "a.cadre_id", "$2")+`
 		WHERE a.province_code = $1 AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date >= $2)`+postWhere+`
 		ORDER BY coalesce(a.commune_code, a.hamlet_code), a.concurrent, p.level, a.position_code, c.full_name, a.id`, args...)
 	if err != nil {
@@ -213,10 +218,14 @@ const (
 // scanPostHeldInForce scans a PostHeld followed by its unit_in_force column.
 func scanPostHeldInForce(r pgx.CollectableRow) (PostHeld, error) {
 	var ph PostHeld
-	var override *string
+	var override, outStatus *string
+	var outFrom *time.Time
 	err := r.Scan(&ph.AssignmentID, &ph.CadreID, &ph.FullName, &ph.PositionCode, &ph.Level, &ph.TitleVI, &ph.TitleEN,
 		&ph.CommuneCode, &ph.HamletCode, &ph.Concurrent, &ph.Elected, &ph.StartDate, &ph.EndDate, &ph.TermEnd, &override,
-		&ph.UnitInForce)
+		&ph.UnitInForce, &outStatus, &outFrom)
+	if outStatus != nil {
+		ph.PersonOut = &StatusPeriod{Status: *outStatus, From: outFrom}
+	}
 	if err == nil && override != nil {
 		v, derr := decimal.NewFromString(*override)
 		if derr != nil {

@@ -1,0 +1,245 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"communehr/internal/msg/msgcheck"
+	"communehr/internal/store"
+)
+
+// A person's status has history (issue 11 item 2): every write path keeps the periods by one rule (the
+// triggers of migration 0029), and every read "as of D" uses the status in force on D.
+
+// statusHistoryText writes a person's periods as "active ..–2025-09-30; left 2025-10-01–..".
+func statusHistoryText(h *[]statusPeriodResponse) string {
+	if h == nil {
+		return "<none>"
+	}
+	var parts []string
+	for _, s := range *h {
+		from, to := "..", ".."
+		if s.ValidFrom != nil {
+			from = s.ValidFrom.Format(dateLayout)
+		}
+		if s.ValidTo != nil {
+			to = s.ValidTo.Format(dateLayout)
+		}
+		parts = append(parts, s.Status+" "+from+"–"+to)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// getCadreAt reads a person through the API (as_of "" = today's record).
+func (e *env) getCadreAt(token, province, id, asOf string) cadreResponse {
+	e.t.Helper()
+	path := "/v1/provinces/" + province + "/cadres/" + id
+	if asOf != "" {
+		path += "?as_of=" + asOf
+	}
+	r := e.do("GET", path, token, nil)
+	mustStatus(e.t, r, http.StatusOK)
+	var c cadreResponse
+	r.json(e.t, &c)
+	return c
+}
+
+// wantHistory asserts a person's periods as GET shows them.
+func (e *env) wantHistory(token, province, id, want string) {
+	e.t.Helper()
+	if got := statusHistoryText(e.getCadreAt(token, province, id, "").StatusHistory); got != want {
+		e.t.Fatalf("status history %q, want %q", got, want)
+	}
+}
+
+// statusRowsAgree checks, in the database, that every person's open period is the row's status and that
+// the periods of each person tile time without gaps (the triggers' invariant).
+func (e *env) statusRowsAgree() {
+	e.t.Helper()
+	var bad int
+	err := e.admin.QueryRow(e.t.Context(), `SELECT count(*) FROM cadres c WHERE NOT EXISTS (
+		SELECT 1 FROM cadre_status_history s WHERE s.province_code = c.province_code AND s.cadre_id = c.id AND s.valid_to IS NULL
+		  AND s.status = c.status AND s.valid_from = cadre_status_start(c.status, c.left_on, c.active_from)
+		     OR (s.valid_from = '0001-01-01' AND c.status = 'active' AND c.active_from IS NULL AND s.valid_to IS NULL
+		         AND s.province_code = c.province_code AND s.cadre_id = c.id))
+		OR EXISTS (SELECT 1 FROM cadre_status_history s WHERE s.province_code = c.province_code AND s.cadre_id = c.id
+		  AND s.valid_to IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cadre_status_history n WHERE n.province_code = s.province_code
+		    AND n.cadre_id = s.cadre_id AND n.valid_from = s.valid_to + 1))`).Scan(&bad)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if bad != 0 {
+		e.t.Fatalf("%d people whose status periods disagree with their record", bad)
+	}
+}
+
+func TestAPersonsStatusHasHistoryThroughTheAPI(t *testing.T) {
+	e := newEnv(t)
+	e.province("01", "Thành phố Hà Nội")
+	ed := e.key(store.RoleProvinceEditor, "01")
+	id := e.mustCreateCadre(ed, "01", cadreBody(nidMale1985, "Nguyễn Văn An", "male", "1985-03-02"))
+	path := "/v1/provinces/01/cadres/" + id
+	e.wantHistory(ed, "01", id, "active ..–..")
+	patch := func(version string, body map[string]any, want int) resp {
+		t.Helper()
+		r := e.do("PATCH", path, ed, body, "If-Match", `"`+version+`"`)
+		mustStatus(t, r, want)
+		return r
+	}
+
+	// Leaves on 2025-10-01: active until the day before, left from it.
+	r := patch("1", map[string]any{"status": "left", "left_on": "2025-10-01"}, http.StatusOK)
+	var c cadreResponse
+	r.json(t, &c)
+	if got := statusHistoryText(c.StatusHistory); got != "active ..–2025-09-30; left 2025-10-01–.." {
+		t.Fatalf("PATCH answered status history %q", got)
+	}
+	// As of a date before the leaving the person is active, and the response says which period.
+	c = e.getCadreAt(ed, "01", id, "2025-09-15")
+	if c.Status != "active" || c.LeftOn != nil || c.AsOf == nil || c.AsOf.Format(dateLayout) != "2025-09-15" || c.StatusPeriod == nil ||
+		c.StatusPeriod.ValidFrom != nil || c.StatusPeriod.ValidTo == nil || c.StatusPeriod.ValidTo.Format(dateLayout) != "2025-09-30" {
+		t.Fatalf("as of 2025-09-15: %+v", c)
+	}
+	c = e.getCadreAt(ed, "01", id, "2025-11-01")
+	if c.Status != "left" || c.LeftOn == nil || c.LeftOn.Format(dateLayout) != "2025-10-01" || c.StatusPeriod.ValidFrom.Format(dateLayout) != "2025-10-01" {
+		t.Fatalf("as of 2025-11-01: %+v", c)
+	}
+	mustStatus(t, e.do("GET", path+"?as_of=2025-13-01", ed, nil), http.StatusUnprocessableEntity)
+
+	// Correcting the date moves the boundary (not a second leaving).
+	patch("2", map[string]any{"left_on": "2025-10-15"}, http.StatusOK)
+	e.wantHistory(ed, "01", id, "active ..–2025-10-14; left 2025-10-15–..")
+
+	// A return to work: after the leaving, never before it.
+	r = patch("3", map[string]any{"status": "active", "left_on": nil, "active_from": "2025-10-15"}, http.StatusUnprocessableEntity)
+	if p := r.problem(t); p.Errors[0].Pointer != "/active_from" || p.Errors[0].Code != "after_left_on" || msgcheck.DeveloperText(p.Errors[0].Message) != "" {
+		t.Fatalf("return before the leaving: %s", r.Body)
+	}
+	r = patch("3", map[string]any{"status": "active", "left_on": nil, "active_from": "2026-03-01"}, http.StatusOK)
+	r.json(t, &c)
+	if c.ActiveFrom == nil || c.ActiveFrom.Format(dateLayout) != "2026-03-01" {
+		t.Fatalf("returned %s", r.Body)
+	}
+	e.wantHistory(ed, "01", id, "active ..–2025-10-14; left 2025-10-15–2026-02-28; active 2026-03-01–..")
+	if c = e.getCadreAt(ed, "01", id, "2025-12-01"); c.Status != "left" || c.LeftOn.Format(dateLayout) != "2025-10-15" {
+		t.Fatalf("as of 2025-12-01 after the return: %+v", c)
+	}
+	if c = e.getCadreAt(ed, "01", id, "2026-04-01"); c.Status != "active" || c.StatusPeriod.ValidFrom.Format(dateLayout) != "2026-03-01" {
+		t.Fatalf("as of 2026-04-01: %+v", c)
+	}
+
+	// Leaving again must come after the return; then retiring; then the retirement withdrawn (a
+	// correction: the person never retired), which restores the periods before it.
+	r = patch("4", map[string]any{"status": "retired", "left_on": "2026-02-01"}, http.StatusUnprocessableEntity)
+	if p := r.problem(t); p.Errors[0].Pointer != "/left_on" || p.Errors[0].Code != "after_active_from" {
+		t.Fatalf("leaving before the return: %s", r.Body)
+	}
+	patch("4", map[string]any{"status": "retired", "left_on": "2030-01-01"}, http.StatusOK)
+	e.wantHistory(ed, "01", id, "active ..–2025-10-14; left 2025-10-15–2026-02-28; active 2026-03-01–2029-12-31; retired 2030-01-01–..")
+	patch("5", map[string]any{"status": "active", "left_on": nil}, http.StatusOK)
+	e.wantHistory(ed, "01", id, "active ..–2025-10-14; left 2025-10-15–2026-02-28; active 2026-03-01–..")
+
+	// A date back at work for someone who never left, or while out, is refused.
+	other := e.mustCreateCadre(ed, "01", cadreBody(nidFemale1990, "Trần Thị Bình", "female", "1990-01-01"))
+	r = e.do("PATCH", "/v1/provinces/01/cadres/"+other, ed, map[string]any{"active_from": "2025-01-01"}, "If-Match", `"1"`)
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	if p := r.problem(t); p.Errors[0].Pointer != "/active_from" || p.Errors[0].Code != "not_left" {
+		t.Fatalf("return of someone who never left: %s", r.Body)
+	}
+	r = e.do("PATCH", "/v1/provinces/01/cadres/"+other, ed, map[string]any{"status": "left", "left_on": "2025-01-01", "active_from": "2024-01-01"}, "If-Match", `"1"`)
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	if p := r.problem(t); p.Errors[0].Pointer != "/active_from" || p.Errors[0].Code != "active_only" {
+		t.Fatalf("return while out: %s", r.Body)
+	}
+
+	// The audit log keeps the periods before and after each change.
+	var before, after json.RawMessage
+	if err := e.admin.QueryRow(t.Context(), `SELECT before, after FROM audit_log WHERE entity = 'cadre' AND entity_id = $1
+		AND action = 'update' ORDER BY id DESC LIMIT 1`, id).Scan(&before, &after); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(before), `"status": "retired"`) && !strings.Contains(string(before), `"status":"retired"`) ||
+		!strings.Contains(string(before), "status_history") || !strings.Contains(string(after), `"valid_from": "2026-03-01`) {
+		t.Fatalf("audit before %s after %s", before, after)
+	}
+	e.statusRowsAgree()
+}
+
+func TestAPersonsStatusHistoryFollowsImports(t *testing.T) {
+	e, ed := importEnv(t)
+	const head = "national_id,full_name,gender,birth_date,status,left_on\n"
+	j := importJob(t, e.upload(ed, "kind=cadres", []byte(head+
+		"001085012345,Nguyễn Văn An,male,1985-03-02,active,\n"+
+		"001190000123,Trần Thị Bình,female,1990-01-01,left,2025-10-01\n")))
+	if j.Status != "succeeded" || j.RowsInserted != 2 {
+		t.Fatalf("import %+v", j)
+	}
+	ids := map[string]string{}
+	rows, err := e.admin.Query(t.Context(), `SELECT national_id, id::text FROM cadres WHERE province_code = '01'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var nid, id string
+		if err := rows.Scan(&nid, &id); err != nil {
+			t.Fatal(err)
+		}
+		ids[nid] = id
+	}
+	e.wantHistory(ed, "01", ids[nidMale1985], "active ..–..")
+	e.wantHistory(ed, "01", ids[nidFemale1990], "active ..–2025-09-30; left 2025-10-01–..")
+
+	// The same file again, with An leaving and Bình's date corrected: one rule, as through the API.
+	j = importJob(t, e.upload(ed, "kind=cadres", []byte(head+
+		"001085012345,Nguyễn Văn An,male,1985-03-02,retired,2025-11-01\n"+
+		"001190000123,Trần Thị Bình,female,1990-01-01,left,2025-10-15\n")))
+	if j.Status != "succeeded" || j.RowsUpdated != 2 {
+		t.Fatalf("re-import %+v", j)
+	}
+	e.wantHistory(ed, "01", ids[nidMale1985], "active ..–2025-10-31; retired 2025-11-01–..")
+	e.wantHistory(ed, "01", ids[nidFemale1990], "active ..–2025-10-14; left 2025-10-15–..")
+	if c := e.getCadreAt(ed, "01", ids[nidMale1985], "2025-10-31"); c.Status != "active" {
+		t.Fatalf("as of 2025-10-31 after the import: %+v", c)
+	}
+	// An unchanged file changes nothing.
+	j = importJob(t, e.upload(ed, "kind=cadres", []byte(head+
+		"001085012345,Nguyễn Văn An,male,1985-03-02,retired,2025-11-01\n"+
+		"001190000123,Trần Thị Bình,female,1990-01-01,left,2025-10-15\n")))
+	if j.Status != "succeeded" || j.RowsUpdated != 0 {
+		t.Fatalf("unchanged re-import %+v", j)
+	}
+	e.wantHistory(ed, "01", ids[nidMale1985], "active ..–2025-10-31; retired 2025-11-01–..")
+	e.statusRowsAgree()
+}
+
+func TestApprovingADecisionRecordsTheLeavingInTheStatusHistory(t *testing.T) {
+	e := newEnv(t)
+	entitlementFixture(e)
+	ed := e.key(store.RoleProvinceEditor, "01")
+	mustStatus(t, e.do("PUT", "/v1/provinces/01/commune-posts-end", ed, map[string]any{"province_last_day": "2026-05-30"}), http.StatusOK)
+	d := savedDecision(t, saveA(e, ed, map[string]any{"last_day_worked": "2025-07-31", "reason": "reorganisation",
+		"decision_date": "2025-07-20"}))
+	approval := map[string]any{"decision_number": "215/QĐ-UBND", "decision_date": "2025-07-20",
+		"signer_title": "Chủ tịch Ủy ban nhân dân xã"}
+	mustStatus(t, e.do("POST", "/v1/provinces/01/decisions/"+d.ID+"/approve", ed, approval, "If-Match", `"1"`), http.StatusOK)
+
+	e.wantHistory(ed, "01", cadreA, "active ..–2025-07-31; left 2025-08-01–..")
+	if c := e.getCadreAt(ed, "01", cadreA, "2025-07-31"); c.Status != "active" || c.LeftOn != nil {
+		t.Fatalf("as of the last day worked: %+v", c)
+	}
+	// The approval's audit row of the person has the periods before and after.
+	var after string
+	if err := e.admin.QueryRow(t.Context(), `SELECT after::text FROM audit_log WHERE entity = 'cadre' AND entity_id = $1
+		AND action = 'update' ORDER BY id DESC LIMIT 1`, cadreA).Scan(&after); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(after, `"status_history"`) || !strings.Contains(after, `"valid_from": "2025-08-01`) {
+		t.Fatalf("audit after %s", after)
+	}
+	// The same computation as of a day before the leaving still sees the person working.
+	mustStatus(t, e.do("POST", "/v1/provinces/01/cadres/"+cadreA+"/entitlements", ed,
+		map[string]any{"exit_date": "2025-07-15", "reason": "reorganisation"}), http.StatusOK)
+	e.statusRowsAgree()
+}
