@@ -243,3 +243,99 @@ func TestApprovingADecisionRecordsTheLeavingInTheStatusHistory(t *testing.T) {
 		map[string]any{"exit_date": "2025-07-15", "reason": "reorganisation"}), http.StatusOK)
 	e.statusRowsAgree()
 }
+
+// TestAPersonWhoLeftIsPaidBeforeTheLeavingAndNotAfter: Cường (cadre C: hamlet head of H1 and its cell
+// secretary) is recorded as left from 2025-10-01 with his posts still open. Every read as of a date uses
+// the status on that date: the September report pays him, November's lists his posts as not paid; the
+// national summary agrees with the province report on both dates; an exit computed before the leaving
+// sees him working, one after is refused; a run after the leaving leaves him out.
+func TestAPersonWhoLeftIsPaidBeforeTheLeavingAndNotAfter(t *testing.T) {
+	e := newEnv(t)
+	entitlementFixture(e)
+	ed := e.key(store.RoleProvinceEditor, "01")
+	ministry := e.key(store.RoleMinistry, "")
+	mustStatus(t, e.do("PATCH", "/v1/provinces/01/cadres/"+cadreC, ed, map[string]any{"status": "left", "left_on": "2025-10-01"},
+		"If-Match", `"1"`), http.StatusOK)
+
+	report := func(asOf string) allowanceReport {
+		t.Helper()
+		r := e.do("GET", "/v1/provinces/01/allowances?as_of="+asOf, ministry, nil)
+		mustStatus(t, r, http.StatusOK)
+		var rep allowanceReport
+		r.json(t, &rep)
+		return rep
+	}
+	paysC := func(asOf string) bool {
+		t.Helper()
+		r := e.do("GET", "/v1/provinces/01/hamlets/H1/allowances?as_of="+asOf, ed, nil)
+		mustStatus(t, r, http.StatusOK)
+		var u unitAllowanceReport
+		r.json(t, &u)
+		for _, p := range u.Posts {
+			if p.CadreID == cadreC {
+				return true
+			}
+		}
+		return false
+	}
+	flaggedC := func(rep allowanceReport) []flaggedPost {
+		var out []flaggedPost
+		for _, f := range rep.FlaggedPosts {
+			if f.CadreID == cadreC {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	sep, nov := report("2025-09-15"), report("2025-11-15")
+	if !paysC("2025-09-15") || len(flaggedC(sep)) != 0 {
+		t.Fatalf("September: paid %v, flagged %+v", paysC("2025-09-15"), flaggedC(sep))
+	}
+	if paysC("2025-11-15") {
+		t.Fatal("November still pays a person who left on 2025-10-01")
+	}
+	fl := flaggedC(nov)
+	if len(fl) != 2 || fl[0].Reason != "person_not_working" || !strings.Contains(fl[0].Note, "01/10/2025") ||
+		!strings.Contains(fl[0].Note, "2025-10-01") || msgcheck.DeveloperText(fl[0].Note) != "" {
+		t.Fatalf("November flags %+v", fl)
+	}
+	if !nov.Totals.Paid.LessThan(sep.Totals.Paid) || nov.Totals.PostsFilled != sep.Totals.PostsFilled-2 {
+		t.Fatalf("paid %s → %s, posts %d → %d", sep.Totals.Paid, nov.Totals.Paid, sep.Totals.PostsFilled, nov.Totals.PostsFilled)
+	}
+
+	// The national summary counts the same posts and pays the same amounts as the province report.
+	hamletPeople := map[string]int{}
+	for _, asOf := range []string{"2025-09-15", "2025-11-15"} {
+		r := e.do("GET", "/v1/national/summary?as_of="+asOf, ministry, nil)
+		mustStatus(t, r, http.StatusOK)
+		var s nationalSummary
+		r.json(t, &s)
+		hn := s.Provinces[0]
+		if rep := report(asOf); !rep.Totals.Paid.Equal(hn.Funds.Paid) {
+			t.Fatalf("%s: province report paid %s, national summary %s", asOf, rep.Totals.Paid, hn.Funds.Paid)
+		}
+		for _, l := range hn.People {
+			if l.Level == "hamlet" {
+				hamletPeople[asOf] = int(l.People)
+			}
+		}
+	}
+	if hamletPeople["2025-09-15"] != hamletPeople["2025-11-15"]+1 {
+		t.Fatalf("hamlet-level people in the national summary: %v", hamletPeople)
+	}
+
+	// Computations: before the leaving he is working; after it the exit is refused, and a run leaves him out.
+	mustStatus(t, e.do("POST", "/v1/provinces/01/cadres/"+cadreC+"/entitlements", ed,
+		map[string]any{"exit_date": "2025-09-20", "reason": "reorganisation"}), http.StatusOK)
+	r := e.do("POST", "/v1/provinces/01/cadres/"+cadreC+"/entitlements", ed, map[string]any{"exit_date": "2025-11-01", "reason": "reorganisation"})
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	if p := r.problem(t); p.Errors[0].Pointer != "/exit_date" || p.Errors[0].Code != "person_not_working" ||
+		msgcheck.DeveloperText(p.Errors[0].Message) != "" {
+		t.Fatalf("exit after the leaving: %s", r.Body)
+	}
+	before := startRun(e, ed, map[string]any{"exit_date": "2025-09-20", "reason": "reorganisation", "filter": map[string]any{"position_level": "hamlet"}})
+	after := startRun(e, ed, map[string]any{"exit_date": "2025-11-01", "reason": "reorganisation", "filter": map[string]any{"position_level": "hamlet"}})
+	if before.Status != "succeeded" || after.Status != "succeeded" || after.PeopleTotal != before.PeopleTotal-1 {
+		t.Fatalf("runs: before the leaving %d people, after %d", before.PeopleTotal, after.PeopleTotal)
+	}
+}
