@@ -154,6 +154,11 @@ func TestAPersonsStatusHasHistoryThroughTheAPI(t *testing.T) {
 		t.Fatalf("return while out: %s", r.Body)
 	}
 
+	// A person created as having left already: working until the day before.
+	body := cadreBody(nidMale2001, "Lê Văn Cường", "male", "2001-05-05")
+	body["status"], body["left_on"] = "retired", "2024-06-01"
+	e.wantHistory(ed, "01", e.mustCreateCadre(ed, "01", body), "active ..–2024-05-31; retired 2024-06-01–..")
+
 	// The audit log keeps the periods before and after each change.
 	var before, after json.RawMessage
 	if err := e.admin.QueryRow(t.Context(), `SELECT before, after FROM audit_log WHERE entity = 'cadre' AND entity_id = $1
