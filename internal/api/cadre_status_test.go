@@ -345,3 +345,20 @@ func TestAPersonWhoLeftIsPaidBeforeTheLeavingAndNotAfter(t *testing.T) {
 		t.Fatalf("runs: before the leaving %d people, after %d", before.PeopleTotal, after.PeopleTotal)
 	}
 }
+
+// A reorganisation moves and ends posts but changes nobody's status: after apply every person's periods
+// are as before (and still agree with their record).
+func TestAReorganisationLeavesStatusHistoriesAsTheyWere(t *testing.T) {
+	e := newEnv(t)
+	ids := seedReorg(t, e)
+	ed := e.key(store.RoleProvinceEditor, "97")
+	const two = "00000000-0000-4000-8000-000000000002"
+	mustStatus(t, e.do("PATCH", "/v1/provinces/97/cadres/"+two, ed, map[string]any{"status": "left", "left_on": "2025-06-01"},
+		"If-Match", `"1"`), http.StatusOK)
+	body := map[string]any{"effective_date": "2025-07-01", "level": "commune", "mapping": reorgMapping(),
+		"hamlets": map[string]string{"HC": "91002"}, "posts": map[string]string{ids["postC"]: "91001"}}
+	mustStatus(t, e.do("POST", "/v1/provinces/97/reorganisations?mode=apply", ed, body), http.StatusCreated)
+	e.wantHistory(ed, "97", "00000000-0000-4000-8000-000000000001", "active ..–..")
+	e.wantHistory(ed, "97", two, "active ..–2025-05-31; left 2025-06-01–..")
+	e.statusRowsAgree()
+}
