@@ -22,7 +22,7 @@ CREATE TABLE cadre_status_history (
   CONSTRAINT cadre_status_history_no_overlap EXCLUDE USING gist (
     province_code WITH =, cadre_id WITH =, daterange(valid_from, valid_to, '[]') WITH &&)
 );
-COMMENT ON TABLE cadre_status_history IS 'Periods of a person''s status (active, left, retired), tiling time from the start of the record; kept by the triggers on cadres';
+COMMENT ON TABLE cadre_status_history IS 'Periods of a person''s status (active, left, retired), tiling time from the start of the record; kept by the triggers on cadres; no rows = active since the record began';
 -- Reads "as of D" look for the periods that are not active (a few percent of the rows): an anti-join on
 -- this partial index costs little whatever the size of the register.
 CREATE INDEX cadre_status_history_inactive_idx ON cadre_status_history (province_code, cadre_id, valid_from, valid_to)
@@ -45,7 +45,7 @@ CREATE FUNCTION cadre_status_start(status text, left_on date, active_from date) 
 -- the one running on f ends the day before, and a period of the same status just before f continues. With
 -- redate, the current period is first withdrawn (its start is being corrected: a left_on or active_from
 -- changed without the status changing). Periods always tile time from 0001-01-01: a first period that
--- would start later is preceded by an active one.
+-- would start later is preceded by an active one; a person active since the beginning keeps no rows.
 CREATE FUNCTION cadre_status_set(p text, id uuid, s text, f date, redate boolean) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   IF redate THEN
@@ -70,16 +70,18 @@ BEGIN
     END IF;
   END IF;
   INSERT INTO cadre_status_history (province_code, cadre_id, valid_from, valid_to, status) VALUES (p, id, f, NULL, s);
+  -- A person active since the record began has no rows (most people): nothing to store, nothing to scan.
+  DELETE FROM cadre_status_history WHERE province_code = p AND cadre_id = id AND valid_from = DATE '0001-01-01'
+    AND valid_to IS NULL AND status = 'active';
 END $$;
 COMMENT ON FUNCTION cadre_status_set(text, uuid, text, date, boolean) IS 'From a day on, a person''s status is the one given: the one rule every write of cadres goes through (its triggers)';
 
--- New people, set-based (an import of 200,000 people is one statement): active since the record began,
--- and, when recorded as left or retired, that status from left_on.
+-- New people, set-based (an import of 200,000 people is one statement): a person recorded as left or
+-- retired was active until the day before left_on; a person active since the record began has no rows.
 CREATE FUNCTION cadres_status_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO cadre_status_history (province_code, cadre_id, valid_from, valid_to, status)
-  SELECT n.province_code, n.id, DATE '0001-01-01', CASE WHEN n.status = 'active' THEN NULL ELSE n.left_on - 1 END, 'active'
-  FROM new_rows n
+  SELECT n.province_code, n.id, DATE '0001-01-01', n.left_on - 1, 'active' FROM new_rows n WHERE n.status <> 'active'
   UNION ALL
   SELECT n.province_code, n.id, n.left_on, NULL, n.status FROM new_rows n WHERE n.status <> 'active';
   RETURN NULL;
@@ -106,8 +108,7 @@ CREATE TRIGGER cadres_status_update AFTER UPDATE ON cadres REFERENCING OLD TABLE
 
 -- Backfill: everyone's periods from the current row.
 INSERT INTO cadre_status_history (province_code, cadre_id, valid_from, valid_to, status)
-SELECT c.province_code, c.id, DATE '0001-01-01', CASE WHEN c.status = 'active' THEN NULL ELSE c.left_on - 1 END, 'active'
-FROM cadres c
+SELECT c.province_code, c.id, DATE '0001-01-01', c.left_on - 1, 'active' FROM cadres c WHERE c.status <> 'active'
 UNION ALL
 SELECT c.province_code, c.id, c.left_on, NULL, c.status FROM cadres c WHERE c.status <> 'active';
 

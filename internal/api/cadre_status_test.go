@@ -54,17 +54,21 @@ func (e *env) wantHistory(token, province, id, want string) {
 	}
 }
 
-// statusRowsAgree checks, in the database, that every person's open period is the row's status from its
-// first day, and that each person's periods start at the beginning and follow one another without gaps
-// (the triggers' invariant; overlaps are refused by the exclusion constraint).
+// statusRowsAgree checks, in the database, that a person without periods is active since the beginning,
+// that every other person's open period is the row's status from its first day, and that each person's
+// periods start at the beginning and follow one another without gaps (the triggers' invariant; overlaps
+// are refused by the exclusion constraint).
 func (e *env) statusRowsAgree() {
 	e.t.Helper()
 	var bad int
-	err := e.admin.QueryRow(e.t.Context(), `SELECT count(*) FROM cadres c WHERE NOT EXISTS (
+	err := e.admin.QueryRow(e.t.Context(), `SELECT count(*) FROM cadres c WHERE
+		CASE WHEN NOT EXISTS (SELECT 1 FROM cadre_status_history s WHERE s.province_code = c.province_code AND s.cadre_id = c.id)
+		THEN c.status <> 'active' OR c.active_from IS NOT NULL
+		ELSE NOT EXISTS (
 		  SELECT 1 FROM cadre_status_history s WHERE s.province_code = c.province_code AND s.cadre_id = c.id
 		    AND s.valid_to IS NULL AND s.status = c.status AND s.valid_from = cadre_status_start(c.status, c.left_on, c.active_from))
 		OR NOT EXISTS (SELECT 1 FROM cadre_status_history s WHERE s.province_code = c.province_code AND s.cadre_id = c.id
-		    AND s.valid_from = '0001-01-01')
+		    AND s.valid_from = '0001-01-01') END
 		OR EXISTS (SELECT 1 FROM cadre_status_history s WHERE s.province_code = c.province_code AND s.cadre_id = c.id
 		  AND s.valid_to IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cadre_status_history n WHERE n.province_code = s.province_code
 		    AND n.cadre_id = s.cadre_id AND n.valid_from = s.valid_to + 1))`).Scan(&bad)

@@ -73,18 +73,23 @@ func (c Cadre) StatusOn(d time.Time) (StatusPeriod, bool) {
 	return StatusPeriod{}, false
 }
 
-// cadreStatusHistory reads a person's status periods, oldest first.
+// cadreStatusHistory reads a person's status periods, oldest first. No rows is one period: active since
+// the record began (most people; migration 0029 keeps no rows for them).
 func cadreStatusHistory(ctx context.Context, tx *Tx, province, id string) ([]StatusPeriod, error) {
 	rows, err := tx.Query(ctx, `SELECT status, nullif(valid_from, DATE '0001-01-01'), valid_to FROM cadre_status_history
 		WHERE province_code = $1 AND cadre_id = $2::uuid ORDER BY valid_from`, province, id)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (StatusPeriod, error) {
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (StatusPeriod, error) {
 		var s StatusPeriod
 		err := r.Scan(&s.Status, &s.From, &s.To)
 		return s, err
 	})
+	if err == nil && len(out) == 0 {
+		out = []StatusPeriod{{Status: "active"}}
+	}
+	return out, err
 }
 
 // withStatusHistory fills c.StatusHistory from the table.
