@@ -121,7 +121,7 @@ type flaggedPost struct {
 	HamletCode   *string `json:"hamlet_code"`
 	StartDate    Date    `json:"start_date"`
 	EndDate      *Date   `json:"end_date"`
-	Reason       string  `json:"reason"` // outside_unit_life | past_legal_end
+	Reason       string  `json:"reason"` // outside_unit_life | past_legal_end | person_not_working
 	Note         string  `json:"note"`
 }
 
@@ -296,6 +296,10 @@ func (b *reportBuilder) addHamlets(hs []store.ReportHamlet) {
 
 // addPost pays one post held on the date in its unit, or flags it when it cannot be paid.
 func (b *reportBuilder) addPost(ph store.PostHeld) {
+	if ph.PersonOut != nil {
+		b.flag(ph, "person_not_working", personOutNote(ph))
+		return
+	}
 	if !ph.UnitInForce {
 		b.flag(ph, "outside_unit_life", msg.New("report.flag.outside_unit_life"))
 		return

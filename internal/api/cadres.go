@@ -24,10 +24,15 @@ type cadreResponse struct {
 	BirthDate        Date   `json:"birth_date"`
 	SIMonths         int    `json:"si_months"`
 	cadreLawFields
-	Status      string                `json:"status"`
-	LeftOn      *Date                 `json:"left_on"`
-	Version     int                   `json:"version"`
-	Assignments *[]assignmentResponse `json:"assignments,omitempty"`
+	Status     string `json:"status"`
+	LeftOn     *Date  `json:"left_on"`
+	ActiveFrom *Date  `json:"active_from"`
+	Version    int    `json:"version"`
+	// AsOf and StatusPeriod: GET with as_of (status and left_on are then those in force on that date).
+	AsOf          *Date                   `json:"as_of,omitempty"`
+	StatusPeriod  *statusPeriodResponse   `json:"status_period,omitempty"`
+	StatusHistory *[]statusPeriodResponse `json:"status_history,omitempty"`
+	Assignments   *[]assignmentResponse   `json:"assignments,omitempty"`
 }
 
 // masksNationalID reports whether the caller sees identity numbers masked: viewers do; editors, the
@@ -39,8 +44,9 @@ func masksNationalID(p store.Principal) bool { return p.Role == store.RoleProvin
 
 func toCadreResponse(c store.Cadre, mask bool) cadreResponse {
 	out := cadreResponse{ID: c.ID, NationalID: c.NationalID, FullName: c.FullName, Gender: c.Gender,
-		BirthDate: Date{Time: c.BirthDate}, SIMonths: c.SIMonths, Status: c.Status, LeftOn: datePtr(c.LeftOn), Version: c.Version,
-		cadreLawFields: lawFieldsOf(c)}
+		BirthDate: Date{Time: c.BirthDate}, SIMonths: c.SIMonths, Status: c.Status, LeftOn: datePtr(c.LeftOn),
+		ActiveFrom: datePtr(c.ActiveFrom), Version: c.Version, cadreLawFields: lawFieldsOf(c)}
+	addStatusHistory(&out, c)
 	if mask {
 		out.NationalID, out.NationalIDMasked = store.MaskNationalID(c.NationalID), true
 	}
@@ -131,12 +137,19 @@ func (s *Server) getCadre(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	asOf, err := queryDate(r, "as_of")
+	if err != nil {
+		return err
+	}
 	p := principalFrom(r.Context())
 	c, as, err := s.store.GetCadre(r.Context(), p, chi.URLParam(r, "province"), id)
 	if err != nil {
 		return err
 	}
 	out := toCadreResponse(c, masksNationalID(p))
+	if asOf != nil {
+		statusAsOf(&out, c, asOf.Time)
+	}
 	out.Assignments = toAssignmentResponses(as)
 	setETag(w, c.Version)
 	return writeJSON(w, http.StatusOK, out)
@@ -208,6 +221,8 @@ func checkCadre(c store.Cadre, today time.Time) error {
 		bad("/left_on", "required", msg.New("cadre.left_on_required", statusLeftText(c.Status)))
 	case c.LeftOn != nil && c.LeftOn.Before(c.BirthDate):
 		bad("/left_on", "after_birth_date", msg.New("cadre.left_on_before_birth"))
+	case c.LeftOn != nil && c.ActiveFrom != nil && !c.LeftOn.After(*c.ActiveFrom):
+		bad("/left_on", "after_active_from", msg.New("cadre.left_on_before_return", statusDateText(*c.ActiveFrom)))
 	}
 	if birthOK && len(c.NationalID) == 12 {
 		fields = append(fields, checkNationalID(c.NationalID, c.Gender, c.BirthDate)...)
@@ -273,6 +288,7 @@ type cadrePatch struct {
 	SIMonths   Opt[int]    `json:"si_months"`
 	Status     Opt[string] `json:"status"`
 	LeftOn     Opt[Date]   `json:"left_on"`
+	ActiveFrom Opt[Date]   `json:"active_from"`
 
 	SITotalMonths         Opt[int]  `json:"si_total_months"`
 	SIUncompensatedMonths Opt[int]  `json:"si_uncompensated_months"`
@@ -285,6 +301,7 @@ type cadrePatch struct {
 // is refused, and the result must still be a valid person.
 func (p cadrePatch) apply(today time.Time) func(*store.Cadre) error {
 	return func(c *store.Cadre) error {
+		before := *c
 		var fields []FieldError
 		if p.NationalID.required("/national_id", &fields) {
 			c.NationalID = *p.NationalID.Value
@@ -307,6 +324,10 @@ func (p cadrePatch) apply(today time.Time) func(*store.Cadre) error {
 		if p.LeftOn.Set {
 			c.LeftOn = timePtr(p.LeftOn.Value)
 		}
+		if p.ActiveFrom.Set {
+			c.ActiveFrom = timePtr(p.ActiveFrom.Value)
+		}
+		fields = append(fields, checkReturn(before, *c)...)
 		if p.SITotalMonths.Set {
 			c.SITotalMonths = p.SITotalMonths.Value
 		}

@@ -119,6 +119,8 @@ func (g *gen) person(fromYear, toYear int, status string, leftOn *time.Time) str
 func generate(ctx context.Context, tx *store.Tx, stats *Stats) error {
 	g := &gen{r: rand.New(rand.NewPCG(2025, 7))}
 	communeEnd := date(2025, 7, 31)
+	// left_on is the first day out (as a decision's approval records it): the day after the last day worked.
+	communeLeft := communeEnd.AddDate(0, 0, 1)
 	const nCommunes = 100
 	for i := 1; i <= nCommunes; i++ {
 		code := fmt.Sprintf("%s%03d", ProvinceCode, i)
@@ -142,7 +144,7 @@ func generate(ctx context.Context, tx *store.Tx, stats *Stats) error {
 		// Commune-level non-professional posts: ended with the two-level reform (2025-07-31).
 		nPosts := []int{0, 14, 12, 10}[class] - g.r.IntN(3)
 		for j := 0; j < nPosts; j++ {
-			id := g.person(1965, 1998, "left", &communeEnd)
+			id := g.person(1965, 1998, "left", &communeLeft)
 			pos := communePosts[j%len(communePosts)]
 			start := date(2015+g.r.IntN(9), time.Month(1+g.r.IntN(12)), 1)
 			g.assigns = append(g.assigns, []any{ProvinceCode, g.uuid(), id, pos, code, nil, start, communeEnd, false, nil,

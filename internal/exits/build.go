@@ -1,8 +1,11 @@
 package exits
 
 import (
+	"time"
+
 	"github.com/shopspring/decimal"
 
+	"communehr/internal/msg"
 	"communehr/internal/policy"
 	"communehr/internal/store"
 )
@@ -53,6 +56,18 @@ func noPost(field, en, vi string) *Refusal {
 		TitleVI: "Hồ sơ lưu trữ không cho phép tính toán này.", MessageEN: en, MessageVI: vi}
 }
 
+// notWorking refuses an exit of a person whose status on the last day worked is left or retired (since
+// from): their status history says they were no longer working (issue 11 item 2).
+func notWorking(field, status string, from time.Time) *Refusal {
+	what := msg.Text{VI: "đã nghỉ việc", EN: "left"}
+	if status == "retired" {
+		what = msg.Text{VI: "đã nghỉ hưu", EN: "retired"}
+	}
+	m := msg.New("status.not_working_last_day", what, msg.Text{VI: from.Format("02/01/2006"), EN: from.Format(time.DateOnly)})
+	return &Refusal{Field: field, Code: "person_not_working", TitleEN: "The stored records do not allow this computation.",
+		TitleVI: "Hồ sơ lưu trữ không cho phép tính toán này.", MessageEN: m.EN(), MessageVI: m.VI()}
+}
+
 // KindOf maps the reason of an exit to the group of policies that can apply: a reorganisation or
 // streamlining exit of a non-professional worker is Decree 29/2023 or 154/2025 (the one in force on the
 // exit date); early retirement and resignation are Decree 178/2024 Art. 7 and Art. 9, both computed, the
@@ -85,6 +100,9 @@ func Build(p store.EntitlementPerson, req Input, calc *Calc) (policy.BestExitInp
 		}
 	}
 	work := policy.WorkTimeBefore(periods, exit)
+	if p.Status != "" && p.Status != "active" && p.StatusFrom != nil {
+		return in, nil, work, notWorking(exitField, p.Status, *p.StatusFrom)
+	}
 	mi := policy.MainPost(periods, before)
 	if mi < 0 {
 		return in, nil, work, noPost(exitField, "the person holds no post on the last day worked", "người này không giữ chức danh nào vào ngày làm việc cuối cùng")

@@ -45,7 +45,57 @@ type Cadre struct {
 	MergedUnitSurplus bool
 	Status            string
 	LeftOn            *time.Time
-	Version           int
+	// ActiveFrom is the first day of the latest active period (a return to work after a leaving); nil:
+	// active since the record began. Only a write that makes the person active again sets it.
+	ActiveFrom *time.Time
+	Version    int
+	// StatusHistory is the person's status periods, oldest first (cadre_status_history, kept by the
+	// triggers of migration 0029); filled by the reads and writes of one person.
+	StatusHistory []StatusPeriod `json:"status_history,omitempty"`
+}
+
+// StatusPeriod is a period of a person's status: From nil = since the record began, To nil = open
+// (both inclusive).
+type StatusPeriod struct {
+	Status string     `json:"status"`
+	From   *time.Time `json:"valid_from"`
+	To     *time.Time `json:"valid_to"`
+}
+
+// StatusOn returns the period of StatusHistory in force on d (false when the history is not loaded).
+func (c Cadre) StatusOn(d time.Time) (StatusPeriod, bool) {
+	for _, s := range c.StatusHistory {
+		if (s.From == nil || !s.From.After(d)) && (s.To == nil || !s.To.Before(d)) {
+			return s, true
+		}
+	}
+	return StatusPeriod{}, false
+}
+
+// cadreStatusHistory reads a person's status periods, oldest first. No rows is one period: active since
+// the record began (most people; migration 0029 keeps no rows for them).
+func cadreStatusHistory(ctx context.Context, tx *Tx, province, id string) ([]StatusPeriod, error) {
+	rows, err := tx.Query(ctx, `SELECT status, nullif(valid_from, DATE '0001-01-01'), valid_to FROM cadre_status_history
+		WHERE province_code = $1 AND cadre_id = $2::uuid ORDER BY valid_from`, province, id)
+	if err != nil {
+		return nil, err
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (StatusPeriod, error) {
+		var s StatusPeriod
+		err := r.Scan(&s.Status, &s.From, &s.To)
+		return s, err
+	})
+	if err == nil && len(out) == 0 {
+		out = []StatusPeriod{{Status: "active"}}
+	}
+	return out, err
+}
+
+// withStatusHistory fills c.StatusHistory from the table.
+func withStatusHistory(ctx context.Context, tx *Tx, c Cadre) (Cadre, error) {
+	var err error
+	c.StatusHistory, err = cadreStatusHistory(ctx, tx, c.Province, c.ID)
+	return c, err
 }
 
 func (c Cadre) rowVersion() int { return c.Version }
@@ -89,12 +139,12 @@ func (c Cadre) auditView() Cadre {
 }
 
 const cadreCols = `province_code, id::text, national_id, full_name, gender, birth_date, si_months, status, left_on, version,
-	si_total_months, si_uncompensated_months, decree29_paid, decree29_paid_on, merged_unit_surplus`
+	si_total_months, si_uncompensated_months, decree29_paid, decree29_paid_on, merged_unit_surplus, active_from`
 
 func scanCadre(r pgx.CollectableRow) (Cadre, error) {
 	var c Cadre
 	err := r.Scan(&c.Province, &c.ID, &c.NationalID, &c.FullName, &c.Gender, &c.BirthDate, &c.SIMonths, &c.Status,
-		&c.LeftOn, &c.Version, &c.SITotalMonths, &c.SIUncompensatedMonths, &c.Decree29Paid, &c.Decree29PaidOn, &c.MergedUnitSurplus)
+		&c.LeftOn, &c.Version, &c.SITotalMonths, &c.SIUncompensatedMonths, &c.Decree29Paid, &c.Decree29PaidOn, &c.MergedUnitSurplus, &c.ActiveFrom)
 	return c, err
 }
 
@@ -163,6 +213,9 @@ func (s *Store) GetCadre(ctx context.Context, p Principal, province, id string) 
 		if c, err = getCadre(ctx, tx, province, id, false); err != nil {
 			return err
 		}
+		if c, err = withStatusHistory(ctx, tx, c); err != nil {
+			return err
+		}
 		as, err = listAssignments(ctx, tx, province, id, AssignmentFilter{})
 		return err
 	})
@@ -197,6 +250,9 @@ func (s *Store) CreateCadre(ctx context.Context, p Principal, c Cadre) (Cadre, e
 		if out, err = pgx.CollectExactlyOneRow(rows, scanCadre); err != nil {
 			return translate(err)
 		}
+		if out, err = withStatusHistory(ctx, tx, out); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, out.Province, "create", "cadre", out.ID, nil, out.auditView())
 	})
 	return out, err
@@ -207,25 +263,38 @@ func (s *Store) CreateCadre(ctx context.Context, p Principal, c Cadre) (Cadre, e
 func (s *Store) UpdateCadre(ctx context.Context, p Principal, province, id string, version int, change func(*Cadre) error) (Cadre, error) {
 	var out Cadre
 	err := s.InTx(ctx, p, func(tx *Tx) error {
-		before, after, err := lockAtVersion(version, change, func() (Cadre, error) { return getCadre(ctx, tx, province, id, true) })
+		before, after, err := lockAtVersion(version, change, func() (Cadre, error) { return lockedCadreWithHistory(ctx, tx, province, id) })
 		if err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `UPDATE cadres SET national_id = $3, full_name = $4, gender = $5, birth_date = $6,
 			si_months = $7, status = $8, left_on = $9, si_total_months = $10, si_uncompensated_months = $11,
-			decree29_paid = $12, decree29_paid_on = $13, merged_unit_surplus = $14, version = version + 1, updated_at = now()
+			decree29_paid = $12, decree29_paid_on = $13, merged_unit_surplus = $14, active_from = $15, version = version + 1, updated_at = now()
 			WHERE province_code = $1 AND id = $2::uuid RETURNING `+cadreCols,
 			province, id, after.NationalID, after.FullName, after.Gender, after.BirthDate, after.SIMonths, after.Status, after.LeftOn,
-			after.SITotalMonths, after.SIUncompensatedMonths, after.Decree29Paid, after.Decree29PaidOn, after.MergedUnitSurplus)
+			after.SITotalMonths, after.SIUncompensatedMonths, after.Decree29Paid, after.Decree29PaidOn, after.MergedUnitSurplus,
+			after.ActiveFrom)
 		if err != nil {
 			return translate(err)
 		}
 		if out, err = pgx.CollectExactlyOneRow(rows, scanCadre); err != nil {
 			return translate(err)
 		}
+		if out, err = withStatusHistory(ctx, tx, out); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, province, "update", "cadre", id, before.auditView(), out.auditView())
 	})
 	return out, err
+}
+
+// lockedCadreWithHistory locks a person's row and reads it with the status periods.
+func lockedCadreWithHistory(ctx context.Context, tx *Tx, province, id string) (Cadre, error) {
+	c, err := getCadre(ctx, tx, province, id, true)
+	if err != nil {
+		return c, err
+	}
+	return withStatusHistory(ctx, tx, c)
 }
 
 // DeleteCadre removes a person and, by the foreign key's cascade, their assignments; each removed
@@ -250,4 +319,13 @@ func (s *Store) DeleteCadre(ctx context.Context, p Principal, province, id strin
 		}
 		return tx.Audit(ctx, province, "delete", "cadre", id, before.auditView(), nil)
 	})
+}
+
+// statusOutOn is the join condition of the period, in cadre_status_history alias s, in which the person
+// (province, id: SQL expressions) is not working (left or retired) on date d: at most one period matches,
+// none while the person works. Reports, runs, computations and the national summary read a person's
+// status on a date through it (the partial index cadre_status_history_inactive_idx serves it).
+func statusOutOn(s, province, id, d string) string {
+	return s + `.province_code = ` + province + ` AND ` + s + `.cadre_id = ` + id + ` AND ` + s +
+		`.status <> 'active' AND ` + s + `.valid_from <= ` + d + ` AND (` + s + `.valid_to IS NULL OR ` + s + `.valid_to >= ` + d + `)`
 }

@@ -106,7 +106,7 @@ func (s *Store) ApproveDecision(ctx context.Context, p Principal, province, id s
 			return err
 		}
 
-		c, err := getCadre(ctx, tx, province, d.CadreID, true)
+		c, err := lockedCadreWithHistory(ctx, tx, province, d.CadreID)
 		if err != nil {
 			return err
 		}
@@ -119,6 +119,10 @@ func (s *Store) ApproveDecision(ctx context.Context, p Principal, province, id s
 		after, err := pgx.CollectExactlyOneRow(rows, scanCadre)
 		if err != nil {
 			return translate(err)
+		}
+		// The status periods were moved by the trigger (migration 0029): left from the exit date.
+		if after, err = withStatusHistory(ctx, tx, after); err != nil {
+			return err
 		}
 		eff.CadreVersion = after.Version
 		return tx.Audit(ctx, province, "update", "cadre", d.CadreID, c.auditView(), after.auditView())

@@ -330,7 +330,8 @@ func runPeople(ctx context.Context, tx *Tx, province string, before time.Time, f
 		LEFT JOIN hamlets h ON h.province_code = a.province_code AND h.code = a.hamlet_code
 		WHERE a.province_code = c.province_code AND a.cadre_id = c.id
 		AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date >= $2)
-		AND ($3 = '' OR coalesce(a.commune_code, h.commune_code) = $3) AND ($4 = '' OR p.level = $4))`
+		AND ($3 = '' OR coalesce(a.commune_code, h.commune_code) = $3) AND ($4 = '' OR p.level = $4))
+		AND NOT EXISTS (SELECT 1 FROM cadre_status_history so WHERE ` + statusOutOn("so", "c.province_code", "c.id", "$2") + `)`
 	where := posts
 	args := []any{province, before, f.CommuneCode, f.PositionLevel}
 	if len(f.IDs) > 0 {
@@ -352,14 +353,15 @@ func runPeople(ctx context.Context, tx *Tx, province string, before time.Time, f
 // readRunBatch reads one batch of people and all their assignments (with their units) in two queries.
 func readRunBatch(ctx context.Context, tx *Tx, province string, ids []string, basis string, schedule []ScheduleEntry,
 	valuesOn time.Time) ([]EntitlementPerson, error) {
-	rows, err := tx.Query(ctx, `SELECT c.id::text, c.full_name, c.gender, c.birth_date, c.si_months, c.status, `+personLawCols+`
-		FROM cadres c WHERE c.province_code = $1 AND c.id = ANY($2::uuid[]) ORDER BY c.id`, province, ids)
+	rows, err := tx.Query(ctx, `SELECT c.id::text, c.full_name, c.gender, c.birth_date, c.si_months, `+personStatusCols+`, `+personLawCols+`
+		FROM cadres c LEFT JOIN cadre_status_history so ON `+statusOutOn("so", "c.province_code", "c.id", "$3::date")+`
+		WHERE c.province_code = $1 AND c.id = ANY($2::uuid[]) ORDER BY c.id`, province, ids, valuesOn)
 	if err != nil {
 		return nil, err
 	}
 	people, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (EntitlementPerson, error) {
 		p := EntitlementPerson{AllowanceBasis: basis, Schedule: schedule}
-		err := r.Scan(append([]any{&p.CadreID, &p.FullName, &p.Gender, &p.BirthDate, &p.SIMonths, &p.Status}, p.lawDest()...)...)
+		err := r.Scan(append([]any{&p.CadreID, &p.FullName, &p.Gender, &p.BirthDate, &p.SIMonths, &p.Status, &p.StatusFrom}, p.lawDest()...)...)
 		return p, err
 	})
 	if err != nil {

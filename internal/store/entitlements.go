@@ -23,7 +23,10 @@ type EntitlementPerson struct {
 	Gender    string
 	BirthDate time.Time
 	SIMonths  int
-	Status    string
+	// Status is the person's status on the day before the exit (the last day worked), and StatusFrom its
+	// first day when it is not active (cadre_status_history): an exit is computed for someone working then.
+	Status     string
+	StatusFrom *time.Time
 	// The law's inputs the register keeps (migration 0016; see Cadre).
 	SITotalMonths         *int
 	SIUncompensatedMonths *int
@@ -34,6 +37,10 @@ type EntitlementPerson struct {
 	Posts                 []PersonPost    // every assignment, oldest first
 	Schedule              []ScheduleEntry // the schedule in force on scheduleOn
 }
+
+// personStatusCols is the person's status on a date and its first day, read with a LEFT JOIN of
+// cadre_status_history so on statusOutOn (no period out: active).
+const personStatusCols = `coalesce(so.status, 'active'), so.valid_from`
 
 // personLawCols are the law's inputs a person's record keeps, read into lawDest.
 const personLawCols = `c.si_total_months, c.si_uncompensated_months, c.decree29_paid, c.decree29_paid_on, c.merged_unit_surplus`
@@ -47,12 +54,13 @@ func (p *EntitlementPerson) lawDest() []any {
 func (s *Store) EntitlementPerson(ctx context.Context, p Principal, province, cadreID string, scheduleOn time.Time) (EntitlementPerson, error) {
 	var out EntitlementPerson
 	err := s.InTx(ctx, p, func(tx *Tx) error {
-		err := tx.QueryRow(ctx, `SELECT c.id::text, c.full_name, c.gender, c.birth_date, c.si_months, c.status, pr.allowance_basis,
-			`+personLawCols+`
+		err := tx.QueryRow(ctx, `SELECT c.id::text, c.full_name, c.gender, c.birth_date, c.si_months, `+personStatusCols+`,
+			pr.allowance_basis, `+personLawCols+`
 			FROM cadres c JOIN provinces pr ON pr.province_code = c.province_code
-			WHERE c.province_code = $1 AND c.id::text = $2`, province, cadreID).
-			Scan(append([]any{&out.CadreID, &out.FullName, &out.Gender, &out.BirthDate, &out.SIMonths, &out.Status, &out.AllowanceBasis},
-				out.lawDest()...)...)
+			LEFT JOIN cadre_status_history so ON `+statusOutOn("so", "c.province_code", "c.id", "$3::date")+`
+			WHERE c.province_code = $1 AND c.id::text = $2`, province, cadreID, scheduleOn).
+			Scan(append([]any{&out.CadreID, &out.FullName, &out.Gender, &out.BirthDate, &out.SIMonths, &out.Status, &out.StatusFrom,
+				&out.AllowanceBasis}, out.lawDest()...)...)
 		if err != nil {
 			return translate(err)
 		}

@@ -218,7 +218,7 @@ func nationalCommunes(ctx context.Context, tx *Tx, asOf time.Time, d *NationalDa
 
 // nationalPostsSQL counts hamlets by kind and fund category (rows tagged 'h') and posts by level and
 // position (tagged 'p') in one statement, so that the classified hamlets (hc) are built once for both.
-const nationalPostsSQL = `,
+var nationalPostsSQL = `,
 	cf AS MATERIALIZED (
 	  SELECT c.province_code, c.code, c.effective_from FROM communes c
 	  JOIN provinces pr ON pr.province_code = c.province_code
@@ -244,7 +244,8 @@ const nationalPostsSQL = `,
 	  LEFT JOIN sched s2 ON s2.province_code = a.province_code AND s2.position_code = a.position_code
 	    AND s2.hamlet_fund_category = ''
 	  WHERE a.start_date <= $1 AND (a.end_date IS NULL OR a.end_date >= $1)
-	    AND (hc.code IS NOT NULL OR cf.code IS NOT NULL))
+	    AND (hc.code IS NOT NULL OR cf.code IS NOT NULL)
+	    AND NOT EXISTS (SELECT 1 FROM cadre_status_history so WHERE ` + statusOutOn("so", "a.province_code", "a.cadre_id", "$1") + `))
 	SELECT 'h', province_code, kind, category, count(*), 0, '0' FROM hc GROUP BY 2, 3, 4
 	UNION ALL
 	SELECT 'p', province_code, level, coalesce(position_code, ''), count(*), count(DISTINCT cadre_id), sum(paid)::text

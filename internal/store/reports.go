@@ -69,6 +69,9 @@ type PostHeld struct {
 	AllowanceOverride *decimal.Decimal
 	// UnitInForce: the post's own unit is in force on the date (read by AllowanceData only).
 	UnitInForce bool
+	// PersonOut: the person's status on the date when it is not active (left or retired since From; read by
+	// AllowanceData only), nil while they work: the report does not pay a person who was not working.
+	PersonOut *StatusPeriod
 }
 
 // AllowanceData is everything the allowance report of one province (or one unit) reads, as of a date.
@@ -238,9 +241,13 @@ func reportPosts(ctx context.Context, tx *Tx, sc reportScope) ([]PostHeld, []*ti
 	}
 	var froms []*time.Time
 	posts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PostHeld, error) {
-		var from *time.Time
-		ph, err := scanPostHeldThen(r, &from)
+		var from, outFrom *time.Time
+		var outStatus *string
+		ph, err := scanPostHeldThen(r, &from, &outStatus, &outFrom)
 		froms = append(froms, from)
+		if outStatus != nil {
+			ph.PersonOut = &StatusPeriod{Status: *outStatus, From: outFrom}
+		}
 		return ph, err
 	})
 	return posts, froms, err
@@ -249,10 +256,11 @@ func reportPosts(ctx context.Context, tx *Tx, sc reportScope) ([]PostHeld, []*ti
 func reportPostsSQL(sc reportScope) string {
 	return `SELECT a.id::text, a.cadre_id::text, c.full_name, a.position_code, p.level, p.title_vi, p.title_en,
 		a.commune_code, a.hamlet_code, a.concurrent, coalesce(a.elected, p.elected_default), a.start_date, a.end_date,
-		a.term_end, a.allowance_override::text, a.commune_from
+		a.term_end, a.allowance_override::text, a.commune_from, so.status, so.valid_from
 		FROM assignments a
 		JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
 		JOIN positions p ON p.code = a.position_code
+		LEFT JOIN cadre_status_history so ON ` + statusOutOn("so", "a.province_code", "a.cadre_id", "$2") + `
 		WHERE a.province_code = $1 AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date >= $2)` + sc.postWhere + `
 		ORDER BY coalesce(a.commune_code, a.hamlet_code), a.concurrent, p.level, a.position_code, c.full_name, a.id`
 }

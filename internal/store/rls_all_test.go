@@ -57,6 +57,7 @@ func allTablesFixture(t *testing.T) (*store.Store, *pgx.Conn, map[string]int64) 
 			`INSERT INTO hamlet_history (province_code, hamlet_code, valid_from, kind, households, key_security_order, converted_from_thon) VALUES ($1, 'H1', '2025-07-01', 'thon', 400, false, false)`,
 			`INSERT INTO cadres (province_code, id, national_id, full_name, gender, birth_date) VALUES ($1, '` + cadre + `', '0' || $1 || '080123456', 'Nguyễn Văn A', 'male', '1980-01-01')`,
 			`INSERT INTO assignments (province_code, cadre_id, position_code, hamlet_code, start_date) VALUES ($1, '` + cadre + `', 'truong_thon_to_truong', 'H1', '2024-01-01')`,
+			`INSERT INTO cadre_status_history (province_code, cadre_id, valid_from, valid_to, status) VALUES ($1, '` + cadre + `', '2030-01-01', NULL, 'retired')`,
 			`INSERT INTO audit_log (province_code, action, entity, entity_id) VALUES ($1, 'create', 'commune', $1 || '001')`,
 			`INSERT INTO users (username, role, province_code, password_hash) VALUES ('officer' || $1, 'province_editor', $1, '$argon2id$')`,
 			`INSERT INTO reorganisations (province_code, level, effective_date, request_hash, summary) VALUES ($1, 'commune', '2025-07-01', sha256(convert_to($1::text, 'UTF8')), '{}')`,
