@@ -1,3 +1,8 @@
+DROP TRIGGER assignments_commune_from ON assignments;
+CREATE TRIGGER assignments_commune_from BEFORE INSERT OR UPDATE ON assignments FOR EACH ROW EXECUTE FUNCTION assignments_commune_from();
+DROP TRIGGER communes_successor_fkey ON communes;
+CREATE CONSTRAINT TRIGGER communes_successor_fkey AFTER INSERT OR UPDATE OF successor_code ON communes
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION communes_successor_exists();
 CREATE OR REPLACE FUNCTION audit_view(entity text, row_json jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE WHEN entity = 'cadre' AND row_json ? 'national_id' THEN
     jsonb_set(row_json, '{national_id}', to_jsonb(CASE WHEN length(row_json->>'national_id') = 12
