@@ -111,8 +111,9 @@ func collectRowErrors(ctx context.Context, tx *Tx, w ImportWork, runChecks bool,
 			return 0, 0, err
 		}
 		// Every join of the file with the register on equality, never a nested loop: right after a large
-		// import the register's statistics are stale and a nested loop rescans the file once per row.
-		if _, err := tx.Exec(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
+		// import the register's statistics are stale and a nested loop rescans the file once per row; and
+		// the planner settings of import_specs.go (Prepare) from here on.
+		if _, err := tx.Exec(ctx, importPlanning); err != nil {
 			return 0, 0, err
 		}
 		// What the rows reference cannot be deleted until the import ends (import_integrity.go).
