@@ -43,7 +43,8 @@ echo "== go test ./... (PostgreSQL at ${url%%:*}://…@${url#*@})"
 phase=$(date +%s.%N)
 # Database tests run in parallel (t.Parallel, each on its own copy of the migrated template): mostly waiting
 # on PostgreSQL, so more of them than cores (TEST_PARALLEL, default 4) keep the cluster busy.
-go test -count=1 -parallel "${TEST_PARALLEL:-4}" ${GOTESTFLAGS:-} ./...
+# A package's tests may take longer than go test's default 10 minutes on a loaded 2-core machine (TEST_TIMEOUT).
+go test -count=1 -timeout "${TEST_TIMEOUT:-25m}" -parallel "${TEST_PARALLEL:-4}" ${GOTESTFLAGS:-} ./...
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }'; }
 echo "== go test ./...: $(elapsed "$phase")"
 
@@ -53,7 +54,7 @@ elif command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || [ "$(
   phase=$(date +%s.%N)
   bouncer=$(scripts/pgbouncer.sh start "$tmp/pgbouncer" "$url")
   echo "== go test (tenancy and imports) through PgBouncer, transaction pooling (${bouncer#*@})"
-  TEST_PGBOUNCER_URL="$bouncer" go test -count=1 -parallel "${TEST_PARALLEL:-4}" ${GOTESTFLAGS:-} \
+  TEST_PGBOUNCER_URL="$bouncer" go test -count=1 -timeout "${TEST_TIMEOUT:-25m}" -parallel "${TEST_PARALLEL:-4}" ${GOTESTFLAGS:-} \
     -run 'RLS|Tenancy|ServerRole|NationalTransactions|Isolat|Import|NationalKey|ViewerSees' ./internal/store ./internal/api
   echo "== PgBouncer pass: $(elapsed "$phase")"
 else
