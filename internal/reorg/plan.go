@@ -66,13 +66,13 @@ func (pl *planner) plan(d store.ReorgData, people store.PeopleReader) (store.Reo
 	return acts, sum, nil
 }
 
-// unanswered refuses an apply while a split's questions are open.
+// unanswered refuses an apply while a split's questions are open; each reason names the hamlet or the
+// post's holder and the units to choose from, as an officer knows them (not by the request's ids).
 func unanswered(qs []Question) error {
 	var fields []Field
 	for _, q := range qs {
-		fields = append(fields, Field{"/" + q.Kind + "s/" + q.ID, "successor_required",
-			fmt.Sprintf("%s of %s: choose one of %s", q.ID, q.Unit, strings.Join(q.Choices, ", ")),
-			fmt.Sprintf("%s thuộc %s: chọn một trong %s", q.ID, q.Unit, strings.Join(q.Choices, ", "))})
+		en, vi := questionWords(q)
+		fields = append(fields, Field{"/" + q.Kind + "s/" + q.ID, "successor_required", en, vi})
 	}
 	return invalid(
 		fmt.Sprintf("%d hamlets or posts are in units that split: say which new unit each goes to; nothing was changed.", len(qs)),
@@ -189,6 +189,31 @@ func choose(successors []string, answer string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// questionWords is an open question as a reason: what is asked about, in which unit, and the choices.
+func questionWords(q Question) (en, vi string) {
+	unit, _, _ := strings.Cut(q.Unit, "@")
+	var units []string
+	end := false
+	for _, c := range q.Choices {
+		if c == "end" {
+			end = true
+			continue
+		}
+		units = append(units, c)
+	}
+	choices := strings.Join(units, ", ")
+	if q.Kind == "hamlet" {
+		return fmt.Sprintf("hamlet %s (code %s) of unit %s: choose which of %s takes it", q.Name, q.ID, unit, choices),
+			fmt.Sprintf("thôn, tổ dân phố %s (mã %s) thuộc đơn vị %s: chọn đơn vị nhận trong số %s", q.Name, q.ID, unit, choices)
+	}
+	en = fmt.Sprintf("the post of %s in unit %s: choose which of %s takes it", q.Name, unit, choices)
+	vi = fmt.Sprintf("chức danh của %s tại đơn vị %s: chọn đơn vị nhận trong số %s", q.Name, unit, choices)
+	if end {
+		en, vi = en+", or end the post", vi+", hoặc chấm dứt chức danh"
+	}
+	return en, vi
 }
 
 func (pl *planner) question(sum *Summary, kind, id, unit string, choices []string) {

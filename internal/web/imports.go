@@ -4,7 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -24,12 +28,18 @@ type Importer interface {
 // SetImporter gives the console the import pipeline (api.Config.ConsoleImports).
 func (c *Console) SetImporter(i Importer) { c.imports = i }
 
-var importKindNames = []string{"communes", "hamlets", "cadres", "assignments"}
+var importKindNames = []string{"communes", "hamlets", "cadres", "assignments", "commune-sheet"}
+
+// sheetKind is the kind of one commune's people and posts in one sheet: the only kind the commune
+// chooser is for.
+const sheetKind = "commune-sheet"
 
 // importsPage is the upload form and the history of the province's imports.
 type importsPage struct {
 	Kind, Mode string
-	Problem    string // a refusal before any job exists, already in the officer's language
+	Commune    string          // the commune a commune sheet is for ("": its rows say, in a "Mã xã" column)
+	Communes   []store.Commune // the province's communes in force today, for the chooser
+	Problem    string          // a refusal before any job exists, already in the officer's language
 	Jobs       []store.ImportJob
 }
 
@@ -42,16 +52,23 @@ func (c *Console) renderImports(w http.ResponseWriter, r *http.Request, status i
 		c.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
+	p, province := principal(r), *officer(r.Context()).Province
 	var err error
-	if data.Jobs, err = c.imports.List(r, principal(r), *officer(r.Context()).Province, 50); err != nil {
+	if data.Jobs, err = c.imports.List(r, p, province, 50); err != nil {
 		c.serverError(w, r, err)
 		return
+	}
+	if data.Communes == nil {
+		if data.Communes, err = c.communesToday(r); err != nil {
+			c.serverError(w, r, err)
+			return
+		}
 	}
 	c.render(w, r, status, "imports.html", &page{Data: data, Errors: errs})
 }
 
-// upload reads the multipart form as a stream (kind and mode come before the file, in the form's order)
-// and hands the file part to the import pipeline unbuffered.
+// upload reads the multipart form as a stream (kind, mode and commune come before the file, in the
+// form's order) and hands the file part to the import pipeline unbuffered.
 func (c *Console) upload(w http.ResponseWriter, r *http.Request) {
 	if c.imports == nil {
 		c.renderError(w, r, http.StatusNotFound, "error.not_found")
@@ -59,66 +76,99 @@ func (c *Console) upload(w http.ResponseWriter, r *http.Request) {
 	}
 	data := importsPage{Kind: "cadres", Mode: "validate"}
 	errs := map[string]string{}
-	mr, err := r.MultipartReader()
-	if err != nil {
+	part, err := uploadFields(r, &data)
+	if err != nil || part == nil {
 		errs["file"] = "imports.file_required"
+		if err != nil && !errors.Is(err, io.EOF) {
+			data.Problem = c.describe(r, err)
+		}
 		c.renderImports(w, r, http.StatusUnprocessableEntity, data, errs)
 		return
+	}
+	if data.Communes, err = c.communesToday(r); err != nil {
+		c.serverError(w, r, err)
+		return
+	}
+	if checkUpload(data, part.FileName(), errs); len(errs) > 0 {
+		c.renderImports(w, r, http.StatusUnprocessableEntity, data, errs)
+		return
+	}
+	job, err := c.imports.Start(sheetRequest(r, data), principal(r), *officer(r.Context()).Province, data.Kind, data.Mode, part)
+	if err != nil {
+		status, detail, ok := api.Describe(err, language(r) == "vi")
+		if !ok {
+			c.serverError(w, r, err)
+			return
+		}
+		data.Problem = detail
+		c.renderImports(w, r, status, data, errs)
+		return
+	}
+	http.Redirect(w, r, "/imports/"+job.ID, http.StatusSeeOther)
+}
+
+// uploadFields reads the form's fields into data up to its file part, which it returns unread.
+func uploadFields(r *http.Request, data *importsPage) (*multipart.Part, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, err
 	}
 	for {
 		part, err := mr.NextPart()
 		if err != nil {
-			errs["file"] = "imports.file_required"
-			if !errors.Is(err, io.EOF) {
-				data.Problem = c.describe(r, err)
-			}
-			c.renderImports(w, r, http.StatusUnprocessableEntity, data, errs)
-			return
+			return nil, err
 		}
 		switch part.FormName() {
-		case "kind", "mode":
-			v, _ := io.ReadAll(io.LimitReader(part, 32))
-			if part.FormName() == "kind" {
-				data.Kind = string(v)
-			} else {
-				data.Mode = string(v)
-			}
-			continue
 		case "file":
-		default:
-			continue
-		}
-		known := false
-		for _, k := range importKindNames {
-			known = known || k == data.Kind
-		}
-		if !known {
-			errs["kind"] = "form.choice_invalid"
-		}
-		if data.Mode != "validate" && data.Mode != "apply" {
-			errs["mode"] = "form.choice_invalid"
-		}
-		if part.FileName() == "" {
-			errs["file"] = "imports.file_required"
-		}
-		if len(errs) > 0 {
-			c.renderImports(w, r, http.StatusUnprocessableEntity, data, errs)
-			return
-		}
-		job, err := c.imports.Start(r, principal(r), *officer(r.Context()).Province, data.Kind, data.Mode, part)
-		if err != nil {
-			status, detail, ok := api.Describe(err, language(r) == "vi")
-			if !ok {
-				c.serverError(w, r, err)
-				return
+			return part, nil
+		case "kind", "mode", "commune":
+			b, _ := io.ReadAll(io.LimitReader(part, 32))
+			v := strings.TrimSpace(string(b))
+			switch part.FormName() {
+			case "kind":
+				data.Kind = v
+			case "mode":
+				data.Mode = v
+			default:
+				data.Commune = v
 			}
-			data.Problem = detail
-			c.renderImports(w, r, status, data, errs)
-			return
 		}
-		http.Redirect(w, r, "/imports/"+job.ID, http.StatusSeeOther)
-		return
 	}
+}
+
+// checkUpload words what is wrong with the form before the file is read (data.Communes are the choices).
+func checkUpload(data importsPage, file string, errs map[string]string) {
+	if !slices.Contains(importKindNames, data.Kind) {
+		errs["kind"] = "form.choice_invalid"
+	}
+	if data.Mode != "validate" && data.Mode != "apply" {
+		errs["mode"] = "form.choice_invalid"
+	}
+	if data.Kind == sheetKind && data.Commune != "" &&
+		!slices.ContainsFunc(data.Communes, func(u store.Commune) bool { return u.Code == data.Commune }) {
+		errs["commune"] = "form.choice_invalid"
+	}
+	if file == "" {
+		errs["file"] = "imports.file_required"
+	}
+}
+
+// communesToday is the province's communes in force today, the commune chooser's choices.
+func (c *Console) communesToday(r *http.Request) ([]store.Commune, error) {
+	today := c.today()
+	return c.store.ListCommunes(r.Context(), principal(r), *officer(r.Context()).Province,
+		store.CommuneFilter{ActiveOn: &today, Limit: 5000})
+}
+
+// sheetRequest is r with the commune a commune sheet is for as the API's `commune` parameter, which is
+// how the import pipeline is told it; the chooser means nothing for the other kinds.
+func sheetRequest(r *http.Request, data importsPage) *http.Request {
+	if data.Kind != sheetKind || data.Commune == "" {
+		return r
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.RawQuery = url.Values{"commune": {data.Commune}}.Encode()
+	return r2
 }
 
 func (c *Console) describe(r *http.Request, err error) string {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -171,9 +172,9 @@ func (c *Console) refused(w http.ResponseWriter, r *http.Request, v *reorgView, 
 	case err == nil:
 		return false
 	case errors.As(err, &inv):
-		v.Refusal = pickText(r, inv.DetailEN, inv.DetailVI)
+		v.Refusal = plainDates(pickText(r, inv.DetailEN, inv.DetailVI))
 		for _, f := range inv.Fields {
-			v.Problems = append(v.Problems, pickText(r, f.EN, f.VI))
+			v.Problems = append(v.Problems, problemText(c.views.catalogs[language(r)], pickText(r, f.EN, f.VI), f.Pointer))
 		}
 		c.render(w, r, http.StatusUnprocessableEntity, "reorganisation.html", &page{Data: v})
 	case errors.Is(err, reorg.ErrNoReferenceData):
@@ -186,6 +187,32 @@ func (c *Console) refused(w http.ResponseWriter, r *http.Request, v *reorgView, 
 	}
 	return true
 }
+
+// problemText words one of the planner's reasons for an officer: the label of the form's field it is
+// about, dates as dd/mm/yyyy, never the request's pointer. A reason about a unit, a line of the
+// mapping, a hamlet or a post names it itself.
+func problemText(cat catalog, text, pointer string) string {
+	text = plainDates(text)
+	parts := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
+	label := ""
+	switch {
+	case pointer == "/effective_date":
+		label = "reorg.effective_date"
+	case pointer == "/level":
+		label = "reorg.level"
+	case parts[0] == "mapping" && len(parts) != 2: // the mapping as a whole, or an entry's value
+		label = "reorg.mapping"
+	}
+	if label == "" {
+		return text
+	}
+	return cat[label] + ": " + text
+}
+
+var isoDate = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+
+// plainDates writes the planner's ISO dates as an officer reads them (dd/mm/yyyy).
+func plainDates(s string) string { return isoDate.ReplaceAllString(s, "$3/$2/$1") }
 
 func pickText(r *http.Request, en, vi string) string {
 	if language(r) == "vi" {

@@ -1,6 +1,7 @@
 // communehr console: the only script. Every page works without it; it adds a confirmation before
 // irreversible actions (forms with data-confirm), a print button on the printable decision, and a live
-// progress bar on a running import (polling its JSON progress; without script the page refreshes).
+// progress bar on a running import (polling its JSON progress; without script the page refreshes), and
+// shows the import form's commune chooser only for the commune sheet it is for.
 (function () {
   "use strict";
   document.addEventListener("submit", function (ev) {
@@ -10,6 +11,12 @@
   });
   var p = document.getElementById("print-now");
   if (p) { p.hidden = false; p.addEventListener("click", function () { window.print(); }); }
+  var kind = document.getElementById("kind"), choice = document.getElementById("commune-choice");
+  if (kind && choice) {
+    var sync = function () { choice.hidden = kind.value !== "commune-sheet"; };
+    kind.addEventListener("change", sync);
+    sync();
+  }
   var job = document.getElementById("job");
   if (job && job.getAttribute("data-running")) {
     var bar = document.getElementById("progress");
