@@ -236,30 +236,7 @@ func errLegacyXLS() *Error {
 // index, the header and the index of the first data row.
 func findHeader(kind *importKind, head [][]string) (int, []string, int) {
 	known := kind.knownHeaders()
-	count := func(cells []string) (hits, filled int) {
-		for _, c := range cells {
-			c = tabular.CleanCell(c)
-			if c == "" {
-				continue
-			}
-			filled++
-			if _, ok := known[tabular.Fold(c)]; ok {
-				hits++
-			}
-		}
-		return
-	}
-	h := -1
-	for i, cells := range head {
-		if i >= headerScanRows {
-			break
-		}
-		hits, filled := count(cells)
-		if hits >= 2 || (hits == 1 && filled == 1 && len(kind.columns) == 1) {
-			h = i
-			break
-		}
-	}
+	h := headerRowOf(kind, known, head)
 	if h < 0 {
 		// No row names the kind's columns: the first non-blank row is the header, and the pipeline says
 		// which columns it does not know.
@@ -274,24 +251,7 @@ func findHeader(kind *importKind, head [][]string) (int, []string, int) {
 	data := h + 1
 	if data < len(head) {
 		below := cleanRow(head[data])
-		merged := false
-		for i, c := range below {
-			if c == "" {
-				continue
-			}
-			if _, ok := known[tabular.Fold(c)]; !ok {
-				continue
-			}
-			if i >= len(header) || header[i] == "" {
-				merged = true
-				break
-			}
-			if _, ok := known[tabular.Fold(header[i])]; !ok {
-				merged = true
-				break
-			}
-		}
-		if merged {
+		if groupHeadingAbove(known, header, below) {
 			for len(header) < len(below) {
 				header = append(header, "")
 			}
@@ -310,6 +270,52 @@ func findHeader(kind *importKind, head [][]string) (int, []string, int) {
 		header = header[:len(header)-1]
 	}
 	return h, header, data
+}
+
+// headerRowOf is the index of the first of the scanned rows where at least two cells (or its only cell,
+// for a kind of one column) name columns of the kind, or -1.
+func headerRowOf(kind *importKind, known map[string]string, head [][]string) int {
+	for i, cells := range head {
+		if i >= headerScanRows {
+			break
+		}
+		hits, filled := 0, 0
+		for _, c := range cells {
+			c = tabular.CleanCell(c)
+			if c == "" {
+				continue
+			}
+			filled++
+			if _, ok := known[tabular.Fold(c)]; ok {
+				hits++
+			}
+		}
+		if hits >= 2 || (hits == 1 && filled == 1 && len(kind.columns) == 1) {
+			return i
+		}
+	}
+	return -1
+}
+
+// groupHeadingAbove reports whether the (cleaned) row below the header completes it: it names a column
+// in a cell where the header is empty or holds a heading that is no column (a group heading merged
+// over the two rows or across columns).
+func groupHeadingAbove(known map[string]string, header, below []string) bool {
+	for i, c := range below {
+		if c == "" {
+			continue
+		}
+		if _, ok := known[tabular.Fold(c)]; !ok {
+			continue
+		}
+		if i >= len(header) || header[i] == "" {
+			return true
+		}
+		if _, ok := known[tabular.Fold(header[i])]; !ok {
+			return true
+		}
+	}
+	return false
 }
 
 // knownHeaders maps every folded name and alias of the kind's columns to its column.
