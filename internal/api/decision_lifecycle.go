@@ -223,39 +223,11 @@ func (s *Server) patchDecision(w http.ResponseWriter, r *http.Request) error {
 	}
 	province, id := chi.URLParam(r, "province"), chi.URLParam(r, "id")
 	p := principalFrom(r.Context())
-	old, err := s.store.GetDecision(r.Context(), p, province, id)
+	old, err := s.editableDraft(r, p, province, id, version)
 	if err != nil {
 		return err
 	}
-	if old.Status != store.DecisionDraft {
-		return decisionConflict(province, store.ErrNotDraft)
-	}
-	if old.Version != version {
-		return errPreconditionFailed()
-	}
-	var stored struct {
-		Request map[string]json.RawMessage `json:"request"`
-	}
-	if err := json.Unmarshal(old.Request, &stored); err != nil || stored.Request == nil {
-		return fmt.Errorf("decision %s: stored request: %v", old.ID, err)
-	}
-	merged := stored.Request
-	_, hasExit := patch["exit_date"]
-	_, hasLast := patch["last_day_worked"]
-	if hasExit || hasLast {
-		delete(merged, "exit_date")
-		delete(merged, "last_day_worked")
-	} else {
-		delete(merged, "last_day_worked") // exit_date stays the one given
-	}
-	for k, v := range patch {
-		if bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
-			delete(merged, k)
-			continue
-		}
-		merged[k] = v
-	}
-	body, err := json.Marshal(merged)
+	body, err := patchedRequest(old, patch)
 	if err != nil {
 		return err
 	}
@@ -285,4 +257,48 @@ func (s *Server) patchDecision(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Ruleset-Version", saved.RulesetVersion)
 	setETag(w, saved.Version)
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// editableDraft is the decision the request names when it is still a draft at the version If-Match gave.
+func (s *Server) editableDraft(r *http.Request, p store.Principal, province, id string, version int) (store.Decision, error) {
+	old, err := s.store.GetDecision(r.Context(), p, province, id)
+	if err != nil {
+		return old, err
+	}
+	if old.Status != store.DecisionDraft {
+		return old, decisionConflict(province, store.ErrNotDraft)
+	}
+	if old.Version != version {
+		return old, errPreconditionFailed()
+	}
+	return old, nil
+}
+
+// patchedRequest is the draft's stored request with the patch's fields laid over it, as JSON: null removes
+// an optional field, and sending either exit date replaces both (else the stored last day worked is
+// dropped and exit_date stays the one given).
+func patchedRequest(old store.Decision, patch map[string]json.RawMessage) ([]byte, error) {
+	var stored struct {
+		Request map[string]json.RawMessage `json:"request"`
+	}
+	if err := json.Unmarshal(old.Request, &stored); err != nil || stored.Request == nil {
+		return nil, fmt.Errorf("decision %s: stored request: %v", old.ID, err)
+	}
+	merged := stored.Request
+	_, hasExit := patch["exit_date"]
+	_, hasLast := patch["last_day_worked"]
+	if hasExit || hasLast {
+		delete(merged, "exit_date")
+		delete(merged, "last_day_worked")
+	} else {
+		delete(merged, "last_day_worked") // exit_date stays the one given
+	}
+	for k, v := range patch {
+		if bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
+			delete(merged, k)
+			continue
+		}
+		merged[k] = v
+	}
+	return json.Marshal(merged)
 }

@@ -28,63 +28,85 @@ func idempotent(st *store.Store) func(http.Handler) http.Handler {
 			if err := checkIdempotencyKey(key); err != nil {
 				return err
 			}
-			body, err := io.ReadAll(r.Body)
+			sum, err := requestHash(r)
 			if err != nil {
-				return jsonProblem(err)
+				return err
 			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			h := sha256.New()
-			h.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
-			h.Write(body)
 			p := principalFrom(r.Context())
 			scope := chi.URLParam(r, "province")
-			rec, err := st.ClaimIdempotencyKey(r.Context(), p, scope, key, r.Method, r.URL.Path, h.Sum(nil))
-			switch {
-			case errors.Is(err, store.ErrIdemMismatch):
-				return errInvalid("This Idempotency-Key was already used with a different request body.",
-					"Idempotency-Key này đã được dùng với một nội dung yêu cầu khác.",
-					FieldError{Pointer: "header/Idempotency-Key", Code: "idempotency_key_reused",
-						MessageEN: "already used with another body", MessageVI: "đã được dùng với nội dung khác"})
-			case errors.Is(err, store.ErrIdemInProgress):
-				return errConflict("A request with this Idempotency-Key is still being processed; retry shortly.",
-					"Một yêu cầu với Idempotency-Key này đang được xử lý; hãy thử lại sau.")
-			case err != nil:
-				return err
-			case rec != nil:
+			rec, err := st.ClaimIdempotencyKey(r.Context(), p, scope, key, r.Method, r.URL.Path, sum)
+			if err != nil {
+				return claimError(err)
+			}
+			if rec != nil {
 				replay(w, rec)
 				return nil
 			}
-			// The response is buffered and recorded before the client sees it, so that a retry arriving
-			// right after the response always finds the finished record.
-			cw := &captureWriter{header: http.Header{}}
-			completed := false
-			defer func() {
-				ctx := context.WithoutCancel(r.Context())
-				if !completed || cw.status < 200 || cw.status >= 300 {
-					_ = st.ReleaseIdempotencyKey(ctx, p, scope, key)
-				}
-			}()
-			next.ServeHTTP(cw, r)
-			completed = true
-			if cw.status >= 200 && cw.status < 300 {
-				if err := st.FinishIdempotencyKey(r.Context(), p, scope, key, store.IdemRecord{Status: cw.status,
-					ContentType: cw.header.Get("Content-Type"), Location: cw.header.Get("Location"), Body: cw.buf.Bytes()}); errors.Is(err, store.ErrIdemLost) {
-					// This request's claim lapsed (it ran past its lease without renewing it) and a retry
-					// took the key over: the retry's response is the one on record.
-					return errConflict("A request with this Idempotency-Key was retried while this one ran; the retry's response is the one kept.",
-						"Một yêu cầu với Idempotency-Key này đã được gửi lại khi yêu cầu này đang chạy; kết quả của lần gửi lại được giữ.")
-				} else if err != nil {
-					return err
-				}
-			}
-			for k, v := range cw.header {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(cw.status)
-			_, _ = w.Write(cw.buf.Bytes())
-			return nil
+			return serveRecorded(st, next, w, r, p, scope, key)
 		})
 	}
+}
+
+// requestHash reads the request's body (leaving it readable again) and hashes it with its method and path.
+func requestHash(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, jsonProblem(err)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	h := sha256.New()
+	h.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
+	h.Write(body)
+	return h.Sum(nil), nil
+}
+
+// claimError is the answer to a key that could not be claimed: used with another body, or still held by a
+// request being processed.
+func claimError(err error) error {
+	switch {
+	case errors.Is(err, store.ErrIdemMismatch):
+		return errInvalid("This Idempotency-Key was already used with a different request body.",
+			"Idempotency-Key này đã được dùng với một nội dung yêu cầu khác.",
+			FieldError{Pointer: "header/Idempotency-Key", Code: "idempotency_key_reused",
+				MessageEN: "already used with another body", MessageVI: "đã được dùng với nội dung khác"})
+	case errors.Is(err, store.ErrIdemInProgress):
+		return errConflict("A request with this Idempotency-Key is still being processed; retry shortly.",
+			"Một yêu cầu với Idempotency-Key này đang được xử lý; hãy thử lại sau.")
+	}
+	return err
+}
+
+// serveRecorded runs the request under a claimed key. The response is buffered and recorded before the
+// client sees it, so that a retry arriving right after the response always finds the finished record; a
+// request that fails (or panics) releases the key.
+func serveRecorded(st *store.Store, next http.Handler, w http.ResponseWriter, r *http.Request, p store.Principal, scope, key string) error {
+	cw := &captureWriter{header: http.Header{}}
+	completed := false
+	defer func() {
+		ctx := context.WithoutCancel(r.Context())
+		if !completed || cw.status < 200 || cw.status >= 300 {
+			_ = st.ReleaseIdempotencyKey(ctx, p, scope, key)
+		}
+	}()
+	next.ServeHTTP(cw, r)
+	completed = true
+	if cw.status >= 200 && cw.status < 300 {
+		if err := st.FinishIdempotencyKey(r.Context(), p, scope, key, store.IdemRecord{Status: cw.status,
+			ContentType: cw.header.Get("Content-Type"), Location: cw.header.Get("Location"), Body: cw.buf.Bytes()}); errors.Is(err, store.ErrIdemLost) {
+			// This request's claim lapsed (it ran past its lease without renewing it) and a retry
+			// took the key over: the retry's response is the one on record.
+			return errConflict("A request with this Idempotency-Key was retried while this one ran; the retry's response is the one kept.",
+				"Một yêu cầu với Idempotency-Key này đã được gửi lại khi yêu cầu này đang chạy; kết quả của lần gửi lại được giữ.")
+		} else if err != nil {
+			return err
+		}
+	}
+	for k, v := range cw.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(cw.status)
+	_, _ = w.Write(cw.buf.Bytes())
+	return nil
 }
 
 // checkIdempotencyKey refuses a key the idempotency_keys table cannot hold: over 200 characters (its CHECK)

@@ -52,73 +52,92 @@ type convBatch struct {
 	rejects []store.RejectedRow
 }
 
+// start launches the conversion: one goroutine reads the records in batches, convWorkers goroutines
+// validate them, and c.results is closed when they are all done (or stopped).
 func (c *csvRows) start() {
 	c.results = make(chan convBatch, convWorkers*2)
 	c.stop = make(chan struct{})
 	raw := make(chan []rawRow, convWorkers*2)
-	go func() {
-		defer close(raw)
-		buf := make([]rawRow, 0, convBatchSize)
-		flush := func() bool {
-			if len(buf) == 0 {
-				return true
-			}
-			select {
-			case raw <- buf:
-				buf = make([]rawRow, 0, convBatchSize)
-				return true
-			case <-c.stop:
-				return false
-			}
-		}
-		for {
-			rec, line, rerr, ok := c.readOne()
-			if !ok {
-				break
-			}
-			if rerr == nil && c.kind.carry != nil {
-				c.kind.carry(c.idx, &c.carried, rec)
-			}
-			buf = append(buf, rawRow{line, rec, rerr})
-			if len(buf) == convBatchSize && !flush() {
-				return
-			}
-		}
-		flush()
-	}()
+	go c.readBatches(raw)
 	var wg sync.WaitGroup
 	for i := 0; i < convWorkers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for rows := range raw {
-				var out convBatch
-				for _, r := range rows {
-					if r.err != nil {
-						out.rejects = append(out.rejects, store.RejectedRow{Line: r.line, Fields: []string{}, Errors: []store.RowError{*r.err}})
-					} else if v, errs := c.convert(r.line, r.rec); len(errs) == 0 {
-						out.rows = append(out.rows, append([]any{r.line}, v...))
-					} else {
-						// The cells as uploaded, for errors.csv (convert leaves rec as read).
-						fields := make([]string, len(r.rec))
-						for i, f := range r.rec {
-							fields[i] = tabular.StorableText(f)
-						}
-						out.rejects = append(out.rejects, store.RejectedRow{Line: r.line, Fields: fields, Errors: errs})
-					}
-				}
-				select {
-				case c.results <- out:
-				case <-c.stop:
-					return
-				}
-			}
+			c.convertBatches(raw)
 		}()
 	}
 	go func() {
 		wg.Wait()
 		close(c.results)
 	}()
+}
+
+// readBatches reads every record, carrying the kind's state from row to row, and sends them to raw in
+// batches of convBatchSize; raw is closed at the end of the file or when the conversion is stopped.
+func (c *csvRows) readBatches(raw chan<- []rawRow) {
+	defer close(raw)
+	buf := make([]rawRow, 0, convBatchSize)
+	flush := func() bool {
+		if len(buf) == 0 {
+			return true
+		}
+		select {
+		case raw <- buf:
+			buf = make([]rawRow, 0, convBatchSize)
+			return true
+		case <-c.stop:
+			return false
+		}
+	}
+	for {
+		rec, line, rerr, ok := c.readOne()
+		if !ok {
+			break
+		}
+		if rerr == nil && c.kind.carry != nil {
+			c.kind.carry(c.idx, &c.carried, rec)
+		}
+		buf = append(buf, rawRow{line, rec, rerr})
+		if len(buf) == convBatchSize && !flush() {
+			return
+		}
+	}
+	flush()
+}
+
+// convertBatches validates the batches read from raw and sends each result to c.results, until raw is
+// closed or the conversion is stopped.
+func (c *csvRows) convertBatches(raw <-chan []rawRow) {
+	for rows := range raw {
+		out := c.convertBatch(rows)
+		select {
+		case c.results <- out:
+		case <-c.stop:
+			return
+		}
+	}
+}
+
+// convertBatch validates a batch of records: the valid ones become staging rows (led by their line), the
+// others rejected rows with their errors.
+func (c *csvRows) convertBatch(rows []rawRow) convBatch {
+	var out convBatch
+	for _, r := range rows {
+		if r.err != nil {
+			out.rejects = append(out.rejects, store.RejectedRow{Line: r.line, Fields: []string{}, Errors: []store.RowError{*r.err}})
+		} else if v, errs := c.convert(r.line, r.rec); len(errs) == 0 {
+			out.rows = append(out.rows, append([]any{r.line}, v...))
+		} else {
+			// The cells as uploaded, for errors.csv (convert leaves rec as read).
+			fields := make([]string, len(r.rec))
+			for i, f := range r.rec {
+				fields[i] = tabular.StorableText(f)
+			}
+			out.rejects = append(out.rejects, store.RejectedRow{Line: r.line, Fields: fields, Errors: errs})
+		}
+	}
+	return out
 }
 
 // readOne reads the next non-blank record; a malformed record comes back as a row error, a fault that

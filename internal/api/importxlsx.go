@@ -67,28 +67,79 @@ func xlsxSpool(src *spool, kind *importKind, sheet string) (*spool, error) {
 	if err != nil {
 		return nil, err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			dst.Close()
-		}
-	}()
 	bw := bufio.NewWriterSize(dst, 256<<10)
-	w := csv.NewWriter(bw)
-
-	// The first rows, up to the header and the row after it.
-	var head [][]string
-	row := 0
-	next := func() ([]string, bool, error) {
-		if !rows.Next() {
-			return nil, false, rows.Error()
-		}
-		row++
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-		return cells, true, err
+	x := &sheetConv{rows: rows, dst: dst, bw: bw, w: csv.NewWriter(bw)}
+	if err := x.convert(kind); err != nil {
+		dst.Close()
+		return nil, err
 	}
+	return dst, nil
+}
+
+// sheetConv writes the rows of a sheet, read one at a time, as the lines of a CSV spool.
+type sheetConv struct {
+	rows   *excelize.Rows
+	row    int // the number of the sheet's row last read (from 1)
+	dst    *spool
+	bw     *bufio.Writer
+	w      *csv.Writer
+	header []string     // the header written on line 1
+	dates  map[int]bool // the header's columns that hold a date
+}
+
+// convert writes the header found among the first rows, then every data row on the line of its row
+// number, and flushes the spool. An empty sheet gives an empty spool (the pipeline answers no_header).
+func (x *sheetConv) convert(kind *importKind) error {
+	head, err := x.readHead()
+	if err != nil {
+		return err
+	}
+	_, header, dataFrom := findHeader(kind, head)
+	if header == nil {
+		return x.bw.Flush()
+	}
+	if err := x.writeHeader(kind, header); err != nil {
+		return err
+	}
+	for i := dataFrom; i < len(head); i++ {
+		if err := x.emit(i+1, head[i]); err != nil {
+			return err
+		}
+	}
+	for {
+		cells, more, err := x.next()
+		if err != nil {
+			return errNotWorkbook()
+		}
+		if !more {
+			break
+		}
+		if err := x.emit(x.row, cells); err != nil {
+			return err
+		}
+	}
+	x.w.Flush()
+	if err := x.w.Error(); err != nil {
+		return err
+	}
+	return x.bw.Flush()
+}
+
+// next reads the sheet's next row with its cells' raw values; more is false after the last row.
+func (x *sheetConv) next() (cells []string, more bool, err error) {
+	if !x.rows.Next() {
+		return nil, false, x.rows.Error()
+	}
+	x.row++
+	cells, err = x.rows.Columns(excelize.Options{RawCellValue: true})
+	return cells, true, err
+}
+
+// readHead reads the first rows, up to the header and the row after it.
+func (x *sheetConv) readHead() ([][]string, error) {
+	var head [][]string
 	for len(head) < headerScanRows+1 {
-		cells, more, err := next()
+		cells, more, err := x.next()
 		if err != nil {
 			return nil, errNotWorkbook()
 		}
@@ -97,78 +148,51 @@ func xlsxSpool(src *spool, kind *importKind, sheet string) (*spool, error) {
 		}
 		head = append(head, cells)
 	}
-	_, header, dataFrom := findHeader(kind, head)
-	if header == nil {
-		// An empty sheet: the pipeline answers no_header.
-		ok = true
-		if err := bw.Flush(); err != nil {
-			return nil, err
-		}
-		return dst, nil
-	}
+	return head, nil
+}
+
+// writeHeader notes which of the header's columns hold a date and writes the header as line 1.
+func (x *sheetConv) writeHeader(kind *importKind, header []string) error {
 	idx, _ := kind.mapHeader(header)
-	dates := map[int]bool{}
+	x.header, x.dates = header, map[int]bool{}
 	for name, i := range idx {
 		if isDateField(name) {
-			dates[i] = true
+			x.dates[i] = true
 		}
 	}
-	if err := w.Write(header); err != nil {
-		return nil, err
+	if err := x.w.Write(header); err != nil {
+		return err
 	}
-	emit := func(r int, cells []string) error {
-		// Line r of the CSV is row r of the sheet: rows before it that were skipped are blank lines.
-		for dst.Lines+1 < r {
-			if err := w.Write([]string{""}); err != nil {
-				return err
-			}
-			dst.Lines++
-		}
-		if blankRow(cells) {
-			return nil
-		}
-		rec := make([]string, max(len(cells), len(header)))
-		for i, c := range cells {
-			rec[i] = xlsxCell(c, dates[i])
-		}
-		// Excel leaves out the empty cells at the end of a row; cells past the header that are empty too
-		// are dropped (anything else is left for the pipeline's cell-count error).
-		for len(rec) > len(header) && rec[len(rec)-1] == "" {
-			rec = rec[:len(rec)-1]
-		}
-		if err := w.Write(rec); err != nil {
+	x.dst.Lines = 1
+	return nil
+}
+
+// emit writes the sheet's row r as line r of the CSV: rows before it that were skipped become blank
+// lines, and a blank row writes nothing.
+func (x *sheetConv) emit(r int, cells []string) error {
+	for x.dst.Lines+1 < r {
+		if err := x.w.Write([]string{""}); err != nil {
 			return err
 		}
-		dst.Lines++
+		x.dst.Lines++
+	}
+	if blankRow(cells) {
 		return nil
 	}
-	dst.Lines = 1 // the header
-	for i := dataFrom; i < len(head); i++ {
-		if err := emit(i+1, head[i]); err != nil {
-			return nil, err
-		}
+	rec := make([]string, max(len(cells), len(x.header)))
+	for i, c := range cells {
+		rec[i] = xlsxCell(c, x.dates[i])
 	}
-	for {
-		cells, more, err := next()
-		if err != nil {
-			return nil, errNotWorkbook()
-		}
-		if !more {
-			break
-		}
-		if err := emit(row, cells); err != nil {
-			return nil, err
-		}
+	// Excel leaves out the empty cells at the end of a row; cells past the header that are empty too
+	// are dropped (anything else is left for the pipeline's cell-count error).
+	for len(rec) > len(x.header) && rec[len(rec)-1] == "" {
+		rec = rec[:len(rec)-1]
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return nil, err
+	if err := x.w.Write(rec); err != nil {
+		return err
 	}
-	if err := bw.Flush(); err != nil {
-		return nil, err
-	}
-	ok = true
-	return dst, nil
+	x.dst.Lines++
+	return nil
 }
 
 // pickSheet is the sheet named by ?sheet= (by name, or by its number counted from 1), else the first.
@@ -212,30 +236,7 @@ func errLegacyXLS() *Error {
 // index, the header and the index of the first data row.
 func findHeader(kind *importKind, head [][]string) (int, []string, int) {
 	known := kind.knownHeaders()
-	count := func(cells []string) (hits, filled int) {
-		for _, c := range cells {
-			c = tabular.CleanCell(c)
-			if c == "" {
-				continue
-			}
-			filled++
-			if _, ok := known[tabular.Fold(c)]; ok {
-				hits++
-			}
-		}
-		return
-	}
-	h := -1
-	for i, cells := range head {
-		if i >= headerScanRows {
-			break
-		}
-		hits, filled := count(cells)
-		if hits >= 2 || (hits == 1 && filled == 1 && len(kind.columns) == 1) {
-			h = i
-			break
-		}
-	}
+	h := headerRowOf(kind, known, head)
 	if h < 0 {
 		// No row names the kind's columns: the first non-blank row is the header, and the pipeline says
 		// which columns it does not know.
@@ -250,24 +251,7 @@ func findHeader(kind *importKind, head [][]string) (int, []string, int) {
 	data := h + 1
 	if data < len(head) {
 		below := cleanRow(head[data])
-		merged := false
-		for i, c := range below {
-			if c == "" {
-				continue
-			}
-			if _, ok := known[tabular.Fold(c)]; !ok {
-				continue
-			}
-			if i >= len(header) || header[i] == "" {
-				merged = true
-				break
-			}
-			if _, ok := known[tabular.Fold(header[i])]; !ok {
-				merged = true
-				break
-			}
-		}
-		if merged {
+		if groupHeadingAbove(known, header, below) {
 			for len(header) < len(below) {
 				header = append(header, "")
 			}
@@ -286,6 +270,52 @@ func findHeader(kind *importKind, head [][]string) (int, []string, int) {
 		header = header[:len(header)-1]
 	}
 	return h, header, data
+}
+
+// headerRowOf is the index of the first of the scanned rows where at least two cells (or its only cell,
+// for a kind of one column) name columns of the kind, or -1.
+func headerRowOf(kind *importKind, known map[string]string, head [][]string) int {
+	for i, cells := range head {
+		if i >= headerScanRows {
+			break
+		}
+		hits, filled := 0, 0
+		for _, c := range cells {
+			c = tabular.CleanCell(c)
+			if c == "" {
+				continue
+			}
+			filled++
+			if _, ok := known[tabular.Fold(c)]; ok {
+				hits++
+			}
+		}
+		if hits >= 2 || (hits == 1 && filled == 1 && len(kind.columns) == 1) {
+			return i
+		}
+	}
+	return -1
+}
+
+// groupHeadingAbove reports whether the (cleaned) row below the header completes it: it names a column
+// in a cell where the header is empty or holds a heading that is no column (a group heading merged
+// over the two rows or across columns).
+func groupHeadingAbove(known map[string]string, header, below []string) bool {
+	for i, c := range below {
+		if c == "" {
+			continue
+		}
+		if _, ok := known[tabular.Fold(c)]; !ok {
+			continue
+		}
+		if i >= len(header) || header[i] == "" {
+			return true
+		}
+		if _, ok := known[tabular.Fold(header[i])]; !ok {
+			return true
+		}
+	}
+	return false
 }
 
 // knownHeaders maps every folded name and alias of the kind's columns to its column.

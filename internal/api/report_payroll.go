@@ -169,6 +169,8 @@ func (l payrollLine) parts() (coef, rate, base string) {
 	return m[2], rate, strings.ReplaceAll(m[3], ",", "")
 }
 
+// writePayrollXLSX answers the payroll list as a workbook: the title, the header (frozen above the
+// rows), a row per line (payrollRow), and the total as a SUM over the amounts.
 func writePayrollXLSX(w http.ResponseWriter, filename, title string, header []string, lines []payrollLine, nids map[string]string, vi bool) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -197,22 +199,8 @@ func writePayrollXLSX(w http.ResponseWriter, filename, title string, header []st
 		return err
 	}
 	for i, l := range lines {
-		row := i + 3
-		coef, rate, base := l.parts()
-		var c, rt, b, amount any
-		amount = excelize.Cell{StyleID: money, Value: l.item.Amount.InexactFloat64()}
-		if coef != "" {
-			cf, _ := strconv.ParseFloat(coef, 64)
-			rf, _ := strconv.ParseFloat(rate, 64)
-			bf, _ := strconv.ParseFloat(base, 64)
-			c, rt, b = cf, rf, excelize.Cell{StyleID: money, Value: bf}
-			// allowance = rate × coefficient × base salary, to the đồng (the value is what Excel recomputes)
-			amount = excelize.Cell{StyleID: money, Value: l.item.Amount.InexactFloat64(),
-				Formula: fmt.Sprintf("ROUND(G%d/100*F%d*H%d,0)", row, row, row)}
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, row)
-		if err := sw.SetRow(cell, []any{i + 1, l.item.FullName, excelize.Cell{StyleID: text, Value: nids[l.item.CadreID]}, l.unit,
-			l.item.TitleVI, c, rt, b, amount, nil}); err != nil {
+		cell, _ := excelize.CoordinatesToCellName(1, i+3)
+		if err := sw.SetRow(cell, payrollRow(i, l, nids, money, text)); err != nil {
 			return err
 		}
 	}
@@ -230,4 +218,25 @@ func writePayrollXLSX(w http.ResponseWriter, filename, title string, header []st
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
 	w.WriteHeader(http.StatusOK)
 	return f.Write(w)
+}
+
+// payrollRow is the cells of lines[i] on the sheet's row i+3: its number, the person, the ID number as
+// text, the unit, the post and, for an allowance figured on the base salary, its coefficient, rate and
+// base with the amount as a formula over them (its value the amount computed).
+func payrollRow(i int, l payrollLine, nids map[string]string, money, text int) []any {
+	row := i + 3
+	coef, rate, base := l.parts()
+	var c, rt, b, amount any
+	amount = excelize.Cell{StyleID: money, Value: l.item.Amount.InexactFloat64()}
+	if coef != "" {
+		cf, _ := strconv.ParseFloat(coef, 64)
+		rf, _ := strconv.ParseFloat(rate, 64)
+		bf, _ := strconv.ParseFloat(base, 64)
+		c, rt, b = cf, rf, excelize.Cell{StyleID: money, Value: bf}
+		// allowance = rate × coefficient × base salary, to the đồng (the value is what Excel recomputes)
+		amount = excelize.Cell{StyleID: money, Value: l.item.Amount.InexactFloat64(),
+			Formula: fmt.Sprintf("ROUND(G%d/100*F%d*H%d,0)", row, row, row)}
+	}
+	return []any{i + 1, l.item.FullName, excelize.Cell{StyleID: text, Value: nids[l.item.CadreID]}, l.unit,
+		l.item.TitleVI, c, rt, b, amount, nil}
 }

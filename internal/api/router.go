@@ -87,34 +87,38 @@ func NewRouter(cfg Config, st *store.Store, logger *slog.Logger) http.Handler {
 		s.mountImportTemplates(r)
 		r.With(requireRole(store.RoleMinistry, store.RoleOperator)).Route("/national", s.mountNational)
 		r.With(requireRole(store.RoleOperator)).Post("/users", handle(s.createUser))
-		r.Route("/provinces", func(r chi.Router) {
-			r.Get("/", handle(s.listProvinces))
-			r.With(requireRole(store.RoleOperator), idempotent(st)).Post("/", handle(s.createProvince))
-			r.Route("/{province}", func(r chi.Router) {
-				r.Use(provinceScope)
-				r.With(requireRole(store.RoleOperator)).Patch("/", handle(s.patchProvince))
-				r.Group(func(r chi.Router) {
-					r.Use(writerOnly)
-					r.Get("/", handle(s.getProvince))
-					s.mountCommunes(r)
-					s.mountHamlets(r)
-					s.mountAllowanceSchedule(r)
-					s.mountCommunePostsEnd(r)
-					s.mountCadres(r)
-					s.mountAudit(r)
-					s.mountImports(r)
-					s.mountProvinceReports(r)
-					s.mountExports(r)
-				})
-				// Routes whose writers are not the province's editors (issue 11): the operator loads the
-				// reference units; a reorganisation's preview is open to every reader, its apply to editors.
-				r.With(requireRole(store.RoleOperator)).Post("/reference-units", handle(s.loadReferenceUnits))
-				r.Post("/reorganisations", handle(s.postReorganisation))
-			})
-		})
+		r.Route("/provinces", func(r chi.Router) { s.mountProvinces(r, st) })
 	})
 	s.mountConsole(r)
 	return r
+}
+
+// mountProvinces mounts the province list and, under /{province}, the province's own routes: most for its
+// writers (editors) and readers, a few whose writers are not its editors.
+func (s *Server) mountProvinces(r chi.Router, st *store.Store) {
+	r.Get("/", handle(s.listProvinces))
+	r.With(requireRole(store.RoleOperator), idempotent(st)).Post("/", handle(s.createProvince))
+	r.Route("/{province}", func(r chi.Router) {
+		r.Use(provinceScope)
+		r.With(requireRole(store.RoleOperator)).Patch("/", handle(s.patchProvince))
+		r.Group(func(r chi.Router) {
+			r.Use(writerOnly)
+			r.Get("/", handle(s.getProvince))
+			s.mountCommunes(r)
+			s.mountHamlets(r)
+			s.mountAllowanceSchedule(r)
+			s.mountCommunePostsEnd(r)
+			s.mountCadres(r)
+			s.mountAudit(r)
+			s.mountImports(r)
+			s.mountProvinceReports(r)
+			s.mountExports(r)
+		})
+		// Routes whose writers are not the province's editors (issue 11): the operator loads the
+		// reference units; a reorganisation's preview is open to every reader, its apply to editors.
+		r.With(requireRole(store.RoleOperator)).Post("/reference-units", handle(s.loadReferenceUnits))
+		r.Post("/reorganisations", handle(s.postReorganisation))
+	})
 }
 
 // newServer fills in the configuration's defaults (body limits, a job runner, a job context).

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/shopspring/decimal"
@@ -48,6 +49,8 @@ type hamletPage struct {
 // hamletCode is what the register accepts as a hamlet code (up to 32 letters, digits and - _ .).
 var hamletCode = regexp.MustCompile(`^[A-Za-z0-9._-]{1,32}$`)
 
+// showHamlet shows a hamlet on a day: its record, what it came from and went to, and its paid posts with
+// the hamlet fund they are weighed against.
 func (c *Console) showHamlet(w http.ResponseWriter, r *http.Request) {
 	province, code := *officer(r.Context()).Province, chi.URLParam(r, "code")
 	if !hamletCode.MatchString(code) {
@@ -75,6 +78,14 @@ func (c *Console) showHamlet(w http.ResponseWriter, r *http.Request) {
 		c.serverError(w, r, err)
 		return
 	}
+	hamletPosts(&data, d, day)
+	data.Over = data.Fund != nil && data.Paid.GreaterThan(data.Fund.MonthlyFund)
+	c.render(w, r, http.StatusOK, "hamlet.html", &page{Data: data})
+}
+
+// hamletPosts fills in the hamlet's fund on the day (or why there is none: the hamlet or its commune not in
+// force, no fund computable) and its paid posts with what each is paid under the schedule in force.
+func hamletPosts(data *hamletPage, d store.AllowanceData, day time.Time) {
 	asOf := policy.NewDate(day.Date())
 	var commune *store.ReportCommune
 	for i := range d.Communes {
@@ -107,6 +118,4 @@ func (c *Console) showHamlet(w http.ResponseWriter, r *http.Request) {
 	if data.Fund == nil && data.FundNote == "" {
 		data.FundNote = "hamlet.no_fund"
 	}
-	data.Over = data.Fund != nil && data.Paid.GreaterThan(data.Fund.MonthlyFund)
-	c.render(w, r, http.StatusOK, "hamlet.html", &page{Data: data})
 }

@@ -83,36 +83,13 @@ func unitName(name string) string {
 	return name
 }
 
+// printView words the decision as the commune's printed act: its heading, subject, legal bases, the three
+// articles, the recipients, the signer and the annex row.
 func (c *Console) printView(r *http.Request, d decisionPage) (printPage, error) {
 	pv := printPage{Back: "/decisions/" + d.D.ID, Draft: d.D.Status == "draft", Issuer: "ỦY BAN NHÂN DÂN", Today: c.today()}
-	commune, unit, post := "", "", ""
-	if m := d.Main; m != nil {
-		post = m.TitleVI
-		if m.Commune != nil {
-			commune = m.Commune.Name
-		}
-		unit = commune
-		if m.Hamlet != nil {
-			unit = m.Hamlet.Name + ", " + commune
-		}
-	}
-	if commune == "" {
-		commune = "…"
-	}
+	commune, unit, post := decisionPlace(d)
 	pv.IssuerUnit = strings.ToUpper(commune)
-	number, date := "…", "ngày … tháng … năm …"
-	if d.D.DecisionNumber != nil {
-		number = *d.D.DecisionNumber
-		if !strings.Contains(number, "/") {
-			if len(number) == 1 {
-				number = "0" + number
-			}
-			number += "/QĐ-UBND"
-		}
-	}
-	if d.D.DecisionDate != nil {
-		date = actDate(*d.D.DecisionDate)
-	}
+	number, date := decisionNumberDate(d)
 	pv.Number = "Số: " + number
 	pv.PlaceDate = unitName(commune) + ", " + date
 	title := "ông"
@@ -121,15 +98,7 @@ func (c *Console) printView(r *http.Request, d decisionPage) (printPage, error) 
 	}
 	pv.Subject = "Về việc giải quyết chế độ, chính sách đối với " + title + " " + d.Cadre.FullName
 	pv.Authority = "CHỦ TỊCH ỦY BAN NHÂN DÂN " + strings.ToUpper(commune)
-	bases := append([]string{baseLocalGov}, policyBases[d.D.Policy]...)
-	for i, b := range bases {
-		if i == len(bases)-1 {
-			bases[i] = b + "."
-		} else {
-			bases[i] = b + ";"
-		}
-	}
-	pv.Bases = bases
+	pv.Bases = legalBases(d.D.Policy)
 	exit := d.D.ExitDate
 	pv.Article1 = fmt.Sprintf("Giải quyết chế độ theo %s đối với %s %s, sinh ngày %s, %s, %s, nghỉ việc kể từ ngày %s",
 		policyArticles[d.D.Policy], title, d.Cadre.FullName, formatDate(d.Cadre.BirthDate), orDots(post), orDots(unit), formatDate(exit))
@@ -148,16 +117,74 @@ func (c *Console) printView(r *http.Request, d decisionPage) (printPage, error) 
 		pv.SignerTitle = append(pv.SignerTitle, strings.TrimSpace(l))
 	}
 	pv.AnnexRef = fmt.Sprintf("(Kèm theo Quyết định số %s %s của Chủ tịch Ủy ban nhân dân %s)", number, date, commune)
+	pv.Row = annexRowOf(d, post, unit)
+	return pv, nil
+}
+
+// decisionPlace is the commune of the person's main post ("…" when there is none), the unit worked in
+// (the hamlet and its commune, or the commune) and the post's title.
+func decisionPlace(d decisionPage) (commune, unit, post string) {
+	if m := d.Main; m != nil {
+		post = m.TitleVI
+		if m.Commune != nil {
+			commune = m.Commune.Name
+		}
+		unit = commune
+		if m.Hamlet != nil {
+			unit = m.Hamlet.Name + ", " + commune
+		}
+	}
+	if commune == "" {
+		commune = "…"
+	}
+	return commune, unit, post
+}
+
+// decisionNumberDate is the act's number (a bare number gets the "/QĐ-UBND" suffix) and its date in
+// words, each left as dots to fill in by hand when not given yet.
+func decisionNumberDate(d decisionPage) (number, date string) {
+	number, date = "…", "ngày … tháng … năm …"
+	if d.D.DecisionNumber != nil {
+		number = *d.D.DecisionNumber
+		if !strings.Contains(number, "/") {
+			if len(number) == 1 {
+				number = "0" + number
+			}
+			number += "/QĐ-UBND"
+		}
+	}
+	if d.D.DecisionDate != nil {
+		date = actDate(*d.D.DecisionDate)
+	}
+	return number, date
+}
+
+// legalBases is the act's "Căn cứ" lines for a policy: the law on local government, then the policy's
+// own, each ended by ";" and the last by ".".
+func legalBases(policy string) []string {
+	bases := append([]string{baseLocalGov}, policyBases[policy]...)
+	for i, b := range bases {
+		if i == len(bases)-1 {
+			bases[i] = b + "."
+		} else {
+			bases[i] = b + ";"
+		}
+	}
+	return bases
+}
+
+// annexRowOf is the person's row of the annex table.
+func annexRowOf(d decisionPage, post, unit string) annexRow {
 	gender := "Nam"
 	if d.Cadre.Gender == "female" {
 		gender = "Nữ"
 	}
-	pv.Row = annexRow{Name: d.Cadre.FullName, Birth: formatDate(d.Cadre.BirthDate), Gender: gender, Post: post, Unit: unit,
-		Exit: formatDate(exit), WorkMonths: d.Context.Work.Months}
+	row := annexRow{Name: d.Cadre.FullName, Birth: formatDate(d.Cadre.BirthDate), Gender: gender, Post: post, Unit: unit,
+		Exit: formatDate(d.D.ExitDate), WorkMonths: d.Context.Work.Months}
 	if a := d.Context.Allowance; a != nil {
-		pv.Row.Allowance = a.Used
+		row.Allowance = a.Used
 	}
-	return pv, nil
+	return row
 }
 
 func orDots(s string) string {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -119,7 +120,48 @@ func (c *Console) showSchedule(w http.ResponseWriter, r *http.Request) {
 func (c *Console) saveSchedule(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	f := r.PostForm
-	errs := map[string]string{}
+	sch, okFrom, errs := scheduleVersion(f)
+	sch.Province = *officer(r.Context()).Province
+	day := c.today()
+	if okFrom {
+		day = sch.EffectiveFrom
+	}
+	data, positions, err := c.loadSchedulePage(r, day)
+	if err != nil {
+		c.serverError(w, r, err)
+		return
+	}
+	data.Fields = scheduleFields(positions, language(r), func(n string) string { return strings.TrimSpace(f.Get(n)) })
+	var fieldOf map[int]int
+	sch.Rows, fieldOf = scheduleRows(data.Fields)
+	unreadable := false
+	for _, fd := range data.Fields {
+		unreadable = unreadable || fd.Error != ""
+	}
+	bad := len(errs) > 0 || unreadable
+	if len(sch.Rows) == 0 && !unreadable {
+		errs["rows"] = "schedule.no_rows"
+		bad = true
+	}
+	// The rules are checked even when the resolution, a date or another coefficient is wrong.
+	if c.checkScheduleRules(r, &data, sch, positions, fieldOf, unreadable, errs) {
+		bad = true
+	}
+	if bad {
+		c.render(w, r, http.StatusUnprocessableEntity, "schedule.html", &page{Data: data, Form: f, Errors: errs})
+		return
+	}
+	if _, _, err := c.store.PutSchedule(r.Context(), principal(r), sch); err != nil {
+		c.serverError(w, r, err)
+		return
+	}
+	redirectFlash(w, r, "/schedule?as_of="+sch.EffectiveFrom.Format("2006-01-02"), "schedule_saved")
+}
+
+// scheduleVersion reads the version's resolution and dates from the form, with an error code for each
+// field that is missing or unreadable; okFrom tells whether the first day could be read.
+func scheduleVersion(f url.Values) (sch store.Schedule, okFrom bool, errs map[string]string) {
+	errs = map[string]string{}
 	resolution := strings.Join(strings.Fields(f.Get("resolution")), " ")
 	if resolution == "" || len([]rune(resolution)) > 100 || !printable(resolution) {
 		errs["resolution"] = "form.text_required"
@@ -136,20 +178,15 @@ func (c *Console) saveSchedule(w http.ResponseWriter, r *http.Request) {
 		}
 		to = &t
 	}
-	day := c.today()
-	if okFrom {
-		day = from
-	}
-	data, positions, err := c.loadSchedulePage(r, day)
-	if err != nil {
-		c.serverError(w, r, err)
-		return
-	}
-	data.Fields = scheduleFields(positions, language(r), func(n string) string { return strings.TrimSpace(f.Get(n)) })
-	sch := store.Schedule{Province: *officer(r.Context()).Province, Resolution: resolution, EffectiveFrom: from, EffectiveTo: to}
-	fieldOf := map[int]int{} // row → field index
-	for i := range data.Fields {
-		fd := &data.Fields[i]
+	return store.Schedule{Resolution: resolution, EffectiveFrom: from, EffectiveTo: to}, okFrom, errs
+}
+
+// scheduleRows reads the coefficients filled in: a row per readable one (fieldOf maps a row to its
+// field), an error on each field that cannot be read.
+func scheduleRows(fields []scheduleField) (rows []store.ScheduleRow, fieldOf map[int]int) {
+	fieldOf = map[int]int{} // row → field index
+	for i := range fields {
+		fd := &fields[i]
 		if fd.Value == "" {
 			continue
 		}
@@ -166,42 +203,33 @@ func (c *Console) saveSchedule(w http.ResponseWriter, r *http.Request) {
 		if fd.Category != "" {
 			code = strings.TrimSuffix(code, "_"+strings.ReplaceAll(fd.Category, ".", ""))
 		}
-		fieldOf[len(sch.Rows)] = i
-		sch.Rows = append(sch.Rows, store.ScheduleRow{PositionCode: code, HamletFundCategory: fd.Category, Coefficient: v})
+		fieldOf[len(rows)] = i
+		rows = append(rows, store.ScheduleRow{PositionCode: code, HamletFundCategory: fd.Category, Coefficient: v})
 	}
-	unreadable := false
-	for _, fd := range data.Fields {
-		unreadable = unreadable || fd.Error != ""
-	}
-	bad := len(errs) > 0 || unreadable
-	if len(sch.Rows) == 0 && !unreadable {
-		errs["rows"] = "schedule.no_rows"
+	return rows, fieldOf
+}
+
+// checkScheduleRules checks the version with package schedules and puts each problem on the page: a sum
+// over the hamlet fund explained (unless a coefficient could not be read, when the sum is not known), a
+// coefficient out of range on its field, an end before the start on its date. It reports whether there
+// was any.
+func (c *Console) checkScheduleRules(r *http.Request, data *schedulePage, sch store.Schedule, positions []store.Position,
+	fieldOf map[int]int, unreadable bool, errs map[string]string) bool {
+	bad := false
+	for _, p := range schedules.Check(sch.Rows, sch.EffectiveFrom, sch.EffectiveTo, positions) {
+		switch {
+		case p.Overshoot != nil && unreadable:
+			continue // the sum is not known while a coefficient cannot be read
+		case p.Overshoot != nil:
+			data.Overshoots = append(data.Overshoots, c.explainOvershoot(r, *p.Overshoot, sch.EffectiveFrom, data.Titles))
+		case p.Row >= 0:
+			data.Fields[fieldOf[p.Row]].Error = "schedule.coefficient_range"
+		case p.Field == "effective_to":
+			errs["effective_to"] = "schedule.to_before_from"
+		}
 		bad = true
 	}
-	{ // the rules are checked even when the resolution, a date or another coefficient is wrong
-		for _, p := range schedules.Check(sch.Rows, from, to, positions) {
-			switch {
-			case p.Overshoot != nil && unreadable:
-				continue // the sum is not known while a coefficient cannot be read
-			case p.Overshoot != nil:
-				data.Overshoots = append(data.Overshoots, c.explainOvershoot(r, *p.Overshoot, from, data.Titles))
-			case p.Row >= 0:
-				data.Fields[fieldOf[p.Row]].Error = "schedule.coefficient_range"
-			case p.Field == "effective_to":
-				errs["effective_to"] = "schedule.to_before_from"
-			}
-			bad = true
-		}
-	}
-	if bad {
-		c.render(w, r, http.StatusUnprocessableEntity, "schedule.html", &page{Data: data, Form: f, Errors: errs})
-		return
-	}
-	if _, _, err := c.store.PutSchedule(r.Context(), principal(r), sch); err != nil {
-		c.serverError(w, r, err)
-		return
-	}
-	redirectFlash(w, r, "/schedule?as_of="+from.Format("2006-01-02"), "schedule_saved")
+	return bad
 }
 
 // explainOvershoot words a schedule over the hamlet fund: which posts, their sum, the fund, and what the

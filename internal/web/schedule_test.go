@@ -72,3 +72,31 @@ func TestScheduleEditorRefusesAnOvershootAndSaves(t *testing.T) {
 	mustNotContain(t, r, `action="/schedule"`+"\n", `method="post" action="/schedule"`)
 	mustStatus(t, v.post("/schedule", form), http.StatusForbidden)
 }
+
+// The schedule form's other refusals: no coefficient at all, and an end before the first day (checked
+// with the rules even when the resolution is missing); nothing is written.
+func TestScheduleEditorRefusesNoRowsAndAnEndBeforeTheStart(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	e := s.browser()
+	e.login("an.nguyen", s.user("an.nguyen", store.RoleProvinceEditor, "99"), "mật khẩu mới rất dài")
+
+	r := e.post("/schedule", url.Values{"resolution": {"Nghị quyết 12/2025/NQ-HĐND"}, "effective_from": {"2026-01-01"}})
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	mustContain(t, r, "Hãy nhập hệ số cho ít nhất một chức danh.")
+
+	r = e.post("/schedule", url.Values{"resolution": {""}, "effective_from": {"2026-01-01"}, "effective_to": {"2025-12-31"},
+		"c_bi_thu_chi_bo": {"1,5"}})
+	mustStatus(t, r, http.StatusUnprocessableEntity)
+	mustContain(t, r, "Ngày kết thúc không được trước ngày bắt đầu áp dụng.", `value="1,5"`)
+	mustNotContain(t, r, "Hãy nhập hệ số cho ít nhất một chức danh.")
+
+	var n int
+	if err := s.admin.QueryRow(context.Background(), `SELECT count(*) FROM allowance_schedules WHERE province_code = '99'
+		AND resolution LIKE 'Nghị quyết 12/2025%'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("refused schedules wrote %d rows", n)
+	}
+}
