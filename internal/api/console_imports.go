@@ -53,6 +53,20 @@ func (i *ImportService) ErrorsCSV(w http.ResponseWriter, r *http.Request, p stor
 	return i.s.writeImportErrorsCSV(w, r, p, province, id)
 }
 
+// Template writes the import template of kind as an Excel workbook, in Vietnamese when vi (the API's
+// GET /v1/import-templates/{kind}.xlsx?lang=vi or lang=en); ok is false for an unknown kind.
+func (i *ImportService) Template(w http.ResponseWriter, r *http.Request, p store.Principal, kind string, vi bool) (ok bool, err error) {
+	k, known := importKinds[kind]
+	if !known {
+		return false, nil
+	}
+	positions, err := i.s.store.ListPositions(r.Context(), p)
+	if err != nil {
+		return true, err
+	}
+	return true, writeTemplateXLSX(w, newTemplate(k, vi, positions), kind+".xlsx")
+}
+
 // Describe words a refusal of Start in the reader's language: its HTTP status and detail; ok is false
 // for an unexpected error (a 500).
 func Describe(err error, vi bool) (status int, detail string, ok bool) {

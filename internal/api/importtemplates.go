@@ -60,6 +60,11 @@ func (s *Server) importTemplateFile(w http.ResponseWriter, r *http.Request) erro
 		_, _ = w.Write(buf.Bytes())
 		return nil
 	}
+	return writeTemplateXLSX(w, t, name)
+}
+
+// writeTemplateXLSX writes the template's workbook as the download name (the API's and the console's).
+func writeTemplateXLSX(w http.ResponseWriter, t *template, name string) error {
 	f, err := t.workbook()
 	if err != nil {
 		return err

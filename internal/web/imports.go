@@ -23,6 +23,7 @@ type Importer interface {
 	Get(r *http.Request, p store.Principal, province, id string) (store.ImportJob, error)
 	List(r *http.Request, p store.Principal, province string, limit int) ([]store.ImportJob, error)
 	ErrorsCSV(w http.ResponseWriter, r *http.Request, p store.Principal, province, id string) error
+	Template(w http.ResponseWriter, r *http.Request, p store.Principal, kind string, vi bool) (bool, error)
 }
 
 // SetImporter gives the console the import pipeline (api.Config.ConsoleImports).
@@ -233,6 +234,22 @@ func (c *Console) importProgress(w http.ResponseWriter, r *http.Request) {
 }
 
 // importErrors downloads the errors file through the API's own writer, with the officer's session.
+// importTemplate downloads the Excel template of a kind ({kind}.xlsx) in the officer's language: the
+// headers it writes are accepted on upload.
+func (c *Console) importTemplate(w http.ResponseWriter, r *http.Request) {
+	kind, ok := strings.CutSuffix(chi.URLParam(r, "file"), ".xlsx")
+	if ok {
+		ok, err := c.imports.Template(w, r, principal(r), kind, language(r) == "vi")
+		if err != nil {
+			c.serverError(w, r, err)
+		}
+		if ok {
+			return
+		}
+	}
+	c.renderError(w, r, http.StatusNotFound, "error.not_found")
+}
+
 func (c *Console) importErrors(w http.ResponseWriter, r *http.Request) {
 	j, ok := c.job(w, r)
 	if !ok {
