@@ -292,7 +292,8 @@ func sheetConflictCheck(cols []string) string {
 	WHERE s.has_person AND s.line <> f.line AND d.differs`
 }
 
-// sheetColumns names the columns of the errors as the file does (the checks report API columns).
+// sheetColumns names the columns of the errors as the file does (the checks report API columns); every
+// kind's import uses it.
 func sheetColumns(ctx context.Context, tx *Tx, columns map[string]string) error {
 	if len(columns) == 0 {
 		return nil

@@ -381,6 +381,10 @@ func runImportData(ctx context.Context, tx *Tx, job ImportJob, w ImportWork) (im
 	// A failed import: no upsert ran, so nothing of the file was written besides the temporary tables
 	// (dropped at commit); the failed rows are kept for errors.csv.
 	if out.nerrs > 0 {
+		// The checks in SQL report the register's column names: name them as the file does (issue 13 item 5).
+		if err := sheetColumns(ctx, tx, w.Columns); err != nil {
+			return out, err
+		}
 		if out.errs, err = writeRejects(ctx, tx, job, w); err != nil {
 			return out, err
 		}
