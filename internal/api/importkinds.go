@@ -121,7 +121,8 @@ func (k *importKind) schema() tabular.Schema {
 		s.Ignored[h] = true
 	}
 	for _, c := range k.columns {
-		s.Columns = append(s.Columns, tabular.Column{Name: c.name, Aliases: c.aliases, Required: c.required})
+		s.Columns = append(s.Columns, tabular.Column{Name: c.name, Aliases: c.aliases, Required: c.required,
+			LabelVI: templateHeader(k.name, c.name)})
 	}
 	return s
 }

@@ -53,6 +53,17 @@ type Column struct {
 	Name     string
 	Aliases  []string
 	Required bool
+	// LabelVI is the column's Vietnamese heading (the template's), used by the Vietnamese messages; empty:
+	// the name.
+	LabelVI string
+}
+
+// labelVI is the column as the Vietnamese messages name it.
+func (c Column) labelVI() string {
+	if c.LabelVI != "" {
+		return c.LabelVI
+	}
+	return c.Name
 }
 
 // Schema is the columns of one kind of file and the headers a file may carry beside them (folded: a row
@@ -86,7 +97,7 @@ func (s Schema) MapHeader(header []string) (map[string]int, []Problem) {
 		case !ok:
 			errs = append(errs, Problem{Line: 1, Column: h, Code: "unknown_column",
 				MessageEN: fmt.Sprintf("unknown column %q (expected: %s)", h, s.columnList()),
-				MessageVI: fmt.Sprintf("cột %q không hợp lệ (các cột: %s)", h, s.columnList())})
+				MessageVI: fmt.Sprintf("cột %q không hợp lệ (các cột: %s)", h, s.columnListVI())})
 		default:
 			if _, dup := idx[name]; dup {
 				errs = append(errs, Problem{Line: 1, Column: h, Code: "duplicate_column",
@@ -99,10 +110,19 @@ func (s Schema) MapHeader(header []string) (map[string]int, []Problem) {
 	for _, c := range s.Columns {
 		if _, ok := idx[c.Name]; c.Required && !ok {
 			errs = append(errs, Problem{Line: 1, Column: c.Name, Code: "missing_column",
-				MessageEN: fmt.Sprintf("required column %s is missing", c.Name), MessageVI: fmt.Sprintf("thiếu cột bắt buộc %s", c.Name)})
+				MessageEN: fmt.Sprintf("required column %s is missing", c.Name), MessageVI: fmt.Sprintf("thiếu cột bắt buộc %q", c.labelVI())})
 		}
 	}
 	return idx, errs
+}
+
+// columnListVI lists the columns by their Vietnamese headings.
+func (s Schema) columnListVI() string {
+	names := make([]string, len(s.Columns))
+	for i, c := range s.Columns {
+		names[i] = fmt.Sprintf("%q", c.labelVI())
+	}
+	return strings.Join(names, ", ")
 }
 
 func (s Schema) columnList() string {
