@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"communehr/internal/msg/msgcheck"
+	"communehr/internal/store"
 )
 
 // Done when: a hamlet that would run past its commune's end is refused on its end date, in the reader's
@@ -40,5 +41,29 @@ func TestAHamletOutsideItsCommunesLifeIsRefusedNamingBothPeriods(t *testing.T) {
 	if j.Status != "failed" || len(j.Errors) != 1 || j.Errors[0].Line != 3 || j.Errors[0].Column != "effective_to" ||
 		!strings.Contains(j.Errors[0].Message, "từ 2024-01-01") || !strings.Contains(j.Errors[0].Message, "2020-01-01 đến 2025-06-30") {
 		t.Fatalf("import: %+v", j)
+	}
+}
+
+// Done when: a commune's life, for its hamlets, starts with the units it continues — a hamlet may start
+// before the merged unit it now belongs to, while its predecessor was in force, and not before that.
+func TestAHamletMayStartInTheUnitItsCommuneContinues(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.province("01", "Thành phố Hà Nội")
+	ed := e.key(store.RoleProvinceEditor, "01")
+	merged := communeBody("00301", "Xã Hợp Nhất")
+	merged["effective_from"] = "2025-07-01"
+	mustStatus(t, e.do("POST", "/v1/provinces/01/communes", ed, merged), 201)
+	old := communeBody("00300", "Xã Cũ")
+	old["effective_to"], old["successor_code"] = "2025-06-30", "00301"
+	mustStatus(t, e.do("POST", "/v1/provinces/01/communes", ed, old), 201)
+	body := func(code, from string) map[string]any {
+		return map[string]any{"code": code, "commune_code": "00301", "name": "Thôn Cũ", "kind": "thon", "households": 100, "effective_from": from}
+	}
+	mustStatus(t, e.do("POST", "/v1/provinces/01/hamlets", ed, body("00301-01", "2022-01-01")), 201)
+	r := e.do("POST", "/v1/provinces/01/hamlets", ed, body("00301-02", "2019-01-01"), "Accept-Language", "en")
+	mustStatus(t, r, 422)
+	if p := r.problem(t); p.Errors[0].Pointer != "/effective_from" || !strings.Contains(p.Errors[0].Message, "(2020-01-01..)") {
+		t.Fatalf("%s", r.Body)
 	}
 }
