@@ -64,17 +64,23 @@ func genCommunes(path string, n int) (int64, error) {
 // hamletCode is the code of hamlet i (0-based) of a province with nc communes.
 func hamletCode(i, nc int) string { return fmt.Sprintf("%05d-%d", 1+i%nc, i/nc+1) }
 
-// genHamlets writes n hamlets over nc communes; every twentieth was merged into the next one.
+// genHamlets writes n hamlets over nc communes; every twentieth was merged into the next one. A hamlet
+// lives inside its commune's life: those of a merged commune were carried into its successor (the next
+// commune, in force since 2018).
 func genHamlets(path string, n, nc int) (int64, error) {
 	return writeCSV(path, "code,commune_code,name,kind,households,effective_from,effective_to,successor_code", func(w *bufio.Writer) {
 		r := rand.New(rand.NewPCG(5, 6))
 		for i := 0; i < n; i++ {
 			kind := []string{"thon", "to_dan_pho"}[r.IntN(2)]
+			commune := 1 + i%nc
+			if commune%10 == 0 && commune < nc {
+				commune++
+			}
 			if i%20 == 0 && i+1 < n {
-				fmt.Fprintf(w, "%s,%05d,Thôn %d,%s,%d,2020-01-01,2025-06-30,%s\n", hamletCode(i, nc), 1+i%nc, i, kind, 50+r.IntN(900), hamletCode(i+1, nc))
+				fmt.Fprintf(w, "%s,%05d,Thôn %d,%s,%d,2020-01-01,2025-06-30,%s\n", hamletCode(i, nc), commune, i, kind, 50+r.IntN(900), hamletCode(i+1, nc))
 				continue
 			}
-			fmt.Fprintf(w, "%s,%05d,Thôn %d,%s,%d,2018-01-01,,\n", hamletCode(i, nc), 1+i%nc, i, kind, 50+r.IntN(900))
+			fmt.Fprintf(w, "%s,%05d,Thôn %d,%s,%d,2018-01-01,,\n", hamletCode(i, nc), commune, i, kind, 50+r.IntN(900))
 		}
 	})
 }

@@ -10,7 +10,7 @@ import (
 
 func communeBody(code, name string) map[string]any {
 	return map[string]any{"code": code, "name": name, "kind": "xa", "class": 2, "population": 12000,
-		"area_km2": "35.50", "effective_from": "2025-07-01"}
+		"area_km2": "35.50", "effective_from": "2020-01-01"}
 }
 
 func TestCommuneCRUD(t *testing.T) {

@@ -150,6 +150,15 @@ var ruleCases = []ruleCase{
 		body: map[string]any{"effective_to": "2026-01-01", "successor_code": "00100-02"}, kind: "hamlets",
 		csv: hamletHeader + "00100-03,00100,Thôn Ba,thon,100,,2020-01-01,2026-01-01,00100-02\n", field: "successor_code"},
 
+	{rule: "a hamlet starts within its commune's life", path: "hamlets", body: ruleHamlet(map[string]any{"effective_from": "2019-01-01"}),
+		kind: "hamlets", csv: hamletHeader + "00100-09,00100,Thôn Chín,thon,100,,2019-01-01,,\n", field: "effective_from"},
+	{rule: "a hamlet ends within its commune's life", path: "hamlets",
+		body: ruleHamlet(map[string]any{"commune_code": "00005", "effective_from": "2024-01-01"}),
+		kind: "hamlets", csv: hamletHeader + "00100-09,00005,Thôn Chín,thon,100,,2024-01-01,,\n", field: "effective_to"},
+	{rule: "a hamlet's new dates stay within its commune's life", method: "PATCH", path: "hamlets/00100-01",
+		body: map[string]any{"effective_from": "2018-01-01"}, kind: "hamlets",
+		csv: hamletHeader + "00100-01,00100,Thôn Một,thon,100,,2018-01-01,,\n", field: "effective_from"},
+
 	// People.
 	{rule: "national ID is 12 digits", path: "cadres", body: rulePerson(map[string]any{"national_id": "00108000009"}), kind: "cadres",
 		csv: cadreHeader + "00108000009,Nguyễn Văn Mới,male,1980-05-17,,,\n", field: "national_id"},

@@ -199,6 +199,9 @@ func (s *Store) CreateHamlet(ctx context.Context, p Principal, h Hamlet) (Hamlet
 		if out, err = getHamlet(ctx, tx, h.Province, h.Code, false); err != nil {
 			return err
 		}
+		if err := checkHamletInCommuneLife(ctx, tx, out); err != nil {
+			return err
+		}
 		if err := checkSuccessor(ctx, tx, "hamlets", out.Province, out.Code, out.SuccessorCode); err != nil {
 			return err
 		}
@@ -231,6 +234,11 @@ func (s *Store) UpdateHamlet(ctx context.Context, p Principal, province, code st
 		}
 		if out, err = getHamlet(ctx, tx, province, code, false); err != nil {
 			return err
+		}
+		if hamletPlaceChanged(before, out) { // a hamlet recorded before the rule stays editable otherwise
+			if err := checkHamletInCommuneLife(ctx, tx, out); err != nil {
+				return err
+			}
 		}
 		if err := recordHamletVersion(ctx, tx, before, out, after.ChangesFrom); err != nil {
 			return err
@@ -265,4 +273,15 @@ func (s *Store) DeleteHamlet(ctx context.Context, p Principal, province, code st
 		}
 		return tx.Audit(ctx, province, "delete", "hamlet", code, before, nil)
 	})
+}
+
+// hamletPlaceChanged reports whether an update moves the hamlet in time or to another commune unit: only
+// then is its place in its commune's life checked again.
+func hamletPlaceChanged(before, after Hamlet) bool {
+	return before.CommuneCode != after.CommuneCode || !before.EffectiveFrom.Equal(after.EffectiveFrom) ||
+		!sameDate(before.EffectiveTo, after.EffectiveTo) || !sameDate(before.CommuneFrom, after.CommuneFrom)
+}
+
+func sameDate(a, b *time.Time) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && a.Equal(*b))
 }

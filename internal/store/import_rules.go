@@ -11,8 +11,15 @@ import (
 // API shares (issue 10 item 8), and returns a row error for each line that breaks one.
 func ruleChecks(ctx context.Context, tx *Tx, kind string) ([]RowError, error) {
 	switch kind {
-	case "communes", "hamlets":
+	case "communes":
 		return successorCycleRows(ctx, tx, kind)
+	case "hamlets":
+		out, err := successorCycleRows(ctx, tx, kind)
+		if err != nil {
+			return nil, err
+		}
+		life, err := hamletLifeRows(ctx, tx) // hamlets within their commune's life (unit_rules.go)
+		return append(out, life...), err
 	case "assignments":
 		return postRuleRows(ctx, tx) // posts within their unit's life; holders per unit (unit_rules.go)
 	}

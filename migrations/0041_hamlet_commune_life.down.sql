@@ -1,0 +1,1 @@
+DROP FUNCTION commune_life_from(text, text, date);
