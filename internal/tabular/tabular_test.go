@@ -179,3 +179,19 @@ func TestCleanCell(t *testing.T) {
 		t.Errorf("StorableText: %q", got)
 	}
 }
+
+// The Vietnamese messages name a missing or expected column by its Vietnamese heading (issue 13 item 5).
+func TestMapHeaderSpeaksVietnameseHeadings(t *testing.T) {
+	s := Schema{Columns: []Column{{Name: "code", Required: true, LabelVI: "Mã thôn"},
+		{Name: "effective_from", Required: true, LabelVI: "Ngày hiệu lực"}}}
+	_, probs := s.MapHeader([]string{"Mã thôn", "Ngày bắt đầu"})
+	var vi []string
+	for _, p := range probs {
+		vi = append(vi, p.MessageVI)
+	}
+	got := strings.Join(vi, " | ")
+	if !strings.Contains(got, `thiếu cột bắt buộc "Ngày hiệu lực"`) || !strings.Contains(got, `"Mã thôn", "Ngày hiệu lực"`) ||
+		strings.Contains(got, "effective_from") {
+		t.Fatalf("Vietnamese header problems: %s", got)
+	}
+}
