@@ -234,20 +234,16 @@ func (c *Console) importProgress(w http.ResponseWriter, r *http.Request) {
 }
 
 // importErrors downloads the errors file through the API's own writer, with the officer's session.
-// importTemplate downloads the Excel template of a kind ({kind}.xlsx) in the officer's language: the
+// importTemplate downloads the Excel template of a kind (a workbook named {kind}.xlsx) in the officer's language: the
 // headers it writes are accepted on upload.
 func (c *Console) importTemplate(w http.ResponseWriter, r *http.Request) {
-	kind, ok := strings.CutSuffix(chi.URLParam(r, "file"), ".xlsx")
-	if ok {
-		ok, err := c.imports.Template(w, r, principal(r), kind, language(r) == "vi")
-		if err != nil {
-			c.serverError(w, r, err)
-		}
-		if ok {
-			return
-		}
+	ok, err := c.imports.Template(w, r, principal(r), chi.URLParam(r, "kind"), language(r) == "vi")
+	switch {
+	case err != nil:
+		c.serverError(w, r, err)
+	case !ok:
+		c.renderError(w, r, http.StatusNotFound, "error.not_found")
 	}
-	c.renderError(w, r, http.StatusNotFound, "error.not_found")
 }
 
 func (c *Console) importErrors(w http.ResponseWriter, r *http.Request) {

@@ -19,9 +19,9 @@ func TestImportsPageOffersTheTemplates(t *testing.T) {
 	r := e.get("/imports")
 	mustStatus(t, r, 200)
 	for _, k := range []string{"communes", "hamlets", "cadres", "assignments", "commune-sheet"} {
-		mustContain(t, r, `href="/imports/templates/`+k+`.xlsx"`)
+		mustContain(t, r, `href="/imports/templates/`+k+`"`)
 	}
-	d := e.get("/imports/templates/commune-sheet.xlsx")
+	d := e.get("/imports/templates/commune-sheet")
 	mustStatus(t, d, 200)
 	if ct := d.Header.Get("Content-Type"); !strings.Contains(ct, "spreadsheetml") {
 		t.Fatalf("content type %q", ct)
@@ -38,7 +38,7 @@ func TestImportsPageOffersTheTemplates(t *testing.T) {
 	if head := strings.Join(rows[0], "|"); !strings.Contains(head, "Số CCCD") || !strings.Contains(head, "Chức danh") {
 		t.Fatalf("the Vietnamese template's header is %q", head)
 	}
-	if nf := e.get("/imports/templates/no-such-kind.xlsx"); nf.Status != 404 {
+	if nf := e.get("/imports/templates/no-such-kind"); nf.Status != 404 {
 		t.Fatalf("unknown kind: %d", nf.Status)
 	}
 }

@@ -101,7 +101,7 @@ func (c *Console) provinceRoutes(r chi.Router) {
 	r.Get("/imports/{id}", c.showImport)
 	r.Get("/imports/{id}/progress", c.importProgress)
 	r.Get("/imports/{id}/errors.csv", c.importErrors)
-	r.Get("/imports/templates/{file}", c.importTemplate)
+	r.Get("/imports/templates/{kind}", c.importTemplate)
 	r.Get("/people", c.showPeople)
 	r.Get("/people/{id}", c.showPerson)
 	r.Get("/decisions/{id}", c.showDecision)
