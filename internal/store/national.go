@@ -230,6 +230,11 @@ var nationalPostsSQL = `,
 	  JOIN (SELECT province_code, max(effective_from) AS effective_from FROM allowance_schedules
 	        WHERE effective_from <= $1 AND (effective_to IS NULL OR effective_to >= $1) GROUP BY 1) v
 	    ON v.province_code = s.province_code AND v.effective_from = s.effective_from),
+	-- outp: the people not working on $1 (left or retired), read once and hashed (NOT IN over non-null
+	-- keys): a correlated NOT EXISTS per post nested-looped over the status periods (demo: 12 → 390 ms).
+	outp AS MATERIALIZED (
+	  SELECT so.province_code, so.cadre_id FROM cadre_status_history so
+	  WHERE so.status <> 'active' AND so.valid_from <= $1 AND (so.valid_to IS NULL OR so.valid_to >= $1)),
 	posts AS (
 	  SELECT a.province_code, a.cadre_id, p.level, a.position_code,
 	    coalesce(a.allowance_override,
@@ -245,7 +250,7 @@ var nationalPostsSQL = `,
 	    AND s2.hamlet_fund_category = ''
 	  WHERE a.start_date <= $1 AND (a.end_date IS NULL OR a.end_date >= $1)
 	    AND (hc.code IS NOT NULL OR cf.code IS NOT NULL)
-	    AND NOT EXISTS (SELECT 1 FROM cadre_status_history so WHERE ` + statusOutOn("so", "a.province_code", "a.cadre_id", "$1") + `))
+	    AND (a.province_code, a.cadre_id) NOT IN (SELECT province_code, cadre_id FROM outp))
 	SELECT 'h', province_code, kind, category, count(*), 0, '0' FROM hc GROUP BY 2, 3, 4
 	UNION ALL
 	SELECT 'p', province_code, level, coalesce(position_code, ''), count(*), count(DISTINCT cadre_id), sum(paid)::text

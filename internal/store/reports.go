@@ -233,7 +233,8 @@ func reportHamletsSQL(sc reportScope) string {
 		WHERE h.province_code = $1 AND ` + sc.hamletWhere + ` ORDER BY h.commune_code, h.code`
 }
 
-// reportPosts reads the posts held on $2 in the scope, each with unit_in_force (unitsInForce).
+// reportPosts reads the posts held on $2 in the scope, each with unit_in_force (unitsInForce) and the
+// person's status on the date when they were not working (reportPeopleOut).
 func reportPosts(ctx context.Context, tx *Tx, sc reportScope) ([]PostHeld, []*time.Time, error) {
 	rows, err := tx.Query(ctx, reportPostsSQL(sc), sc.args...)
 	if err != nil {
@@ -241,26 +242,53 @@ func reportPosts(ctx context.Context, tx *Tx, sc reportScope) ([]PostHeld, []*ti
 	}
 	var froms []*time.Time
 	posts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PostHeld, error) {
-		var from, outFrom *time.Time
-		var outStatus *string
-		ph, err := scanPostHeldThen(r, &from, &outStatus, &outFrom)
+		var from *time.Time
+		ph, err := scanPostHeldThen(r, &from)
 		froms = append(froms, from)
-		if outStatus != nil {
-			ph.PersonOut = &StatusPeriod{Status: *outStatus, From: outFrom}
-		}
 		return ph, err
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := reportPeopleOut(ctx, tx, sc.args[0], sc.args[1])
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range posts {
+		if sp, ok := out[posts[i].CadreID]; ok {
+			posts[i].PersonOut = &sp
+		}
+	}
 	return posts, froms, err
+}
+
+// reportPeopleOut reads, once, the people of the province who are not working (left or retired) on the
+// date, with the start of that period. Joined in Go rather than in the posts query: on fresh statistics
+// the planner nested-looped a scan of the status periods per post (5,000 posts: 30 → 400 ms).
+func reportPeopleOut(ctx context.Context, tx *Tx, province, on any) (map[string]StatusPeriod, error) {
+	rows, err := tx.Query(ctx, `SELECT cadre_id::text, status, valid_from FROM cadre_status_history
+		WHERE province_code = $1 AND status <> 'active' AND valid_from <= $2 AND (valid_to IS NULL OR valid_to >= $2)`, province, on)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]StatusPeriod{}
+	var id, status string
+	var from time.Time
+	_, err = pgx.ForEachRow(rows, []any{&id, &status, &from}, func() error {
+		f := from
+		out[id] = StatusPeriod{Status: status, From: &f}
+		return nil
+	})
+	return out, err
 }
 
 func reportPostsSQL(sc reportScope) string {
 	return `SELECT a.id::text, a.cadre_id::text, c.full_name, a.position_code, p.level, p.title_vi, p.title_en,
 		a.commune_code, a.hamlet_code, a.concurrent, coalesce(a.elected, p.elected_default), a.start_date, a.end_date,
-		a.term_end, a.allowance_override::text, a.commune_from, so.status, so.valid_from
+		a.term_end, a.allowance_override::text, a.commune_from
 		FROM assignments a
 		JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
 		JOIN positions p ON p.code = a.position_code
-		LEFT JOIN cadre_status_history so ON ` + statusOutOn("so", "a.province_code", "a.cadre_id", "$2") + `
 		WHERE a.province_code = $1 AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date >= $2)` + sc.postWhere + `
 		ORDER BY coalesce(a.commune_code, a.hamlet_code), a.concurrent, p.level, a.position_code, c.full_name, a.id`
 }
