@@ -25,6 +25,14 @@ func (c *Console) asOf(r *http.Request) (time.Time, string, bool) {
 	return t, t.Format("2006-01-02"), ok
 }
 
+// asOfOrToday is the day of the as_of parameter, or today when it is missing or not a date (unit pages).
+func (c *Console) asOfOrToday(r *http.Request) (time.Time, string) {
+	if day, dayText, ok := c.asOf(r); ok {
+		return day, dayText
+	}
+	return c.today(), c.today().Format("2006-01-02")
+}
+
 // showCommunes lists the province's communes and wards in force on a day, by name (accent-insensitive)
 // and kind, a page at a time.
 func (c *Console) showCommunes(w http.ResponseWriter, r *http.Request) {
@@ -51,10 +59,7 @@ func (c *Console) showCommune(w http.ResponseWriter, r *http.Request) {
 		c.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
-	day, dayText, ok := c.asOf(r)
-	if !ok {
-		day, dayText = c.today(), c.today().Format("2006-01-02")
-	}
+	day, dayText := c.asOfOrToday(r)
 	p := principal(r)
 	data := communePage{AsOf: dayText}
 	var err error

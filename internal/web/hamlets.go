@@ -57,10 +57,7 @@ func (c *Console) showHamlet(w http.ResponseWriter, r *http.Request) {
 		c.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return
 	}
-	day, dayText, ok := c.asOf(r)
-	if !ok {
-		day, dayText = c.today(), c.today().Format("2006-01-02")
-	}
+	day, dayText := c.asOfOrToday(r)
 	p := principal(r)
 	data := hamletPage{AsOf: dayText}
 	var err error

@@ -89,10 +89,7 @@ func (c *Console) loadSchedulePage(r *http.Request, day time.Time) (schedulePage
 }
 
 func (c *Console) showSchedule(w http.ResponseWriter, r *http.Request) {
-	day, _, ok := c.asOf(r)
-	if !ok {
-		day = c.today()
-	}
+	day, _ := c.asOfOrToday(r)
 	data, positions, err := c.loadSchedulePage(r, day)
 	if err != nil {
 		c.serverError(w, r, err)
