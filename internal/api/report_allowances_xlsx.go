@@ -23,6 +23,12 @@ import (
 type xlsxStyles struct{ title, head, money, number, text, total, date int }
 
 func newXLSXStyles(f *excelize.File, lang msg.Lang) xlsxStyles {
+	return newStyles(f, lang, excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
+}
+
+// newStyles are the workbook's styles with the header bold, wrapped and centred, shaded or bordered as
+// head says.
+func newStyles(f *excelize.File, lang msg.Lang, head excelize.Style) xlsxStyles {
 	var s xlsxStyles
 	dateFmt := "yyyy-mm-dd"
 	if lang == msg.VI {
@@ -30,8 +36,9 @@ func newXLSXStyles(f *excelize.File, lang msg.Lang) xlsxStyles {
 	}
 	s.date, _ = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
 	s.title, _ = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}})
-	s.head, _ = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true,
-		Horizontal: "center", Vertical: "center"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}})
+	head.Font = &excelize.Font{Bold: true}
+	head.Alignment = &excelize.Alignment{WrapText: true, Horizontal: "center", Vertical: "center"}
+	s.head, _ = f.NewStyle(&head)
 	s.money, _ = f.NewStyle(&excelize.Style{NumFmt: 3})
 	s.number, _ = f.NewStyle(&excelize.Style{NumFmt: 0})
 	s.text, _ = f.NewStyle(&excelize.Style{NumFmt: 49})
@@ -90,16 +97,31 @@ func sendWorkbook(w http.ResponseWriter, f *excelize.File, filename string) erro
 
 // headerRow writes the title in A1 and the header in row 2, and freezes both.
 func headerRow(sw *excelize.StreamWriter, st xlsxStyles, title string, head []string, widths []float64) error {
+	return workbookHead(sw, st.title, st.head, title, head, widths, frozenHeader())
+}
+
+// frozenHeader freezes the title and header rows.
+func frozenHeader() *excelize.Panes {
+	return &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}
+}
+
+// workbookHead starts a sheet: the column widths, the frozen panes, the title in A1 (style titleStyle) and
+// the header in row 2 (headStyle).
+func workbookHead(sw *excelize.StreamWriter, titleStyle, headStyle int, title string, head []string, widths []float64, panes *excelize.Panes) error {
 	for i, wd := range widths {
-		_ = sw.SetColWidth(i+1, i+1, wd)
+		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return err
+		}
 	}
-	_ = sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
-	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: title}}); err != nil {
+	if err := sw.SetPanes(panes); err != nil {
+		return err
+	}
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: titleStyle, Value: title}}); err != nil {
 		return err
 	}
 	hr := make([]any, len(head))
 	for i, h := range head {
-		hr[i] = excelize.Cell{StyleID: st.head, Value: h}
+		hr[i] = excelize.Cell{StyleID: headStyle, Value: h}
 	}
 	return sw.SetRow("A2", hr)
 }

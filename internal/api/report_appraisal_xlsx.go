@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -39,17 +37,6 @@ var appraisalHeaders = [][2]string{
 
 // The columns of the component multiples (P, R, T, V; each amount is the next column), per appraisalComponents.
 var appraisalMultipleCol = []string{"P", "R", "T", "V"}
-
-func appraisalHead(lang msg.Lang) []string {
-	out := make([]string, len(appraisalHeaders))
-	for i, h := range appraisalHeaders {
-		out[i] = h[1]
-		if lang == msg.VI {
-			out[i] = h[0]
-		}
-	}
-	return out
-}
 
 // genderLabel is a gender as a table shows it ("Nam", "Nữ"; "male", "female").
 func genderLabel(g string, lang msg.Lang) string {
@@ -97,16 +84,10 @@ func (row appraisalRow) csvRecord(n int, lang msg.Lang) []string {
 }
 
 func writeAppraisalCSV(w http.ResponseWriter, filename string, rows []appraisalRow, lang msg.Lang) error {
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
-	if ew, ok := w.(*exportWriter); ok {
-		cw.Comma = ew.prefs.delim
-	}
-	_ = cw.Write(appraisalHead(lang))
+	records := [][]string{headers(appraisalHeaders, lang)}
 	total := decimal.Zero
 	for i, row := range rows {
-		_ = cw.Write(row.csvRecord(i+1, lang))
+		records = append(records, row.csvRecord(i+1, lang))
 		total = total.Add(row.Total)
 	}
 	last := make([]string, len(appraisalHeaders))
@@ -114,36 +95,11 @@ func writeAppraisalCSV(w http.ResponseWriter, filename string, rows []appraisalR
 	if lang == msg.VI {
 		last[24] = viNumber(last[24])
 	}
-	_ = cw.Write(last)
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(buf.Bytes())
-	return nil
+	return sendCSV(w, filename, append(records, last))
 }
 
-// appraisalStyles are the workbook's cell styles.
-type appraisalStyles struct{ title, head, money, number, date, total int }
-
-func newAppraisalStyles(f *excelize.File, lang msg.Lang) appraisalStyles {
-	var s appraisalStyles
-	s.title, _ = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}})
-	s.head, _ = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true,
-		Horizontal: "center", Vertical: "center"}, Border: []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}}})
-	s.money, _ = f.NewStyle(&excelize.Style{NumFmt: 3})
-	s.number, _ = f.NewStyle(&excelize.Style{NumFmt: 0})
-	dateFmt := "yyyy-mm-dd"
-	if lang == msg.VI {
-		dateFmt = "dd/mm/yyyy"
-	}
-	s.date, _ = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	s.total, _ = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 3})
-	return s
-}
+// appraisalWidths are the workbook's column widths, A to Z.
+var appraisalWidths = []float64{6, 26, 12, 8, 28, 28, 26, 10, 12, 22, 10, 9, 14, 16, 10, 12, 16, 12, 16, 12, 16, 12, 16, 14, 16, 40}
 
 func writeAppraisalXLSX(w http.ResponseWriter, filename, title string, rows []appraisalRow, lang msg.Lang) error {
 	f := excelize.NewFile()
@@ -152,20 +108,10 @@ func writeAppraisalXLSX(w http.ResponseWriter, filename, title string, rows []ap
 	if err != nil {
 		return err
 	}
-	st := newAppraisalStyles(f, lang)
-	for i, wd := range []float64{6, 26, 12, 8, 28, 28, 26, 10, 12, 22, 10, 9, 14, 16, 10, 12, 16, 12, 16, 12, 16, 12, 16, 14, 16, 40} {
-		_ = sw.SetColWidth(i+1, i+1, wd)
-	}
-	_ = sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, XSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"})
-	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: title}}); err != nil {
-		return err
-	}
-	head := appraisalHead(lang)
-	hr := make([]any, len(head))
-	for i, h := range head {
-		hr[i] = excelize.Cell{StyleID: st.head, Value: h}
-	}
-	if err := sw.SetRow("A2", hr); err != nil {
+	// The header has a rule under it (not the allowance reports' shading), and the names stay in view.
+	st := newStyles(f, lang, excelize.Style{Border: []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}}})
+	if err := workbookHead(sw, st.title, st.head, title, headers(appraisalHeaders, lang), appraisalWidths,
+		&excelize.Panes{Freeze: true, YSplit: 2, XSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"}); err != nil {
 		return err
 	}
 	for i, row := range rows {
@@ -173,7 +119,8 @@ func writeAppraisalXLSX(w http.ResponseWriter, filename, title string, rows []ap
 			return err
 		}
 	}
-	if err := sw.SetRow("A"+strconv.Itoa(len(rows)+3), appraisalTotalRow(len(rows), st, lang)); err != nil {
+	if err := sw.SetRow("A"+strconv.Itoa(len(rows)+3),
+		sumRow(len(appraisalHeaders), len(rows), st.total, lang, "Q", "S", "U", "W", "X", "Y")); err != nil {
 		return err
 	}
 	if err := sw.Flush(); err != nil {
@@ -184,7 +131,7 @@ func writeAppraisalXLSX(w http.ResponseWriter, filename, title string, rows []ap
 
 // xlsxCells is a row of the workbook: inputs as values, amounts as formulas over them with the service's
 // amount as the cached value (what Excel shows before it recalculates, and what it recalculates to).
-func (row appraisalRow) xlsxCells(n, r int, st appraisalStyles, lang msg.Lang) []any {
+func (row appraisalRow) xlsxCells(n, r int, st xlsxStyles, lang msg.Lang) []any {
 	ref := func(col string) string { return col + strconv.Itoa(r) }
 	num := func(d *decimal.Decimal, style int) any {
 		if d == nil {
@@ -237,18 +184,4 @@ func yearsValue(y *decimal.Decimal) any {
 		return nil
 	}
 	return y.InexactFloat64()
-}
-
-// appraisalTotalRow SUMs every amount column over the list.
-func appraisalTotalRow(n int, st appraisalStyles, lang msg.Lang) []any {
-	out := make([]any, len(appraisalHeaders))
-	out[1] = excelize.Cell{StyleID: st.total, Value: pick(lang == msg.VI, "Total", "Tổng cộng")}
-	if n == 0 {
-		return out
-	}
-	for _, col := range []string{"Q", "S", "U", "W", "X", "Y"} {
-		i, _ := excelize.ColumnNameToNumber(col)
-		out[i-1] = excelize.Cell{StyleID: st.total, Formula: fmt.Sprintf("SUM(%[1]s3:%[1]s%d)", col, n+2)}
-	}
-	return out
 }

@@ -1,9 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/csv"
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -238,35 +235,20 @@ var bieu2eHeaders = [][2]string{{"STT", "No."}, {"CHỈ TIÊU", "Item"},
 var bieu2eNumbers = []string{"A", "B", "1", "2", "3", "4=1x2x1,49", "5=1x3x1,49", "6=(5-4)x5T"}
 
 func writeBieu2eCSV(w http.ResponseWriter, filename string, rows bieu2eLines, lang msg.Lang) error {
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
-	if ew, ok := w.(*exportWriter); ok {
-		cw.Comma = ew.prefs.delim
-	}
 	num := func(d decimal.Decimal) string {
 		if lang == msg.VI {
 			return viNumber(d.String())
 		}
 		return d.String()
 	}
-	_ = cw.Write(headers(bieu2eHeaders, lang))
-	_ = cw.Write(bieu2eNumbers)
+	records := [][]string{headers(bieu2eHeaders, lang), bieu2eNumbers}
 	for i, r := range rows {
 		f34, f33, diff := rows.amounts(i)
 		rec := []string{r.no, pick(lang == msg.VI, r.en, r.vi), strconv.Itoa(r.count), "", "", num(f34), num(f33), num(diff)}
 		if r.kids == nil {
 			rec[3], rec[4] = num(r.d34), num(r.d33)
 		}
-		_ = cw.Write(rec)
+		records = append(records, rec)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(buf.Bytes())
-	return nil
+	return sendCSV(w, filename, records)
 }

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -55,30 +53,15 @@ func (row decisionRow) csvRecord(n int, lang msg.Lang) []string {
 }
 
 func writeDecisionAppraisalCSV(w http.ResponseWriter, filename string, rows []decisionRow, lang msg.Lang) error {
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
-	if ew, ok := w.(*exportWriter); ok {
-		cw.Comma = ew.prefs.delim
-	}
-	_ = cw.Write(headers(decisionHeaders, lang))
+	records := [][]string{headers(decisionHeaders, lang)}
 	total := decimal.Zero
 	for i, row := range rows {
-		_ = cw.Write(row.csvRecord(i+1, lang))
+		records = append(records, row.csvRecord(i+1, lang))
 		total = total.Add(row.Total)
 	}
 	last := make([]string, len(decisionHeaders))
 	last[1], last[len(last)-1] = pick(lang == msg.VI, "Total", "Tổng cộng"), total.String()
-	_ = cw.Write(last)
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write csv: %w", err)
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(buf.Bytes())
-	return nil
+	return sendCSV(w, filename, append(records, last))
 }
 
 // decisionFormulas are each component's amount formula over the row's cells (%[1]s is the row number).
@@ -131,14 +114,7 @@ func writeDecisionAppraisalXLSX(w http.ResponseWriter, filename, title string, r
 			return err
 		}
 	}
-	total := make([]any, len(decisionHeaders))
-	total[1] = excelize.Cell{StyleID: st.total, Value: pick(lang == msg.VI, "Total", "Tổng cộng")}
-	if len(rows) > 0 {
-		for _, col := range []string{"L", "N", "P", "R", "T", "U", "V"} {
-			i, _ := excelize.ColumnNameToNumber(col)
-			total[i-1] = excelize.Cell{StyleID: st.total, Formula: fmt.Sprintf("SUM(%[1]s3:%[1]s%d)", col, len(rows)+2)}
-		}
-	}
+	total := sumRow(len(decisionHeaders), len(rows), st.total, lang, "L", "N", "P", "R", "T", "U", "V")
 	if err := sw.SetRow("A"+strconv.Itoa(len(rows)+3), total); err != nil {
 		return err
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
+
+	"communehr/internal/msg"
 )
 
 // Exports in the reader's format and language (issue 13 item 4). Every table the API writes with
@@ -173,11 +175,8 @@ func (e *exportWriter) write(filename string, header []string, rows [][]string) 
 	if e.prefs.xlsx {
 		return writeXLSXTable(e.ResponseWriter, strings.TrimSuffix(filename, ".csv")+".xlsx", header, head, rows, vi)
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
-	cw.Comma = e.prefs.delim
-	_ = cw.Write(head)
+	records := make([][]string, 0, len(rows)+1)
+	records = append(records, head)
 	for _, row := range rows {
 		out := make([]string, len(row))
 		for i, c := range row {
@@ -189,17 +188,47 @@ func (e *exportWriter) write(filename string, header []string, rows [][]string) 
 			}
 			out[i] = csvCell(c)
 		}
-		_ = cw.Write(out)
+		records = append(records, out)
+	}
+	return sendCSV(e, filename, records)
+}
+
+// sendCSV sends records as a CSV attachment: a byte order mark (Excel then reads UTF-8), the delimiter
+// the request asked for (exportNegotiation; a comma otherwise), one line a record.
+func sendCSV(w http.ResponseWriter, filename string, records [][]string) error {
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	cw := csv.NewWriter(&buf)
+	if ew, ok := w.(*exportWriter); ok {
+		cw.Comma = ew.prefs.delim
+	}
+	for _, r := range records {
+		_ = cw.Write(r)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
-	e.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	e.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
-	e.WriteHeader(http.StatusOK)
-	_, _ = e.Write(buf.Bytes())
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.Bytes())
 	return nil
+}
+
+// sumRow is a list's total row (width cells): the label in column B and, below n rows, a SUM of each of
+// cols.
+func sumRow(width, n int, style int, lang msg.Lang, cols ...string) []any {
+	out := make([]any, width)
+	out[1] = excelize.Cell{StyleID: style, Value: pick(lang == msg.VI, "Total", "Tổng cộng")}
+	if n == 0 {
+		return out
+	}
+	for _, col := range cols {
+		i, _ := excelize.ColumnNameToNumber(col)
+		out[i-1] = excelize.Cell{StyleID: style, Formula: fmt.Sprintf("SUM(%[1]s3:%[1]s%d)", col, n+2)}
+	}
+	return out
 }
 
 // writeXLSXTable streams a table into a workbook (excelize's StreamWriter: rows go to a temporary file,
@@ -272,23 +301,11 @@ func newTableStyles(f *excelize.File, vi bool) tableStyles {
 
 // writeTableHead writes the column widths, the frozen panes, the title (row 1) and the header (row 2).
 func writeTableHead(sw *excelize.StreamWriter, st tableStyles, title string, head []string) error {
+	widths := make([]float64, len(head))
 	for i, h := range head {
-		width := float64(max(12, min(45, len([]rune(h))+4)))
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
-			return err
-		}
+		widths[i] = float64(max(12, min(45, len([]rune(h))+4)))
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: st.title, Value: title}}); err != nil {
-		return err
-	}
-	hr := make([]any, len(head))
-	for i, h := range head {
-		hr[i] = excelize.Cell{StyleID: st.head, Value: h}
-	}
-	return sw.SetRow("A2", hr)
+	return workbookHead(sw, st.title, st.head, title, head, widths, frozenHeader())
 }
 
 // writeTableTotal writes the total row below n rows: SUM over the money columns (a reader who changes a
