@@ -45,27 +45,21 @@ func postsLeftInClosedUnits(t *testing.T, dbURL string) int {
 	return n
 }
 
-// Done when: a post written into a merging unit while an apply is between reading its plan and writing
-// it is not lost. The write is made from the planning step itself (a second connection, the register's
-// own CreateAssignment): the apply must either see it and carry it into the new unit, or the write must
-// wait for the apply and then be refused as outside its closed unit. Before the apply locked what it
-// reads, the post was committed mid-plan and left behind in the closed unit.
-func TestAWriteBetweenPlanAndApplyIsNotLost(t *testing.T) {
+// applyWithWriteDuringPlan merges units 90001 and 90002 of the race province into a new 91001 on
+// 2025-07-01 as its editor, and makes write (on a second connection, through the register's own
+// functions) from the planning step itself, when the first exit is computed: the write either lands then
+// (no lock held) or waits for the apply. It returns the apply's summary and the write's error.
+func applyWithWriteDuringPlan(t *testing.T, write func(ctx context.Context, st *store.Store, editor store.Principal) error) (sum *Summary, dbURL string, werr error) {
+	t.Helper()
 	st, dbURL := testdb.Open(t)
 	seedRace(t, dbURL)
 	editor := store.Principal{Role: store.RoleProvinceEditor, Province: "97", Username: "test"}
-	unit := "90002"
-	post := store.Assignment{Province: "97", CadreID: "00000000-0000-4000-8000-000000000002", PositionCode: "van_phong_dang_uy",
-		CommuneCode: &unit, StartDate: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)}
 	writeDone := make(chan error, 1)
 	started := false
 	exit := func(p store.EntitlementPerson, _ time.Time, _ *exits.Calc) store.RunResult {
 		if !started {
 			started = true
-			go func() {
-				_, err := st.CreateAssignment(context.WithoutCancel(t.Context()), editor, post)
-				writeDone <- err
-			}()
+			go func() { writeDone <- write(context.WithoutCancel(t.Context()), st, editor) }()
 			select { // the write either lands now (no lock held) or waits for the apply
 			case err := <-writeDone:
 				writeDone <- err
@@ -85,12 +79,27 @@ func TestAWriteBetweenPlanAndApplyIsNotLost(t *testing.T) {
 	if !started {
 		t.Fatal("the plan computed no exit: the race was not staged")
 	}
-	var werr error
 	select {
 	case werr = <-writeDone:
 	case <-time.After(30 * time.Second):
 		t.Fatal("the concurrent write never finished")
 	}
+	return sum, dbURL, werr
+}
+
+// Done when: a post written into a merging unit while an apply is between reading its plan and writing
+// it is not lost. The write is made from the planning step itself (a second connection, the register's
+// own CreateAssignment): the apply must either see it and carry it into the new unit, or the write must
+// wait for the apply and then be refused as outside its closed unit. Before the apply locked what it
+// reads, the post was committed mid-plan and left behind in the closed unit.
+func TestAWriteBetweenPlanAndApplyIsNotLost(t *testing.T) {
+	unit := "90002"
+	post := store.Assignment{Province: "97", CadreID: "00000000-0000-4000-8000-000000000002", PositionCode: "van_phong_dang_uy",
+		CommuneCode: &unit, StartDate: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)}
+	sum, dbURL, werr := applyWithWriteDuringPlan(t, func(ctx context.Context, st *store.Store, editor store.Principal) error {
+		_, err := st.CreateAssignment(ctx, editor, post)
+		return err
+	})
 	var rule *store.RuleError
 	moved := false
 	for _, p := range sum.PostsMoved {

@@ -6,9 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shopspring/decimal"
-
-	"communehr/internal/exits"
 	"communehr/internal/store"
 	"communehr/internal/testdb"
 )
@@ -31,44 +28,12 @@ func hamletsLeftInClosedUnits(t *testing.T, dbURL string) int {
 // commune's end), never left under the closed unit (issue 11). As for posts, the write is made from the
 // planning step itself, on a second connection, through the register's own CreateHamlet.
 func TestAHamletWrittenDuringAnApplyIsNotLeftInTheClosedUnit(t *testing.T) {
-	st, dbURL := testdb.Open(t)
-	seedRace(t, dbURL)
-	editor := store.Principal{Role: store.RoleProvinceEditor, Province: "97", Username: "test"}
 	hamlet := store.Hamlet{Province: "97", Code: "90002-01", CommuneCode: "90002", Name: "Thôn Mới", Kind: "thon", Households: 120,
 		EffectiveFrom: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)}
-	writeDone := make(chan error, 1)
-	started := false
-	exit := func(p store.EntitlementPerson, _ time.Time, _ *exits.Calc) store.RunResult {
-		if !started {
-			started = true
-			go func() {
-				_, err := st.CreateHamlet(context.WithoutCancel(t.Context()), editor, hamlet)
-				writeDone <- err
-			}()
-			select { // the write either lands now (no lock held) or waits for the apply
-			case err := <-writeDone:
-				writeDone <- err
-			case <-time.After(2 * time.Second):
-			}
-		}
-		return store.RunResult{CadreID: p.CadreID, Policy: "x", Total: decimal.NewFromInt(1), Eligible: true}
-	}
-	svc := Service{Store: st, Exit: exit}
-	req := &Request{Province: "97", Effective: time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC), Level: "commune", Entries: []Entry{
-		{Old: "90001", New: "91001", Coverage: "full", NewName: "Xã Mới", NewKind: "xa"},
-		{Old: "90002", New: "91001", Coverage: "full"}}}
-	if _, err := svc.Apply(t.Context(), editor, req, true); err != nil {
-		t.Fatalf("apply: %v", err)
-	}
-	if !started {
-		t.Fatal("the plan computed no exit: the race was not staged")
-	}
-	var werr error
-	select {
-	case werr = <-writeDone:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the concurrent write never finished")
-	}
+	_, dbURL, werr := applyWithWriteDuringPlan(t, func(ctx context.Context, st *store.Store, editor store.Principal) error {
+		_, err := st.CreateHamlet(ctx, editor, hamlet)
+		return err
+	})
 	var rule *store.RuleError
 	if werr != nil && (!errors.As(werr, &rule) || rule.Code != "outside_commune_life" || rule.Field != "effective_to") {
 		t.Fatalf("the concurrent hamlet failed with %v, want a refusal as running past its commune's end", werr)
