@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"regexp"
 
@@ -20,6 +19,9 @@ type nationalPage struct {
 	Chart    barChart
 	Province *national.Unit
 }
+
+// AsOfAction is where the summary's as-of form is sent (the asofform partial).
+func (nationalPage) AsOfAction() string { return "/national" }
 
 // nationalOfficer keeps the national pages to Ministry officers and operators (no province).
 func nationalOfficer(next http.Handler) http.Handler {
@@ -42,24 +44,15 @@ func langOf(r *http.Request) msg.Lang {
 // summary computes the national summary as the officer sees it (national.Compute, as the API does); a day
 // outside the rules engine's base salaries is a form error on the date.
 func (c *Console) summary(w http.ResponseWriter, r *http.Request, view string) (nationalPage, bool) {
-	day, dayText, ok := c.asOf(r)
-	data := nationalPage{AsOf: dayText}
-	if !ok {
-		c.render(w, r, http.StatusUnprocessableEntity, view, &page{Data: data, Errors: map[string]string{"as_of": "form.date_invalid"}})
-		return data, false
-	}
-	s, err := national.Compute(r.Context(), c.store, principal(r), policy.NewDate(day.Date()), langOf(r))
-	var oor *policy.OutOfRangeError
-	if errors.As(err, &oor) {
-		c.render(w, r, http.StatusUnprocessableEntity, view, &page{Data: data, Errors: map[string]string{"as_of": "national.date_out_of_range"}})
-		return data, false
-	}
-	if err != nil {
-		c.serverError(w, r, err)
-		return data, false
-	}
-	data.Summary = s
-	return data, true
+	var data nationalPage
+	ok := c.onDay(w, r, view, &data.AsOf, &data, func(day policy.Date) error {
+		s, err := national.Compute(r.Context(), c.store, principal(r), day, langOf(r))
+		if err == nil {
+			data.Summary = s
+		}
+		return err
+	})
+	return data, ok
 }
 
 func (c *Console) showNational(w http.ResponseWriter, r *http.Request) {

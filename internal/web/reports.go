@@ -23,29 +23,23 @@ type reportPage struct {
 	Chart   barChart
 }
 
+// AsOfAction is where the report's as-of form is sent (the asofform partial), from a commune's page too.
+func (reportPage) AsOfAction() string { return "/reports" }
+
 func (c *Console) allowanceReport(w http.ResponseWriter, r *http.Request, commune string) (reportPage, bool) {
-	day, dayText, ok := c.asOf(r)
-	data := reportPage{AsOf: dayText}
+	var data reportPage
 	if c.reports == nil {
 		c.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return data, false
 	}
-	if !ok {
-		c.render(w, r, http.StatusUnprocessableEntity, "reports.html", &page{Data: data, Errors: map[string]string{"as_of": "form.date_invalid"}})
-		return data, false
-	}
-	rep, err := c.reports.AllowanceReport(r.Context(), principal(r), *officer(r.Context()).Province, commune, policy.NewDate(day.Date()), language(r))
-	var oor *policy.OutOfRangeError
-	if errors.As(err, &oor) {
-		c.render(w, r, http.StatusUnprocessableEntity, "reports.html", &page{Data: data, Errors: map[string]string{"as_of": "national.date_out_of_range"}})
-		return data, false
-	}
-	if err != nil {
-		c.serverError(w, r, err)
-		return data, false
-	}
-	data.Report = rep
-	return data, true
+	ok := c.onDay(w, r, "reports.html", &data.AsOf, &data, func(day policy.Date) error {
+		rep, err := c.reports.AllowanceReport(r.Context(), principal(r), *officer(r.Context()).Province, commune, day, language(r))
+		if err == nil {
+			data.Report = rep
+		}
+		return err
+	})
+	return data, ok
 }
 
 func (c *Console) showReports(w http.ResponseWriter, r *http.Request) {

@@ -28,6 +28,12 @@ func TestReportsAllowancesRunsAndDownloads(t *testing.T) {
 	mustContain(t, r, `aria-labelledby="report-chart"`, `class="fund"`, name, "/reports/communes/"+code+"?as_of=2025-09-01",
 		`href="/reports/allowances.csv?as_of=2025-09-01"`)
 	mustStatus(t, e.get("/reports?as_of=2025-13-01"), http.StatusUnprocessableEntity)
+	// A day before any base salary is the date's error, as on the national summary (it was a 500).
+	for _, path := range []string{"/reports?as_of=1900-01-01", "/reports/communes/" + code + "?as_of=1900-01-01"} {
+		r = e.get(path)
+		mustStatus(t, r, http.StatusUnprocessableEntity)
+		mustContain(t, r, "mức lương cơ sở", `value="1900-01-01"`)
+	}
 
 	r = e.get("/reports/communes/" + code + "?as_of=2025-09-01")
 	mustStatus(t, r, 200)
