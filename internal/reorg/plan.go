@@ -147,26 +147,42 @@ func (pl *planner) communeFunds(f *Funds, classes []int, on policy.Date, sum *Su
 	}
 }
 
-// hamletFunds is the Decree 33 hamlet fund of hamlets by category on a date.
+// hamletFund is a hamlet's Decree 33 category and monthly fund; ok is false when the law gives none.
+type hamletFund struct {
+	category string
+	fund     decimal.Decimal
+	ok       bool
+}
+
+// hamletFunds is the Decree 33 hamlet fund of hamlets by category on a date. Hamlets alike (kind,
+// households, flags) have the same fund: each input is computed once (a province's 1,400 hamlets are
+// about 500 inputs).
 func (pl *planner) hamletFunds(f *Funds, hs []store.ReorgHamlet, on policy.Date) {
 	type agg struct {
 		n    int
 		fund decimal.Decimal
 	}
 	by := map[string]*agg{}
+	seen := map[policy.HamletFundInput]hamletFund{}
 	for _, h := range hs {
 		c := &store.ReportCommune{Border: h.CommuneBorder, Island: h.CommuneIsland}
-		res, err := policy.HamletFund(exits.HamletInput(h.ReportHamlet, c, on))
-		if err != nil {
+		in := exits.HamletInput(h.ReportHamlet, c, on)
+		res, done := seen[in]
+		if !done {
+			r, err := policy.HamletFund(in)
+			res = hamletFund{r.Category, r.MonthlyFund, err == nil}
+			seen[in] = res
+		}
+		if !res.ok {
 			continue
 		}
-		a := by[res.Category]
+		a := by[res.category]
 		if a == nil {
 			a = &agg{}
-			by[res.Category] = a
+			by[res.category] = a
 		}
 		a.n++
-		a.fund = a.fund.Add(res.MonthlyFund)
+		a.fund = a.fund.Add(res.fund)
 	}
 	f.Hamlets = []FundLine{}
 	for _, cat := range []string{policy.CategoryHigh, policy.CategoryLow} {
