@@ -95,6 +95,24 @@ func sendWorkbook(w http.ResponseWriter, f *excelize.File, filename string) erro
 	return f.Write(w)
 }
 
+// sendSheet builds a one-sheet workbook with excelize's stream writer (fill writes the sheet: rows go to a
+// temporary file, not memory) and sends it as sendWorkbook does.
+func sendSheet(w http.ResponseWriter, filename string, fill func(*excelize.File, *excelize.StreamWriter) error) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return err
+	}
+	if err := fill(f, sw); err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return sendWorkbook(w, f, filename)
+}
+
 // headerRow writes the title in A1 and the header in row 2, and freezes both.
 func headerRow(sw *excelize.StreamWriter, st xlsxStyles, title string, head []string, widths []float64) error {
 	return workbookHead(sw, st.title, st.head, title, head, widths, frozenHeader())
@@ -160,32 +178,27 @@ func yesNoText(b bool, lang msg.Lang) string {
 // writeUnitAllowancesXLSX is a commune's or hamlet's report: its posts with their formulas, the paid
 // total (SUM), the fund (multiple × base salary) and the difference, then who left under a decision.
 func writeUnitAllowancesXLSX(w http.ResponseWriter, filename string, u unitAllowanceReport, base decimal.Decimal, lang msg.Lang) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		return err
-	}
-	st := newXLSXStyles(f, lang)
-	title := fmt.Sprintf("%s (%s), %s", u.Name, u.Code, u.AsOf.String())
-	if err := headerRow(sw, st, title, headers(unitHeaders, lang), []float64{6, 28, 34, 11, 16, 9, 10, 14, 16, 40}); err != nil {
-		return err
-	}
-	cols := [4]string{"F", "G", "H", "I"}
-	for i, it := range u.Posts {
-		r := i + 3
-		coef, rate, b, amount := postRowCells(it, r, cols, st)
-		cells := []any{i + 1, it.FullName, it.TitleVI, yesNoText(it.Concurrent, lang), it.Source, coef, rate, b, amount, citationIn(it.Line.Citation, lang)}
-		if err := sw.SetRow("A"+strconv.Itoa(r), cells); err != nil {
+	return sendSheet(w, filename, func(f *excelize.File, sw *excelize.StreamWriter) error {
+		st := newXLSXStyles(f, lang)
+		title := fmt.Sprintf("%s (%s), %s", u.Name, u.Code, u.AsOf.String())
+		if err := headerRow(sw, st, title, headers(unitHeaders, lang), []float64{6, 28, 34, 11, 16, 9, 10, 14, 16, 40}); err != nil {
 			return err
 		}
-	}
-	return finishUnitXLSX(w, f, sw, filename, u, base, lang, st)
+		cols := [4]string{"F", "G", "H", "I"}
+		for i, it := range u.Posts {
+			r := i + 3
+			coef, rate, b, amount := postRowCells(it, r, cols, st)
+			cells := []any{i + 1, it.FullName, it.TitleVI, yesNoText(it.Concurrent, lang), it.Source, coef, rate, b, amount, citationIn(it.Line.Citation, lang)}
+			if err := sw.SetRow("A"+strconv.Itoa(r), cells); err != nil {
+				return err
+			}
+		}
+		return unitTotalsXLSX(sw, u, base, lang, st)
+	})
 }
 
-// finishUnitXLSX writes the paid, fund and difference rows and the people who left, and sends the book.
-func finishUnitXLSX(w http.ResponseWriter, f *excelize.File, sw *excelize.StreamWriter, filename string, u unitAllowanceReport,
-	base decimal.Decimal, lang msg.Lang, st xlsxStyles) error {
+// unitTotalsXLSX writes the paid, fund and difference rows and the people who left.
+func unitTotalsXLSX(sw *excelize.StreamWriter, u unitAllowanceReport, base decimal.Decimal, lang msg.Lang, st xlsxStyles) error {
 	paidRow := len(u.Posts) + 3
 	paid := excelize.Cell{StyleID: st.total, Value: u.Paid.InexactFloat64()}
 	if len(u.Posts) > 0 {
@@ -209,8 +222,5 @@ func finishUnitXLSX(w http.ResponseWriter, f *excelize.File, sw *excelize.Stream
 			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return sendWorkbook(w, f, filename)
+	return nil
 }

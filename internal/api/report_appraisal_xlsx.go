@@ -102,31 +102,21 @@ func writeAppraisalCSV(w http.ResponseWriter, filename string, rows []appraisalR
 var appraisalWidths = []float64{6, 26, 12, 8, 28, 28, 26, 10, 12, 22, 10, 9, 14, 16, 10, 12, 16, 12, 16, 12, 16, 12, 16, 14, 16, 40}
 
 func writeAppraisalXLSX(w http.ResponseWriter, filename, title string, rows []appraisalRow, lang msg.Lang) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		return err
-	}
-	// The header has a rule under it (not the allowance reports' shading), and the names stay in view.
-	st := newStyles(f, lang, excelize.Style{Border: []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}}})
-	if err := workbookHead(sw, st.title, st.head, title, headers(appraisalHeaders, lang), appraisalWidths,
-		&excelize.Panes{Freeze: true, YSplit: 2, XSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"}); err != nil {
-		return err
-	}
-	for i, row := range rows {
-		if err := sw.SetRow("A"+strconv.Itoa(i+3), row.xlsxCells(i+1, i+3, st, lang)); err != nil {
+	return sendSheet(w, filename, func(f *excelize.File, sw *excelize.StreamWriter) error {
+		// The header has a rule under it (not the allowance reports' shading), and the names stay in view.
+		st := newStyles(f, lang, excelize.Style{Border: []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}}})
+		if err := workbookHead(sw, st.title, st.head, title, headers(appraisalHeaders, lang), appraisalWidths,
+			&excelize.Panes{Freeze: true, YSplit: 2, XSplit: 2, TopLeftCell: "C3", ActivePane: "bottomRight"}); err != nil {
 			return err
 		}
-	}
-	if err := sw.SetRow("A"+strconv.Itoa(len(rows)+3),
-		sumRow(len(appraisalHeaders), len(rows), st.total, lang, "Q", "S", "U", "W", "X", "Y")); err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return sendWorkbook(w, f, filename)
+		for i, row := range rows {
+			if err := sw.SetRow("A"+strconv.Itoa(i+3), row.xlsxCells(i+1, i+3, st, lang)); err != nil {
+				return err
+			}
+		}
+		return sw.SetRow("A"+strconv.Itoa(len(rows)+3),
+			sumRow(len(appraisalHeaders), len(rows), st.total, lang, "Q", "S", "U", "W", "X", "Y"))
+	})
 }
 
 // xlsxCells is a row of the workbook: inputs as values, amounts as formulas over them with the service's

@@ -19,45 +19,38 @@ import (
 const bieu2eFirstRow = 7
 
 func writeBieu2eXLSX(w http.ResponseWriter, filename string, rows bieu2eLines, asOf policy.Date, lang msg.Lang) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		return err
-	}
-	st := newXLSXStyles(f, lang)
-	for i, wd := range []float64{6, 60, 14, 16, 16, 18, 18, 20} {
-		_ = sw.SetColWidth(i+1, i+1, wd)
-	}
-	asOfText := msg.Text{VI: viDate(toTime(asOf).Time), EN: asOf.String()}
-	top := [][]any{
-		{excelize.Cell{StyleID: st.title, Value: msg.New("bieu2e.title").Render(lang)}, nil, nil, nil, nil, nil, nil,
-			excelize.Cell{StyleID: st.title, Value: pick(lang == msg.VI, "Form 2e", "Biểu số 2e")}},
-		{msg.New("bieu2e.subtitle", asOfText).Render(lang)},
-		{nil, pick(lang == msg.VI, "Base salary used (VND)", "Mức lương cơ sở dùng để tính (đồng)"),
-			excelize.Cell{StyleID: st.money, Value: bieu2eBase.InexactFloat64()}},
-		{nil, pick(lang == msg.VI, "Months of 2023 counted", "Số tháng tính chênh lệch năm 2023"), bieu2eMonths},
-	}
-	head := headers(bieu2eHeaders, lang)
-	hr, nr := make([]any, len(head)), make([]any, len(head))
-	for i := range head {
-		hr[i], nr[i] = excelize.Cell{StyleID: st.head, Value: head[i]}, excelize.Cell{StyleID: st.head, Value: bieu2eNumbers[i]}
-	}
-	top = append(top, hr, nr)
-	for i, row := range top {
-		if err := sw.SetRow("A"+strconv.Itoa(i+1), row); err != nil {
-			return err
+	return sendSheet(w, filename, func(f *excelize.File, sw *excelize.StreamWriter) error {
+		st := newXLSXStyles(f, lang)
+		for i, wd := range []float64{6, 60, 14, 16, 16, 18, 18, 20} {
+			_ = sw.SetColWidth(i+1, i+1, wd)
 		}
-	}
-	for i := range rows {
-		if err := sw.SetRow("A"+strconv.Itoa(bieu2eFirstRow+i), rows.xlsxCells(i, st, lang)); err != nil {
-			return err
+		asOfText := msg.Text{VI: viDate(toTime(asOf).Time), EN: asOf.String()}
+		top := [][]any{
+			{excelize.Cell{StyleID: st.title, Value: msg.New("bieu2e.title").Render(lang)}, nil, nil, nil, nil, nil, nil,
+				excelize.Cell{StyleID: st.title, Value: pick(lang == msg.VI, "Form 2e", "Biểu số 2e")}},
+			{msg.New("bieu2e.subtitle", asOfText).Render(lang)},
+			{nil, pick(lang == msg.VI, "Base salary used (VND)", "Mức lương cơ sở dùng để tính (đồng)"),
+				excelize.Cell{StyleID: st.money, Value: bieu2eBase.InexactFloat64()}},
+			{nil, pick(lang == msg.VI, "Months of 2023 counted", "Số tháng tính chênh lệch năm 2023"), bieu2eMonths},
 		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return sendWorkbook(w, f, filename)
+		head := headers(bieu2eHeaders, lang)
+		hr, nr := make([]any, len(head)), make([]any, len(head))
+		for i := range head {
+			hr[i], nr[i] = excelize.Cell{StyleID: st.head, Value: head[i]}, excelize.Cell{StyleID: st.head, Value: bieu2eNumbers[i]}
+		}
+		top = append(top, hr, nr)
+		for i, row := range top {
+			if err := sw.SetRow("A"+strconv.Itoa(i+1), row); err != nil {
+				return err
+			}
+		}
+		for i := range rows {
+			if err := sw.SetRow("A"+strconv.Itoa(bieu2eFirstRow+i), rows.xlsxCells(i, st, lang)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // xlsxCells is row i: a category's count and multiples as values and its funds as the form's formulas; a

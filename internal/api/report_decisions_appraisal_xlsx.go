@@ -97,29 +97,18 @@ func (row decisionRow) xlsxCells(n int, r string, st xlsxStyles, lang msg.Lang) 
 }
 
 func writeDecisionAppraisalXLSX(w http.ResponseWriter, filename, title string, rows []decisionRow, lang msg.Lang) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		return err
-	}
-	st := newXLSXStyles(f, lang)
-	widths := []float64{6, 26, 28, 12, 12, 12, 24, 16, 10, 10, 12, 16, 12, 16, 12, 16, 12, 16, 12, 16, 14, 16}
-	if err := headerRow(sw, st, title, headers(decisionHeaders, lang), widths); err != nil {
-		return err
-	}
-	for i, row := range rows {
-		r := strconv.Itoa(i + 3)
-		if err := sw.SetRow("A"+r, row.xlsxCells(i+1, r, st, lang)); err != nil {
+	return sendSheet(w, filename, func(f *excelize.File, sw *excelize.StreamWriter) error {
+		st := newXLSXStyles(f, lang)
+		widths := []float64{6, 26, 28, 12, 12, 12, 24, 16, 10, 10, 12, 16, 12, 16, 12, 16, 12, 16, 12, 16, 14, 16}
+		if err := headerRow(sw, st, title, headers(decisionHeaders, lang), widths); err != nil {
 			return err
 		}
-	}
-	total := sumRow(len(decisionHeaders), len(rows), st.total, lang, "L", "N", "P", "R", "T", "U", "V")
-	if err := sw.SetRow("A"+strconv.Itoa(len(rows)+3), total); err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return sendWorkbook(w, f, filename)
+		for i, row := range rows {
+			r := strconv.Itoa(i + 3)
+			if err := sw.SetRow("A"+r, row.xlsxCells(i+1, r, st, lang)); err != nil {
+				return err
+			}
+		}
+		return sw.SetRow("A"+strconv.Itoa(len(rows)+3), sumRow(len(decisionHeaders), len(rows), st.total, lang, "L", "N", "P", "R", "T", "U", "V"))
+	})
 }

@@ -33,13 +33,15 @@ func seedRace(t *testing.T, dbURL string) {
 }
 
 // postsLeftInClosedUnits counts posts still held after their commune-level unit closed.
-func postsLeftInClosedUnits(t *testing.T, dbURL string) int {
+const postsLeftInClosedUnits = `SELECT count(*) FROM assignments a
+	JOIN communes c ON c.province_code = a.province_code AND c.code = a.commune_code AND c.effective_from = a.commune_from
+	WHERE c.effective_to IS NOT NULL AND (a.end_date IS NULL OR a.end_date > c.effective_to)`
+
+// count runs a count(*) query as the database's owner.
+func count(t *testing.T, dbURL, query string) int {
 	t.Helper()
 	var n int
-	err := testdb.Admin(t, dbURL).QueryRow(t.Context(), `SELECT count(*) FROM assignments a
-		JOIN communes c ON c.province_code = a.province_code AND c.code = a.commune_code AND c.effective_from = a.commune_from
-		WHERE c.effective_to IS NOT NULL AND (a.end_date IS NULL OR a.end_date > c.effective_to)`).Scan(&n)
-	if err != nil {
+	if err := testdb.Admin(t, dbURL).QueryRow(t.Context(), query).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -112,7 +114,7 @@ func TestAWriteBetweenPlanAndApplyIsNotLost(t *testing.T) {
 		t.Errorf("the concurrent write failed with %v, want a refusal by the register's rules", werr)
 	}
 	t.Logf("concurrent write: %v; carried by the apply: %v", werr, moved)
-	if n := postsLeftInClosedUnits(t, dbURL); n != 0 {
+	if n := count(t, dbURL, postsLeftInClosedUnits); n != 0 {
 		t.Errorf("%d posts are still held in a unit the apply closed (write error: %v)", n, werr)
 	}
 }

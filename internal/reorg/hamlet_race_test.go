@@ -11,17 +11,9 @@ import (
 )
 
 // hamletsLeftInClosedUnits counts hamlets still in force after their commune-level unit closed.
-func hamletsLeftInClosedUnits(t *testing.T, dbURL string) int {
-	t.Helper()
-	var n int
-	err := testdb.Admin(t, dbURL).QueryRow(t.Context(), `SELECT count(*) FROM hamlets h
-		JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code AND c.effective_from = h.commune_from
-		WHERE c.effective_to IS NOT NULL AND (h.effective_to IS NULL OR h.effective_to > c.effective_to)`).Scan(&n)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
+const hamletsLeftInClosedUnits = `SELECT count(*) FROM hamlets h
+	JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code AND c.effective_from = h.commune_from
+	WHERE c.effective_to IS NOT NULL AND (h.effective_to IS NULL OR h.effective_to > c.effective_to)`
 
 // Done when: a hamlet created under a merging commune while an apply is between reading its plan and
 // writing it is either carried into the new unit by the apply or refused (it would run past its closed
@@ -39,7 +31,7 @@ func TestAHamletWrittenDuringAnApplyIsNotLeftInTheClosedUnit(t *testing.T) {
 		t.Fatalf("the concurrent hamlet failed with %v, want a refusal as running past its commune's end", werr)
 	}
 	t.Logf("concurrent write: %v", werr)
-	if n := hamletsLeftInClosedUnits(t, dbURL); n != 0 {
+	if n := count(t, dbURL, hamletsLeftInClosedUnits); n != 0 {
 		t.Errorf("%d hamlets are still in force in a unit the apply closed (write error: %v)", n, werr)
 	}
 	if werr == nil {
