@@ -8,18 +8,19 @@ import (
 	"communehr/internal/policy"
 )
 
-// onDay computes a page's figures for the day the officer asked (as_of, or today), after writing that day
-// as the form shows it into *asOf. A day that cannot be read, or one outside the rules engine's base
-// salaries, shows view again with data and the date's error (422); any other failure is a server error.
-// It reports whether compute succeeded (the national summary and the allowance reports).
-func (c *Console) onDay(w http.ResponseWriter, r *http.Request, view string, asOf *string, data any, compute func(policy.Date) error) bool {
+// onDay computes a page's figures for the day the officer asked (as_of, or today) into *into, after
+// writing that day as the form shows it into *asOf. A day that cannot be read, or one outside the rules
+// engine's base salaries, shows view again with data and the date's error (422); any other failure is a
+// server error. It reports whether compute succeeded (the national summary and the allowance reports).
+func onDay[T any](c *Console, w http.ResponseWriter, r *http.Request, view string, asOf *string, data any, into *T,
+	compute func(policy.Date) (T, error)) bool {
 	day, dayText, ok := c.asOf(r)
 	*asOf = dayText
 	if !ok {
 		c.render(w, r, http.StatusUnprocessableEntity, view, &page{Data: data, Errors: map[string]string{"as_of": "form.date_invalid"}})
 		return false
 	}
-	err := compute(policy.NewDate(day.Date()))
+	v, err := compute(policy.NewDate(day.Date()))
 	switch {
 	case outOfRange(err):
 		c.render(w, r, http.StatusUnprocessableEntity, view, &page{Data: data, Errors: map[string]string{"as_of": "national.date_out_of_range"}})
@@ -28,6 +29,7 @@ func (c *Console) onDay(w http.ResponseWriter, r *http.Request, view string, asO
 		c.serverError(w, r, err)
 		return false
 	}
+	*into = v
 	return true
 }
 

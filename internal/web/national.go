@@ -45,12 +45,8 @@ func langOf(r *http.Request) msg.Lang {
 // outside the rules engine's base salaries is a form error on the date.
 func (c *Console) summary(w http.ResponseWriter, r *http.Request, view string) (nationalPage, bool) {
 	var data nationalPage
-	ok := c.onDay(w, r, view, &data.AsOf, &data, func(day policy.Date) error {
-		s, err := national.Compute(r.Context(), c.store, principal(r), day, langOf(r))
-		if err == nil {
-			data.Summary = s
-		}
-		return err
+	ok := onDay(c, w, r, view, &data.AsOf, &data, &data.Summary, func(day policy.Date) (national.Summary, error) {
+		return national.Compute(r.Context(), c.store, principal(r), day, langOf(r))
 	})
 	return data, ok
 }

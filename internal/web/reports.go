@@ -32,12 +32,8 @@ func (c *Console) allowanceReport(w http.ResponseWriter, r *http.Request, commun
 		c.renderError(w, r, http.StatusNotFound, "error.not_found")
 		return data, false
 	}
-	ok := c.onDay(w, r, "reports.html", &data.AsOf, &data, func(day policy.Date) error {
-		rep, err := c.reports.AllowanceReport(r.Context(), principal(r), *officer(r.Context()).Province, commune, day, language(r))
-		if err == nil {
-			data.Report = rep
-		}
-		return err
+	ok := onDay(c, w, r, "reports.html", &data.AsOf, &data, &data.Report, func(day policy.Date) (api.AllowanceReport, error) {
+		return c.reports.AllowanceReport(r.Context(), principal(r), *officer(r.Context()).Province, commune, day, language(r))
 	})
 	return data, ok
 }
