@@ -41,3 +41,37 @@ func TestAHamletRowOfAnotherPeriodIsNotAnUpdate(t *testing.T) {
 	// An overlapping period is the same hamlet: updated.
 	mustSucceed(t, importJob(t, e.upload(ed, "kind=hamlets", []byte(hamletHeader+"00100-02,00100,Thôn Hai,thon,150,,2020-01-01,2025-06-30,00100-03\n"))))
 }
+
+// A hamlet is readable as of any day of its life: before the first hamlet fund rule (Decree 33/2023,
+// from 2023-08-01) it is answered with the values of that day and no fund category — the criterion says
+// from when the rule applies — instead of a 422 that quoted the rules engine.
+func TestAHamletReadBeforeTheHamletFundRulesHasNoCategory(t *testing.T) {
+	t.Parallel()
+	e, ed := importEnv(t)
+	for _, f := range ruleFixtures[:2] {
+		mustSucceed(t, importJob(t, e.upload(ed, "kind="+f.kind, []byte(f.csv))))
+	}
+	r := e.do("GET", "/v1/provinces/01/hamlets/00100-01?as_of=2021-06-15", ed, nil, "Accept-Language", "vi")
+	mustStatus(t, r, 200)
+	var h hamletResponse
+	r.json(t, &h)
+	if h.Code != "00100-01" || h.Households != 100 || h.FundCategory != "" || h.FundCriterion.Code != "not_in_force" ||
+		!strings.Contains(h.FundCriterion.LabelVI, "01/08/2023") || h.FundCriterion.Citation.Article != "34" {
+		t.Fatalf("%s", r.Body)
+	}
+	if bad := msgcheck.DeveloperText(h.FundCriterion.LabelVI + " " + h.FundCriterion.LabelEN); bad != "" {
+		t.Errorf("developer text %q", bad)
+	}
+	var l hamletList
+	r = e.do("GET", "/v1/provinces/01/hamlets?active_on=2021-06-15&as_of=2021-06-15", ed, nil)
+	mustStatus(t, r, 200)
+	r.json(t, &l)
+	if len(l.Items) != 3 || l.Items[0].FundCategory != "" {
+		t.Fatalf("list as of 2021: %s", r.Body)
+	}
+	r = e.do("GET", "/v1/provinces/01/hamlets/00100-01?as_of=2023-08-01", ed, nil)
+	r.json(t, &h)
+	if h.FundCategory != "4.5" {
+		t.Fatalf("on the rule's first day: %s", r.Body)
+	}
+}
