@@ -160,6 +160,6 @@ func HamletFundNotInForce(asOf Date) HamletCategory {
 	return HamletCategory{Criterion: "not_in_force",
 		LabelVI: fmt.Sprintf("Ngày %s chưa có quy định về quỹ phụ cấp thôn, tổ dân phố; quy định áp dụng từ ngày %s",
 			asOf.t().Format("02/01/2006"), first.From.t().Format("02/01/2006")),
-		LabelEN: fmt.Sprintf("No hamlet fund rule is in force on %s; the rule applies from %s", asOf, first.From),
+		LabelEN:  fmt.Sprintf("No hamlet fund rule is in force on %s; the rule applies from %s", asOf, first.From),
 		Citation: first.Citation}
 }
