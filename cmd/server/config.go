@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"communehr/internal/jobs"
+	"communehr/internal/store"
 )
 
 // Config is built once from the environment and validated; it is never global.
@@ -27,6 +28,10 @@ type Config struct {
 	ShutdownGrace time.Duration
 	// Jobs bounds the job runner (JOBS_MAX, JOBS_MAX_PER_PROVINCE, JOBS_QUEUE, JOBS_QUEUE_PER_PROVINCE).
 	Jobs jobs.Config
+	// Heavy bounds heavy synchronous work — reorganisations, province-wide reports, the national summary —
+	// in total and per province (HEAVY_MAX, HEAVY_MAX_PER_PROVINCE) and how long a request waits for a
+	// place before a 429 (HEAVY_WAIT); see store.HeavyLimits for the defaults.
+	Heavy store.HeavyLimits
 
 	// RejectsRetention is how long the rejected rows of an import (errors.csv) are kept after the job
 	// finished (REJECTS_RETENTION, at least 24h, default 720h = 30 days); the janitor looks every
@@ -99,7 +104,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		name string
 		to   *int
 	}{{"JOBS_MAX", &cfg.Jobs.MaxTotal}, {"JOBS_MAX_PER_PROVINCE", &cfg.Jobs.MaxPerProvince},
-		{"JOBS_QUEUE", &cfg.Jobs.MaxQueue}, {"JOBS_QUEUE_PER_PROVINCE", &cfg.Jobs.MaxQueuePerProvince}} {
+		{"JOBS_QUEUE", &cfg.Jobs.MaxQueue}, {"JOBS_QUEUE_PER_PROVINCE", &cfg.Jobs.MaxQueuePerProvince},
+		{"HEAVY_MAX", &cfg.Heavy.Total}, {"HEAVY_MAX_PER_PROVINCE", &cfg.Heavy.PerProvince}} {
 		if v := getenv(b.name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > 1000 {
@@ -113,6 +119,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if cfg.Jobs.MaxQueuePerProvince > cfg.Jobs.MaxQueue {
 		cfg.Jobs.MaxQueuePerProvince = cfg.Jobs.MaxQueue
+	}
+	if v := getenv("HEAVY_WAIT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 || d > 10*time.Minute {
+			return cfg, fmt.Errorf("HEAVY_WAIT %q: a duration above 0 and up to 10m (e.g. 5s)", v)
+		}
+		cfg.Heavy.Wait = d
 	}
 	if v := getenv("REJECTS_RETENTION"); v != "" {
 		d, err := time.ParseDuration(v)

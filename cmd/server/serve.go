@@ -32,7 +32,7 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 	}
 	// The jobs' pool has two connections more than the jobs that may run: each running job holds one
 	// for its data and briefly takes another for its row and progress (store.Options.JobConns).
-	st, err := store.OpenWith(ctx, cfg.DatabaseURL, store.Options{JobConns: cfg.Jobs.MaxTotal + 2})
+	st, err := store.OpenWith(ctx, cfg.DatabaseURL, store.Options{JobConns: cfg.Jobs.MaxTotal + 2, Heavy: cfg.Heavy})
 	if err != nil {
 		return err
 	}

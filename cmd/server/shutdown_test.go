@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"communehr/internal/store"
 	"communehr/internal/testdb"
 )
 
@@ -139,7 +140,12 @@ func TestJobAndShutdownConfig(t *testing.T) {
 		cfg.Jobs.MaxQueue != 10 || cfg.Jobs.MaxQueuePerProvince != 3 {
 		t.Fatalf("set: %+v %v", cfg.Jobs, err)
 	}
-	for _, bad := range []map[string]string{{"SHUTDOWN_GRACE": "soon"}, {"SHUTDOWN_GRACE": "-1s"}, {"JOBS_MAX": "0"}, {"JOBS_QUEUE": "x"}} {
+	cfg, err = loadConfig(envOf(map[string]string{"DATABASE_URL": "postgres://u@h/db", "HEAVY_MAX": "3", "HEAVY_MAX_PER_PROVINCE": "1", "HEAVY_WAIT": "2s"}))
+	if err != nil || cfg.Heavy != (store.HeavyLimits{Total: 3, PerProvince: 1, Wait: 2 * time.Second}) {
+		t.Fatalf("heavy: %+v %v", cfg.Heavy, err)
+	}
+	for _, bad := range []map[string]string{{"SHUTDOWN_GRACE": "soon"}, {"SHUTDOWN_GRACE": "-1s"}, {"JOBS_MAX": "0"}, {"JOBS_QUEUE": "x"},
+		{"HEAVY_MAX": "0"}, {"HEAVY_WAIT": "0s"}, {"HEAVY_WAIT": "1h"}} {
 		bad["DATABASE_URL"] = "postgres://u@h/db"
 		if _, err := loadConfig(envOf(bad)); err == nil {
 			t.Errorf("%v accepted", bad)

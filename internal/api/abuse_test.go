@@ -120,6 +120,10 @@ func spoolFiles(t *testing.T) int {
 // TestUploadCutMidwayLeavesNothing streams a CSV (chunked, no length: it could be 1 GB) and hangs up in
 // the middle: no job, no row, no spool file is left, and the server goes on serving.
 func TestUploadCutMidwayLeavesNothing(t *testing.T) {
+	// The server spools into os.TempDir: a directory of this test's own, so that spool files of other
+	// test processes (make test runs packages side by side) are not counted. The test is not parallel,
+	// so no other test of this package runs while TMPDIR is changed.
+	t.Setenv("TMPDIR", t.TempDir())
 	e, ed := importEnv(t)
 	before := spoolFiles(t)
 	conn, _ := e.rawRequest(fmt.Sprintf("POST /v1/provinces/01/imports?kind=cadres HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+

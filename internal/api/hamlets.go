@@ -63,10 +63,11 @@ func hamletFund(h store.Hamlet, asOf time.Time) (policy.HamletCategory, error) {
 		ConvertedFromThon: h.ConvertedFromThon,
 		AsOf:              policy.NewDate(y, m, d),
 	})
+	// Before any hamlet fund rule is in force the hamlet is answered as it was, with no category (a
+	// historic hamlet is readable as of any day of its life, issue 11).
 	var oor *policy.OutOfRangeError
 	if errors.As(err, &oor) {
-		return c, queryError("as_of", "out_of_range", "is before the hamlet fund rules in force ("+oor.Error()+")",
-			"trước khi quy định về quỹ phụ cấp thôn có hiệu lực ("+oor.MessageVI()+")")
+		return policy.HamletFundNotInForce(policy.NewDate(y, m, d)), nil
 	}
 	// An input error on the date: ?as_of=0000-01-01 parses as
 	// YYYY-MM-DD but is outside the engine's 1900–9999 range (it was a 500).

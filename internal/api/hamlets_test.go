@@ -245,11 +245,13 @@ func TestHamletFundCategory(t *testing.T) {
 	if h.BorderOrIsland != nil || h.FundCategory != "4.5" {
 		t.Fatalf("border_or_island null: %s", r.Body)
 	}
-	// Before Decree 33/2023 the categories are not defined: the as_of is refused with its pointer.
+	// Before Decree 33/2023 the categories are not defined: the hamlet has none, and the criterion says
+	// from when the rule applies (TestAHamletReadBeforeTheHamletFundRulesHasNoCategory).
 	r = e.do("GET", "/v1/provinces/01/hamlets/h2?as_of=2023-07-31", ed, nil)
-	mustStatus(t, r, 422)
-	if p := r.problem(t); p.Errors[0].Pointer != "query/as_of" {
-		t.Fatalf("as_of pointer %+v", p.Errors)
+	mustStatus(t, r, 200)
+	r.json(t, &h)
+	if h.FundCategory != "" || h.FundCriterion.Code != "not_in_force" {
+		t.Fatalf("before Decree 33: %s", r.Body)
 	}
 	mustStatus(t, e.do("GET", "/v1/provinces/01/hamlets?as_of=soon", ed, nil), 422)
 }

@@ -82,7 +82,13 @@ func (e *env) sub(t testing.TB) *env {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	st, dbURL := testdb.Open(t)
+	return newEnvWith(t, store.Options{})
+}
+
+// newEnvWith is newEnv on a store opened with opt.
+func newEnvWith(t testing.TB, opt store.Options) *env {
+	t.Helper()
+	st, dbURL := testdb.OpenWith(t, opt)
 	e := &env{t: t, st: st, dbURL: dbURL, admin: testdb.Admin(t, dbURL), router: specRouter(t), logs: &bytes.Buffer{}, mu: &sync.Mutex{}}
 	logger := slog.New(slog.NewJSONHandler(&lockedWriter{e: e}, nil))
 	e.srv = httptest.NewServer(NewRouter(Config{MaxBodyBytes: 64 << 10, OpenAPI: communehr.OpenAPI}, st, logger))

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"communehr/internal/store"
 )
@@ -146,11 +148,26 @@ func asError(err error) (*Error, bool) {
 	if errors.As(err, &ce) {
 		return constraintProblem(ce), true
 	}
+	var busy *store.BusyError
+	if errors.As(err, &busy) {
+		return errBusy(busy.RetryAfter), true
+	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return errTooLarge(mbe.Limit), true
 	}
 	return errInternal(), false
+}
+
+// errBusy is heavy work (a reorganisation, a province-wide report, the national summary) refused because
+// too much of it is running at once (store.ErrBusy).
+func errBusy(retry time.Duration) *Error {
+	secs := max(1, int(retry.Seconds()))
+	return &Error{Status: http.StatusTooManyRequests, Code: "busy",
+		TitleEN: "Too many large computations at once", TitleVI: "Quá nhiều phép tính lớn cùng lúc",
+		DetailEN: "Too many large computations (reorganisations, province-wide reports, national summaries) are running at this moment. Try again in a few seconds; nothing was changed.",
+		DetailVI: "Đang có quá nhiều phép tính lớn (sắp xếp đơn vị, báo cáo toàn tỉnh, tổng hợp toàn quốc) chạy cùng lúc. Hãy thử lại sau ít giây; chưa có gì thay đổi.",
+		Header:   http.Header{"Retry-After": {strconv.Itoa(secs)}}}
 }
 
 func errPreconditionFailed() *Error {

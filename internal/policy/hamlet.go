@@ -150,3 +150,16 @@ func HamletFund(in HamletFundInput) (HamletFundResult, error) {
 	r := b.result()
 	return HamletFundResult{Result: r, Category: c.Category, Criterion: c.Criterion, MonthlyFund: r.Total}, nil
 }
+
+// HamletFundNotInForce is a hamlet's classification on a day before any hamlet fund rule is in force
+// (the first is Decree 33/2023 Art. 34 cl. 2, from d33Start): no category — the hamlet has no fund to
+// classify — and a criterion saying from when the rule applies. A read of a hamlet as of such a day
+// answers the hamlet with this instead of refusing the date (issue 11: every read "as of D").
+func HamletFundNotInForce(asOf Date) HamletCategory {
+	first := hamletFundMultiples.Entries[0]
+	return HamletCategory{Criterion: "not_in_force",
+		LabelVI: fmt.Sprintf("Ngày %s chưa có quy định về quỹ phụ cấp thôn, tổ dân phố; quy định áp dụng từ ngày %s",
+			asOf.t().Format("02/01/2006"), first.From.t().Format("02/01/2006")),
+		LabelEN:  fmt.Sprintf("No hamlet fund rule is in force on %s; the rule applies from %s", asOf, first.From),
+		Citation: first.Citation}
+}

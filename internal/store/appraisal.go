@@ -21,7 +21,7 @@ func (*tooLarge) Error() string { return "appraisal: too many people for one lis
 func (s *Store) AppraisalPeople(ctx context.Context, p Principal, province string, exitDate time.Time, f RunFilter) ([]EntitlementPerson, error) {
 	before := exitDate.AddDate(0, 0, -1)
 	var out []EntitlementPerson
-	err := s.InReadTx(ctx, p, func(tx *Tx) error {
+	err := s.heavyRead(ctx, p, province, func(tx *Tx) error {
 		ids, err := runPeople(ctx, tx, province, before, f)
 		if err != nil {
 			return translate(err)

@@ -172,6 +172,7 @@ var ImportSpecs = map[string]ImportSpec{
 			 FROM import_stage s WHERE s.successor_code IS NOT NULL
 			 AND NOT EXISTS (SELECT 1 FROM hamlets h WHERE h.province_code = $1 AND h.code = s.successor_code)
 			 AND NOT EXISTS (SELECT 1 FROM import_stage s2 WHERE s2.code = s.successor_code)`,
+			hamletPeriodCheck,
 		},
 		Upsert: naturalKeyUpsert("hamlets", []string{"code"}, []string{"commune_code", "name", "kind", "households",
 			"key_security_order", "border_or_island", "converted_from_thon", "effective_from", "effective_to", "successor_code"}),

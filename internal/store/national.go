@@ -68,7 +68,7 @@ type NationalSizedCommune struct {
 // across every province the principal may read.
 func (s *Store) NationalHamletInputs(ctx context.Context, p Principal, asOf time.Time) ([]HamletInputs, error) {
 	var out []HamletInputs
-	err := s.InReadTx(ctx, p, func(tx *Tx) error {
+	err := s.heavyRead(ctx, p, "", func(tx *Tx) error {
 		if err := planEachTime(ctx, tx); err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func nationalHamletsFrom(ctx context.Context, tx *Tx, asOf time.Time) (string, e
 func (s *Store) NationalSummary(ctx context.Context, p Principal, asOf time.Time, combos []ClassifiedHamletInputs,
 	base, concurrentRate decimal.Decimal) (NationalData, error) {
 	var d NationalData
-	err := s.InReadTx(ctx, p, func(tx *Tx) error {
+	err := s.heavyRead(ctx, p, "", func(tx *Tx) error {
 		if err := planEachTime(ctx, tx); err != nil {
 			return err
 		}

@@ -145,16 +145,18 @@ const lockClassReorganisations = 4731
 // PreviewReorganisation reads and plans in one read-only transaction.
 func (s *Store) PreviewReorganisation(ctx context.Context, p Principal, req ReorgRequest, plan ReorgPlanner) (any, error) {
 	var summary any
-	err := s.InTx(ctx, p, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, `SET TRANSACTION READ ONLY`); err != nil {
+	err := s.Heavy(ctx, req.Province, func() error {
+		return s.InTx(ctx, p, func(tx *Tx) error {
+			if _, err := tx.Exec(ctx, `SET TRANSACTION READ ONLY`); err != nil {
+				return err
+			}
+			d, people, err := readReorg(ctx, tx, req)
+			if err != nil {
+				return err
+			}
+			_, summary, err = plan(d, people)
 			return err
-		}
-		d, people, err := readReorg(ctx, tx, req)
-		if err != nil {
-			return err
-		}
-		_, summary, err = plan(d, people)
-		return err
+		})
 	})
 	return summary, err
 }
@@ -163,7 +165,12 @@ func (s *Store) PreviewReorganisation(ctx context.Context, p Principal, req Reor
 // applied before is *ErrReorgApplied with the first apply's summary, and nothing is written.
 func (s *Store) ApplyReorganisation(ctx context.Context, p Principal, req ReorgRequest, plan ReorgPlanner, withID func(summary any, id string) any) (any, error) {
 	var out any
-	err := s.InTx(ctx, p, func(tx *Tx) error {
+	err := s.Heavy(ctx, req.Province, func() error { return s.applyReorganisation(ctx, p, req, plan, withID, &out) })
+	return out, err
+}
+
+func (s *Store) applyReorganisation(ctx context.Context, p Principal, req ReorgRequest, plan ReorgPlanner, withID func(summary any, id string) any, out *any) error {
+	return s.InTx(ctx, p, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockClassReorganisations, req.Province); err != nil {
 			return err
 		}
@@ -202,7 +209,7 @@ func (s *Store) ApplyReorganisation(ctx context.Context, p Principal, req ReorgR
 				return err
 			}
 			if n == 0 {
-				out = withID(summary, "")
+				*out = withID(summary, "")
 				return nil
 			}
 		}
@@ -213,8 +220,8 @@ func (s *Store) ApplyReorganisation(ctx context.Context, p Principal, req ReorgR
 		if err := tx.QueryRow(ctx, `SELECT gen_random_uuid()::text`).Scan(&id); err != nil {
 			return err
 		}
-		out = withID(summary, id)
-		body, err := json.Marshal(out)
+		*out = withID(summary, id)
+		body, err := json.Marshal(*out)
 		if err != nil {
 			return err
 		}
@@ -229,7 +236,6 @@ func (s *Store) ApplyReorganisation(ctx context.Context, p Principal, req ReorgR
 			"hamlets_created": len(acts.CreateHamlets), "hamlets_changed": len(acts.HamletChanges), "hamlets_moved": len(acts.MoveHamlets),
 			"hamlets_closed": len(acts.CloseHamlets), "posts_split": len(acts.SplitPosts), "posts_ended": len(acts.EndPosts)})
 	})
-	return out, err
 }
 
 // lockReorg locks, before anything is read for the plan, every row the plan reads and the apply writes:

@@ -100,12 +100,15 @@ const activeOn = `effective_from <= $2 AND (effective_to IS NULL OR effective_to
 // dates (ErrNotFound when it does not exist), so that a report for a closed unit says so rather than 404.
 func (s *Store) AllowanceData(ctx context.Context, p Principal, province string, asOf time.Time, u UnitScope) (AllowanceData, error) {
 	var d AllowanceData
-	err := s.InReadTx(ctx, p, func(tx *Tx) error {
+	read := func(tx *Tx) error {
 		var err error
 		d, err = allowanceData(ctx, tx, province, asOf, u)
 		return err
-	})
-	return d, err
+	}
+	if u == (UnitScope{}) { // the whole province: heavy work (heavy.go); one unit is not
+		return d, s.heavyRead(ctx, p, province, read)
+	}
+	return d, s.InReadTx(ctx, p, read)
 }
 
 func allowanceData(ctx context.Context, tx *Tx, province string, asOf time.Time, u UnitScope) (AllowanceData, error) {

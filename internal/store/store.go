@@ -51,7 +51,8 @@ type Store struct {
 	// for it, and jobs never take a connection of pool (see Options.JobConns).
 	jobPool *pgxpool.Pool
 	now     func() time.Time
-	replica *Store // DATABASE_READ_URL: reads of callers that never write (readpool.go); nil without one
+	replica *Store     // DATABASE_READ_URL: reads of callers that never write (readpool.go); nil without one
+	gate    *heavyGate // admits heavy synchronous work (heavy.go)
 }
 
 // Options tune Open.
@@ -62,6 +63,9 @@ type Options struct {
 	// then a job waiting for its second connection always gets one (the short writes holding the spare
 	// connections wait for nothing), and no job can ever wait for a connection a request needs.
 	JobConns int
+	// Heavy bounds heavy synchronous work (reorganisations, province reports, the national summary): see
+	// heavy.go. Zero values take the defaults.
+	Heavy HeavyLimits
 }
 
 // Open connects with the default options (see OpenWith).
@@ -100,7 +104,7 @@ func OpenWith(ctx context.Context, databaseURL string, opt Options) (*Store, err
 		pool.Close()
 		return nil, fmt.Errorf("connect the jobs' pool: %w", err)
 	}
-	s := &Store{pool: pool, jobPool: jobPool, now: time.Now}
+	s := &Store{pool: pool, jobPool: jobPool, now: time.Now, gate: newHeavyGate(opt.Heavy)}
 	if err := s.checkNoBypass(ctx); err != nil {
 		s.Close()
 		return nil, err

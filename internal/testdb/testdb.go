@@ -100,8 +100,14 @@ func Migrated(t testing.TB) string {
 // the PgBouncer of TEST_PGBOUNCER_URL when that is set.
 func Open(t testing.TB) (*store.Store, string) {
 	t.Helper()
+	return OpenWith(t, store.Options{})
+}
+
+// OpenWith is Open with the store's options (e.g. the heavy-work limits).
+func OpenWith(t testing.TB, opt store.Options) (*store.Store, string) {
+	t.Helper()
 	dbURL := Migrated(t)
-	st, err := store.Open(context.Background(), storeURL(t, dbURL))
+	st, err := store.OpenWith(context.Background(), storeURL(t, dbURL), opt)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

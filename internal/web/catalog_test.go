@@ -59,7 +59,7 @@ func TestCatalogues(t *testing.T) {
 		"decision.status_draft", "decision.status_approved", "decision.status_superseded", "basis.central_fund_share", "basis.hdnd_level",
 		"password.password_too_short", "password.password_too_long", "password.password_unchanged", "password.password_wrong",
 		"flash.logged_out", "flash.password_changed", "flash.draft_saved", "flash.approved", "flash.superseded", "flash.stale",
-		"flash.current_decision_exists", "flash.already_superseded", "error.not_found", "error.forbidden", "error.internal", "error.cross_origin",
+		"flash.current_decision_exists", "flash.already_superseded", "error.not_found", "error.forbidden", "error.internal", "error.busy", "error.cross_origin",
 		"login.required", "login.throttled", "login.bad_credentials", "password.mismatch", "people.q_invalid",
 		"form.date_required", "form.reason_required", "form.money_invalid", "form.date_invalid", "form.text_required",
 		"form.decision_date_differs", "form.stale", "flash.run_started", "reorg.file_required", "reorg.file_too_large",

@@ -62,7 +62,13 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 
 func newSite(t testing.TB) *site {
 	t.Helper()
-	st, dbURL := testdb.Open(t)
+	return newSiteWith(t, store.Options{})
+}
+
+// newSiteWith is newSite on a store opened with opt.
+func newSiteWith(t testing.TB, opt store.Options) *site {
+	t.Helper()
+	st, dbURL := testdb.OpenWith(t, opt)
 	if _, err := demo.Seed(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}

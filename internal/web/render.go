@@ -3,10 +3,12 @@ package web
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -181,7 +183,15 @@ func (c *Console) renderError(w http.ResponseWriter, r *http.Request, status int
 }
 
 // serverError logs err with the request id and shows a page that names the id, never the error.
+// Heavy work refused because too much of it runs at once (store.ErrBusy) is a 429 asking to retry, not
+// an internal error.
 func (c *Console) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	var busy *store.BusyError
+	if errors.As(err, &busy) {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(busy.RetryAfter.Seconds()))))
+		c.renderError(w, r, http.StatusTooManyRequests, "error.busy")
+		return
+	}
 	c.logger.Error("console: internal error", "err", err.Error(), "request_id", requestID(r), "path", r.URL.Path)
 	c.renderError(w, r, http.StatusInternalServerError, "error.internal")
 }
