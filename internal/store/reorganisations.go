@@ -43,6 +43,8 @@ type ReorgHamlet struct {
 // ReorgPost is a post held on the reorganisation's effective date in a unit it touches.
 type ReorgPost struct {
 	AssignmentID, CadreID, FullName, PositionCode, Level string
+	TitleVI, TitleEN                                     string
+	PaidHamletPost                                       bool
 	MaxPerUnit                                           *int
 	CommuneCode                                          *string
 	CommuneFrom                                          *time.Time
@@ -58,6 +60,9 @@ type ReorgData struct {
 	NewUnits        []ReorgUnit // commune level: units of the mapping's new codes in force on the date
 	Hamlets         []ReorgHamlet
 	Posts           []ReorgPost
+	// Held (hamlet level) is every post of the mapping's hamlets in force on or after the date, whatever
+	// its start: what a moved post is counted against (one holder per post, three paid posts per hamlet).
+	Held []ReorgPost
 }
 
 // ReorgRequest says what to read.
@@ -209,6 +214,9 @@ func (s *Store) ApplyReorganisation(ctx context.Context, p Principal, req ReorgR
 		if err := writeReorg(ctx, tx, req, acts); err != nil {
 			return err
 		}
+		if err := checkReorgPosts(ctx, tx, req.Province, acts.SplitPosts); err != nil {
+			return err
+		}
 		var id string
 		if err := tx.QueryRow(ctx, `SELECT gen_random_uuid()::text`).Scan(&id); err != nil {
 			return err
@@ -325,8 +333,7 @@ func readReorg(ctx context.Context, tx *Tx, req ReorgRequest) (ReorgData, People
 	for _, u := range d.OldUnits {
 		communeCodes, communeFroms = append(communeCodes, u.Code), append(communeFroms, u.From)
 	}
-	rows, err := tx.Query(ctx, `SELECT a.id::text, a.cadre_id::text, c.full_name, a.position_code, p.level, p.max_per_unit,
-			a.commune_code, a.commune_from, a.hamlet_code, a.start_date, a.end_date
+	rows, err := tx.Query(ctx, `SELECT `+reorgPostCols+`
 		FROM assignments a JOIN positions p ON p.code = a.position_code
 		JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
 		WHERE a.province_code = $1 AND a.start_date < $2 AND (a.end_date IS NULL OR a.end_date >= $2)
@@ -336,14 +343,13 @@ func readReorg(ctx context.Context, tx *Tx, req ReorgRequest) (ReorgData, People
 	if err != nil {
 		return d, nil, err
 	}
-	d.Posts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReorgPost, error) {
-		var p ReorgPost
-		err := r.Scan(&p.AssignmentID, &p.CadreID, &p.FullName, &p.PositionCode, &p.Level, &p.MaxPerUnit,
-			&p.CommuneCode, &p.CommuneFrom, &p.HamletCode, &p.Start, &p.End)
-		return p, err
-	})
-	if err != nil {
+	if d.Posts, err = pgx.CollectRows(rows, scanReorgPost); err != nil {
 		return d, nil, err
+	}
+	if req.Level == "hamlet" {
+		if d.Held, err = readHeldPosts(ctx, tx, req.Province, req.Effective, hamletCodes); err != nil {
+			return d, nil, err
+		}
 	}
 	people := func(ids []string, scheduleOn time.Time) ([]EntitlementPerson, error) {
 		if len(ids) == 0 {
@@ -356,6 +362,29 @@ func readReorg(ctx context.Context, tx *Tx, req ReorgRequest) (ReorgData, People
 		return readRunBatch(ctx, tx, req.Province, ids, basis, schedule, scheduleOn)
 	}
 	return d, people, nil
+}
+
+const reorgPostCols = `a.id::text, a.cadre_id::text, c.full_name, a.position_code, p.level, p.title_vi, p.title_en,
+	p.paid_hamlet_post, p.max_per_unit, a.commune_code, a.commune_from, a.hamlet_code, a.start_date, a.end_date`
+
+func scanReorgPost(r pgx.CollectableRow) (ReorgPost, error) {
+	var p ReorgPost
+	err := r.Scan(&p.AssignmentID, &p.CadreID, &p.FullName, &p.PositionCode, &p.Level, &p.TitleVI, &p.TitleEN,
+		&p.PaidHamletPost, &p.MaxPerUnit, &p.CommuneCode, &p.CommuneFrom, &p.HamletCode, &p.Start, &p.End)
+	return p, err
+}
+
+// readHeldPosts reads every post of the hamlets in force on or after on, whatever its start.
+func readHeldPosts(ctx context.Context, tx *Tx, province string, on time.Time, hamlets []string) ([]ReorgPost, error) {
+	rows, err := tx.Query(ctx, `SELECT `+reorgPostCols+`
+		FROM assignments a JOIN positions p ON p.code = a.position_code
+		JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
+		WHERE a.province_code = $1 AND a.hamlet_code = ANY($3) AND (a.end_date IS NULL OR a.end_date >= $2)
+		ORDER BY a.start_date, a.id`, province, on, hamlets)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanReorgPost)
 }
 
 const reorgHamletCols = `h.code, h.commune_code, h.name, h.kind, h.households, h.key_security_order, h.border_or_island,
