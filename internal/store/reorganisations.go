@@ -12,8 +12,8 @@ import (
 
 // A reorganisation (issue 11 item 5) is read, planned and, for an apply, written in one transaction: the
 // store reads what the mapping touches (ReorgData), the caller plans it with the rules engine (pure Go, in
-// internal/reorg) and returns ReorgActions, and the store writes them with one audit row and one
-// reorganisations row. The store knows which rows to touch, never why.
+// internal/reorg) and returns ReorgActions, and the store writes them with one reorganisations row, one
+// audit row for the whole and one per record it creates or changes (before and after). The store knows which rows to touch, never why.
 
 // ReorgUnit is a commune-level unit with the attributes in force on the date it was read for.
 type ReorgUnit struct {
@@ -211,7 +211,13 @@ func (s *Store) ApplyReorganisation(ctx context.Context, p Principal, req ReorgR
 				return nil
 			}
 		}
+		if err := recordAudit(ctx, tx, "reorganisation"); err != nil {
+			return err
+		}
 		if err := writeReorg(ctx, tx, req, acts); err != nil {
+			return err
+		}
+		if err := endRecordAudit(ctx, tx); err != nil {
 			return err
 		}
 		if err := checkReorgPosts(ctx, tx, req.Province, acts.SplitPosts); err != nil {
@@ -230,7 +236,8 @@ func (s *Store) ApplyReorganisation(ctx context.Context, p Principal, req ReorgR
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, req.Province, id, req.Level, req.Effective, req.RequestHash, body, tx.P.KeyID, tx.P.RequestID); err != nil {
 			return translate(err)
 		}
-		// The audit entry says what changed in counts; the whole answer is the reorganisations row's summary.
+		// The audit entry says what changed in counts; each changed unit, hamlet and post has its own row with
+		// before and after (recordAudit); the whole answer is the reorganisations row's summary.
 		return tx.Audit(ctx, req.Province, "create", "reorganisation", id, nil, map[string]any{
 			"level": req.Level, "effective_date": req.Effective.Format(time.DateOnly),
 			"units_created": len(acts.CreateUnits), "units_closed": len(acts.CloseUnits), "lineage_links": len(acts.Links),
