@@ -196,11 +196,15 @@ func (hp *hamletPlan) posts() []ended {
 		if answer != "end" {
 			to, ok = choose(hp.succ[from], answer)
 		}
+		var crowded *Field
+		if ok {
+			crowded = hp.crowded(p, to)
+		}
 		switch {
-		case ok && answer == "" && hp.crowded(p, to) != nil:
+		case crowded != nil && answer == "":
 			hp.postQuestion(hp.sum, p, from, append(hp.succ[from], "end"))
-		case ok && answer != "" && hp.crowded(p, to) != nil:
-			hp.refused = append(hp.refused, *hp.crowded(p, to))
+		case crowded != nil:
+			hp.refused = append(hp.refused, *crowded)
 		case answer == "end":
 			end := hp.before
 			it := postItem(p, from, "", &end)
