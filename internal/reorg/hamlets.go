@@ -23,6 +23,8 @@ type hamletPlan struct {
 	oldSet   map[string]bool
 	newCodes []string
 	after    []store.ReorgHamlet
+	movedIn  map[string][]movedPost // posts the plan moves into each hamlet (hamlet_rules.go)
+	refused  []Field                // answers that would break a post rule (hamlet_rules.go)
 }
 
 // planHamlets plans a hamlet merger (or split): close the old hamlets the day before, create the new ones
@@ -45,6 +47,10 @@ func (pl *planner) planHamlets(d store.ReorgData, sum *Summary, acts *store.Reor
 	}
 	hp.closeHamlets()
 	ends := hp.posts()
+	if len(hp.refused) > 0 {
+		return nil, invalid("The answers would give a hamlet more holders of a post than the law allows.",
+			"Phương án trả lời làm một thôn, tổ dân phố có nhiều người giữ chức danh hơn quy định.", hp.refused...)
+	}
 	sum.FundsBefore.On, sum.FundsAfter.On = Date{before}, Date{pl.req.Effective}
 	sum.FundsBefore.Communes, sum.FundsAfter.Communes = []FundLine{}, []FundLine{}
 	pl.hamletFunds(&sum.FundsBefore, d.Hamlets, policy.NewDate(before.Date()))
@@ -175,15 +181,10 @@ func (hp *hamletPlan) closeHamlets() {
 	}
 }
 
-// posts counts who already holds each post in each hamlet that stays, then moves the closed hamlets'
-// posts while the limit allows; beyond it, or where the hamlet splits, the province says.
+// posts moves the closed hamlets' posts while the hamlet they go to can take them (crowded, in
+// hamlet_rules.go: every holder in force on or after the date counts); beyond it, or where the hamlet
+// splits, the province says, and an answer that would break the limit is refused.
 func (hp *hamletPlan) posts() []ended {
-	held := map[[2]string]int{}
-	for _, p := range hp.d.Posts {
-		if p.HamletCode != nil && !hp.oldSet[*p.HamletCode] {
-			held[[2]string{*p.HamletCode, p.PositionCode}]++
-		}
-	}
 	var ends []ended
 	for _, p := range hp.d.Posts {
 		if p.HamletCode == nil || !hp.oldSet[*p.HamletCode] {
@@ -195,9 +196,15 @@ func (hp *hamletPlan) posts() []ended {
 		if answer != "end" {
 			to, ok = choose(hp.succ[from], answer)
 		}
+		var crowded *Field
+		if ok {
+			crowded = hp.crowded(p, to)
+		}
 		switch {
-		case ok && p.MaxPerUnit != nil && held[[2]string{to, p.PositionCode}] >= *p.MaxPerUnit && answer == "":
+		case crowded != nil && answer == "":
 			hp.postQuestion(hp.sum, p, from, append(hp.succ[from], "end"))
+		case crowded != nil:
+			hp.refused = append(hp.refused, *crowded)
 		case answer == "end":
 			end := hp.before
 			it := postItem(p, from, "", &end)
@@ -207,7 +214,7 @@ func (hp *hamletPlan) posts() []ended {
 		case !ok:
 			hp.postQuestion(hp.sum, p, from, append(hp.succ[from], "end"))
 		default:
-			held[[2]string{to, p.PositionCode}]++
+			hp.moveIn(p, to)
 			hc := to
 			hp.acts.SplitPosts = append(hp.acts.SplitPosts, store.ReorgPostSplit{AssignmentID: p.AssignmentID, OldEnd: hp.before, NewStart: hp.req.Effective,
 				NewEnd: p.End, HamletCode: &hc})

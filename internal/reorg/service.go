@@ -77,7 +77,7 @@ func (s Service) Apply(ctx context.Context, p store.Principal, req *Request, vi 
 		return sum, nil
 	}
 	if err != nil {
-		return nil, busy(err)
+		return nil, busy(postRefused(err))
 	}
 	return out.(*Summary), nil
 }

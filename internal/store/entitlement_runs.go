@@ -133,10 +133,8 @@ func (s *Store) RunEntitlements(ctx context.Context, p Principal, run Entitlemen
 		return out, err
 	}
 	status, reason := jobEnd(ctx)
-	if changed, e := s.EndJob(ctx, p, "entitlement_run", run.Province, run.ID, status, reason); e == nil && changed {
-		out.Status, out.FailureReason = status, reason
-		now := s.now().UTC()
-		out.FinishedAt = &now
+	if finished, e := s.EndJobAt(ctx, p, "entitlement_run", run.Province, run.ID, status, reason); e == nil && finished != nil {
+		out.Status, out.FailureReason, out.FinishedAt = status, reason, finished
 	}
 	if cause := context.Cause(ctx); ctx.Err() != nil && cause != nil {
 		err = cause
@@ -145,20 +143,21 @@ func (s *Store) RunEntitlements(ctx context.Context, p Principal, run Entitlemen
 }
 
 // insertRun writes a new run row (queued or running) and audits its creation.
-func insertRun(ctx context.Context, tx *Tx, run EntitlementRun, status, rulesetVersion string) error {
+func insertRun(ctx context.Context, tx *Tx, run EntitlementRun, status, rulesetVersion string) (time.Time, error) {
+	var started time.Time
 	filterJSON, err := json.Marshal(run.Filter)
 	if err != nil {
-		return err
+		return started, err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO entitlement_runs (province_code, id, exit_date, reason, decision_date, roadmap_end,
+	err = tx.QueryRow(ctx, `INSERT INTO entitlement_runs (province_code, id, exit_date, reason, decision_date, roadmap_end,
 		filter, status, ruleset_version, api_key_id, request_id, started_at)
-		VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11, clock_timestamp()) RETURNING started_at`,
 		run.Province, run.ID, run.ExitDate, run.Reason, run.DecisionDate, run.RoadmapEnd, filterJSON, status, rulesetVersion,
-		tx.P.KeyID, tx.P.RequestID, tx.Now)
+		tx.P.KeyID, tx.P.RequestID).Scan(&started)
 	if err != nil {
-		return err
+		return started, err
 	}
-	return tx.Audit(ctx, run.Province, "create", "entitlement_run", run.ID, nil, map[string]any{
+	return started, tx.Audit(ctx, run.Province, "create", "entitlement_run", run.ID, nil, map[string]any{
 		"exit_date": run.ExitDate.Format(time.DateOnly), "reason": run.Reason, "filter": run.Filter, "status": status})
 }
 
@@ -192,8 +191,9 @@ func (s *Store) runEntitlementsConn(ctx context.Context, p Principal, run Entitl
 			}
 			return err
 		}
-		run.StartedAt = jtx.Now
-		return insertRun(ctx, jtx, run, "running", w.RulesetVersion)
+		var err error
+		run.StartedAt, err = insertRun(ctx, jtx, run, "running", w.RulesetVersion)
+		return err
 	})
 	if err != nil {
 		return run, translate(err)

@@ -48,7 +48,7 @@ func scanEntitlementRun(r pgx.CollectableRow) (EntitlementRun, error) {
 // markRunsInterrupted fails the runs of a province whose server is gone: running, and its session's advisory
 // lock can be taken; or queued, and not confirmed by its server for queuedStale. The policy
 // entitlement_runs_mark_interrupted asks the same (migration 0010).
-const markRunsInterrupted = `UPDATE entitlement_runs SET status = 'failed', failure_reason = 'interrupted', finished_at = now()
+const markRunsInterrupted = `UPDATE entitlement_runs SET status = 'failed', failure_reason = 'interrupted', finished_at = clock_timestamp()
 	WHERE province_code = $1 AND ($2::uuid IS NULL OR id = $2::uuid)
 	AND ((status = 'running' AND pg_try_advisory_xact_lock(4713, hashtext(id::text)))
 	OR (status = 'queued' AND queued_seen_at < now() - interval '` + queuedStale + `'))`

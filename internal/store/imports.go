@@ -73,7 +73,7 @@ func scanImportJob(r pgx.CollectableRow) (ImportJob, error) {
 
 // markInterrupted fails the jobs of a province whose server is gone: running, and its importing session's
 // advisory lock can be taken; or queued, and not confirmed by its server for queuedStale (migration 0010).
-const markInterrupted = `UPDATE import_jobs SET status = 'failed', failure_reason = 'interrupted', finished_at = now()
+const markInterrupted = `UPDATE import_jobs SET status = 'failed', failure_reason = 'interrupted', finished_at = clock_timestamp()
 	WHERE province_code = $1 AND ($2::uuid IS NULL OR id = $2::uuid)
 	AND ((status = 'running' AND pg_try_advisory_xact_lock(` + "4711" + `, hashtext(id::text)))
 	OR (status = 'queued' AND queued_seen_at < now() - interval '` + queuedStale + `'))`
@@ -200,10 +200,8 @@ func (s *Store) RunImport(ctx context.Context, p Principal, job ImportJob, w Imp
 	}
 	// The data connection is released (rolled back): record how the job ended, on the jobs' pool.
 	status, reason := jobEnd(ctx)
-	if changed, e := s.EndJob(ctx, p, "import", job.Province, job.ID, status, reason); e == nil && changed {
-		out.Status, out.FailureReason = status, reason
-		now := s.now().UTC()
-		out.FinishedAt = &now
+	if finished, e := s.EndJobAt(ctx, p, "import", job.Province, job.ID, status, reason); e == nil && finished != nil {
+		out.Status, out.FailureReason, out.FinishedAt = status, reason, finished
 	}
 	if cause := context.Cause(ctx); ctx.Err() != nil && cause != nil {
 		err = cause
@@ -241,11 +239,9 @@ func (s *Store) runImportConn(ctx context.Context, p Principal, job ImportJob, w
 			}
 			return err
 		}
-		job.StartedAt = jtx.Now
-		_, err := jtx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, delimiter, api_key_id, request_id, started_at)
-			VALUES ($1, $2::uuid, $3, $4, 'running', $5, $6, $7, $8, $9)`,
-			job.Province, job.ID, job.Kind, job.Mode, job.Header, delimiterOf(job), p.KeyID, p.RequestID, jtx.Now)
-		return err
+		return jtx.QueryRow(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, delimiter, api_key_id, request_id, started_at)
+			VALUES ($1, $2::uuid, $3, $4, 'running', $5, $6, $7, $8, clock_timestamp()) RETURNING started_at`,
+			job.Province, job.ID, job.Kind, job.Mode, job.Header, delimiterOf(job), p.KeyID, p.RequestID).Scan(&job.StartedAt)
 	})
 	if err != nil {
 		return job, translate(err)
@@ -427,14 +423,14 @@ func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) err
 	if err != nil {
 		return err
 	}
-	now := tx.Now
-	job.FinishedAt = &now
-	_, err = tx.Exec(ctx, `UPDATE import_jobs SET status = $3, failure_reason = $4, rows_total = $5, rows_processed = $5,
+	var finished time.Time
+	err = tx.QueryRow(ctx, `UPDATE import_jobs SET status = $3, failure_reason = $4, rows_total = $5, rows_processed = $5,
 		rows_inserted = $6, rows_updated = $7, rows_unchanged = $8, rows_failed = $9, errors = $10, errors_total = $11,
 		finished_at = clock_timestamp()
-		WHERE province_code = $1 AND id = $2::uuid`,
+		WHERE province_code = $1 AND id = $2::uuid RETURNING finished_at`,
 		job.Province, job.ID, job.Status, job.FailureReason, job.RowsTotal, job.RowsInserted, job.RowsUpdated,
-		job.RowsUnchanged, job.RowsFailed, ej, job.ErrorsTotal)
+		job.RowsUnchanged, job.RowsFailed, ej, job.ErrorsTotal).Scan(&finished)
+	job.FinishedAt = &finished
 	return err
 }
 
@@ -462,23 +458,22 @@ func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, errs
 	}
 	ej, _ := json.Marshal(job.Errors)
 	err := s.InTx(ctx, p, func(tx *Tx) error {
-		now := tx.Now
-		if !queued {
-			job.StartedAt = now
-		}
-		job.FinishedAt = &now
+		var finished time.Time
+		job.FinishedAt = &finished
 		if queued { // its row exists: it ends failed, unless it was cancelled meanwhile
-			if _, err := tx.Exec(ctx, `UPDATE import_jobs SET status = 'failed', failure_reason = 'invalid_file', errors = $3,
-				errors_total = $7, header = $4, delimiter = $5, finished_at = $6
-				WHERE province_code = $1 AND id = $2::uuid AND status = 'queued'`,
-				job.Province, job.ID, ej, job.Header, delimiterOf(job), now, job.ErrorsTotal); err != nil {
+			err := tx.QueryRow(ctx, `UPDATE import_jobs SET status = 'failed', failure_reason = 'invalid_file', errors = $3,
+				errors_total = $6, header = $4, delimiter = $5, finished_at = clock_timestamp()
+				WHERE province_code = $1 AND id = $2::uuid AND status = 'queued' RETURNING started_at, finished_at`,
+				job.Province, job.ID, ej, job.Header, delimiterOf(job), job.ErrorsTotal).Scan(&job.StartedAt, &finished)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 				return err
 			}
 			return replaceValidateRejects(ctx, tx, job)
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, failure_reason, errors, errors_total, header, delimiter,
-			api_key_id, request_id, started_at, finished_at) VALUES ($1, $2::uuid, $3, $4, 'failed', 'invalid_file', $5, $11, $6, $7, $8, $9, $10, $10)`,
-			job.Province, job.ID, job.Kind, job.Mode, ej, job.Header, delimiterOf(job), p.KeyID, p.RequestID, now, job.ErrorsTotal)
+		err := tx.QueryRow(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, failure_reason, errors, errors_total, header, delimiter,
+			api_key_id, request_id, started_at, finished_at) VALUES ($1, $2::uuid, $3, $4, 'failed', 'invalid_file', $5, $10, $6, $7, $8, $9,
+			statement_timestamp(), statement_timestamp()) RETURNING started_at, finished_at`,
+			job.Province, job.ID, job.Kind, job.Mode, ej, job.Header, delimiterOf(job), p.KeyID, p.RequestID, job.ErrorsTotal).Scan(&job.StartedAt, &finished)
 		if err != nil {
 			return err
 		}

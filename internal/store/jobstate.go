@@ -91,13 +91,20 @@ var jobTables = map[string]struct{ table, entity string }{
 // changes; the change is audited. It runs on the jobs' pool, after the job released its data connection,
 // and outlives ctx's cancellation (bounded by 10 s). It reports whether the job changed.
 func (s *Store) EndJob(ctx context.Context, p Principal, kind, province, id, status string, reason *string) (bool, error) {
+	finished, err := s.EndJobAt(ctx, p, kind, province, id, status, reason)
+	return finished != nil, err
+}
+
+// EndJobAt is EndJob returning when the job finished, as stored (nil when it did not change). A job's
+// started_at and finished_at are both the database's clock, so a job never finishes before it started.
+func (s *Store) EndJobAt(ctx context.Context, p Principal, kind, province, id, status string, reason *string) (*time.Time, error) {
 	t, ok := jobTables[kind]
 	if !ok || !validUUID(id) {
-		return false, ErrNotFound
+		return nil, ErrNotFound
 	}
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	changed := false
+	var finished *time.Time
 	err := s.inTxOn(wctx, s.jobPool, p, func(tx *Tx) error {
 		var before string
 		err := tx.QueryRow(wctx, fmt.Sprintf(`SELECT status FROM %s WHERE province_code = $1 AND id = $2::uuid
@@ -108,18 +115,25 @@ func (s *Store) EndJob(ctx context.Context, p Principal, kind, province, id, sta
 			}
 			return err
 		}
-		if _, err := tx.Exec(wctx, fmt.Sprintf(`UPDATE %s SET status = $3, failure_reason = $4, finished_at = clock_timestamp()
-			WHERE province_code = $1 AND id = $2::uuid`, t.table), province, id, status, reason); err != nil {
+		var at time.Time
+		if err := tx.QueryRow(wctx, fmt.Sprintf(`UPDATE %s SET status = $3, failure_reason = $4, finished_at = clock_timestamp()
+			WHERE province_code = $1 AND id = $2::uuid RETURNING finished_at`, t.table), province, id, status, reason).Scan(&at); err != nil {
 			return err
 		}
-		changed = true
+		finished = &at
+		if status == "failed" && reason != nil && *reason == "interrupted" {
+			return nil // the interrupted-job trigger (migrations 0014, 0049) writes its audit row
+		}
 		after := map[string]any{"status": status}
 		if reason != nil {
 			after["failure_reason"] = *reason
 		}
 		return tx.Audit(wctx, province, "update", t.entity, id, map[string]any{"status": before}, after)
 	})
-	return changed, err
+	if err != nil {
+		return nil, err
+	}
+	return finished, nil
 }
 
 // QueueImport records an import job that waits for a slot of the job runner (status queued).
@@ -131,11 +145,11 @@ func (s *Store) QueueImport(ctx context.Context, p Principal, job ImportJob) (Im
 		job.Header = []string{}
 	}
 	err := s.InTx(ctx, p, func(tx *Tx) error {
-		job.Status, job.StartedAt, job.Errors = "queued", tx.Now, []RowError{}
-		_, err := tx.Exec(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, delimiter, api_key_id, request_id,
-			started_at, queued_seen_at) VALUES ($1, $2::uuid, $3, $4, 'queued', $5, $6, $7, $8, $9, $9)`,
-			job.Province, job.ID, job.Kind, job.Mode, job.Header, delimiterOf(job), p.KeyID, p.RequestID, tx.Now)
-		return err
+		job.Status, job.Errors = "queued", []RowError{}
+		return tx.QueryRow(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, delimiter, api_key_id, request_id,
+			started_at, queued_seen_at) VALUES ($1, $2::uuid, $3, $4, 'queued', $5, $6, $7, $8, statement_timestamp(), statement_timestamp())
+			RETURNING started_at`,
+			job.Province, job.ID, job.Kind, job.Mode, job.Header, delimiterOf(job), p.KeyID, p.RequestID).Scan(&job.StartedAt)
 	})
 	return job, translate(err)
 }
@@ -147,11 +161,11 @@ func (s *Store) QueueEntitlementRun(ctx context.Context, p Principal, run Entitl
 		return run, ErrNotFound
 	}
 	err := s.InTx(ctx, p, func(tx *Tx) error {
-		run.StartedAt = tx.Now
-		if err := insertRun(ctx, tx, run, "queued", rulesetVersion); err != nil {
+		var err error
+		if run.StartedAt, err = insertRun(ctx, tx, run, "queued", rulesetVersion); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE entitlement_runs SET queued_seen_at = started_at WHERE province_code = $1 AND id = $2::uuid`,
+		_, err = tx.Exec(ctx, `UPDATE entitlement_runs SET queued_seen_at = started_at WHERE province_code = $1 AND id = $2::uuid`,
 			run.Province, run.ID)
 		return err
 	})

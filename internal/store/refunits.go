@@ -109,6 +109,9 @@ func (s *Store) LoadReferenceUnits(ctx context.Context, p Principal, rp *refdata
 			return &RefConflictError{Conflicts: conflicts}
 		}
 		var ins25, insPre int
+		if err := recordAudit(ctx, tx, "reference_units"); err != nil {
+			return err
+		}
 		err = tx.QueryRow(ctx, `WITH ins AS (
 			INSERT INTO communes (province_code, code, name, kind, class, effective_from, effective_to, old_province_code)
 			SELECT $1, r.code, r.name, r.kind, $8, r.f, r.t, r.old
@@ -121,6 +124,9 @@ func (s *Store) LoadReferenceUnits(ctx context.Context, p Principal, rp *refdata
 			return translate(err)
 		}
 		res.Inserted2025, res.InsertedPre = ins25, insPre
+		if err := endRecordAudit(ctx, tx); err != nil {
+			return err
+		}
 		links := make([]LineageLink, len(rp.Links))
 		for i, l := range rp.Links {
 			links[i] = LineageLink{From: UnitKey{Code: l.OldCode, From: refdata.PreFrom},

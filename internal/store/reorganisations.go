@@ -12,8 +12,8 @@ import (
 
 // A reorganisation (issue 11 item 5) is read, planned and, for an apply, written in one transaction: the
 // store reads what the mapping touches (ReorgData), the caller plans it with the rules engine (pure Go, in
-// internal/reorg) and returns ReorgActions, and the store writes them with one audit row and one
-// reorganisations row. The store knows which rows to touch, never why.
+// internal/reorg) and returns ReorgActions, and the store writes them with one reorganisations row, one
+// audit row for the whole and one per record it creates or changes (before and after). The store knows which rows to touch, never why.
 
 // ReorgUnit is a commune-level unit with the attributes in force on the date it was read for.
 type ReorgUnit struct {
@@ -43,6 +43,8 @@ type ReorgHamlet struct {
 // ReorgPost is a post held on the reorganisation's effective date in a unit it touches.
 type ReorgPost struct {
 	AssignmentID, CadreID, FullName, PositionCode, Level string
+	TitleVI, TitleEN                                     string
+	PaidHamletPost                                       bool
 	MaxPerUnit                                           *int
 	CommuneCode                                          *string
 	CommuneFrom                                          *time.Time
@@ -58,6 +60,9 @@ type ReorgData struct {
 	NewUnits        []ReorgUnit // commune level: units of the mapping's new codes in force on the date
 	Hamlets         []ReorgHamlet
 	Posts           []ReorgPost
+	// Held (hamlet level) is every post of the mapping's hamlets in force on or after the date, whatever
+	// its start: what a moved post is counted against (one holder per post, three paid posts per hamlet).
+	Held []ReorgPost
 }
 
 // ReorgRequest says what to read.
@@ -213,7 +218,16 @@ func (s *Store) applyReorganisation(ctx context.Context, p Principal, req ReorgR
 				return nil
 			}
 		}
+		if err := recordAudit(ctx, tx, "reorganisation"); err != nil {
+			return err
+		}
 		if err := writeReorg(ctx, tx, req, acts); err != nil {
+			return err
+		}
+		if err := endRecordAudit(ctx, tx); err != nil {
+			return err
+		}
+		if err := checkReorgPosts(ctx, tx, req.Province, acts.SplitPosts); err != nil {
 			return err
 		}
 		var id string
@@ -229,7 +243,8 @@ func (s *Store) applyReorganisation(ctx context.Context, p Principal, req ReorgR
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, req.Province, id, req.Level, req.Effective, req.RequestHash, body, tx.P.KeyID, tx.P.RequestID); err != nil {
 			return translate(err)
 		}
-		// The audit entry says what changed in counts; the whole answer is the reorganisations row's summary.
+		// The audit entry says what changed in counts; each changed unit, hamlet and post has its own row with
+		// before and after (recordAudit); the whole answer is the reorganisations row's summary.
 		return tx.Audit(ctx, req.Province, "create", "reorganisation", id, nil, map[string]any{
 			"level": req.Level, "effective_date": req.Effective.Format(time.DateOnly),
 			"units_created": len(acts.CreateUnits), "units_closed": len(acts.CloseUnits), "lineage_links": len(acts.Links),
@@ -334,8 +349,7 @@ func readReorg(ctx context.Context, tx *Tx, req ReorgRequest) (ReorgData, People
 	for _, u := range d.OldUnits {
 		communeCodes, communeFroms = append(communeCodes, u.Code), append(communeFroms, u.From)
 	}
-	rows, err := tx.Query(ctx, `SELECT a.id::text, a.cadre_id::text, c.full_name, a.position_code, p.level, p.max_per_unit,
-			a.commune_code, a.commune_from, a.hamlet_code, a.start_date, a.end_date
+	rows, err := tx.Query(ctx, `SELECT `+reorgPostCols+`
 		FROM assignments a JOIN positions p ON p.code = a.position_code
 		JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
 		WHERE a.province_code = $1 AND a.start_date < $2 AND (a.end_date IS NULL OR a.end_date >= $2)
@@ -345,14 +359,13 @@ func readReorg(ctx context.Context, tx *Tx, req ReorgRequest) (ReorgData, People
 	if err != nil {
 		return d, nil, err
 	}
-	d.Posts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ReorgPost, error) {
-		var p ReorgPost
-		err := r.Scan(&p.AssignmentID, &p.CadreID, &p.FullName, &p.PositionCode, &p.Level, &p.MaxPerUnit,
-			&p.CommuneCode, &p.CommuneFrom, &p.HamletCode, &p.Start, &p.End)
-		return p, err
-	})
-	if err != nil {
+	if d.Posts, err = pgx.CollectRows(rows, scanReorgPost); err != nil {
 		return d, nil, err
+	}
+	if req.Level == "hamlet" {
+		if d.Held, err = readHeldPosts(ctx, tx, req.Province, req.Effective, hamletCodes); err != nil {
+			return d, nil, err
+		}
 	}
 	people := func(ids []string, scheduleOn time.Time) ([]EntitlementPerson, error) {
 		if len(ids) == 0 {
@@ -365,6 +378,29 @@ func readReorg(ctx context.Context, tx *Tx, req ReorgRequest) (ReorgData, People
 		return readRunBatch(ctx, tx, req.Province, ids, basis, schedule, scheduleOn)
 	}
 	return d, people, nil
+}
+
+const reorgPostCols = `a.id::text, a.cadre_id::text, c.full_name, a.position_code, p.level, p.title_vi, p.title_en,
+	p.paid_hamlet_post, p.max_per_unit, a.commune_code, a.commune_from, a.hamlet_code, a.start_date, a.end_date`
+
+func scanReorgPost(r pgx.CollectableRow) (ReorgPost, error) {
+	var p ReorgPost
+	err := r.Scan(&p.AssignmentID, &p.CadreID, &p.FullName, &p.PositionCode, &p.Level, &p.TitleVI, &p.TitleEN,
+		&p.PaidHamletPost, &p.MaxPerUnit, &p.CommuneCode, &p.CommuneFrom, &p.HamletCode, &p.Start, &p.End)
+	return p, err
+}
+
+// readHeldPosts reads every post of the hamlets in force on or after on, whatever its start.
+func readHeldPosts(ctx context.Context, tx *Tx, province string, on time.Time, hamlets []string) ([]ReorgPost, error) {
+	rows, err := tx.Query(ctx, `SELECT `+reorgPostCols+`
+		FROM assignments a JOIN positions p ON p.code = a.position_code
+		JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
+		WHERE a.province_code = $1 AND a.hamlet_code = ANY($3) AND (a.end_date IS NULL OR a.end_date >= $2)
+		ORDER BY a.start_date, a.id`, province, on, hamlets)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanReorgPost)
 }
 
 const reorgHamletCols = `h.code, h.commune_code, h.name, h.kind, h.households, h.key_security_order, h.border_or_island,
