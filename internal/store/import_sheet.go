@@ -246,32 +246,8 @@ func sheetPhase(ctx context.Context, tx *Tx, kind, sel string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("staging %s: %w", kind, err)
 	}
-	if _, err := tx.Exec(ctx, `ANALYZE import_stage`); err != nil {
+	if err := checkStage(ctx, tx, kind, spec); err != nil {
 		return 0, err
-	}
-	if err := lockReferences(ctx, tx, kind); err != nil {
-		return 0, err
-	}
-	if err := spec.Prepare(ctx, tx); err != nil {
-		return 0, err
-	}
-	for _, q := range spec.Checks {
-		var args []any
-		if containsParam1(q) {
-			args = append(args, tx.P.Province)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO import_row_errors (line, col, code, message_en, message_vi) `+q, args...); err != nil {
-			return 0, fmt.Errorf("import check: %w", err)
-		}
-	}
-	ruleErrs, err := ruleChecks(ctx, tx, kind)
-	if err != nil {
-		return 0, err
-	}
-	if len(ruleErrs) > 0 {
-		if _, _, err := addRowErrors(ctx, tx, ruleErrs); err != nil {
-			return 0, err
-		}
 	}
 	return int(tag.RowsAffected()), nil
 }
