@@ -23,39 +23,7 @@ import (
 const SheetKind = "commune-sheet"
 
 func init() {
-	ddl, cols := sheetStage(ImportSpecs["cadres"], ImportSpecs["assignments"])
-	ImportSpecs[SheetKind] = ImportSpec{Entity: "commune_sheet", StageDDL: ddl, StageCols: cols, Run: runSheetData}
-}
-
-// sheetStage builds the sheet's staging columns from the two specs: line and national_id, has_person and
-// the people's other columns, has_post and the posts' other columns (the order of a sheet row's values).
-func sheetStage(people, posts ImportSpec) (string, []string) {
-	pd, ad := splitDDL(people.StageDDL), splitDDL(posts.StageDDL)
-	ddl := append(append(append(append([]string{}, pd[:2]...), "has_person bool"), pd[2:]...), "has_post bool")
-	ddl = append(ddl, ad[2:]...)
-	cols := append(append(append([]string{}, people.StageCols[:2]...), "has_person"), people.StageCols[2:]...)
-	cols = append(append(cols, "has_post"), posts.StageCols[2:]...)
-	return strings.Join(ddl, ", "), cols
-}
-
-// splitDDL splits a column list on its top-level commas ("numeric(10,2)" stays whole).
-func splitDDL(ddl string) []string {
-	var out []string
-	depth, start := 0, 0
-	for i, r := range ddl {
-		switch r {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case ',':
-			if depth == 0 {
-				out = append(out, strings.TrimSpace(ddl[start:i]))
-				start = i + 1
-			}
-		}
-	}
-	return append(out, strings.TrimSpace(ddl[start:]))
+	ImportSpecs[SheetKind] = ImportSpec{Entity: "commune_sheet", StageDDL: sheetStage.ddl, StageCols: sheetStage.cols, Run: runSheetData}
 }
 
 // runSheetData is the data phase of a combined sheet (in place of runImportData): stage, report the
