@@ -132,9 +132,20 @@ func stageValue(field string, t reflect.Type, typ string) func(reflect.Value) an
 	if elem != want {
 		panic(fmt.Sprintf("store: %s: a %s column is given by %s or *%s, not %s", field, typ, want, want, t))
 	}
-	get := reflect.Value.Interface
-	if want == reflect.TypeFor[decimal.Decimal]() {
+	// Bools and small ints are boxed without allocating (as a literal is); reflect.Value.Interface would
+	// copy each to the heap.
+	var get func(reflect.Value) any
+	switch typ {
+	case "text":
+		get = func(v reflect.Value) any { return v.String() }
+	case "int", "smallint":
+		get = func(v reflect.Value) any { return int(v.Int()) }
+	case "bool":
+		get = func(v reflect.Value) any { return v.Bool() }
+	case "numeric":
 		get = func(v reflect.Value) any { return v.Interface().(decimal.Decimal).String() }
+	default:
+		get = reflect.Value.Interface
 	}
 	if t.Kind() != reflect.Pointer {
 		return get
