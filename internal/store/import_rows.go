@@ -85,7 +85,8 @@ type AssignmentStageRow struct {
 
 // SheetStageRow is a row of the combined sheet (import_sheet.go): the person, the post, or both, of one
 // national ID. Staged as national_id, has_person and the person's other columns, has_post and the post's
-// other columns (a part left out is NULL in each of its columns).
+// other columns (a part left out is NULL in each of its columns); the parts' own NationalID is not
+// staged, the row's is.
 type SheetStageRow struct {
 	NationalID string              `stage:"national_id text"`
 	Person     *CadreStageRow      `stage:"has_person bool"`

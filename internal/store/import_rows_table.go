@@ -41,9 +41,9 @@ var stageTypes = map[string]reflect.Type{
 }
 
 // stageTableOf reads the staging table of row type R (a struct; its rows are *R), whose parts are row
-// types read before (given, so that they are initialised first). A tag that is missing
-// or malformed, an SQL type that does not fit the field's Go type, a column named twice and a part that
-// has parts panic: they are programming errors, found when the package loads.
+// types read before (given, so that they are initialised first). A tag that is missing or malformed, an
+// SQL type that does not fit the field's Go type, a column named twice and a part that has parts panic:
+// they are programming errors, found when the package loads.
 func stageTableOf[R any](parts ...*stageTable) *stageTable {
 	t := reflect.TypeFor[R]()
 	st := &stageTable{typ: t, cols: []string{"line"}, types: []string{"int"}}
