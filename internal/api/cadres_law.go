@@ -66,20 +66,10 @@ func cadreLawCells(p *cellParser, cell func(string) string) cadreLawFields {
 	return f
 }
 
-// cadreLawStage is the staging values of cadreLawFields, in store.ImportSpecs["cadres"].StageCols order.
-func cadreLawStage(c store.Cadre) []any {
-	var total, uncomp, paid, paidOn any
-	if c.SITotalMonths != nil {
-		total = *c.SITotalMonths
-	}
-	if c.SIUncompensatedMonths != nil {
-		uncomp = *c.SIUncompensatedMonths
-	}
-	if c.Decree29Paid != nil {
-		paid = *c.Decree29Paid
-	}
-	if c.Decree29PaidOn != nil {
-		paidOn = *c.Decree29PaidOn
-	}
-	return []any{total, uncomp, paid, paidOn, c.MergedUnitSurplus}
+// cadreStageRow is a person's staging row (the people import; the person part of the combined sheet).
+func cadreStageRow(c store.Cadre) *store.CadreStageRow {
+	return &store.CadreStageRow{NationalID: c.NationalID, FullName: c.FullName, Gender: c.Gender, BirthDate: c.BirthDate,
+		SIMonths: c.SIMonths, Status: c.Status, LeftOn: c.LeftOn, SITotalMonths: c.SITotalMonths,
+		SIUncompensatedMonths: c.SIUncompensatedMonths, Decree29Paid: c.Decree29Paid, Decree29PaidOn: c.Decree29PaidOn,
+		MergedUnitSurplus: c.MergedUnitSurplus}
 }

@@ -107,34 +107,23 @@ func (s *Server) prepareSheet(ctx context.Context, q url.Values, p store.Princip
 }
 
 // sheetRow converts one row: the person part (when any of its cells is filled) by cadreRow, the post part
-// (likewise) by assignmentRow with the unit resolved; staged as national_id, has_person, the person's
-// values, has_post, the post's values (store.ImportSpecs[commune-sheet].StageCols).
-func sheetRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
+// (likewise) by assignmentRow with the unit resolved (store.SheetStageRow).
+func sheetRow(rc *rowContext, cell func(string) string) (store.StageRow, []FieldError) {
 	hasPerson, hasPost := anyFilled(cell, sheetPersonColumns), anyFilled(cell, sheetPostColumns)
 	if !hasPerson && !hasPost {
 		return nil, []FieldError{fieldMsg("", "empty_row", msg.New("sheet.empty_row"))}
 	}
-	nid := cell("national_id")
-	out := []any{nid, hasPerson}
+	out := &store.SheetStageRow{NationalID: cell("national_id")}
 	var errs []FieldError
 	if hasPerson {
-		v, e := cadreRow(rc, cell)
+		var e []FieldError
+		out.Person, e = cadreRow(rc, cell)
 		errs = append(errs, e...)
-		if len(e) == 0 {
-			out = append(out, v[1:]...)
-		}
-	} else {
-		out = append(out, make([]any, len(sheetPersonColumns))...)
 	}
-	out = append(out, hasPost)
 	if hasPost {
-		v, e := sheetPost(rc, cell)
+		var e []FieldError
+		out.Post, e = sheetPost(rc, cell)
 		errs = append(errs, e...)
-		if len(e) == 0 {
-			out = append(out, v[1:]...)
-		}
-	} else {
-		out = append(out, make([]any, len(sheetPostColumns)+1)...) // and the commune
 	}
 	if len(errs) > 0 {
 		return nil, uniqueFieldErrors(errs)
@@ -144,7 +133,7 @@ func sheetRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
 
 // sheetPost validates the post part of a row as the posts import does, its unit named by the sheet: a
 // commune-level post is the commune's, a hamlet-level post names its hamlet by code or by name.
-func sheetPost(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
+func sheetPost(rc *rowContext, cell func(string) string) (*store.AssignmentStageRow, []FieldError) {
 	u := rc.sheet
 	if u == nil {
 		u = &sheetUnits{}

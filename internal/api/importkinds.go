@@ -26,14 +26,16 @@ type importColumn struct {
 type importKind struct {
 	name    string
 	columns []importColumn
-	// row converts one record's cells (by column name; absent columns are "") into the staging values, in
-	// the order of store.ImportSpecs[name].StageCols after `line`, or the problems of the row with the API
-	// field each concerns.
-	row func(ctx *rowContext, cell func(string) string) ([]any, []FieldError)
+	// row converts one record's cells (by column name; absent columns are "") into the kind's typed
+	// staging row (store.CommuneStageRow …), or the problems of the row with the API field each concerns.
+	row rowFunc
 	// carry, when set, is called on every record in file order before row: it fills the cells a row leaves
 	// blank under a merged cell from the rows above (the commune sheet's CCCD, import_sheet.go).
 	carry func(idx map[string]int, carried *string, rec []string)
 }
+
+// rowFunc converts one record's cells into a typed staging row, or the problems of the row.
+type rowFunc func(ctx *rowContext, cell func(string) string) (store.StageRow, []FieldError)
 
 // rowContext carries what row validation needs beyond the row: the province and the catalogue of posts.
 type rowContext struct {
@@ -77,7 +79,7 @@ var importKinds = map[string]*importKind{
 		{"effective_to", false, []string{"hiệu lực đến"}, ""},
 		{"successor_code", false, []string{"mã đơn vị kế thừa", "sáp nhập vào"}, ""},
 	}},
-	"cadres": {name: "cadres", row: cadreRow, columns: []importColumn{
+	"cadres": {name: "cadres", row: typedRow(cadreRow), columns: []importColumn{
 		{"national_id", true, []string{"số định danh", "số định danh cá nhân", "cccd", "số cccd", "căn cước"}, "001080012345"},
 		{"full_name", true, []string{"họ và tên", "họ tên"}, "Nguyễn Văn An"},
 		{"gender", true, []string{"giới tính"}, "male"},
@@ -91,7 +93,7 @@ var importKinds = map[string]*importKind{
 		{"decree29_paid_on", false, []string{"ngày chi trả theo nđ 29", "ngày chi trả trợ cấp nghị định 29"}, ""},
 		{"merged_unit_surplus", false, []string{"dôi dư do sắp xếp đơn vị", "dôi dư do sáp nhập"}, "false"},
 	}},
-	"assignments": {name: "assignments", row: assignmentRow, columns: []importColumn{
+	"assignments": {name: "assignments", row: typedRow(assignmentRow), columns: []importColumn{
 		{"national_id", true, []string{"số định danh", "cccd", "số cccd"}, "001080012345"},
 		{"position_code", true, []string{"chức danh", "mã chức danh"}, "truong_thon_to_truong"},
 		{"commune_code", false, []string{"mã xã"}, ""},
@@ -272,32 +274,4 @@ func boolOr(b *bool, def bool) bool {
 		return def
 	}
 	return *b
-}
-
-func timeOrNil(d *Date) any {
-	if d == nil {
-		return nil
-	}
-	return d.Time
-}
-
-func decimalOrNil(d *Decimal) any {
-	if d == nil {
-		return nil
-	}
-	return d.Decimal.String()
-}
-
-func intOrNil(n *int) any {
-	if n == nil {
-		return nil
-	}
-	return *n
-}
-
-func strOrNil(s *string) any {
-	if s == nil {
-		return nil
-	}
-	return *s
 }

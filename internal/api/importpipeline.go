@@ -10,7 +10,7 @@ import (
 	"communehr/internal/tabular"
 )
 
-// csvRows is the COPY source: it reads, cleans and validates one record at a time; invalid rows are
+// csvRows is the source of the COPY (store.StageSource): it reads, cleans and validates one record at a time; invalid rows are
 // written to a spool file (cells as uploaded, errors with their line and column) and skipped, so that one
 // pass reports every bad row with memory that does not grow with them. Reading stays on one goroutine
 // (CSV is sequential) while validation, the costly part, runs on convWorkers goroutines over batches; the
@@ -27,7 +27,7 @@ type csvRows struct {
 	stop    chan struct{}
 	batch   convBatch
 	pos     int
-	cur     []any
+	cur     stagedRow
 
 	rejects *rejectSpool
 	carried string // the kind's carry state (read on the reading goroutine only)
@@ -48,8 +48,14 @@ type rawRow struct {
 }
 
 type convBatch struct {
-	rows    [][]any
+	rows    []stagedRow
 	rejects []store.RejectedRow
+}
+
+// stagedRow is a valid row and its line.
+type stagedRow struct {
+	line int
+	row  store.StageRow
 }
 
 // start launches the conversion: one goroutine reads the records in batches, convWorkers goroutines
@@ -119,7 +125,7 @@ func (c *csvRows) convertBatches(raw <-chan []rawRow) {
 	}
 }
 
-// convertBatch validates a batch of records: the valid ones become staging rows (led by their line), the
+// convertBatch validates a batch of records: the valid ones become staging rows (with their line), the
 // others rejected rows with their errors.
 func (c *csvRows) convertBatch(rows []rawRow) convBatch {
 	var out convBatch
@@ -127,7 +133,7 @@ func (c *csvRows) convertBatch(rows []rawRow) convBatch {
 		if r.err != nil {
 			out.rejects = append(out.rejects, store.RejectedRow{Line: r.line, Fields: []string{}, Errors: []store.RowError{*r.err}})
 		} else if v, errs := c.convert(r.line, r.rec); len(errs) == 0 {
-			out.rows = append(out.rows, append([]any{r.line}, v...))
+			out.rows = append(out.rows, stagedRow{r.line, v})
 		} else {
 			// The cells as uploaded, for errors.csv (convert leaves rec as read).
 			fields := make([]string, len(r.rec))
@@ -187,7 +193,7 @@ func (c *csvRows) Close() {
 
 // convert validates one record (safe to call from several goroutines: it only reads shared state); rec
 // itself is left as read.
-func (c *csvRows) convert(line int, rec []string) ([]any, []store.RowError) {
+func (c *csvRows) convert(line int, rec []string) (store.StageRow, []store.RowError) {
 	size := 0
 	for _, f := range rec {
 		size += len(f)
@@ -248,5 +254,6 @@ var digitCodes = map[string]map[string]int{
 	"assignments": {"national_id": 12, "commune_code": 5},
 }
 
-func (c *csvRows) Values() ([]any, error) { return c.cur, nil }
-func (c *csvRows) Err() error             { return c.rejects.err }
+// Row is the current row (store.StageSource).
+func (c *csvRows) Row() (int, store.StageRow) { return c.cur.line, c.cur.row }
+func (c *csvRows) Err() error                 { return c.rejects.err }

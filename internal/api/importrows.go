@@ -8,7 +8,7 @@ import (
 // validation (validator tags and the check functions), so an import and a POST refuse the same values
 // with the same codes and messages.
 
-func communeRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
+func communeRow(rc *rowContext, cell func(string) string) (store.StageRow, []FieldError) {
 	var p cellParser
 	req := communeCreate{Code: cell("code"), Name: normalizeText(cell("name")), Kind: enum(cell("kind")),
 		Population: p.integer("population", cell("population")), AreaKm2: p.decimal("area_km2", cell("area_km2")),
@@ -39,12 +39,13 @@ func communeRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) 
 	if err := checkCommune(c); err != nil {
 		return nil, fieldsOf(err)
 	}
-	return []any{req.Code, req.Name, req.Kind, req.Class, intOrNil(req.Population), decimalOrNil(req.AreaKm2),
-		req.KeySecurityOrder, req.Border, req.Island, req.EffectiveFrom.Time, timeOrNil(req.EffectiveTo), strOrNil(req.SuccessorCode),
-		req.Mountainous, req.WardOfUrbanDistrict}, nil
+	return &store.CommuneStageRow{Code: req.Code, Name: req.Name, Kind: req.Kind, Class: req.Class, Population: req.Population,
+		AreaKm2: c.AreaKm2, KeySecurityOrder: req.KeySecurityOrder, Border: req.Border, Island: req.Island,
+		EffectiveFrom: req.EffectiveFrom.Time, EffectiveTo: c.EffectiveTo, SuccessorCode: req.SuccessorCode,
+		Mountainous: req.Mountainous, WardOfUrbanDistrict: req.WardOfUrbanDistrict}, nil
 }
 
-func hamletRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
+func hamletRow(rc *rowContext, cell func(string) string) (store.StageRow, []FieldError) {
 	var p cellParser
 	req := hamletCreate{Code: cell("code"), CommuneCode: cell("commune_code"), Name: normalizeText(cell("name")),
 		Kind: enum(cell("kind")), Households: p.integer("households", cell("households")),
@@ -67,15 +68,12 @@ func hamletRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
 	if err := checkHamlet(h); err != nil {
 		return nil, fieldsOf(err)
 	}
-	var boi any
-	if req.BorderOrIsland != nil {
-		boi = *req.BorderOrIsland
-	}
-	return []any{req.Code, req.CommuneCode, req.Name, req.Kind, *req.Households, req.KeySecurityOrder, boi,
-		req.ConvertedFromThon, req.EffectiveFrom.Time, timeOrNil(req.EffectiveTo), strOrNil(req.SuccessorCode)}, nil
+	return &store.HamletStageRow{Code: h.Code, CommuneCode: h.CommuneCode, Name: h.Name, Kind: h.Kind, Households: h.Households,
+		KeySecurityOrder: h.KeySecurityOrder, BorderOrIsland: h.BorderOrIsland, ConvertedFromThon: h.ConvertedFromThon,
+		EffectiveFrom: h.EffectiveFrom, EffectiveTo: h.EffectiveTo, SuccessorCode: h.SuccessorCode}, nil
 }
 
-func cadreRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
+func cadreRow(rc *rowContext, cell func(string) string) (*store.CadreStageRow, []FieldError) {
 	var p cellParser
 	req := cadreCreate{NationalID: cell("national_id"), FullName: normalizeName(cell("full_name")), Gender: enum(cell("gender")),
 		Status: enum(cell("status")), LeftOn: p.date("left_on", cell("left_on"))}
@@ -101,11 +99,10 @@ func cadreRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
 	if err := checkCadre(c, rc.today); err != nil {
 		return nil, fieldsOf(err)
 	}
-	return append([]any{req.NationalID, req.FullName, req.Gender, req.BirthDate.Time, req.SIMonths, req.Status, timeOrNil(req.LeftOn)},
-		cadreLawStage(c)...), nil
+	return cadreStageRow(c), nil
 }
 
-func assignmentRow(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
+func assignmentRow(rc *rowContext, cell func(string) string) (*store.AssignmentStageRow, []FieldError) {
 	var p cellParser
 	nid := cell("national_id")
 	req := assignmentCreate{PositionCode: cell("position_code"), CommuneCode: p.str(cell("commune_code")),
@@ -142,12 +139,21 @@ func assignmentRow(rc *rowContext, cell func(string) string) ([]any, []FieldErro
 	if e := store.UnitRule(pos, req.CommuneCode, req.HamletCode); e != nil {
 		return nil, fieldsOf(assignmentProblem(e))
 	}
-	var elected any
-	if req.Elected != nil {
-		elected = *req.Elected
+	return &store.AssignmentStageRow{NationalID: nid, PositionCode: a.PositionCode, CommuneCode: a.CommuneCode, HamletCode: a.HamletCode,
+		StartDate: a.StartDate, EndDate: a.EndDate, Concurrent: a.Concurrent, Elected: a.Elected, TermEnd: a.TermEnd,
+		AllowanceOverride: a.AllowanceOverride}, nil
+}
+
+// typedRow is a converter whose rows are of one type (people, posts: also the parts of the combined sheet)
+// as a rowFunc.
+func typedRow[R store.StageRow](f func(*rowContext, func(string) string) (R, []FieldError)) rowFunc {
+	return func(rc *rowContext, cell func(string) string) (store.StageRow, []FieldError) {
+		r, errs := f(rc, cell)
+		if len(errs) > 0 {
+			return nil, errs
+		}
+		return r, nil
 	}
-	return []any{nid, req.PositionCode, strOrNil(req.CommuneCode), strOrNil(req.HamletCode), req.StartDate.Time,
-		timeOrNil(req.EndDate), req.Concurrent, elected, timeOrNil(req.TermEnd), decimalOrNil(req.AllowanceOverride)}, nil
 }
 
 func isDigits(s string) bool {

@@ -423,7 +423,8 @@ func (s *Server) runImport(ctx context.Context, p store.Principal, job store.Imp
 	defer rejects.Close()
 	rows := &csvRows{tr: tr, kind: kind, rc: rc, idx: idx, header: header, rejects: rejects}
 	defer rows.Close()
-	work := store.ImportWork{Spec: store.ImportSpecs[kind.name], Rows: rows, Columns: kind.columnHeaders(idx, header),
+	spec := store.ImportSpecs[kind.name]
+	work := store.ImportWork{Spec: spec, Rows: store.StageCopySource(spec, rows), Columns: kind.columnHeaders(idx, header),
 		ParseRejects: rejects.open,
 		RowsTotal:    func() int { return rows.total },
 		FileError:    func() *store.RowError { return rows.fileErr },

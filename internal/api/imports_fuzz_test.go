@@ -47,12 +47,16 @@ func FuzzImportRows(f *testing.F) {
 		defer rejects.Close()
 		rows := &csvRows{tr: tr, kind: kind, idx: idx, header: header, rejects: rejects,
 			rc: &rowContext{province: "01", today: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), positions: positions}}
-		width := len(store.ImportSpecs[kind.name].StageCols)
-		for rows.Next() {
-			v, _ := rows.Values()
-			if len(v) != width {
-				t.Fatalf("%s row has %d values, staging has %d columns", kind.name, len(v), width)
+		spec := store.ImportSpecs[kind.name]
+		src := store.StageCopySource(spec, rows)
+		for src.Next() {
+			v, _ := src.Values()
+			if len(v) != len(spec.StageCols) {
+				t.Fatalf("%s row has %d values, staging has %d columns", kind.name, len(v), len(spec.StageCols))
 			}
+		}
+		if err := src.Err(); err != nil {
+			t.Fatal(err)
 		}
 		it, err := rejects.open()
 		if err != nil {

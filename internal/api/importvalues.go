@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"communehr/internal/store"
 	"communehr/internal/tabular"
 )
 
@@ -58,8 +59,8 @@ var hamletKinds = map[string]string{
 	"xom": "thon", "to_dan_pho": "to_dan_pho", "tdp": "to_dan_pho", "khu_pho": "to_dan_pho", "khom": "to_dan_pho",
 }
 
-func officerValues(kind string, inner func(*rowContext, func(string) string) ([]any, []FieldError)) func(*rowContext, func(string) string) ([]any, []FieldError) {
-	return func(rc *rowContext, cell func(string) string) ([]any, []FieldError) {
+func officerValues(kind string, inner rowFunc) rowFunc {
+	return func(rc *rowContext, cell func(string) string) (store.StageRow, []FieldError) {
 		var sci []FieldError
 		value := func(name string) string {
 			v := cell(name)

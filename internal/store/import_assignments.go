@@ -9,10 +9,9 @@ import "fmt"
 var assignmentImportSpec = ImportSpec{
 	Entity: "assignment",
 	Lock:   lockStagedHamlets,
-	StageDDL: `line int, national_id text, position_code text, commune_code text, hamlet_code text, start_date date, end_date date,
-		concurrent bool, elected bool, term_end date, allowance_override numeric`,
-	StageCols: []string{"line", "national_id", "position_code", "commune_code", "hamlet_code", "start_date", "end_date", "concurrent",
-		"elected", "term_end", "allowance_override"},
+	// The staging table is AssignmentStageRow's (import_rows.go).
+	StageDDL:  assignmentStage.ddl,
+	StageCols: assignmentStage.cols,
 	Checks: []string{
 		duplicateCheck("national_id, position_code, start_date", "start_date", "person, post and start date"),
 		`SELECT s.line, 'national_id', 'invalid_reference',

@@ -107,46 +107,52 @@ func collectRowErrors(ctx context.Context, tx *Tx, w ImportWork, runChecks bool,
 		return 0, 0, err
 	}
 	if runChecks {
-		if _, err := tx.Exec(ctx, `ANALYZE import_stage`); err != nil {
+		if err := checkStage(ctx, tx, kind, w.Spec); err != nil {
 			return 0, 0, err
-		}
-		// Every join of the file with the register on equality, never a nested loop: right after a large
-		// import the register's statistics are stale and a nested loop rescans the file once per row; and
-		// the planner settings of import_specs.go (Prepare) from here on.
-		if _, err := tx.Exec(ctx, importPlanning); err != nil {
-			return 0, 0, err
-		}
-		// What the rows reference cannot be deleted until the import ends (import_integrity.go).
-		if err := lockReferences(ctx, tx, kind); err != nil {
-			return 0, 0, err
-		}
-		// Plans without nested loops, and the locks the records API takes too (posts: their hamlets).
-		if err := w.Spec.Prepare(ctx, tx); err != nil {
-			return 0, 0, err
-		}
-		for _, q := range w.Spec.Checks {
-			var args []any
-			if containsParam1(q) {
-				args = append(args, tx.P.Province)
-			}
-			// Each check selects (line, column, code, message_en, message_vi).
-			if _, err := tx.Exec(ctx, `INSERT INTO import_row_errors (line, col, code, message_en, message_vi) `+q, args...); err != nil {
-				return 0, 0, fmt.Errorf("import check: %w", err)
-			}
-		}
-	}
-	if runChecks {
-		// The rules shared with the records API (import_rules.go).
-		ruleErrs, err := ruleChecks(ctx, tx, kind)
-		if err != nil {
-			return 0, 0, err
-		}
-		if len(ruleErrs) > 0 {
-			return addRowErrors(ctx, tx, ruleErrs)
 		}
 	}
 	err = tx.QueryRow(ctx, `SELECT count(*), count(DISTINCT line) FROM import_row_errors`).Scan(&nerrs, &failed)
 	return nerrs, failed, err
+}
+
+// checkStage runs the checks of an import of kind over import_stage (loaded), adding their errors to
+// import_row_errors: the set-based checks of spec, then the rules shared with the records API. The
+// combined sheet runs it for each of its parts (import_sheet.go).
+func checkStage(ctx context.Context, tx *Tx, kind string, spec ImportSpec) error {
+	if _, err := tx.Exec(ctx, `ANALYZE import_stage`); err != nil {
+		return err
+	}
+	// Every join of the file with the register on equality, never a nested loop: right after a large
+	// import the register's statistics are stale and a nested loop rescans the file once per row; and
+	// the planner settings of import_specs.go (Prepare) from here on.
+	if _, err := tx.Exec(ctx, importPlanning); err != nil {
+		return err
+	}
+	// What the rows reference cannot be deleted until the import ends (import_integrity.go).
+	if err := lockReferences(ctx, tx, kind); err != nil {
+		return err
+	}
+	// Plans without nested loops, and the locks the records API takes too (posts: their hamlets).
+	if err := spec.Prepare(ctx, tx); err != nil {
+		return err
+	}
+	for _, q := range spec.Checks {
+		var args []any
+		if containsParam1(q) {
+			args = append(args, tx.P.Province)
+		}
+		// Each check selects (line, column, code, message_en, message_vi).
+		if _, err := tx.Exec(ctx, `INSERT INTO import_row_errors (line, col, code, message_en, message_vi) `+q, args...); err != nil {
+			return fmt.Errorf("import check: %w", err)
+		}
+	}
+	// The rules shared with the records API (import_rules.go).
+	ruleErrs, err := ruleChecks(ctx, tx, kind)
+	if err != nil || len(ruleErrs) == 0 {
+		return err
+	}
+	_, _, err = addRowErrors(ctx, tx, ruleErrs)
+	return err
 }
 
 // addRowErrors adds errors found in Go (the shared rules, rows that did not land as read) to the

@@ -23,39 +23,7 @@ import (
 const SheetKind = "commune-sheet"
 
 func init() {
-	ddl, cols := sheetStage(ImportSpecs["cadres"], ImportSpecs["assignments"])
-	ImportSpecs[SheetKind] = ImportSpec{Entity: "commune_sheet", StageDDL: ddl, StageCols: cols, Run: runSheetData}
-}
-
-// sheetStage builds the sheet's staging columns from the two specs: line and national_id, has_person and
-// the people's other columns, has_post and the posts' other columns (the order of a sheet row's values).
-func sheetStage(people, posts ImportSpec) (string, []string) {
-	pd, ad := splitDDL(people.StageDDL), splitDDL(posts.StageDDL)
-	ddl := append(append(append(append([]string{}, pd[:2]...), "has_person bool"), pd[2:]...), "has_post bool")
-	ddl = append(ddl, ad[2:]...)
-	cols := append(append(append([]string{}, people.StageCols[:2]...), "has_person"), people.StageCols[2:]...)
-	cols = append(append(cols, "has_post"), posts.StageCols[2:]...)
-	return strings.Join(ddl, ", "), cols
-}
-
-// splitDDL splits a column list on its top-level commas ("numeric(10,2)" stays whole).
-func splitDDL(ddl string) []string {
-	var out []string
-	depth, start := 0, 0
-	for i, r := range ddl {
-		switch r {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case ',':
-			if depth == 0 {
-				out = append(out, strings.TrimSpace(ddl[start:i]))
-				start = i + 1
-			}
-		}
-	}
-	return append(out, strings.TrimSpace(ddl[start:]))
+	ImportSpecs[SheetKind] = ImportSpec{Entity: "commune_sheet", StageDDL: sheetStage.ddl, StageCols: sheetStage.cols, Run: runSheetData}
 }
 
 // runSheetData is the data phase of a combined sheet (in place of runImportData): stage, report the
@@ -246,32 +214,8 @@ func sheetPhase(ctx context.Context, tx *Tx, kind, sel string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("staging %s: %w", kind, err)
 	}
-	if _, err := tx.Exec(ctx, `ANALYZE import_stage`); err != nil {
+	if err := checkStage(ctx, tx, kind, spec); err != nil {
 		return 0, err
-	}
-	if err := lockReferences(ctx, tx, kind); err != nil {
-		return 0, err
-	}
-	if err := spec.Prepare(ctx, tx); err != nil {
-		return 0, err
-	}
-	for _, q := range spec.Checks {
-		var args []any
-		if containsParam1(q) {
-			args = append(args, tx.P.Province)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO import_row_errors (line, col, code, message_en, message_vi) `+q, args...); err != nil {
-			return 0, fmt.Errorf("import check: %w", err)
-		}
-	}
-	ruleErrs, err := ruleChecks(ctx, tx, kind)
-	if err != nil {
-		return 0, err
-	}
-	if len(ruleErrs) > 0 {
-		if _, _, err := addRowErrors(ctx, tx, ruleErrs); err != nil {
-			return 0, err
-		}
 	}
 	return int(tag.RowsAffected()), nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -33,8 +34,14 @@ type ImportSpec struct {
 // INSERT … SELECT. It is faster than INSERT … ON CONFLICT, whose speculative insertion costs about twice a
 // plain insert; it is safe because imports into a province are serialised by an advisory lock (a POST
 // racing the import can still make the INSERT fail on the unique key, which fails the whole import).
-func naturalKeyUpsert(table string, key, cols []string) []string {
-	var set, tcols, scols, on []string
+// The columns written are the staging table's (st), but line and the key.
+func naturalKeyUpsert(table string, st *stageTable, key ...string) []string {
+	var cols, set, tcols, scols, on []string
+	for _, c := range st.cols[1:] {
+		if !slices.Contains(key, c) {
+			cols = append(cols, c)
+		}
+	}
 	for _, c := range cols {
 		set = append(set, c+" = s."+c)
 		tcols = append(tcols, "t."+c)
@@ -130,12 +137,9 @@ func duplicateCheck(keyCols, column, what string) string {
 // ImportSpecs are the four kinds of import.
 var ImportSpecs = map[string]ImportSpec{
 	"communes": {
-		Entity: "commune",
-		StageDDL: `line int, code text, name text, kind text, class smallint, population int, area_km2 numeric,
-			key_security_order bool, border bool, island bool, effective_from date, effective_to date, successor_code text,
-			mountainous bool, ward_of_urban_district bool`,
-		StageCols: []string{"line", "code", "name", "kind", "class", "population", "area_km2", "key_security_order", "border", "island",
-			"effective_from", "effective_to", "successor_code", "mountainous", "ward_of_urban_district"},
+		Entity:    "commune",
+		StageDDL:  communeStage.ddl,
+		StageCols: communeStage.cols,
 		Checks: []string{
 			duplicateCheck("code, effective_from", "effective_from", "commune code and period start"),
 			communeFileOverlapCheck,
@@ -150,16 +154,12 @@ var ImportSpecs = map[string]ImportSpec{
 		// A unit is its code and its period: a row whose period starts on an existing unit's first day
 		// updates it; a row whose period overlaps none is another unit (inserted); an overlapping one with
 		// another start is refused above, naming the unit it overlaps.
-		Upsert: naturalKeyUpsert("communes", []string{"code", "effective_from"}, []string{"name", "kind", "class", "population", "area_km2",
-			"key_security_order", "border", "island", "effective_to", "successor_code", "mountainous",
-			"ward_of_urban_district"}),
+		Upsert: naturalKeyUpsert("communes", communeStage, "code", "effective_from"),
 	},
 	"hamlets": {
-		Entity: "hamlet",
-		StageDDL: `line int, code text, commune_code text, name text, kind text, households int, key_security_order bool,
-			border_or_island bool, converted_from_thon bool, effective_from date, effective_to date, successor_code text`,
-		StageCols: []string{"line", "code", "commune_code", "name", "kind", "households", "key_security_order", "border_or_island",
-			"converted_from_thon", "effective_from", "effective_to", "successor_code"},
+		Entity:    "hamlet",
+		StageDDL:  hamletStage.ddl,
+		StageCols: hamletStage.cols,
 		Checks: []string{
 			duplicateCheck("code", "code", "hamlet code"),
 			`SELECT s.line, 'commune_code', 'invalid_reference',
@@ -174,18 +174,14 @@ var ImportSpecs = map[string]ImportSpec{
 			 AND NOT EXISTS (SELECT 1 FROM import_stage s2 WHERE s2.code = s.successor_code)`,
 			hamletPeriodCheck,
 		},
-		Upsert: naturalKeyUpsert("hamlets", []string{"code"}, []string{"commune_code", "name", "kind", "households",
-			"key_security_order", "border_or_island", "converted_from_thon", "effective_from", "effective_to", "successor_code"}),
+		Upsert: naturalKeyUpsert("hamlets", hamletStage, "code"),
 	},
 	"cadres": {
-		Entity: "cadre",
-		StageDDL: `line int, national_id text, full_name text, gender text, birth_date date, si_months int, status text, left_on date,
-			si_total_months int, si_uncompensated_months int, decree29_paid bool, decree29_paid_on date, merged_unit_surplus bool`,
-		StageCols: []string{"line", "national_id", "full_name", "gender", "birth_date", "si_months", "status", "left_on",
-			"si_total_months", "si_uncompensated_months", "decree29_paid", "decree29_paid_on", "merged_unit_surplus"},
-		Checks: []string{duplicateCheck("national_id", "national_id", "national ID")},
-		Upsert: naturalKeyUpsert("cadres", []string{"national_id"}, []string{"full_name", "gender", "birth_date", "si_months",
-			"status", "left_on", "si_total_months", "si_uncompensated_months", "decree29_paid", "decree29_paid_on", "merged_unit_surplus"}),
+		Entity:    "cadre",
+		StageDDL:  cadreStage.ddl,
+		StageCols: cadreStage.cols,
+		Checks:    []string{duplicateCheck("national_id", "national_id", "national ID")},
+		Upsert:    naturalKeyUpsert("cadres", cadreStage, "national_id"),
 	},
 	"assignments": assignmentImportSpec,
 }
