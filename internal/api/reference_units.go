@@ -37,6 +37,9 @@ func referenceProvince(code string) (*refdata.Province, error) {
 	}
 	rp, ok := d.Province(code)
 	if !ok {
+		if err := mergedProvince(code, "path/province", "province.merged_reference"); err != nil {
+			return nil, err
+		}
 		return nil, errNotFound()
 	}
 	return rp, nil
