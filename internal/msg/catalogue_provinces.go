@@ -17,3 +17,10 @@ func init() {
 		catalogue[code] = e
 	}
 }
+
+// Loading the reference units over a register that already holds a unit of the same code and start.
+func init() {
+	catalogue["refunits.register_differs"] = entry{
+		"Đơn vị %[1]s từ ngày %[2]s đã có trong sổ là %[3]s (%[4]s), dữ liệu tham chiếu ghi %[5]s (%[6]s): giữ nguyên theo sổ; hãy kiểm tra và sửa nếu sổ ghi sai",
+		"Unit %[1]s from %[2]s is in the register as %[3]s (%[4]s), the reference data says %[5]s (%[6]s): the register's values are kept; check them and correct the register if it is wrong"}
+}
