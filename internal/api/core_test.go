@@ -86,13 +86,14 @@ func TestAuthentication(t *testing.T) {
 	}
 }
 
-func keyWithID(e *env, role, province string) (int64, string) {
+// keyWithID creates a key and returns its public id (what the API shows) and its token.
+func keyWithID(e *env, role, province string) (string, string) {
 	e.t.Helper()
 	k, tok, err := store.CreateKey(e.t.Context(), e.admin, role, province, "t")
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return k.ID, tok
+	return k.PublicID, tok
 }
 
 func TestViewerAndEditorCannotCreateProvinces(t *testing.T) {
