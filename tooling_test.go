@@ -116,3 +116,48 @@ func TestCommentPathsCheck(t *testing.T) {
 		t.Errorf("the repository's comments name outside paths (%v):\n%s", err, out)
 	}
 }
+
+// Review finding 19: SQL comments of migrations, # comments of scripts and the Makefile, and Lua comments
+// are checked too, each by its own marker; what is not a comment (a string, ${x#y}) is not.
+func TestCommentPathsCheckSQLAndScripts(t *testing.T) {
+	dir := t.TempDir()
+	fixtures := map[string]string{
+		"0099_x.up.sql": "-- see /tmp/notes.txt\nSELECT 1; -- from ../shared/spec\n-- as docs/legal-basis.md says\n" +
+			"COMMENT ON TABLE t IS 'the rules (rules.md)';\n-- the rules (rules.md §3)\n",
+		"x.sh": "#!/usr/bin/env bash\n# see /work/notes\necho \"${x#/tmp/}\"  # fine: docs/legal-basis.md\n" +
+			"cp a /tmp/b  # a command, not a comment\nls # from ../shared/data\n",
+		"Makefile": "# see /home/me/notes\nrun:\n\t@echo /tmp/x # the rules (rules.md)\n",
+		"x.lua":    "-- see /root/x\nlocal s = \"/tmp/y\"\n",
+		"tool":     "#!/bin/sh\n# see /tmp/tool\n",
+	}
+	want := map[string][]string{"0099_x.up.sql": {":1:", ":2:", ":5:"}, "x.sh": {":2:", ":5:"}, "Makefile": {":1:", ":3:"},
+		"x.lua": {":1:"}, "tool": {":2:"}}
+	notWant := map[string][]string{"0099_x.up.sql": {":3:", ":4:"}, "x.sh": {":3:", ":4:"}, "Makefile": {":2:"}, "x.lua": {":2:"}}
+	var args []string
+	for name, src := range fixtures {
+		f := filepath.Join(dir, name)
+		if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, f)
+	}
+	out, err := exec.Command("bash", append([]string{"scripts/comment-paths.sh"}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("comment-paths.sh: %v\n%s", err, out)
+	}
+	got := string(out)
+	for name, lines := range want {
+		for _, l := range lines {
+			if !strings.Contains(got, filepath.Join(dir, name)+l) {
+				t.Errorf("%s line %s not flagged:\n%s", name, l, got)
+			}
+		}
+	}
+	for name, lines := range notWant {
+		for _, l := range lines {
+			if strings.Contains(got, filepath.Join(dir, name)+l) {
+				t.Errorf("%s line %s flagged:\n%s", name, l, got)
+			}
+		}
+	}
+}

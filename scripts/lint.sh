@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make lint: gofmt (any file listed fails), go vet, staticcheck (a tool dependency in go.mod, run with
 # `go tool`), and no code comment naming a path outside the repository: an absolute path under /tmp, /work,
-# /home or /root, a sibling checkout (../shared…), or a *.md file the repository does not hold (the legal
+# /home or /root, the shared folder beside the checkout, or a *.md file the repository does not hold (the legal
 # basis is docs/legal-basis.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."

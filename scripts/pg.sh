@@ -142,18 +142,8 @@ cmd_approle() {
     head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$pwfile"
     chmod 600 "$pwfile"
   fi
-  "$BINDIR/psql" "$url" -qv ON_ERROR_STOP=1 -v pw="$(cat "$pwfile")" >&2 <<'SQL'
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'communehr_server') THEN
-    CREATE ROLE communehr_server LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT;
-  END IF;
-END
-$$;
-ALTER ROLE communehr_server LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT PASSWORD :'pw';
-GRANT communehr_app, communehr_national TO communehr_server;
-GRANT SELECT ON schema_migrations TO communehr_server;
-SQL
+  "$BINDIR/psql" "$url" -qv ON_ERROR_STOP=1 -v role=communehr_server -v pw="$(cat "$pwfile")" \
+    -f "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/serve-role.sql" >&2
   local rest=${url#postgres://}
   rest=${rest#*@}
   echo "postgres://communehr_server:$(cat "$pwfile")@$rest"

@@ -98,11 +98,11 @@ func keysCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer) e
 		if len(args) != 2 {
 			return errors.New("usage: server keys revoke ID")
 		}
-		id, err := strconv.ParseInt(args[1], 10, 64)
-		if err != nil {
-			return fmt.Errorf("keys revoke: ID must be a number, not %q", args[1])
+		// ID is the key's public id, as `keys list` shows it.
+		if err := store.RevokeKey(ctx, conn, args[1]); err != nil {
+			return fmt.Errorf("keys revoke: %w", err)
 		}
-		return store.RevokeKey(ctx, conn, id)
+		return nil
 	}
 	return fmt.Errorf("unknown keys command %q: use create, list or revoke", args[0])
 }

@@ -25,7 +25,7 @@ func TestKeysCreateAndRevokeAreAudited(t *testing.T) {
 	}
 	token := strings.TrimSpace(out.String())
 	var id string
-	if err := admin.QueryRow(ctx, `SELECT id::text FROM api_keys WHERE name = 'ed'`).Scan(&id); err != nil {
+	if err := admin.QueryRow(ctx, `SELECT public_id::text FROM api_keys WHERE name = 'ed'`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
 	if err := run(ctx, []string{"keys", "revoke", id}, env, io.Discard, io.Discard, nil); err != nil {

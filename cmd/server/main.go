@@ -22,7 +22,7 @@ commands:
   keys create --role ROLE [--province CODE] [--name TEXT]
                              make an API key; prints the token (once) on stdout
   keys list                  list API keys (never the tokens)
-  keys revoke ID             revoke a key
+  keys revoke ID             revoke a key (ID: its id in keys list)
   users create --role ROLE [--province CODE] --username NAME
                              make a console officer; prints a one-time password on the last line
   seed demo                  create the demo province with synthetic data (idempotent)

@@ -35,6 +35,9 @@ func referenceUnitsCmd(ctx context.Context, cfg Config, args []string, stdout io
 	}
 	codes := d.Provinces()
 	if !*all {
+		if m, ok := d.MergedInto(*province); ok {
+			return fmt.Errorf("reference-units load: %s %s merged into %s %s on 2025-07-01: load %s", m.Code, m.Name, m.Into.Code, m.Into.Name, m.Into.Code)
+		}
 		if _, ok := d.Province(*province); !ok {
 			return fmt.Errorf("reference-units load: %q is not a 2025 province code", *province)
 		}
@@ -67,6 +70,10 @@ func referenceUnitsCmd(ctx context.Context, cfg Config, args []string, stdout io
 			res.Units2025, res.UnitsPre, res.Links, res.Inserted2025, res.InsertedPre, res.InsertedLinks, time.Since(t0).Round(time.Millisecond))
 		for _, w := range rp.Warnings {
 			fmt.Fprintf(stdout, "  warning %s %s: %s\n", w.Code, w.UnitCode, w.EN)
+		}
+		for _, df := range res.Differs {
+			fmt.Fprintf(stdout, "  warning register_differs %s: the register's unit from %s is %s (%s), the reference's %s (%s); the register's is kept\n",
+				df.Code, df.From.Format(time.DateOnly), df.Name, df.Kind, df.RefName, df.RefKind)
 		}
 	}
 	if len(codes) > 1 {

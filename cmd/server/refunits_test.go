@@ -35,8 +35,13 @@ func TestReferenceUnitsLoadCLI(t *testing.T) {
 	if !strings.Contains(out.String(), "(inserted 0/0/0)") {
 		t.Errorf("second load printed:\n%s", out.String())
 	}
+	// A pre-2025 province names its successor (review finding 10); a code on neither map is not a province.
 	if err := run(ctx, []string{"reference-units", "load", "--province", "02"}, env, io.Discard, io.Discard, nil); err == nil ||
-		!strings.Contains(err.Error(), "not a 2025 province") {
+		!strings.Contains(err.Error(), "merged into 08 Tỉnh Tuyên Quang") {
 		t.Errorf("old province 02: %v", err)
+	}
+	if err := run(ctx, []string{"reference-units", "load", "--province", "97"}, env, io.Discard, io.Discard, nil); err == nil ||
+		!strings.Contains(err.Error(), "not a 2025 province") {
+		t.Errorf("province 97: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/shopspring/decimal"
 
+	"communehr/internal/msg"
 	"communehr/internal/store"
 )
 
@@ -168,17 +169,13 @@ var maxAllowance = decimal.New(1, 14)
 func checkAssignmentFields(a store.Assignment) error {
 	var fields []FieldError
 	if a.EndDate != nil && a.EndDate.Before(a.StartDate) {
-		fields = append(fields, FieldError{Pointer: "/end_date", Code: "after_start_date",
-			MessageEN: "end_date must not be before start_date", MessageVI: "end_date không được trước start_date"})
+		fields = append(fields, fieldMsg("/end_date", "after_start_date", msg.New("post.end_before_start")))
 	}
 	if a.TermEnd != nil && a.TermEnd.Before(a.StartDate) {
-		fields = append(fields, FieldError{Pointer: "/term_end", Code: "after_start_date",
-			MessageEN: "term_end must not be before start_date", MessageVI: "term_end không được trước start_date"})
+		fields = append(fields, fieldMsg("/term_end", "after_start_date", msg.New("post.term_end_before_start")))
 	}
 	if d := a.AllowanceOverride; d != nil && (d.IsNegative() || !d.Equal(d.Truncate(0)) || d.GreaterThanOrEqual(maxAllowance)) {
-		fields = append(fields, FieldError{Pointer: "/allowance_override", Code: "money",
-			MessageEN: "allowance_override must be a whole number of đồng, 0 or more (below 10^14)",
-			MessageVI: "allowance_override phải là số đồng nguyên, từ 0 trở lên (dưới 10^14)"})
+		fields = append(fields, fieldMsg("/allowance_override", "money", msg.New("post.allowance_money")))
 	}
 	if len(fields) > 0 {
 		return errInvalid("Some fields are not valid.", "Một số trường không hợp lệ.", fields...)
@@ -193,27 +190,35 @@ func assignmentProblem(err error) error {
 		return err
 	}
 	ptr := "/" + re.Field
-	level := map[string][2]string{"commune": {"commune-level", "cấp xã"}, "hamlet": {"hamlet-level", "cấp thôn, tổ dân phố"}}[re.Position.Level]
+	level := map[string]msg.Text{"commune": {VI: "cấp xã", EN: "commune-level"},
+		"hamlet": {VI: "cấp thôn, tổ dân phố", EN: "hamlet-level"}}[re.Position.Level]
+	title := msg.Text{VI: re.Position.TitleVI, EN: re.Position.TitleEN}
+	field := msg.Text{}
+	field.VI, _ = msg.FieldLabel(re.Field, msg.VI)
+	field.EN, _ = msg.FieldLabel(re.Field, msg.EN)
+	if field.EN != "" { // it opens the sentence
+		field.EN = strings.ToUpper(field.EN[:1]) + field.EN[1:]
+	}
+	refuse := func(conflict bool, code string, m msg.Message) error {
+		if conflict {
+			return errConflict(m.Render(msg.EN), m.Render(msg.VI), fieldMsg(ptr, code, m))
+		}
+		return errInvalid(m.Render(msg.EN), m.Render(msg.VI), fieldMsg(ptr, code, m))
+	}
 	switch re.Rule {
 	case store.RuleUnknownPosition:
-		return errInvalid("The post is not in the national catalogue.", "Chức danh không có trong danh mục quốc gia.",
-			FieldError{Pointer: ptr, Code: "unknown_position", MessageEN: "position_code is not a post of GET /v1/positions",
-				MessageVI: "position_code không phải chức danh trong GET /v1/positions"})
+		return refuse(false, "unknown_position", msg.New("post.unknown_position"))
 	case store.RuleUnitRequired:
-		en := fmt.Sprintf("%s is required: %s is a %s post", re.Field, re.Position.TitleEN, level[0])
-		vn := fmt.Sprintf("%s là bắt buộc: %s là chức danh %s", re.Field, re.Position.TitleVI, level[1])
-		return errInvalid(en, vn, FieldError{Pointer: ptr, Code: "required_by_level", MessageEN: en, MessageVI: vn})
+		return refuse(false, "required_by_level", msg.New("post.unit_required", field, title, level))
 	case store.RuleUnitNotAllowed:
-		en := fmt.Sprintf("%s must be null: %s is a %s post", re.Field, re.Position.TitleEN, level[0])
-		vn := fmt.Sprintf("%s phải để trống: %s là chức danh %s", re.Field, re.Position.TitleVI, level[1])
-		return errInvalid(en, vn, FieldError{Pointer: ptr, Code: "not_allowed_by_level", MessageEN: en, MessageVI: vn})
+		return refuse(false, "not_allowed_by_level", msg.New("post.unit_not_allowed", field, title, level))
 	case store.RuleOverlap:
 		o := re.Overlaps
-		en := fmt.Sprintf("this person already holds %s from %s to %s (assignment %s); periods of the same post may not overlap",
-			re.Position.TitleEN, o.StartDate.Format(dateLayout), dateOrOpen(o.EndDate, "open-ended"), o.ID)
-		vn := fmt.Sprintf("người này đã giữ chức danh %s từ %s đến %s (phân công %s); các thời kỳ của cùng một chức danh không được trùng nhau",
-			re.Position.TitleVI, o.StartDate.Format(dateLayout), dateOrOpen(o.EndDate, "nay"), o.ID)
-		return errConflict(en, vn, FieldError{Pointer: ptr, Code: "overlap", MessageEN: en, MessageVI: vn})
+		end := msg.Text{VI: "nay", EN: "the present"}
+		if o.EndDate != nil {
+			end = msg.Text{VI: o.EndDate.Format(dateLayout), EN: o.EndDate.Format(dateLayout)}
+		}
+		return refuse(true, "overlap", msg.New("post.overlap", title, o.StartDate.Format(dateLayout), end))
 	case store.RuleHamletPosts:
 		var postsEN, postsVI []string
 		for _, h := range re.InForce {

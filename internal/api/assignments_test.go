@@ -133,16 +133,16 @@ func TestAssignmentValidation(t *testing.T) {
 		pointer string
 		says    string
 	}{
-		"unknown position":               {post("chu_tich_xa", "commune_code", "00004", "2024-01-01"), "/position_code", "GET /v1/positions"},
+		"unknown position":               {post("chu_tich_xa", "commune_code", "00004", "2024-01-01"), "/position_code", "national catalogue"},
 		"commune post without a commune": {map[string]any{"position_code": "van_phong_dang_uy", "start_date": "2024-01-01"}, "/commune_code", "commune-level"},
-		"commune post at a hamlet":       {post("van_phong_dang_uy", "hamlet_code", "TD01", "2024-01-01"), "/hamlet_code", "must be null"},
+		"commune post at a hamlet":       {post("van_phong_dang_uy", "hamlet_code", "TD01", "2024-01-01"), "/hamlet_code", "hamlet code must be left empty"},
 		"hamlet post without a hamlet":   {map[string]any{"position_code": "bi_thu_chi_bo", "start_date": "2024-01-01"}, "/hamlet_code", "hamlet-level"},
-		"hamlet post at a commune":       {post("truong_thon_to_truong", "commune_code", "00004", "2024-01-01"), "/commune_code", "must be null"},
+		"hamlet post at a commune":       {post("truong_thon_to_truong", "commune_code", "00004", "2024-01-01"), "/commune_code", "commune code must be left empty"},
 		"unknown commune":                {post("van_phong_dang_uy", "commune_code", "00009", "2024-01-01"), "/commune_code", ""},
 		"unknown hamlet":                 {post("bi_thu_chi_bo", "hamlet_code", "XX99", "2024-01-01"), "/hamlet_code", ""},
 		"commune code not 5 digits":      {post("van_phong_dang_uy", "commune_code", "4", "2024-01-01"), "/commune_code", ""},
 		"missing start_date":             {map[string]any{"position_code": "van_phong_dang_uy", "commune_code": "00004"}, "/start_date", ""},
-		"end before start":               {post("van_phong_dang_uy", "commune_code", "00004", "2024-01-01", "end_date", "2023-12-31"), "/end_date", "start_date"},
+		"end before start":               {post("van_phong_dang_uy", "commune_code", "00004", "2024-01-01", "end_date", "2023-12-31"), "/end_date", "before the start date"},
 		"term end before start":          {post("van_phong_dang_uy", "commune_code", "00004", "2024-01-01", "term_end", "2023-12-31"), "/term_end", ""},
 		"negative allowance":             {post("van_phong_dang_uy", "commune_code", "00004", "2024-01-01", "allowance_override", "-1"), "/allowance_override", "0 or more"},
 		"fractional allowance":           {post("van_phong_dang_uy", "commune_code", "00004", "2024-01-01", "allowance_override", "100.5"), "/allowance_override", "whole"},

@@ -15,7 +15,7 @@ import (
 type auditEntry struct {
 	ID        string          `json:"id"`
 	At        time.Time       `json:"at"`
-	KeyID     *int64          `json:"key_id"`
+	KeyID     *string         `json:"key_id"`
 	Username  *string         `json:"username"`
 	RequestID string          `json:"request_id"`
 	Action    string          `json:"action"`

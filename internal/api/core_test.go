@@ -53,12 +53,12 @@ func TestNationalKeysReadAcrossProvincesAndNeverWrite(t *testing.T) {
 		}
 		mustStatus(t, e.do("GET", "/v1/provinces/79", tok, nil), 200)
 	}
-	r := e.do("POST", "/v1/provinces", ministry, map[string]string{"code": "02", "name": "Tỉnh Hà Giang"})
+	r := e.do("POST", "/v1/provinces", ministry, map[string]string{"code": "04", "name": "Tỉnh Cao Bằng"})
 	mustStatus(t, r, 403)
 	if p := r.problem(t); p.Status != 403 {
 		t.Fatalf("problem status %d", p.Status)
 	}
-	mustStatus(t, e.do("POST", "/v1/provinces", operator, map[string]string{"code": "02", "name": "Tỉnh Hà Giang"}), 201)
+	mustStatus(t, e.do("POST", "/v1/provinces", operator, map[string]string{"code": "04", "name": "Tỉnh Cao Bằng"}), 201)
 }
 
 func TestAuthentication(t *testing.T) {
@@ -86,13 +86,14 @@ func TestAuthentication(t *testing.T) {
 	}
 }
 
-func keyWithID(e *env, role, province string) (int64, string) {
+// keyWithID creates a key and returns its public id (what the API shows) and its token.
+func keyWithID(e *env, role, province string) (string, string) {
 	e.t.Helper()
 	k, tok, err := store.CreateKey(e.t.Context(), e.admin, role, province, "t")
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return k.ID, tok
+	return k.PublicID, tok
 }
 
 func TestViewerAndEditorCannotCreateProvinces(t *testing.T) {
@@ -100,7 +101,7 @@ func TestViewerAndEditorCannotCreateProvinces(t *testing.T) {
 	e := newEnv(t)
 	e.province("01", "Thành phố Hà Nội")
 	for _, role := range []string{store.RoleProvinceViewer, store.RoleProvinceEditor} {
-		r := e.do("POST", "/v1/provinces", e.key(role, "01"), map[string]string{"code": "02", "name": "Tỉnh Hà Giang"})
+		r := e.do("POST", "/v1/provinces", e.key(role, "01"), map[string]string{"code": "04", "name": "Tỉnh Cao Bằng"})
 		mustStatus(t, r, 403)
 	}
 }
@@ -145,7 +146,7 @@ func TestIdempotentCreate(t *testing.T) {
 	if string(again.Body) != string(first.Body) || again.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay differs: %s vs %s", again.Body, first.Body)
 	}
-	other := e.do("POST", "/v1/provinces", op, map[string]string{"code": "02", "name": "Tỉnh Hà Giang"}, "Idempotency-Key", "abc-1")
+	other := e.do("POST", "/v1/provinces", op, map[string]string{"code": "04", "name": "Tỉnh Cao Bằng"}, "Idempotency-Key", "abc-1")
 	mustStatus(t, other, 422)
 	// A failed first request releases its key.
 	mustStatus(t, e.do("POST", "/v1/provinces", op, map[string]string{"code": "01", "name": "Trùng"}, "Idempotency-Key", "abc-2"), 409)

@@ -32,7 +32,7 @@ type decisionResponse struct {
 	Policy         string            `json:"policy"`
 	Total          decimal.Decimal   `json:"total"`
 	RulesetVersion string            `json:"ruleset_version"`
-	KeyID          *int64            `json:"key_id"`
+	KeyID          *string           `json:"key_id"`
 	RequestID      string            `json:"request_id"`
 	CreatedAt      time.Time         `json:"created_at"`
 	Supersedes     *string           `json:"supersedes"`

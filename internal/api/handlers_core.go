@@ -32,14 +32,14 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
 }
 
 type meResponse struct {
-	KeyID    int64   `json:"key_id"`
+	KeyID    string  `json:"key_id"`
 	Role     string  `json:"role"`
 	Province *string `json:"province"`
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
-	resp := meResponse{KeyID: p.KeyID, Role: p.Role}
+	resp := meResponse{KeyID: p.KeyPublicID, Role: p.Role}
 	if p.Province != "" {
 		resp.Province = &p.Province
 	}

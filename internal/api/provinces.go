@@ -6,6 +6,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"communehr/internal/msg"
+	"communehr/internal/refdata"
 	"communehr/internal/store"
 )
 
@@ -65,6 +67,9 @@ func (s *Server) createProvince(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
+	if err := mergedProvince(req.Code, "/code", "province.merged"); err != nil {
+		return err
+	}
 	p, err := s.store.CreateProvince(r.Context(), principalFrom(r.Context()),
 		store.Province{Code: req.Code, Name: normalizeText(req.Name), AllowanceBasis: req.AllowanceBasis})
 	if err != nil {
@@ -121,4 +126,19 @@ func (s *Server) patchProvince(w http.ResponseWriter, r *http.Request) error {
 	}
 	setETag(w, out.Version)
 	return writeJSON(w, http.StatusOK, toProvinceResponse(out))
+}
+
+// mergedProvince refuses a code of the pre-2025 map that is not a province of 2025 (02 Hà Giang, merged
+// into 08 Tuyên Quang): a 422 naming the successor, from the embedded reference data. nil for any other code.
+func mergedProvince(code, pointer, msgCode string) error {
+	d, err := refdata.Load()
+	if err != nil {
+		return err
+	}
+	m, ok := d.MergedInto(code)
+	if !ok {
+		return nil
+	}
+	t := msg.New(msgCode, m.Name, m.Code, m.Into.Name, m.Into.Code)
+	return errInvalid(t.Render(msg.EN), t.Render(msg.VI), fieldMsg(pointer, "merged_province", t))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"communehr/internal/msg"
 	"communehr/internal/refdata"
 	"communehr/internal/store"
 )
@@ -37,6 +38,9 @@ func referenceProvince(code string) (*refdata.Province, error) {
 	}
 	rp, ok := d.Province(code)
 	if !ok {
+		if err := mergedProvince(code, "path/province", "province.merged_reference"); err != nil {
+			return nil, err
+		}
 		return nil, errNotFound()
 	}
 	return rp, nil
@@ -49,6 +53,10 @@ func referenceWarnings(r *http.Request, rp *refdata.Province, res store.RefLoadR
 	out := make([]referenceWarning, 0, len(rp.Warnings)+1)
 	for _, w := range rp.Warnings {
 		out = append(out, referenceWarning{Code: w.Code, UnitCode: w.UnitCode, Message: pick(vi, w.EN, w.VI)})
+	}
+	for _, d := range res.Differs {
+		m := msg.New("refunits.register_differs", d.Code, d.From.Format(dateLayout), d.Name, unitKindText(d.Kind), d.RefName, unitKindText(d.RefKind))
+		out = append(out, referenceWarning{Code: "register_differs", UnitCode: d.Code, Message: m.Render(msg.LangOf(vi))})
 	}
 	if res.Inserted2025+res.InsertedPre > 0 {
 		out = append(out, referenceWarning{Code: "class_assumed", Message: pick(vi,
@@ -98,4 +106,14 @@ func refConflictProblem(ce *store.RefConflictError) error {
 		fmt.Sprintf("%d units already in the register overlap reference units of the same code with another start; nothing was loaded.", len(ce.Conflicts)),
 		fmt.Sprintf("%d đơn vị đã có trong sổ trùng thời gian với đơn vị cùng mã trong dữ liệu tham chiếu nhưng khác ngày bắt đầu; chưa nạp gì.", len(ce.Conflicts)),
 		fields...)
+}
+
+// unitKindText is a commune-level unit's kind as an officer names it (phuong → Phường / Ward).
+func unitKindText(kind string) msg.Text {
+	for _, l := range enumLabels["communes.kind"] {
+		if l.code == kind {
+			return msg.Text{VI: l.vi, EN: l.en}
+		}
+	}
+	return msg.Text{VI: kind, EN: kind}
 }

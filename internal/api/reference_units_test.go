@@ -71,10 +71,10 @@ func TestReferenceUnitsLoadQuangNinh(t *testing.T) {
 		t.Errorf("06661: before %q, after %q", oldU.Name, newU.Name)
 	}
 
-	// Only operators load; a code that is not a 2025 province is 404.
+	// Only operators load; a code on neither map is 404, a pre-2025 province 422 (TestAPre2025ProvinceIsNotATenant).
 	mustStatus(t, e.do("POST", "/v1/provinces/22/reference-units", ed, nil), 403)
 	mustStatus(t, e.do("POST", "/v1/provinces/22/reference-units", e.key(store.RoleMinistry, ""), nil), 403)
-	mustStatus(t, e.do("POST", "/v1/provinces/02/reference-units", op, nil), 404)
+	mustStatus(t, e.do("POST", "/v1/provinces/97/reference-units", op, nil), 404)
 }
 
 // Tuyên Quang (08) takes in the old Hà Giang (02) units, which keep their old province code.

@@ -167,8 +167,8 @@ var catalogue = map[string]entry{
 		"Ngày nghỉ việc %[1]s nằm ngoài khoảng thời gian áp dụng Điều 9 Nghị định 154/2025/NĐ-CP đối với người hoạt động không chuyên trách cấp xã (nghỉ việc từ %[2]s đến %[3]s, theo %[4]s): số tiền dưới đây là mức Điều 9 sẽ chi trả, nhưng người này có thể không thuộc đối tượng",
 		"This exit on %[1]s is outside the period Decree 154/2025 Art. 9 covers for commune-level workers (exits from %[2]s to %[3]s, %[4]s): the amounts show what Art. 9 would pay, but the person may not qualify for it"},
 	"d154.reemployed_repay": {
-		"Được tuyển dụng lại hưởng lương từ ngân sách nhà nước hoặc bố trí chức danh ở thôn, tổ dân phố trong 60 tháng: phải hoàn trả trợ cấp (khoản 6 Điều 3 Nghị định 154/2025/NĐ-CP)",
-		"Re-employed by the state budget or given a hamlet post within 60 months: the allowance must be repaid (Decree 154/2025 Art. 3 cl. 6)"},
+		"Được tuyển dụng lại hưởng lương từ ngân sách nhà nước hoặc bố trí chức danh ở thôn, tổ dân phố trong %[1]s tháng: phải hoàn trả trợ cấp (khoản 6 Điều 3 Nghị định 154/2025/NĐ-CP)",
+		"Re-employed by the state budget or given a hamlet post within %[1]s months: the allowance must be repaid (Decree 154/2025 Art. 3 cl. 6)"},
 	"d154.kept_in_hamlet_post": {
 		"Được bố trí chức danh ở thôn, tổ dân phố: không thuộc đối tượng nghỉ việc theo khoản 4 Điều 9 Nghị định 154/2025/NĐ-CP",
 		"Given a hamlet/residential-group post instead of leaving: not a leaver under Decree 154/2025 Art. 9 cl. 4"},
@@ -176,11 +176,11 @@ var catalogue = map[string]entry{
 		"Thời gian công tác %[1]s tháng tính là %[2]s năm (1–6 tháng lẻ → ½ năm, trên 6 tháng → 1 năm)",
 		"Working time %[1]s months counted as %[2]s years (1–6 odd months → ½ year, more than 6 → 1 year)"},
 	"d154.retired_lump_sum": {
-		"Đã đủ tuổi nghỉ hưu (thời điểm nghỉ hưu %[1]s) hoặc đang hưởng chế độ hưu trí: không áp dụng khoản 1, được trợ cấp một lần 15 tháng phụ cấp theo %[2]s",
-		"At or past retirement age (retirement time %[1]s) or on a pension: clause 1 does not apply; %[2]s pays a one-off 15 months' allowance"},
+		"Đã đủ tuổi nghỉ hưu (thời điểm nghỉ hưu %[1]s) hoặc đang hưởng chế độ hưu trí: không áp dụng khoản 1, được trợ cấp một lần %[3]s tháng phụ cấp theo %[2]s",
+		"At or past retirement age (retirement time %[1]s) or on a pension: clause 1 does not apply; %[2]s pays a one-off %[3]s months' allowance"},
 	"d154.art10_cl2_amount_unconfirmed": {
-		"Các trích dẫn đã công bố của khoản 2 Điều 10 Nghị định 154/2025/NĐ-CP không nêu mức trợ cấp; mức 15 tháng theo khoản tương ứng đối với người hoạt động không chuyên trách cấp xã (khoản 2 Điều 9): cần đối chiếu với văn bản gốc trước khi chi trả",
-		"The published excerpts of Decree 154/2025 Art. 10 cl. 2 do not state its amount; 15 months is the amount of the matching clause for commune workers (Art. 9 cl. 2): check it against the decree before paying"},
+		"Các trích dẫn đã công bố của khoản 2 Điều 10 Nghị định 154/2025/NĐ-CP không nêu mức trợ cấp; mức %[1]s tháng theo khoản tương ứng đối với người hoạt động không chuyên trách cấp xã (khoản 2 Điều 9): cần đối chiếu với văn bản gốc trước khi chi trả",
+		"The published excerpts of Decree 154/2025 Art. 10 cl. 2 do not state its amount; %[1]s months is the amount of the matching clause for commune workers (Art. 9 cl. 2): check it against the decree before paying"},
 
 	// Cadres and civil servants (Decree 178/2024, Decree 154/2025 Art. 6 and 8).
 	"cadre.at_retirement_age": {

@@ -74,6 +74,16 @@ var decree154RetiredMonths = register(&table[decimal.Decimal]{
 	Entries: []entry[decimal.Decimal]{{MustDate("2025-06-16"), dec("15"), cite(instDecree154of2025, "9", "2")}},
 })
 
+// decree154RepayMonths is clause 6 of Art. 3: a person re-employed with a
+// salary from the state budget, or given a hamlet post, within this many
+// months of the allowance repays it.
+var decree154RepayMonths = register(&table[int]{
+	Name:    "decree_154_2025.reemployment_repay_months",
+	Show:    func(m int) string { return fmt.Sprintf("repaid if re-employed within %d months", m) },
+	Until:   d154Ends,
+	Entries: []entry[int]{{MustDate("2025-06-16"), 60, cite(instDecree154of2025, "3", "6")}},
+})
+
 type period struct{ From, Until Date }
 
 // decree154Art9Window is the period of exits Art. 9 covers: commune-level
@@ -130,7 +140,9 @@ func exitDecree154At(in NonProfessionalExitInput, b *builder, asOf Date, transit
 	}
 	P := p.Value
 	if in.ReemployedWithin60Months && !transitional {
-		b.warn("d154.reemployed_repay")
+		if r, err := decree154RepayMonths.get(b, asOf); err == nil {
+			b.warn("d154.reemployed_repay", r.Value)
+		}
 	}
 	if in.Level == LevelCommune && !transitional {
 		art9Window(b, in.ExitDate)
@@ -213,9 +225,9 @@ func retiredLumpSum(in NonProfessionalExitInput, b *builder, policy, art string,
 	months := m.Value
 	c := cite(instDecree154of2025, art, "2")
 	A := in.MonthlyAllowance
-	b.warn("d154.retired_lump_sum", rt, c)
+	b.warn("d154.retired_lump_sum", rt, c, fmtNum(months))
 	if in.Level == LevelHamlet {
-		b.warn("d154.art10_cl2_amount_unconfirmed")
+		b.warn("d154.art10_cl2_amount_unconfirmed", fmtNum(months))
 	}
 	b.line("retired_lump_sum",
 		"Trợ cấp một lần bằng "+fmtMonthsVI(months)+" tháng phụ cấp hằng tháng hiện hưởng (đã đủ tuổi nghỉ hưu hoặc đang hưởng chế độ hưu trí, mất sức lao động)",

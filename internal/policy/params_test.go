@@ -1,8 +1,11 @@
 package policy
 
 import (
+	"regexp"
 	"strings"
 	"testing"
+
+	"communehr/internal/msg"
 
 	"github.com/shopspring/decimal"
 )
@@ -132,4 +135,46 @@ func TestRetiredMonthsCitedToClause2(t *testing.T) {
 		}
 	}
 	t.Fatal("the 15 months of Decree 154 Art. 9 cl. 2 are not a parameter of their own")
+}
+
+// The messages that quote a number of months take it from the dated table (review finding 18): a new
+// decree changing the table changes the text.
+func TestMessagesQuoteTheMonthsOfTheirParameters(t *testing.T) {
+	savedRetired, savedRepay := decree154RetiredMonths.Entries, decree154RepayMonths.Entries
+	defer func() { decree154RetiredMonths.Entries, decree154RepayMonths.Entries = savedRetired, savedRepay }()
+	r := savedRetired[0]
+	r.Value = dec("18")
+	decree154RetiredMonths.Entries = []entry[decimal.Decimal]{r}
+	p := savedRepay[0]
+	p.Value = 48
+	decree154RepayMonths.Entries = []entry[int]{p}
+	work := 120
+	for _, level := range []Level{LevelCommune, LevelHamlet} {
+		res, err := NonProfessionalExit(NonProfessionalExitInput{
+			MonthlyAllowance: dec("3000000"), Level: level, DecisionDate: MustDate("2025-07-01"),
+			ExitDate: MustDate("2025-08-01"), WorkMonths: &work, Gender: Male, BirthDate: MustDate("1980-01-15"),
+			OnPension: true, ReemployedWithin60Months: true,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		vi := strings.Join(msg.RenderAll(res.Messages, msg.VI), "\n")
+		en := strings.Join(msg.RenderAll(res.Messages, msg.EN), "\n")
+		for _, want := range []string{"một lần 18 tháng", "trong 48 tháng"} {
+			if !strings.Contains(vi, want) {
+				t.Errorf("%s: Vietnamese messages lack %q:\n%s", level, want, vi)
+			}
+		}
+		for _, want := range []string{"one-off 18 months", "within 48 months"} {
+			if !strings.Contains(en, want) {
+				t.Errorf("%s: English messages lack %q:\n%s", level, want, en)
+			}
+		}
+		if level == LevelHamlet && (!strings.Contains(vi, "mức 18 tháng") || !strings.Contains(en, "18 months is the amount")) {
+			t.Errorf("hamlet: the unconfirmed amount is not the table's:\n%s\n%s", vi, en)
+		}
+		if lit := regexp.MustCompile(`\b(15|60) (tháng|months)`).FindString(vi + en); lit != "" {
+			t.Errorf("%s: a literal 15 or 60 months remains:\n%s\n%s", level, vi, en)
+		}
+	}
 }

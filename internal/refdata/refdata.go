@@ -73,6 +73,7 @@ type Province struct {
 type Data struct {
 	provinces map[string]*Province
 	codes     []string
+	merged    map[string]Merged // pre-2025 province codes that are not 2025 codes
 }
 
 var (
@@ -162,7 +163,9 @@ func parse() (*Data, error) {
 		p.Units2025 = append(p.Units2025, u)
 	}
 	pre := map[string]Unit{}
+	preNames := map[string]string{}
 	for _, f := range rowsPre {
+		preNames[f[0]] = f[1]
 		pre[f[4]] = Unit{Province: f[0], District: f[3], Code: f[4], Name: f[5], Kind: f[6]}
 	}
 	hasPred := map[string]bool{}
@@ -255,5 +258,6 @@ func parse() (*Data, error) {
 		sort.SliceStable(p.Warnings, func(i, j int) bool { return p.Warnings[i].UnitCode < p.Warnings[j].UnitCode })
 	}
 	sort.Strings(d.codes)
+	d.mergedProvinces(rowsLin, preNames)
 	return d, nil
 }

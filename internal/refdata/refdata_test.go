@@ -79,3 +79,31 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// The 63 provinces before 2025 became 34: each of the 29 others names the province it merged into.
+func TestPre2025ProvincesNameTheirSuccessor(t *testing.T) {
+	d, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, ok := d.MergedInto("02")
+	if !ok || m.Name != "Tỉnh Hà Giang" || m.Into == nil || m.Into.Code != "08" || m.Into.Name != "Tỉnh Tuyên Quang" {
+		t.Fatalf("02: %+v %v", m, ok)
+	}
+	if _, ok := d.MergedInto("08"); ok {
+		t.Fatal("08 is a province of 2025")
+	}
+	if _, ok := d.MergedInto("97"); ok {
+		t.Fatal("97 is on neither map")
+	}
+	n := 0
+	for _, c := range []string{"02", "06", "10", "17", "26", "27", "30", "34", "35", "36", "45", "49", "54", "58", "60", "62", "64",
+		"67", "70", "72", "74", "77", "83", "84", "87", "89", "93", "94", "95"} {
+		if m, ok := d.MergedInto(c); ok && m.Into != nil && m.Name != "" {
+			n++
+		}
+	}
+	if n != 29 {
+		t.Fatalf("%d of the 29 merged provinces name a successor", n)
+	}
+}

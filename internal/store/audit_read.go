@@ -12,7 +12,7 @@ import (
 type AuditEntry struct {
 	ID        string // the row's public id: random, so that it tells nothing of other provinces' activity
 	At        time.Time
-	KeyID     *int64
+	KeyID     *string // the key's public id
 	Username  *string // the console officer who made the change (nil for an API key)
 	RequestID string
 	Action    string
@@ -58,7 +58,7 @@ func (s *Store) ListAudit(ctx context.Context, p Principal, province string, f A
 		}
 		add("id < (SELECT b.id FROM audit_log b WHERE b.province_code = $1 AND b.public_id = ?::uuid)", f.Before)
 	}
-	sql := `SELECT public_id::text, at, api_key_id, username, request_id, action, entity, entity_id, before::text, after::text
+	sql := `SELECT public_id::text, at, (SELECT k.public_id::text FROM api_keys k WHERE k.id = api_key_id), username, request_id, action, entity, entity_id, before::text, after::text
 		FROM audit_log WHERE ` + q.where() + q.page("id DESC", f.Limit)
 	args := q.args
 	var out []AuditEntry

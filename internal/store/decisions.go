@@ -62,7 +62,7 @@ type Decision struct {
 	Request        json.RawMessage
 	Parameters     json.RawMessage
 	Result         json.RawMessage
-	KeyID          *int64
+	KeyID          *string // the key's public id
 	RequestID      string
 	CreatedAt      time.Time
 	Supersedes     *string
@@ -77,8 +77,8 @@ type Decision struct {
 }
 
 const decisionCols = `province_code, id::text, cadre_id::text, reason, kind, exit_date, policy, total::text, ruleset_version,
-	inputs, request, parameters, result, api_key_id, request_id, created_at, supersedes::text, superseded_by::text,
-	status, decision_number, decision_date, signer_title, approved_at, version, updated_at`
+	inputs, request, parameters, result, (SELECT k.public_id::text FROM api_keys k WHERE k.id = api_key_id), request_id,
+	created_at, supersedes::text, superseded_by::text, status, decision_number, decision_date, signer_title, approved_at, version, updated_at`
 
 func scanDecision(r pgx.CollectableRow) (Decision, error) {
 	var d Decision

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"regexp"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,7 +19,9 @@ const tokenPrefix = "chr_"
 
 // APIKey is an API key as listed by `server keys list`; the token itself is never stored.
 type APIKey struct {
-	ID        int64      `json:"id"`
+	ID       int64  `json:"-"`  // internal (a global sequence); never shown
+	PublicID string `json:"id"` // the id `server keys` and the API show: random
+
 	Name      string     `json:"name"`
 	Role      string     `json:"role"`
 	Province  *string    `json:"province"`
@@ -70,8 +73,8 @@ func CreateKey(ctx context.Context, conn *pgx.Conn, role, province, name string)
 	k := APIKey{Name: name, Role: role, Province: prov, Prefix: token[:len(tokenPrefix)+6]}
 	err := conn.QueryRow(ctx,
 		`INSERT INTO api_keys (name, role, province_code, token_hash, token_prefix)
-		 VALUES ($1, $2, $3, $4, $5) RETURNING id, created_at`,
-		name, role, prov, hashToken(token), k.Prefix).Scan(&k.ID, &k.CreatedAt)
+		 VALUES ($1, $2, $3, $4, $5) RETURNING id, public_id::text, created_at`,
+		name, role, prov, hashToken(token), k.Prefix).Scan(&k.ID, &k.PublicID, &k.CreatedAt)
 	if err != nil {
 		var ce *ConstraintError
 		if errors.As(translate(err), &ce) && ce.Kind == "reference" {
@@ -85,28 +88,34 @@ func CreateKey(ctx context.Context, conn *pgx.Conn, role, province, name string)
 // ListKeys returns every key, newest first.
 func ListKeys(ctx context.Context, conn *pgx.Conn) ([]APIKey, error) {
 	rows, err := conn.Query(ctx,
-		`SELECT id, name, role, province_code, token_prefix, created_at, revoked_at FROM api_keys ORDER BY id DESC`)
+		`SELECT id, public_id::text, name, role, province_code, token_prefix, created_at, revoked_at FROM api_keys ORDER BY id DESC`)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (APIKey, error) {
 		var k APIKey
-		err := r.Scan(&k.ID, &k.Name, &k.Role, &k.Province, &k.Prefix, &k.CreatedAt, &k.RevokedAt)
+		err := r.Scan(&k.ID, &k.PublicID, &k.Name, &k.Role, &k.Province, &k.Prefix, &k.CreatedAt, &k.RevokedAt)
 		return k, err
 	})
 }
 
-// RevokeKey marks a key revoked; later requests with its token get 401.
-func RevokeKey(ctx context.Context, conn *pgx.Conn, id int64) error {
-	tag, err := conn.Exec(ctx, `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, id)
+// RevokeKey marks the key of public id revoked; later requests with its token get 401.
+func RevokeKey(ctx context.Context, conn *pgx.Conn, publicID string) error {
+	if !uuidText.MatchString(publicID) {
+		return fmt.Errorf("%q is not a key id (server keys list shows them)", publicID)
+	}
+	tag, err := conn.Exec(ctx, `UPDATE api_keys SET revoked_at = now() WHERE public_id = $1::uuid AND revoked_at IS NULL`, publicID)
 	if err != nil {
 		return err
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("no active key with id %d", id)
+		return fmt.Errorf("no active key with id %s", publicID)
 	}
 	return nil
 }
+
+// uuidText is a key's public id as written.
+var uuidText = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // Authenticate maps a bearer token to its principal. Lookup is by the token's SHA-256 (the hash, not the
 // token, is indexed), and the stored hash is then compared in constant time.
@@ -117,14 +126,15 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Principal, erro
 	h := hashToken(token)
 	var (
 		id       int64
+		publicID string
 		role     string
 		province *string
 		stored   []byte
 		revoked  *time.Time
 	)
 	err := s.pool.QueryRow(ctx,
-		`SELECT id, role, province_code, token_hash, revoked_at FROM api_keys WHERE token_hash = $1`, h).
-		Scan(&id, &role, &province, &stored, &revoked)
+		`SELECT id, public_id::text, role, province_code, token_hash, revoked_at FROM api_keys WHERE token_hash = $1`, h).
+		Scan(&id, &publicID, &role, &province, &stored, &revoked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Principal{}, ErrUnauthenticated
 	}
@@ -134,7 +144,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Principal, erro
 	if subtle.ConstantTimeCompare(stored, h) != 1 || revoked != nil {
 		return Principal{}, ErrUnauthenticated
 	}
-	p := Principal{KeyID: id, Role: role}
+	p := Principal{KeyID: id, KeyPublicID: publicID, Role: role}
 	if province != nil {
 		p.Province = *province
 	}

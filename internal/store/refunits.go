@@ -14,6 +14,7 @@ type RefLoadResult struct {
 	Units2025, UnitsPre, Links               int
 	Inserted2025, InsertedPre, InsertedLinks int
 	ProvinceCreated                          bool
+	Differs                                  []RefDiffer // units kept as the register has them, unlike the reference
 }
 
 // Inserted reports whether the load wrote anything (201) or found everything already there (200).
@@ -107,6 +108,9 @@ func (s *Store) LoadReferenceUnits(ctx context.Context, p Principal, rp *refdata
 		}
 		if len(conflicts) > 0 {
 			return &RefConflictError{Conflicts: conflicts}
+		}
+		if res.Differs, err = refDiffers(ctx, tx, rp.Code, codes, names, kinds, froms); err != nil {
+			return err
 		}
 		var ins25, insPre int
 		if err := recordAudit(ctx, tx, "reference_units"); err != nil {

@@ -33,12 +33,13 @@ const (
 // Principal is who a transaction acts for: the API key's id (or the console user's id and name), role and
 // (for province roles) province.
 type Principal struct {
-	KeyID     int64
-	Role      string
-	Province  string // empty for operator and ministry
-	RequestID string
-	UserID    int64  // a console officer (0 for an API key); the audit log names them
-	Username  string // the officer's username, or a label such as "cli" for a command-line operator
+	KeyID       int64  // internal (a global sequence): the database's, never shown
+	KeyPublicID string // the key's random public id: what the API shows
+	Role        string
+	Province    string // empty for operator and ministry
+	RequestID   string
+	UserID      int64  // a console officer (0 for an API key); the audit log names them
+	Username    string // the officer's username, or a label such as "cli" for a command-line operator
 }
 
 // National reports whether the principal reads across provinces (Ministry, operator).
