@@ -291,6 +291,9 @@ func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code s
 		} else if ok {
 			return CommuneOverlapRule(after, other)
 		}
+		if err := markDated(ctx, tx, after.ChangesFrom != nil); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `UPDATE communes SET name = $3, kind = $4, class = $5, population = $6, area_km2 = $7::numeric,
 			key_security_order = $8, border = $9, island = $10, effective_from = $11, effective_to = $12, successor_code = $13,
 			old_province_code = $15, mountainous = $16, ward_of_urban_district = $17, version = version + 1, updated_at = now()
@@ -303,6 +306,9 @@ func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code s
 		}
 		if out, err = pgx.CollectExactlyOneRow(rows, scanCommune); err != nil {
 			return translate(err)
+		}
+		if err := markDated(ctx, tx, false); err != nil {
+			return err
 		}
 		if err := recordCommuneVersion(ctx, tx, before, out, after.ChangesFrom); err != nil {
 			return err

@@ -222,6 +222,9 @@ func (s *Store) UpdateHamlet(ctx context.Context, p Principal, province, code st
 		if err != nil {
 			return err
 		}
+		if err := markDated(ctx, tx, after.ChangesFrom != nil); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `UPDATE hamlets SET commune_code = $3, name = $4, kind = $5, households = $6,
 			key_security_order = $7, border_or_island = $8, converted_from_thon = $9, effective_from = $10,
 			effective_to = $11, successor_code = $12, commune_from = $13, version = version + 1, updated_at = now()
@@ -239,6 +242,9 @@ func (s *Store) UpdateHamlet(ctx context.Context, p Principal, province, code st
 			if err := checkHamletInCommuneLife(ctx, tx, out); err != nil {
 				return err
 			}
+		}
+		if err := markDated(ctx, tx, false); err != nil {
+			return err
 		}
 		if err := recordHamletVersion(ctx, tx, before, out, after.ChangesFrom); err != nil {
 			return err

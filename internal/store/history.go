@@ -38,9 +38,22 @@ func (e *ErrChangeBeforeLatest) Rule() *RuleError {
 			"); để sửa phiên bản đó, gửi thay đổi không kèm ngày"}
 }
 
-// recordCommuneVersion keeps commune_history in step with an update of the unit's row (after is the row as
-// written). With changesFrom, before's values stay in force until the day before it; without, the latest
-// version (if any) is corrected to after's values.
+// markDated tells the history triggers (migration 0046) whether the next update of a unit's row is a dated
+// change, whose versions recordCommuneVersion/recordHamletVersion write; an undated update (every other
+// write path: imports, the console, a PATCH without changes_from) has its latest version corrected to the
+// row's values by the trigger, in the database, so no path can forget it.
+func markDated(ctx context.Context, tx *Tx, dated bool) error {
+	v := ""
+	if dated {
+		v = "on"
+	}
+	_, err := tx.Exec(ctx, `SELECT set_config('app.history_dated', $1, true)`, v)
+	return err
+}
+
+// recordCommuneVersion writes commune_history for a dated update of the unit's row (after is the row as
+// written, under markDated): before's values stay in force until the day before changesFrom. Without
+// changesFrom there is nothing to do here: the trigger has corrected the latest version.
 func recordCommuneVersion(ctx context.Context, tx *Tx, before, after Commune, changesFrom *time.Time) error {
 	const cols = `class, population, area_km2, key_security_order, border, island`
 	vals := []any{after.Class, after.Population, decimalArg(after.AreaKm2), after.KeySecurityOrder, after.Border, after.Island}
@@ -72,6 +85,9 @@ type versionTable struct {
 
 func recordVersion(ctx context.Context, tx *Tx, t versionTable, unitFrom time.Time, unitTo *time.Time, vals, old []any,
 	changesFrom *time.Time) error {
+	if changesFrom == nil {
+		return nil // an undated update: the trigger of migration 0046 corrected the latest version
+	}
 	var latest *time.Time
 	if err := tx.QueryRow(ctx, `SELECT max(valid_from) FROM `+t.table+` WHERE `+t.key, t.keyArgs...).Scan(&latest); err != nil {
 		return err
@@ -98,12 +114,6 @@ func recordVersion(ctx context.Context, tx *Tx, t versionTable, unitFrom time.Ti
 		args = append(args, *latest)
 		_, err := tx.Exec(ctx, `UPDATE `+t.table+` SET `+t.set+` WHERE `+t.key+` AND valid_from = $`+strconv.Itoa(len(args)), args...)
 		return translate(err)
-	}
-	if changesFrom == nil {
-		if latest == nil {
-			return nil
-		}
-		return updateLatest()
 	}
 	x := *changesFrom
 	if x.Before(unitFrom) || (unitTo != nil && x.After(*unitTo)) {
