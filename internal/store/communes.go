@@ -396,7 +396,8 @@ func SuccessorCycle(table string) *RuleError {
 }
 
 // DeleteCommune removes a commune that nothing references (a merged commune is closed with effective_to
-// and successor_code instead); ErrInUse while hamlets, assignments or successors point at it.
+// and successor_code instead); ErrInUse while hamlets (now or in their history), assignments or successors
+// point at it.
 func (s *Store) DeleteCommune(ctx context.Context, p Principal, province, code string, sel UnitSel, version int) error {
 	return s.InTx(ctx, p, func(tx *Tx) error {
 		before, _, err := lockAtVersion(version, nil, func() (Commune, error) {
@@ -408,6 +409,7 @@ func (s *Store) DeleteCommune(ctx context.Context, p Principal, province, code s
 		var refs bool
 		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM hamlets WHERE province_code = $1 AND commune_code = $2 AND commune_from = $3)
 			OR EXISTS (SELECT 1 FROM assignments WHERE province_code = $1 AND commune_code = $2 AND commune_from = $3)
+			OR EXISTS (SELECT 1 FROM hamlet_history WHERE province_code = $1 AND commune_code = $2 AND commune_from = $3)
 			OR EXISTS (SELECT 1 FROM commune_lineage WHERE province_code = $1 AND to_code = $2 AND to_effective = $3)
 			OR (EXISTS (SELECT 1 FROM communes WHERE province_code = $1 AND successor_code = $2)
 			    AND NOT EXISTS (SELECT 1 FROM communes WHERE province_code = $1 AND code = $2 AND effective_from <> $3))`,
