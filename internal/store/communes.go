@@ -291,6 +291,9 @@ func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code s
 		} else if ok {
 			return CommuneOverlapRule(after, other)
 		}
+		if err := markDated(ctx, tx, after.ChangesFrom != nil); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `UPDATE communes SET name = $3, kind = $4, class = $5, population = $6, area_km2 = $7::numeric,
 			key_security_order = $8, border = $9, island = $10, effective_from = $11, effective_to = $12, successor_code = $13,
 			old_province_code = $15, mountainous = $16, ward_of_urban_district = $17, version = version + 1, updated_at = now()
@@ -303,6 +306,9 @@ func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code s
 		}
 		if out, err = pgx.CollectExactlyOneRow(rows, scanCommune); err != nil {
 			return translate(err)
+		}
+		if err := markDated(ctx, tx, false); err != nil {
+			return err
 		}
 		if err := recordCommuneVersion(ctx, tx, before, out, after.ChangesFrom); err != nil {
 			return err
@@ -390,7 +396,8 @@ func SuccessorCycle(table string) *RuleError {
 }
 
 // DeleteCommune removes a commune that nothing references (a merged commune is closed with effective_to
-// and successor_code instead); ErrInUse while hamlets, assignments or successors point at it.
+// and successor_code instead); ErrInUse while hamlets (now or in their history), assignments or successors
+// point at it.
 func (s *Store) DeleteCommune(ctx context.Context, p Principal, province, code string, sel UnitSel, version int) error {
 	return s.InTx(ctx, p, func(tx *Tx) error {
 		before, _, err := lockAtVersion(version, nil, func() (Commune, error) {
@@ -402,6 +409,7 @@ func (s *Store) DeleteCommune(ctx context.Context, p Principal, province, code s
 		var refs bool
 		err = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM hamlets WHERE province_code = $1 AND commune_code = $2 AND commune_from = $3)
 			OR EXISTS (SELECT 1 FROM assignments WHERE province_code = $1 AND commune_code = $2 AND commune_from = $3)
+			OR EXISTS (SELECT 1 FROM hamlet_history WHERE province_code = $1 AND commune_code = $2 AND commune_from = $3)
 			OR EXISTS (SELECT 1 FROM commune_lineage WHERE province_code = $1 AND to_code = $2 AND to_effective = $3)
 			OR (EXISTS (SELECT 1 FROM communes WHERE province_code = $1 AND successor_code = $2)
 			    AND NOT EXISTS (SELECT 1 FROM communes WHERE province_code = $1 AND code = $2 AND effective_from <> $3))`,

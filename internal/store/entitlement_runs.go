@@ -324,13 +324,16 @@ func (s *Store) runProgress(ctx context.Context, p Principal, province, id strin
 		WHERE province_code = $1 AND id = $2::uuid AND status = 'running'`, province, id, done, total)
 }
 
-// runPeople lists, in one query, the ids of the people a run covers, in id order.
+// runPeople lists, in one query, the ids of the people a run covers, in id order (a hamlet post by its
+// hamlet's commune on the date).
 func runPeople(ctx context.Context, tx *Tx, province string, before time.Time, f RunFilter) ([]string, error) {
 	posts := `EXISTS (SELECT 1 FROM assignments a JOIN positions p ON p.code = a.position_code
 		LEFT JOIN hamlets h ON h.province_code = a.province_code AND h.code = a.hamlet_code
+		LEFT JOIN hamlet_history hv ON hv.province_code = h.province_code AND hv.hamlet_code = h.code
+		  AND hv.valid_from <= $2 AND (hv.valid_to IS NULL OR hv.valid_to >= $2)
 		WHERE a.province_code = c.province_code AND a.cadre_id = c.id
 		AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date >= $2)
-		AND ($3 = '' OR coalesce(a.commune_code, h.commune_code) = $3) AND ($4 = '' OR p.level = $4))
+		AND ($3 = '' OR coalesce(a.commune_code, hv.commune_code, h.commune_code) = $3) AND ($4 = '' OR p.level = $4))
 		AND NOT EXISTS (SELECT 1 FROM cadre_status_history so WHERE ` + statusOutOn("so", "c.province_code", "c.id", "$2") + `)`
 	where := posts
 	args := []any{province, before, f.CommuneCode, f.PositionLevel}

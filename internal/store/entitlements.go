@@ -86,7 +86,7 @@ func (s *Store) EntitlementPerson(ctx context.Context, p Principal, province, ca
 const personPostCols = `a.id::text, a.cadre_id::text, '', a.position_code, p.level, p.title_vi, p.title_en,
 	a.commune_code, a.hamlet_code, a.concurrent, coalesce(a.elected, p.elected_default), a.start_date, a.end_date,
 	a.term_end, a.allowance_override::text,
-	h.code, h.commune_code, h.name, coalesce(hv.kind, h.kind), coalesce(hv.households, h.households),
+	h.code, coalesce(hv.commune_code, h.commune_code), h.name, coalesce(hv.kind, h.kind), coalesce(hv.households, h.households),
 	coalesce(hv.key_security_order, h.key_security_order),
 	CASE WHEN hv.hamlet_code IS NULL THEN h.border_or_island ELSE hv.border_or_island END,
 	coalesce(hv.converted_from_thon, h.converted_from_thon),
@@ -97,8 +97,8 @@ const personPostCols = `a.id::text, a.cadre_id::text, '', a.position_code, p.lev
 	LEFT JOIN hamlets h ON h.province_code = a.province_code AND h.code = a.hamlet_code
 	LEFT JOIN hamlet_history hv ON hv.province_code = h.province_code AND hv.hamlet_code = h.code
 	  AND hv.valid_from <= $3::date AND (hv.valid_to IS NULL OR hv.valid_to >= $3::date)
-	LEFT JOIN communes cm ON cm.province_code = a.province_code AND cm.code = coalesce(a.commune_code, h.commune_code)
-	  AND cm.effective_from = coalesce(a.commune_from, h.commune_from)
+	LEFT JOIN communes cm ON cm.province_code = a.province_code AND cm.code = coalesce(a.commune_code, hv.commune_code, h.commune_code)
+	  AND cm.effective_from = coalesce(a.commune_from, hv.commune_from, h.commune_from)
 	LEFT JOIN commune_history cv ON cv.province_code = cm.province_code AND cv.code = cm.code AND cv.unit_from = cm.effective_from
 	  AND cv.valid_from <= $3::date AND (cv.valid_to IS NULL OR cv.valid_to >= $3::date)`
 

@@ -75,19 +75,21 @@ const hamletCols = `h.province_code, h.code, h.commune_code, h.name, h.kind, h.h
 const hamletFrom = ` FROM hamlets h JOIN communes c ON c.province_code = h.province_code AND c.code = h.commune_code
 	AND c.effective_from = h.commune_from`
 
-// hamletColsAt / hamletFromAt read every hamlet with the households and flags (its own and its commune's)
+// hamletColsAt / hamletFromAt read every hamlet with its commune unit, households and flags (its own and its commune's)
 // in force on the date $n: the dated versions where one covers it, else the row.
-const hamletColsAt = `h.province_code, h.code, h.commune_code, h.name, coalesce(hv.kind, h.kind),
+const hamletColsAt = `h.province_code, h.code, coalesce(hv.commune_code, h.commune_code), h.name, coalesce(hv.kind, h.kind),
 	coalesce(hv.households, h.households), coalesce(hv.key_security_order, h.key_security_order),
 	CASE WHEN hv.hamlet_code IS NULL THEN h.border_or_island ELSE hv.border_or_island END,
 	coalesce(hv.converted_from_thon, h.converted_from_thon), h.effective_from, h.effective_to, h.successor_code, h.version,
 	coalesce(cv.key_security_order, c.key_security_order), coalesce(cv.border, c.border), coalesce(cv.island, c.island),
-	h.commune_from`
+	coalesce(hv.commune_from, h.commune_from)`
 
 func hamletFromAt(n int) string {
-	return hamletFrom + fmt.Sprintf(`
+	return fmt.Sprintf(` FROM hamlets h
 	LEFT JOIN hamlet_history hv ON hv.province_code = h.province_code AND hv.hamlet_code = h.code
 	  AND hv.valid_from <= $%[1]d::date AND (hv.valid_to IS NULL OR hv.valid_to >= $%[1]d::date)
+	JOIN communes c ON c.province_code = h.province_code AND c.code = coalesce(hv.commune_code, h.commune_code)
+	  AND c.effective_from = coalesce(hv.commune_from, h.commune_from)
 	LEFT JOIN commune_history cv ON cv.province_code = c.province_code AND cv.code = c.code AND cv.unit_from = c.effective_from
 	  AND cv.valid_from <= $%[1]d::date AND (cv.valid_to IS NULL OR cv.valid_to >= $%[1]d::date)`, n)
 }
@@ -104,7 +106,9 @@ func scanHamlet(r pgx.CollectableRow) (Hamlet, error) {
 func (s *Store) ListHamlets(ctx context.Context, p Principal, province string, f HamletFilter) ([]Hamlet, error) {
 	q := newListQuery("h.province_code = $1", province)
 	add := q.add
-	if f.CommuneCode != "" {
+	if f.CommuneCode != "" && f.ValuesOn != nil {
+		add("coalesce(hv.commune_code, h.commune_code) = ?", f.CommuneCode) // the commune on that date
+	} else if f.CommuneCode != "" {
 		add("h.commune_code = ?", f.CommuneCode)
 	}
 	if f.Kind != "" {
@@ -222,6 +226,9 @@ func (s *Store) UpdateHamlet(ctx context.Context, p Principal, province, code st
 		if err != nil {
 			return err
 		}
+		if err := markDated(ctx, tx, after.ChangesFrom != nil); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `UPDATE hamlets SET commune_code = $3, name = $4, kind = $5, households = $6,
 			key_security_order = $7, border_or_island = $8, converted_from_thon = $9, effective_from = $10,
 			effective_to = $11, successor_code = $12, commune_from = $13, version = version + 1, updated_at = now()
@@ -239,6 +246,9 @@ func (s *Store) UpdateHamlet(ctx context.Context, p Principal, province, code st
 			if err := checkHamletInCommuneLife(ctx, tx, out); err != nil {
 				return err
 			}
+		}
+		if err := markDated(ctx, tx, false); err != nil {
+			return err
 		}
 		if err := recordHamletVersion(ctx, tx, before, out, after.ChangesFrom); err != nil {
 			return err

@@ -31,9 +31,10 @@ func TestKeyLookupsUseTheBtreeKeys(t *testing.T) {
 		 SELECT '01', lpad(i::text, 5, '0'), '2025-07-01', CASE WHEN k = 1 THEN DATE '2025-07-01' ELSE DATE '2026-01-01' END,
 		   CASE WHEN k = 1 THEN DATE '2025-12-31' END, k, false, false, false
 		 FROM generate_series(1, 100) i, generate_series(1, 2) k`,
-		`INSERT INTO hamlet_history (province_code, hamlet_code, valid_from, valid_to, kind, households, key_security_order, converted_from_thon)
+		`INSERT INTO hamlet_history (province_code, hamlet_code, valid_from, valid_to, kind, households, key_security_order, converted_from_thon,
+		   commune_code, commune_from)
 		 SELECT '01', 'H' || i, CASE WHEN k = 1 THEN DATE '2025-07-01' ELSE DATE '2026-01-01' END, CASE WHEN k = 1 THEN DATE '2025-12-31' END,
-		   'thon', 100 * k, false, false
+		   'thon', 100 * k, false, false, lpad((1 + i % 100)::text, 5, '0'), '2025-07-01'
 		 FROM generate_series(1, 1000) i, generate_series(1, 2) k`,
 		`ANALYZE communes, hamlets, commune_history, hamlet_history`,
 	} {

@@ -478,6 +478,9 @@ func writeReorg(ctx context.Context, tx *Tx, req ReorgRequest, a ReorgActions) e
 		for i, m := range a.MoveHamlets {
 			codes[i], communes[i], froms[i] = m.HamletCode, m.CommuneCode, m.CommuneFrom
 		}
+		if err := recordHamletMoves(ctx, tx, p, req.Effective, codes, communes, froms); err != nil {
+			return fmt.Errorf("reorganisation: move hamlets: %w", err)
+		}
 		if err := exec("move hamlets", `UPDATE hamlets h SET commune_code = m.c, commune_from = m.f, version = h.version + 1, updated_at = now()
 			FROM unnest($2::text[], $3::text[], $4::date[]) AS m(code, c, f)
 			WHERE h.province_code = $1 AND h.code = m.code`, p, codes, communes, froms); err != nil {

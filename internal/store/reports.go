@@ -159,7 +159,7 @@ func allowanceScope(ctx context.Context, tx *Tx, province string, asOf time.Time
 	case u.HamletCode != "":
 		sc.args = append(sc.args, u.HamletCode)
 		sc.hamletWhere = "h.code = $3"
-		sc.communeWhere = "(c.code, c.effective_from) = (SELECT commune_code, commune_from FROM hamlets WHERE province_code = $1 AND code = $3)"
+		sc.communeWhere = "(c.code, c.effective_from) = (SELECT " + hamletCommuneOn + hamletWithVersionOn + " AND h.code = $3)"
 		sc.postWhere = " AND a.hamlet_code = $3"
 	case u.CommuneCode != "":
 		var from *time.Time
@@ -169,14 +169,39 @@ func allowanceScope(ctx context.Context, tx *Tx, province string, asOf time.Time
 		if from == nil {
 			return sc, ErrNotFound
 		}
-		sc.args = append(sc.args, u.CommuneCode, *from)
-		sc.communeWhere = "c.code = $3 AND c.effective_from = $4"
-		sc.hamletWhere = "h.commune_code = $3 AND h.commune_from = $4 AND h." + activeOnH
-		sc.postWhere = ` AND ((a.commune_code = $3 AND a.commune_from = $4) OR a.hamlet_code IN
-			(SELECT code FROM hamlets WHERE province_code = $1 AND commune_code = $3 AND commune_from = $4))`
+		var hamlets []string // the commune's hamlets on the date, read once
+		if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(code), '{}') FROM (`+hamletsOfCommuneOn+`) s`,
+			province, asOf, u.CommuneCode, *from).Scan(&hamlets); err != nil {
+			return sc, err
+		}
+		sc.args = append(sc.args, u.CommuneCode, *from, hamlets)
+		// The three statements share one argument list, so each names all of it (constant conditions).
+		sc.communeWhere = "c.code = $3 AND c.effective_from = $4 AND $5::text[] IS NOT NULL"
+		sc.hamletWhere = "h.code = ANY($5) AND ($3::text, $4::date) IS NOT NULL AND h." + activeOnH
+		sc.postWhere = ` AND ((a.commune_code = $3 AND a.commune_from = $4) OR a.hamlet_code = ANY($5))`
 	}
 	return sc, nil
 }
+
+// hamletWithVersionOn reads the province's hamlets h with the version v of hamlet_history in force on $2
+// (if any); hamletCommuneOn is the commune unit (code, first day) a hamlet belonged to on $2: a commune
+// reorganisation moves hamlets from its date, and reports of earlier dates keep them under the old unit.
+const (
+	hamletWithVersionOn = ` FROM hamlets h LEFT JOIN hamlet_history v ON v.province_code = h.province_code AND v.hamlet_code = h.code
+		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to >= $2)
+		WHERE h.province_code = $1`
+	hamletCommuneOn = `coalesce(v.commune_code, h.commune_code), coalesce(v.commune_from, h.commune_from)`
+	// hamletsOfCommuneOn: the codes of the hamlets of commune unit ($3, $4) on $2 — those whose row names it
+	// (unless a version in force then names another), and those whose version in force then names it.
+	// Two keyed reads (hamlets_commune_idx, hamlet_history_commune_idx), once per report.
+	hamletsOfCommuneOn = `SELECT h.code FROM hamlets h LEFT JOIN hamlet_history v ON v.province_code = h.province_code
+		  AND v.hamlet_code = h.code AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to >= $2)
+		WHERE h.province_code = $1 AND h.commune_code = $3 AND h.commune_from = $4
+		  AND (v.hamlet_code IS NULL OR (v.commune_code = $3 AND v.commune_from = $4))
+		UNION SELECT v.hamlet_code FROM hamlet_history v
+		WHERE v.province_code = $1 AND v.commune_code = $3 AND v.commune_from = $4
+		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to >= $2)`
+)
 
 // reportCommunes reads the scope's communes with the class, population and flags in force on $2.
 func reportCommunes(ctx context.Context, tx *Tx, sc reportScope) ([]ReportCommune, error) {
@@ -227,13 +252,11 @@ func reportHamlets(ctx context.Context, tx *Tx, sc reportScope) ([]ReportHamlet,
 }
 
 func reportHamletsSQL(sc reportScope) string {
-	return `SELECT h.code, h.commune_code, h.name, coalesce(v.kind, h.kind), coalesce(v.households, h.households),
+	return `SELECT h.code, coalesce(v.commune_code, h.commune_code), h.name, coalesce(v.kind, h.kind), coalesce(v.households, h.households),
 		coalesce(v.key_security_order, h.key_security_order),
 		CASE WHEN v.hamlet_code IS NULL THEN h.border_or_island ELSE v.border_or_island END,
-		coalesce(v.converted_from_thon, h.converted_from_thon), (h.` + activeOnH + `), h.commune_from
-		FROM hamlets h LEFT JOIN hamlet_history v ON v.province_code = h.province_code AND v.hamlet_code = h.code
-		  AND v.valid_from <= $2 AND (v.valid_to IS NULL OR v.valid_to >= $2)
-		WHERE h.province_code = $1 AND ` + sc.hamletWhere + ` ORDER BY h.commune_code, h.code`
+		coalesce(v.converted_from_thon, h.converted_from_thon), (h.` + activeOnH + `), coalesce(v.commune_from, h.commune_from)
+		` + hamletWithVersionOn + ` AND ` + sc.hamletWhere + ` ORDER BY 2, h.code`
 }
 
 // reportPosts reads the posts held on $2 in the scope, each with unit_in_force (unitsInForce) and the

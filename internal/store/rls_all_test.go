@@ -54,7 +54,7 @@ func allTablesFixture(t *testing.T) (*store.Store, *pgx.Conn, map[string]int64) 
 			`INSERT INTO communes (province_code, code, name, kind, class, effective_from, effective_to) VALUES ($1, $1 || '001', 'Xã A cũ', 'xa', 2, '2020-01-01', '2025-06-30')`,
 			`INSERT INTO commune_lineage (province_code, from_code, from_effective, to_code, to_effective, coverage) VALUES ($1, $1 || '001', '2020-01-01', $1 || '001', '2025-07-01', 'full')`,
 			`INSERT INTO commune_history (province_code, code, unit_from, valid_from, class, key_security_order, border, island) VALUES ($1, $1 || '001', '2025-07-01', '2025-07-01', 1, false, false, false)`,
-			`INSERT INTO hamlet_history (province_code, hamlet_code, valid_from, kind, households, key_security_order, converted_from_thon) VALUES ($1, 'H1', '2025-07-01', 'thon', 400, false, false)`,
+			`INSERT INTO hamlet_history (province_code, hamlet_code, valid_from, kind, households, key_security_order, converted_from_thon, commune_code, commune_from) VALUES ($1, 'H1', '2025-07-01', 'thon', 400, false, false, $1 || '001', '2025-07-01')`,
 			`INSERT INTO cadres (province_code, id, national_id, full_name, gender, birth_date) VALUES ($1, '` + cadre + `', '0' || $1 || '080123456', 'Nguyễn Văn A', 'male', '1980-01-01')`,
 			`INSERT INTO assignments (province_code, cadre_id, position_code, hamlet_code, start_date) VALUES ($1, '` + cadre + `', 'truong_thon_to_truong', 'H1', '2024-01-01')`,
 			`INSERT INTO cadre_status_history (province_code, cadre_id, valid_from, valid_to, status) VALUES ($1, '` + cadre + `', '2030-01-01', NULL, 'retired')`,
