@@ -187,7 +187,7 @@ func (s *Store) ListCadres(ctx context.Context, p Principal, province string, f 
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, scanCadre)
+		out, err = pgx.AppendRows(make([]Cadre, 0, pageCap(f.Limit)), rows, scanCadre)
 		return err
 	})
 	return out, err

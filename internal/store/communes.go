@@ -126,7 +126,7 @@ func (s *Store) ListCommunes(ctx context.Context, p Principal, province string, 
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, scanCommune)
+		out, err = pgx.AppendRows(make([]Commune, 0, pageCap(f.Limit)), rows, scanCommune)
 		return err
 	})
 	return out, err

@@ -44,6 +44,10 @@ func (q *listQuery) arg(v any) string {
 func (q *listQuery) where() string { return strings.Join(q.conds, " AND ") }
 
 // page is " ORDER BY orderBy LIMIT $n", the limit appended to the arguments.
+// pageCap is the capacity to collect a page of limit rows into: the page at once, not grown and copied
+// row by row (a list's rows are large structs); bounded so that a huge limit allocates nothing up front.
+func pageCap(limit int) int { return min(max(limit, 0), 200) }
+
 func (q *listQuery) page(orderBy string, limit int) string {
 	return " ORDER BY " + orderBy + " LIMIT " + q.arg(limit)
 }
