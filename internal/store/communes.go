@@ -198,7 +198,7 @@ const communeColsAt = `c.province_code, c.code, c.name, c.kind, coalesce(v.class
 // getCommuneAt reads, in one query, the unit sel picks with the class, population and flags in force on
 // sel.AsOf (or today).
 func getCommuneAt(ctx context.Context, tx *Tx, province, code string, sel UnitSel, today time.Time) (Commune, error) {
-	at, pick := today, `c.effective_from = resolve_commune_from($1, $2, $3)`
+	at, pick := today, `c.effective_from = `+unitFromSQL("$1", "$2", "$3::date")
 	switch {
 	case sel.From != nil:
 		pick = `c.effective_from = $4`
