@@ -91,7 +91,7 @@ func decimalArg(d *decimal.Decimal) *string {
 
 // ListCommunes returns one page of the province's communes by code.
 func (s *Store) ListCommunes(ctx context.Context, p Principal, province string, f CommuneFilter) ([]Commune, error) {
-	q := newListQuery("province_code = $1", province)
+	q := newProvinceList("province_code", province)
 	add := q.add
 	if f.Kind != "" {
 		add("kind = ?", f.Kind)

@@ -28,3 +28,19 @@ func TestListQueryNumbersPlaceholders(t *testing.T) {
 		t.Errorf("args %v", q.args)
 	}
 }
+
+// A province code is written into a list's statement; any other value is bound.
+func TestProvinceListInlinesOnlyProvinceCodes(t *testing.T) {
+	t.Parallel()
+	q := newProvinceList("province_code", "08")
+	q.add("kind = ?", "xa")
+	if got := q.where(); got != "province_code = '08' AND kind = $1" || !reflect.DeepEqual(q.args, []any{"xa"}) {
+		t.Errorf("08: %s %v", got, q.args)
+	}
+	for _, p := range []string{"8", "080", "0'", "ab", ""} {
+		q := newProvinceList("province_code", p)
+		if got := q.where(); got != "province_code = $1" || !reflect.DeepEqual(q.args, []any{p}) {
+			t.Errorf("%q: %s %v", p, got, q.args)
+		}
+	}
+}
