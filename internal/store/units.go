@@ -142,7 +142,9 @@ func communeLineage(ctx context.Context, tx *Tx, province string, k UnitKey) (su
 		err := r.Scan(&l.Code, &l.Name, &l.EffectiveFrom, &l.EffectiveTo, &l.Coverage)
 		return l, err
 	}
-	rows, err := tx.Query(ctx, `
+	// Both directions in one round trip (a pipelined batch).
+	var b pgx.Batch
+	b.Queue(`
 		SELECT c.code, c.name, c.effective_from, c.effective_to, l.coverage FROM commune_lineage l
 		JOIN communes c ON c.province_code = l.province_code AND c.code = l.to_code AND c.effective_from = l.to_effective
 		WHERE l.province_code = $1 AND l.from_code = $2 AND l.from_effective = $3
@@ -152,14 +154,11 @@ func communeLineage(ctx context.Context, tx *Tx, province string, k UnitKey) (su
 		  AND c.effective_from = `+unitFromSQL("o.province_code", "o.successor_code", "(o.effective_to + 1)")+`
 		WHERE o.province_code = $1 AND o.code = $2 AND o.effective_from = $3
 		  AND NOT EXISTS (SELECT 1 FROM commune_lineage l WHERE l.province_code = $1 AND l.from_code = $2 AND l.from_effective = $3)
-		ORDER BY 1, 3`, province, k.Code, k.From)
-	if err != nil {
-		return nil, nil, err
-	}
-	if successors, err = pgx.CollectRows(rows, scan); err != nil {
-		return nil, nil, err
-	}
-	rows, err = tx.Query(ctx, `
+		ORDER BY 1, 3`, province, k.Code, k.From).Query(func(rows pgx.Rows) (err error) {
+		successors, err = pgx.CollectRows(rows, scan)
+		return err
+	})
+	b.Queue(`
 		SELECT c.code, c.name, c.effective_from, c.effective_to, l.coverage FROM commune_lineage l
 		JOIN communes c ON c.province_code = l.province_code AND c.code = l.from_code AND c.effective_from = l.from_effective
 		WHERE l.province_code = $1 AND l.to_code = $2 AND l.to_effective = $3
@@ -169,12 +168,14 @@ func communeLineage(ctx context.Context, tx *Tx, province string, k UnitKey) (su
 		  AND `+unitFromSQL("o.province_code", "o.successor_code", "(o.effective_to + 1)")+` = $3
 		  AND NOT EXISTS (SELECT 1 FROM commune_lineage l WHERE l.province_code = $1 AND l.from_code = o.code
 		    AND l.from_effective = o.effective_from)
-		ORDER BY 1, 3`, province, k.Code, k.From)
-	if err != nil {
+		ORDER BY 1, 3`, province, k.Code, k.From).Query(func(rows pgx.Rows) (err error) {
+		preds, err = pgx.CollectRows(rows, scan)
+		return err
+	})
+	if err = tx.SendBatch(ctx, &b).Close(); err != nil {
 		return nil, nil, err
 	}
-	preds, err = pgx.CollectRows(rows, scan)
-	return successors, preds, err
+	return successors, preds, nil
 }
 
 // PeriodText writes a period for people: 2025-03-01..2025-06-30, or 2025-07-01.. when open.
