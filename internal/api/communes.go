@@ -125,7 +125,7 @@ func (s *Server) listCommunes(w http.ResponseWriter, r *http.Request) error {
 		item := toCommuneResponse(c)
 		item.AsOf = on
 		out.Items = append(out.Items, item)
-		last = c.Key().String()
+		last = item.UnitID // c.Key().String(), already written
 	}
 	out.NextCursor = nextCursor(last, len(items), limit)
 	return writeJSON(w, http.StatusOK, out)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"sync"
 )
 
 // This file writes responses: JSON (writeJSON), tables (writeCSV, as CSV or xlsx), problems (writeProblem),
@@ -92,9 +93,12 @@ func handle(fn handlerFunc) http.HandlerFunc {
 
 // writeJSON encodes v into a buffer first, so that an encoding failure is a clean 500 rather than a
 // half-written 200.
+// The buffer comes from jsonBufs: growing a fresh one for every list response was the largest single
+// allocation of `make load` (docs/time.md).
 func writeJSON(w http.ResponseWriter, status int, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := getJSONBuf()
+	defer putJSONBuf(buf)
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("encode response: %w", err)
@@ -103,6 +107,23 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 	return nil
+}
+
+// jsonBufs holds the response buffers of writeJSON. Every ResponseWriter of the chain copies what it is
+// given (net/http's, the access log's, the idempotency capture), so a buffer is reused once written.
+var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledJSON: a buffer grown past this (a large export) is left to the collector, not kept.
+const maxPooledJSON = 1 << 20
+
+func getJSONBuf() *bytes.Buffer { return jsonBufs.Get().(*bytes.Buffer) }
+
+func putJSONBuf(b *bytes.Buffer) {
+	if b.Cap() > maxPooledJSON {
+		return
+	}
+	b.Reset()
+	jsonBufs.Put(b)
 }
 
 // writeProblem renders e as application/problem+json in the client's language.

@@ -35,7 +35,13 @@ func ParseDate(s string) (Date, error) {
 	return Date{Time: t}, nil
 }
 
-func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.Format(dateLayout) + `"`), nil }
+// MarshalJSON writes "YYYY-MM-DD" with one allocation (every list item carries several dates).
+func (d Date) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, len(dateLayout)+2)
+	b = append(b, '"')
+	b = d.AppendFormat(b, dateLayout)
+	return append(b, '"'), nil
+}
 
 func (d *Date) UnmarshalJSON(b []byte) error {
 	var s string

@@ -126,6 +126,16 @@ func (s *Store) ListAssignments(ctx context.Context, p Principal, province, cadr
 }
 
 func listAssignments(ctx context.Context, tx *Tx, province, cadreID string, f AssignmentFilter) ([]Assignment, error) {
+	sql, args := listAssignmentsSQL(province, cadreID, f)
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanAssignment)
+}
+
+// listAssignmentsSQL is the statement of listAssignments (also sent in GetCadre's batch).
+func listAssignmentsSQL(province, cadreID string, f AssignmentFilter) (string, []any) {
 	sql := `SELECT ` + assignmentCols + ` FROM assignments a JOIN positions p ON p.code = a.position_code
 		WHERE a.province_code = $1 AND a.cadre_id = $2::uuid`
 	args := []any{province, cadreID}
@@ -138,11 +148,7 @@ func listAssignments(ctx context.Context, tx *Tx, province, cadreID string, f As
 		args = append(args, f.Limit)
 		sql += fmt.Sprintf(` LIMIT $%d`, len(args))
 	}
-	rows, err := tx.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, scanAssignment)
+	return sql, args
 }
 
 // GetAssignment returns one assignment of a person.

@@ -75,11 +75,19 @@ func (c Cadre) StatusOn(d time.Time) (StatusPeriod, bool) {
 // cadreStatusHistory reads a person's status periods, oldest first. No rows is one period: active since
 // the record began (most people; migration 0029 keeps no rows for them).
 func cadreStatusHistory(ctx context.Context, tx *Tx, province, id string) ([]StatusPeriod, error) {
-	rows, err := tx.Query(ctx, `SELECT status, nullif(valid_from, DATE '0001-01-01'), valid_to FROM cadre_status_history
-		WHERE province_code = $1 AND cadre_id = $2::uuid ORDER BY valid_from`, province, id)
+	rows, err := tx.Query(ctx, statusHistorySQL, province, id)
 	if err != nil {
 		return nil, err
 	}
+	return collectStatusHistory(rows)
+}
+
+// statusHistorySQL reads a person's status periods ($1 province, $2 id), oldest first.
+const statusHistorySQL = `SELECT status, nullif(valid_from, DATE '0001-01-01'), valid_to FROM cadre_status_history
+		WHERE province_code = $1 AND cadre_id = $2::uuid ORDER BY valid_from`
+
+// collectStatusHistory reads the rows of statusHistorySQL; no row is one period, active since the record began.
+func collectStatusHistory(rows pgx.Rows) ([]StatusPeriod, error) {
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (StatusPeriod, error) {
 		var s StatusPeriod
 		err := r.Scan(&s.Status, &s.From, &s.To)
@@ -187,7 +195,7 @@ func (s *Store) ListCadres(ctx context.Context, p Principal, province string, f 
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, scanCadre)
+		out, err = pgx.AppendRows(make([]Cadre, 0, pageCap(f.Limit)), rows, scanCadre)
 		return err
 	})
 	return out, err
@@ -210,15 +218,31 @@ func (s *Store) GetCadre(ctx context.Context, p Principal, province, id string) 
 	)
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		var err error
-		if c, err = getCadre(ctx, tx, province, id, false); err != nil {
-			return err
-		}
-		if c, err = withStatusHistory(ctx, tx, c); err != nil {
-			return err
-		}
-		as, err = listAssignments(ctx, tx, province, id, AssignmentFilter{})
+		c, as, err = readCadre(ctx, tx, province, id)
 		return err
 	})
+	return c, as, err
+}
+
+// readCadre reads a person, their status periods and their posts in one round trip (a pipelined batch of
+// the three statements getCadre, cadreStatusHistory and listAssignments run one after the other).
+func readCadre(ctx context.Context, tx *Tx, province, id string) (c Cadre, as []Assignment, err error) {
+	var b pgx.Batch
+	b.Queue(`SELECT `+cadreCols+` FROM cadres WHERE province_code = $1 AND id = $2::uuid`, province, id).
+		Query(func(rows pgx.Rows) (err error) {
+			c, err = pgx.CollectExactlyOneRow(rows, scanCadre)
+			return translate(err)
+		})
+	b.Queue(statusHistorySQL, province, id).Query(func(rows pgx.Rows) (err error) {
+		c.StatusHistory, err = collectStatusHistory(rows)
+		return err
+	})
+	sql, args := listAssignmentsSQL(province, id, AssignmentFilter{})
+	b.Queue(sql, args...).Query(func(rows pgx.Rows) (err error) {
+		as, err = pgx.CollectRows(rows, scanAssignment)
+		return err
+	})
+	err = tx.SendBatch(ctx, &b).Close()
 	return c, as, err
 }
 

@@ -91,7 +91,7 @@ func decimalArg(d *decimal.Decimal) *string {
 
 // ListCommunes returns one page of the province's communes by code.
 func (s *Store) ListCommunes(ctx context.Context, p Principal, province string, f CommuneFilter) ([]Commune, error) {
-	q := newListQuery("province_code = $1", province)
+	q := newProvinceList("province_code", province)
 	add := q.add
 	if f.Kind != "" {
 		add("kind = ?", f.Kind)
@@ -126,7 +126,7 @@ func (s *Store) ListCommunes(ctx context.Context, p Principal, province string, 
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, scanCommune)
+		out, err = pgx.AppendRows(make([]Commune, 0, pageCap(f.Limit)), rows, scanCommune)
 		return err
 	})
 	return out, err
@@ -198,7 +198,7 @@ const communeColsAt = `c.province_code, c.code, c.name, c.kind, coalesce(v.class
 // getCommuneAt reads, in one query, the unit sel picks with the class, population and flags in force on
 // sel.AsOf (or today).
 func getCommuneAt(ctx context.Context, tx *Tx, province, code string, sel UnitSel, today time.Time) (Commune, error) {
-	at, pick := today, `c.effective_from = resolve_commune_from($1, $2, $3)`
+	at, pick := today, `c.effective_from = `+unitFromSQL("$1", "$2", "$3::date")
 	switch {
 	case sel.From != nil:
 		pick = `c.effective_from = $4`

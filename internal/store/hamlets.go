@@ -136,7 +136,7 @@ func (s *Store) ListHamlets(ctx context.Context, p Principal, province string, f
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, scanHamlet)
+		out, err = pgx.AppendRows(make([]Hamlet, 0, pageCap(f.Limit)), rows, scanHamlet)
 		return err
 	})
 	return out, err

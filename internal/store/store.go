@@ -189,7 +189,8 @@ func (s *Store) inTxOn(ctx context.Context, pool *pgxpool.Pool, p Principal, fn 
 }
 
 func (s *Store) inTxOnce(ctx context.Context, pool *pgxpool.Pool, p Principal, fn func(tx *Tx) error) (err error) {
-	ptx, err := pool.Begin(ctx)
+	q, oneTrip := beginQuery(p)
+	ptx, err := pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: q})
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -202,7 +203,24 @@ func (s *Store) inTxOnce(ctx context.Context, pool *pgxpool.Pool, p Principal, f
 			_ = ptx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	_, err = ptx.Exec(ctx,
+	if !oneTrip {
+		if err = setTenant(ctx, ptx, p); err != nil {
+			return err
+		}
+	}
+	tx := &Tx{Tx: ptx, P: p, Now: s.now().UTC()}
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = ptx.Commit(ctx); err != nil {
+		return translate(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// setTenant sets the tenant settings and role of a transaction begun plainly (see beginQuery).
+func setTenant(ctx context.Context, ptx pgx.Tx, p Principal) error {
+	_, err := ptx.Exec(ctx,
 		`SELECT set_config('app.province', $1, true), set_config('app.role', $2, true), set_config('app.key_id', $3, true), `+
 			`set_config('app.user_id', $4, true), `+setLocalAppRole, p.Province, p.Role, fmt.Sprint(p.KeyID), fmt.Sprint(p.UserID))
 	if err != nil {
@@ -212,13 +230,6 @@ func (s *Store) inTxOnce(ctx context.Context, pool *pgxpool.Pool, p Principal, f
 		if _, err = ptx.Exec(ctx, "SET LOCAL ROLE "+NationalRole); err != nil {
 			return fmt.Errorf("set national role: %w", err)
 		}
-	}
-	tx := &Tx{Tx: ptx, P: p, Now: s.now().UTC()}
-	if err = fn(tx); err != nil {
-		return err
-	}
-	if err = ptx.Commit(ctx); err != nil {
-		return translate(fmt.Errorf("commit: %w", err))
 	}
 	return nil
 }
