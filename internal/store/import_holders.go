@@ -24,18 +24,17 @@ const postHoldersSQL = `
 	WITH cand AS MATERIALIZED (
 	  SELECT s.line, s.position_code, s.hamlet_code, s.commune_code,
 	    coalesce('h:' || s.hamlet_code, 'c:' || s.commune_code || '@' || x.commune_from) AS unit_key,
-	    s.start_date, s.end_date, c.id AS cadre_id, p.max_per_unit, p.title_vi, p.title_en
-	  FROM import_stage s JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id
-	  JOIN positions p ON p.code = s.position_code AND p.max_per_unit IS NOT NULL
+	    s.start_date, s.end_date, s.cadre_id, s.post_id, p.max_per_unit, p.title_vi, p.title_en
+	  FROM import_posts s JOIN positions p ON p.code = s.position_code AND p.max_per_unit IS NOT NULL
 	  CROSS JOIN LATERAL (SELECT CASE WHEN s.commune_code IS NOT NULL AND s.hamlet_code IS NULL
-	    THEN resolve_commune_from($1, s.commune_code, s.start_date) END AS commune_from) x),
+	    THEN resolve_commune_from($1, s.commune_code, s.start_date) END AS commune_from) x
+	  WHERE s.cadre_id IS NOT NULL),
 	held AS MATERIALIZED (
 	  SELECT a.position_code, coalesce('h:' || a.hamlet_code, 'c:' || a.commune_code || '@' || a.commune_from) AS unit_key,
 	    a.start_date, a.end_date, a.cadre_id, NULL::int AS line
 	  FROM assignments a
 	  WHERE a.province_code = $1 AND a.position_code IN (SELECT position_code FROM cand)
-	    AND NOT EXISTS (SELECT 1 FROM cand WHERE cand.cadre_id = a.cadre_id AND cand.position_code = a.position_code
-	      AND cand.start_date = a.start_date)
+	    AND NOT EXISTS (SELECT 1 FROM cand WHERE cand.post_id = a.id)
 	  UNION ALL SELECT position_code, unit_key, start_date, end_date, cadre_id, line FROM cand),
 	ev AS (
 	  SELECT hashtext(position_code || unit_key) AS g, start_date AS day, 1 AS delta FROM held

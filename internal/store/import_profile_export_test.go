@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
 )
 
 // ImportStep is one step of an import's check and write phases, named for a per-statement profile
@@ -17,7 +18,15 @@ type ImportStep struct {
 func ImportSteps(kind, job string) []ImportStep {
 	spec := ImportSpecs[kind]
 	steps := []ImportStep{
-		{"row error tables", func(ctx context.Context, tx *Tx) error { _, err := tx.Exec(ctx, rowErrorTables); return err }},
+		{"row error tables", func(ctx context.Context, tx *Tx) error {
+			if os.Getenv("PROFILE_JIT") == "" {
+				if _, err := tx.Exec(ctx, `SELECT `+importNoJIT); err != nil {
+					return err
+				}
+			}
+			_, err := tx.Exec(ctx, rowErrorTables)
+			return err
+		}},
 		{"analyze", func(ctx context.Context, tx *Tx) error { _, err := tx.Exec(ctx, `ANALYZE import_stage`); return err }},
 		{"planning+locks", func(ctx context.Context, tx *Tx) error {
 			if _, err := tx.Exec(ctx, importPlanning); err != nil {
@@ -41,7 +50,29 @@ func ImportSteps(kind, job string) []ImportStep {
 		}})
 	}
 	steps = append(steps, ImportStep{"rules", func(ctx context.Context, tx *Tx) error {
+		if kind == "assignments" { // the two statements of postRuleRows apart
+			return nil
+		}
 		errs, err := ruleChecks(ctx, tx, kind)
+		if err == nil && len(errs) > 0 {
+			err = fmt.Errorf("%d rule errors, first %+v", len(errs), errs[0])
+		}
+		return err
+	}}, ImportStep{"rule: life", func(ctx context.Context, tx *Tx) error {
+		if kind != "assignments" {
+			return nil
+		}
+		rows, err := tx.Query(ctx, postLifeSQL, tx.P.Province)
+		if err != nil {
+			return err
+		}
+		rows.Close()
+		return rows.Err()
+	}}, ImportStep{"rule: holders", func(ctx context.Context, tx *Tx) error {
+		if kind != "assignments" {
+			return nil
+		}
+		errs, err := postHolderRows(ctx, tx)
 		if err == nil && len(errs) > 0 {
 			err = fmt.Errorf("%d rule errors, first %+v", len(errs), errs[0])
 		}

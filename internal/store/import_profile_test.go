@@ -87,7 +87,7 @@ func profilePosts(t *testing.T, n int) {
 				wall, cpu = wall+dw, cpu+dc
 				fmt.Printf("profile %7d %-9s %-16s wall %7.2f µs/row  db cpu %7.2f µs/row\n", n, mode, s.Name,
 					float64(dw.Microseconds())/float64(n), float64(dc.Microseconds())/float64(n))
-				if s.Name == "rules" && os.Getenv("PROFILE_EXPLAIN") != "" {
+				if s.Name == "rule: holders" && os.Getenv("PROFILE_EXPLAIN") != "" {
 					if err := explainRules(ctx, tx, n, mode); err != nil {
 						return err
 					}
