@@ -19,7 +19,8 @@ import (
 // integers, not text (two that share a hash are swept together, which can only find more). The exact
 // count of holders on each day (days, counted: joins on (post, unit) equality) then runs on the crowded
 // ones alone: none in a file that breaks nothing, where it joined and sorted the whole file four times and
-// grew faster than the file (issue 10 item 3).
+// grew faster than the file (issue 10 item 3). The file's rows come from import_posts, their people and
+// the held posts they update resolved once (preparePosts).
 const postHoldersSQL = `
 	WITH cand AS MATERIALIZED (
 	  SELECT s.line, s.position_code, s.hamlet_code, s.commune_code,
