@@ -55,6 +55,9 @@ func TestImportPostRulesAcrossFileAndDatabase(t *testing.T) {
 		{"a held period that starts inside the file's", []string{nidP(3) + ",van_phong_dang_uy,00100,,2019-01-01,2020-03-31"},
 			[]want{{2, "overlap", "overlapping period"}}},
 		{"the held period itself, updated", []string{nidP(3) + ",van_phong_dang_uy,00100,,2020-01-01,2023-06-30"}, nil},
+		{"a held period closed in the file and the next one added", []string{
+			nidP(3) + ",van_phong_dang_uy,00100,,2020-01-01,2021-12-31",
+			nidP(3) + ",van_phong_dang_uy,00100,,2022-06-01,"}, nil},
 		{"the day after a held period", []string{nidP(3) + ",van_phong_dang_uy,00100,,2023-01-01,"}, nil},
 		{"a third paid post", []string{nidP(5) + ",truong_ban_cong_tac_mat_tran,,HA,2024-06-01,"}, nil},
 		{"a fourth paid post", []string{

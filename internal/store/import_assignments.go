@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // assignmentImportSpec upserts assignments by their natural key: the person (by national ID), the post and
 // the start date. Set-based checks resolve the person and the unit, and enforce the two rules of the
@@ -8,7 +11,8 @@ import "fmt"
 // most 3 paid hamlet posts in one hamlet at one time (Decree 33/2023 Art. 33 cl. 6).
 var assignmentImportSpec = ImportSpec{
 	Entity: "assignment",
-	Lock:   lockStagedHamlets,
+	// Lock takes the hamlet locks and resolves each row's person and held post once (import_posts).
+	Lock: preparePosts,
 	// The staging table is AssignmentStageRow's (import_rows.go).
 	StageDDL:  assignmentStage.ddl,
 	StageCols: assignmentStage.cols,
@@ -17,7 +21,7 @@ var assignmentImportSpec = ImportSpec{
 		`SELECT s.line, 'national_id', 'invalid_reference',
 			'no person with this national ID in the province: import the people file first',
 			'không có người với số định danh này trong tỉnh: hãy nhập tệp nhân sự trước'
-		 FROM import_stage s WHERE NOT EXISTS (SELECT 1 FROM cadres c WHERE c.province_code = $1 AND c.national_id = s.national_id)`,
+		 FROM import_posts s WHERE s.cadre_id IS NULL`,
 		`SELECT s.line, 'commune_code', 'invalid_reference', 'commune ' || s.commune_code || ' does not exist in the province',
 			'xã ' || s.commune_code || ' không có trong tỉnh'
 		 FROM import_stage s WHERE s.commune_code IS NOT NULL
@@ -32,26 +36,22 @@ var assignmentImportSpec = ImportSpec{
 	// The periods the file changes are updated first, then the new ones inserted: a file that closes a held
 	// period and adds the next one never meets the no-overlap constraint half-applied. A plain UPDATE and
 	// INSERT cost about half an INSERT … ON CONFLICT (see naturalKeyUpsert; imports into one province are
-	// serialised). People are resolved first, in a materialised CTE, so that the file meets the posts on
-	// the whole natural key (person, post, start date): joined on post and start date alone (a plan that
-	// stale statistics make look cheap), every row of the file would meet thousands (issue 10 item 3).
-	Upsert: []string{`WITH f AS MATERIALIZED (SELECT s.*, c.id AS cadre_id FROM import_stage s
-			JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id)
-		UPDATE assignments AS t SET commune_code = f.commune_code, hamlet_code = f.hamlet_code, end_date = f.end_date,
+	// serialised). The file meets the posts on the whole natural key (person, post, start date), the
+	// person resolved once (import_posts): joined on post and start date alone (a plan that stale
+	// statistics make look cheap), every row of the file would meet thousands (issue 10 item 3).
+	Upsert: []string{`UPDATE assignments AS t SET commune_code = f.commune_code, hamlet_code = f.hamlet_code, end_date = f.end_date,
 			concurrent = f.concurrent, elected = f.elected, term_end = f.term_end, allowance_override = f.allowance_override,
 			version = t.version + 1, updated_at = now()
-		FROM f WHERE t.province_code = $1 AND t.cadre_id = f.cadre_id AND t.position_code = f.position_code AND t.start_date = f.start_date
+		FROM import_posts f WHERE t.province_code = $1 AND t.cadre_id = f.cadre_id AND t.position_code = f.position_code AND t.start_date = f.start_date
 		AND (t.commune_code, t.hamlet_code, t.end_date, t.concurrent, t.elected, t.term_end, t.allowance_override)
 			IS DISTINCT FROM (f.commune_code, f.hamlet_code, f.end_date, f.concurrent, f.elected, f.term_end, f.allowance_override)
 		RETURNING false`,
-		`WITH f AS MATERIALIZED (SELECT s.*, c.id AS cadre_id FROM import_stage s
-			JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id)
-		INSERT INTO assignments (province_code, cadre_id, position_code, commune_code, hamlet_code, start_date, end_date,
+		`INSERT INTO assignments (province_code, cadre_id, position_code, commune_code, hamlet_code, start_date, end_date,
 			concurrent, elected, term_end, allowance_override)
 		SELECT $1, f.cadre_id, f.position_code, f.commune_code, f.hamlet_code, f.start_date, f.end_date, f.concurrent, f.elected,
 			f.term_end, f.allowance_override
-		FROM f WHERE NOT EXISTS (SELECT 1 FROM assignments t WHERE t.province_code = $1 AND t.cadre_id = f.cadre_id
-			AND t.position_code = f.position_code AND t.start_date = f.start_date)
+		FROM import_posts f WHERE f.cadre_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assignments t WHERE t.province_code = $1
+			AND t.cadre_id = f.cadre_id AND t.position_code = f.position_code AND t.start_date = f.start_date)
 		ORDER BY f.line
 		RETURNING true`},
 }
@@ -69,21 +69,24 @@ const (
 )
 
 // overlapCheck: one person never holds one post over overlapping periods. The periods of each person and
-// post — the file's and those already held (a period of the file with the start date of a held one is
-// that one, updated: the two are not compared) — are sorted by start date; a period overlaps an earlier
-// one exactly when it starts on or before the latest end of the periods that start before it. A period
-// of the file is reported with the line of that latest-ending one; a held period so overlapped is
-// reported on the line of the file's period that overlaps it.
+// post as the file would leave them — the file's, and those held that the file does not update (a period
+// of the file with the start date of a held one is that one, updated: a file may close a held period and
+// add the next) — are sorted by start date; a period overlaps an earlier one exactly when it starts on or
+// before the latest end of the periods that start before it. A period of the file is reported with the
+// line of that latest-ending one; a held period so overlapped is reported on the line of the file's
+// period that overlaps it. The post code is sorted byte-wise (COLLATE "C": the database's collation would
+// compare each pair with strcoll).
 var overlapCheck = fmt.Sprintf(`WITH f AS MATERIALIZED (
-	   SELECT s.line, c.id AS cadre_id, s.position_code, s.start_date, s.end_date
-	   FROM import_stage s JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id),
+	   SELECT s.line, s.cadre_id, s.position_code, s.start_date, s.end_date, s.post_id
+	   FROM import_posts s WHERE s.cadre_id IS NOT NULL),
 	 u AS (
 	   SELECT line, cadre_id, position_code, start_date, end_date FROM f
 	   UNION ALL
 	   SELECT 0, a.cadre_id, a.position_code, a.start_date, a.end_date FROM assignments a
-	   WHERE a.province_code = $1 AND (a.cadre_id, a.position_code) IN (SELECT cadre_id, position_code FROM f)),
+	   WHERE a.province_code = $1 AND (a.cadre_id, a.position_code) IN (SELECT cadre_id, position_code FROM f)
+	   AND NOT EXISTS (SELECT 1 FROM f WHERE f.post_id = a.id)),
 	 w AS (
-	   SELECT line, start_date, max(%s) OVER (PARTITION BY cadre_id, position_code ORDER BY start_date - DATE '0001-01-01'
+	   SELECT line, start_date, max(%s) OVER (PARTITION BY cadre_id, position_code COLLATE "C" ORDER BY start_date - DATE '0001-01-01'
 	       RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev
 	   FROM u),
 	 hit AS (
@@ -105,15 +108,14 @@ var overlapCheck = fmt.Sprintf(`WITH f AS MATERIALIZED (
 // the number in force when each post starts. A post of the file that starts as the 4th is reported; when
 // a held post starts as the 4th, the file's post that is in force then and ends last is reported.
 var hamletPostsCheck = fmt.Sprintf(`WITH cand AS MATERIALIZED (
-	   SELECT s.line, s.hamlet_code, s.position_code, s.start_date, s.end_date, c.id AS cadre_id
-	   FROM import_stage s JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id
-	   JOIN positions p ON p.code = s.position_code AND p.paid_hamlet_post WHERE s.hamlet_code IS NOT NULL),
+	   SELECT s.line, s.hamlet_code, s.position_code, s.start_date, s.end_date, s.post_id
+	   FROM import_posts s JOIN positions p ON p.code = s.position_code AND p.paid_hamlet_post
+	   WHERE s.hamlet_code IS NOT NULL AND s.cadre_id IS NOT NULL),
 	 held AS (
 	   SELECT a.hamlet_code, a.start_date, a.end_date, 0 AS line FROM assignments a
 	   JOIN positions p ON p.code = a.position_code AND p.paid_hamlet_post
 	   WHERE a.province_code = $1 AND a.hamlet_code IN (SELECT hamlet_code FROM cand)
-	   AND NOT EXISTS (SELECT 1 FROM cand WHERE cand.cadre_id = a.cadre_id AND cand.position_code = a.position_code
-	       AND cand.start_date = a.start_date)
+	   AND NOT EXISTS (SELECT 1 FROM cand WHERE cand.post_id = a.id)
 	   UNION ALL SELECT hamlet_code, start_date, end_date, line FROM cand),
 	 ev AS (
 	   SELECT hamlet_code, start_date AS day, 1 AS starts, line, end_date, 1 AS delta FROM held
@@ -121,7 +123,7 @@ var hamletPostsCheck = fmt.Sprintf(`WITH cand AS MATERIALIZED (
 	 sweep AS (
 	   SELECT day, starts, line, sum(delta) OVER w AS in_force,
 	       max(CASE WHEN starts = 1 AND line > 0 THEN %s END) OVER w AS file_key, hamlet_code
-	   FROM ev WINDOW w AS (PARTITION BY hamlet_code ORDER BY day, starts, line ROWS UNBOUNDED PRECEDING)),
+	   FROM ev WINDOW w AS (PARTITION BY hamlet_code COLLATE "C" ORDER BY day, starts, line ROWS UNBOUNDED PRECEDING)),
 	 hit AS (
 	   SELECT CASE WHEN line > 0 THEN line ELSE %s END AS line, hamlet_code, day FROM sweep
 	   WHERE starts = 1 AND in_force > 3 AND (line > 0 OR %s >= day))
@@ -132,3 +134,31 @@ var hamletPostsCheck = fmt.Sprintf(`WITH cand AS MATERIALIZED (
 		    ' (Nghị định 33/2023 Điều 33)'
 	 FROM hit ORDER BY line, day`,
 	fmt.Sprintf(endKeyFmt, "end_date", "line"), fmt.Sprintf(endLineFmt, "file_key"), fmt.Sprintf(endDayFmt, "file_key"))
+
+// preparePosts readies an import of posts once import_stage is loaded (the spec's Lock, run by Prepare):
+// it takes the locks of the records API (lockStagedHamlets), then resolves the file's people once.
+// import_posts is import_stage with, on each row, its person's id (cadre_id; NULL when the province has
+// no such person) and the id of the held post it updates (post_id: the same person, post and start
+// date; NULL for a new one). The checks and the upsert read it instead of joining the file with the
+// people (and the posts) each time: a hash of the province's people built once, not six times.
+// The people named are locked already (lockReferences), so the ids stay right until the import ends.
+func preparePosts(ctx context.Context, tx *Tx) error {
+	if err := lockStagedHamlets(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DROP TABLE IF EXISTS import_posts`); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE import_posts ON COMMIT DROP AS
+		SELECT s.*, c.id AS cadre_id, t.id AS post_id FROM import_stage s, cadres c, assignments t WITH NO DATA`); err != nil {
+		return fmt.Errorf("resolve the people: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO import_posts SELECT s.*, c.id, t.id FROM import_stage s
+		LEFT JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id
+		LEFT JOIN assignments t ON t.province_code = $1 AND t.cadre_id = c.id AND t.position_code = s.position_code
+		  AND t.start_date = s.start_date`, tx.P.Province); err != nil {
+		return fmt.Errorf("resolve the people: %w", err)
+	}
+	_, err := tx.Exec(ctx, `ANALYZE import_posts`)
+	return err
+}

@@ -16,7 +16,8 @@ type ImportSpec struct {
 	StageDDL  string   // columns of the temporary staging table; the first is `line int`
 	StageCols []string // the COPY columns, in the order the rows give them
 	// Lock, when set, runs before the checks and takes the locks the checks rely on (the paid-posts rule:
-	// lockStagedHamlets), so that no concurrent writer can change what they read before the import commits.
+	// lockStagedHamlets), so that no concurrent writer can change what they read before the import commits;
+	// for posts it also resolves each row's person and held post once into import_posts (preparePosts).
 	Lock func(ctx context.Context, tx *Tx) error
 	// Checks are queries over import_stage ($1 = province) that return
 	// (line, column, code, message_en, message_vi) for every row that fails a set-based rule.

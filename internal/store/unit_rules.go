@@ -134,11 +134,8 @@ func checkMaxHolders(ctx context.Context, tx *Tx, a Assignment, pos Position) er
 	return nil
 }
 
-// postRuleRows runs, in an assignments import's check phase, the two rules above over the file and the
-// register, and words each broken one with UnitLifeRule / MaxHoldersRule, as the API does.
-func postRuleRows(ctx context.Context, tx *Tx) ([]RowError, error) {
-	var out []RowError
-	rows, err := tx.Query(ctx, `
+// postLifeSQL finds the lines of an assignments import whose period lies outside their unit's life.
+const postLifeSQL = `
 		WITH u AS (
 		  SELECT s.line, s.start_date, s.end_date, 'c' AS lvl, c.code, c.name, c.effective_from AS uf, c.effective_to AS ut
 		  FROM import_stage s JOIN communes c ON c.province_code = $1 AND c.code = s.commune_code
@@ -150,7 +147,13 @@ func postRuleRows(ctx context.Context, tx *Tx) ([]RowError, error) {
 		  WHERE s.hamlet_code IS NOT NULL AND s.commune_code IS NULL)
 		SELECT line, start_date, end_date, lvl, code, name, uf, ut FROM u
 		WHERE start_date < uf OR (ut IS NOT NULL AND (start_date > ut OR end_date IS NULL OR end_date > ut))
-		ORDER BY line`, tx.P.Province)
+		ORDER BY line`
+
+// postRuleRows runs, in an assignments import's check phase, the two rules above over the file and the
+// register, and words each broken one with UnitLifeRule / MaxHoldersRule, as the API does.
+func postRuleRows(ctx context.Context, tx *Tx) ([]RowError, error) {
+	var out []RowError
+	rows, err := tx.Query(ctx, postLifeSQL, tx.P.Province)
 	if err != nil {
 		return nil, err
 	}
@@ -178,65 +181,8 @@ func postRuleRows(ctx context.Context, tx *Tx) ([]RowError, error) {
 		e := UnitLifeRule(field, unitEN+" "+l.Code+" "+l.Nam, unitVI+" "+l.Code+" "+l.Nam, l.Start, l.End, l.From, l.To)
 		out = append(out, RowError{Line: l.Line, Column: e.Field, Code: e.Code, MessageEN: e.MessageEN, MessageVI: e.MessageVI})
 	}
-	// Holders at once: each row against the register (other than the row itself, same person, post and
-	// start) and the earlier rows of the file, on the row's first day and on each later start in its period.
-	// Every join is on (post, unit) equality, so the planner hashes them and the work is the file's size
-	// times the few holders of one post in one unit: no scan of the file or the register per row (issue 10
-	// item 3).
-	rows, err = tx.Query(ctx, `
-		WITH cand AS MATERIALIZED (
-		  SELECT s.line, s.position_code, s.hamlet_code, s.commune_code, x.commune_from,
-		    coalesce('h:' || s.hamlet_code, 'c:' || s.commune_code || '@' || x.commune_from) AS unit_key,
-		    s.start_date, s.end_date, c.id AS cadre_id, c.full_name, p.max_per_unit, p.title_vi, p.title_en
-		  FROM import_stage s JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id
-		  JOIN positions p ON p.code = s.position_code AND p.max_per_unit IS NOT NULL
-		  CROSS JOIN LATERAL (SELECT CASE WHEN s.commune_code IS NOT NULL AND s.hamlet_code IS NULL
-		    THEN resolve_commune_from($1, s.commune_code, s.start_date) END AS commune_from) x),
-		held AS MATERIALIZED (
-		  SELECT a.position_code, coalesce('h:' || a.hamlet_code, 'c:' || a.commune_code || '@' || a.commune_from) AS unit_key,
-		    a.start_date, a.end_date, c.full_name, NULL::int AS line
-		  FROM assignments a JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
-		  WHERE a.province_code = $1 AND a.position_code IN (SELECT position_code FROM cand)
-		    AND NOT EXISTS (SELECT 1 FROM cand WHERE cand.cadre_id = a.cadre_id AND cand.position_code = a.position_code
-		      AND cand.start_date = a.start_date)
-		  UNION ALL SELECT position_code, unit_key, start_date, end_date, full_name, line FROM cand),
-		days AS (
-		  SELECT c.line, c.start_date AS day FROM cand c
-		  UNION
-		  SELECT c.line, x.start_date FROM cand c JOIN held x ON x.position_code = c.position_code AND x.unit_key = c.unit_key
-		  WHERE x.start_date > c.start_date AND (c.end_date IS NULL OR x.start_date <= c.end_date)),
-		counted AS (
-		  SELECT d.line, d.day, count(*) AS n,
-		    array_agg(x.full_name || ' (' || x.start_date || '..' || coalesce(x.end_date::text, '') || ')' ORDER BY x.start_date) AS names
-		  FROM days d JOIN cand c ON c.line = d.line
-		  JOIN held x ON x.position_code = c.position_code AND x.unit_key = c.unit_key
-		  WHERE (x.line IS NULL OR x.line < c.line) AND x.start_date <= d.day AND (x.end_date IS NULL OR x.end_date >= d.day)
-		  GROUP BY d.line, d.day)
-		SELECT DISTINCT ON (c.line) c.line, c.position_code, c.title_vi, c.title_en, c.max_per_unit,
-		  coalesce(c.hamlet_code, c.commune_code), k.day, k.names
-		FROM cand c JOIN counted k ON k.line = c.line
-		WHERE k.n >= c.max_per_unit
-		ORDER BY c.line, k.day`, tx.P.Province)
-	if err != nil {
-		return nil, err
-	}
-	type holderRow struct {
-		Line                   int
-		Code, TitleVI, TitleEN string
-		Max                    int
-		Unit                   string
-		Day                    time.Time
-		Names                  []string
-	}
-	over, err := pgx.CollectRows(rows, pgx.RowToStructByPos[holderRow])
-	if err != nil {
-		return nil, err
-	}
-	for _, h := range over {
-		e := MaxHoldersRule(Position{Code: h.Code, TitleVI: h.TitleVI, TitleEN: h.TitleEN}, h.Max, h.Unit, h.Day, h.Names)
-		out = append(out, RowError{Line: h.Line, Column: e.Field, Code: e.Code, MessageEN: e.MessageEN, MessageVI: e.MessageVI})
-	}
-	return out, nil
+	holders, err := postHolderRows(ctx, tx) // holders at once (import_holders.go)
+	return append(out, holders...), err
 }
 
 // A hamlet lives inside its commune's life, as a post inside its unit's: one rule for POST/PATCH hamlets
