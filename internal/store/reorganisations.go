@@ -209,6 +209,9 @@ func (s *Store) ApplyReorganisation(ctx context.Context, p Principal, req ReorgR
 		if err := writeReorg(ctx, tx, req, acts); err != nil {
 			return err
 		}
+		if err := checkReorgChildren(ctx, tx, acts); err != nil {
+			return err
+		}
 		var id string
 		if err := tx.QueryRow(ctx, `SELECT gen_random_uuid()::text`).Scan(&id); err != nil {
 			return err
