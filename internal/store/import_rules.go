@@ -29,6 +29,8 @@ func ruleChecks(ctx context.Context, tx *Tx, kind string) ([]RowError, error) {
 		}
 		children, err := unitChildrenRows(ctx, tx, "hamlet") // its posts stay within its life
 		return append(append(out, life...), children...), err
+	case "cadres":
+		return cadreReturnRows(ctx, tx) // a return to work (active_from) after the person's latest leaving
 	case "assignments":
 		return postRuleRows(ctx, tx) // posts within their unit's life; holders per unit (unit_rules.go)
 	}

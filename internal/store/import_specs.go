@@ -179,12 +179,14 @@ var ImportSpecs = map[string]ImportSpec{
 	"cadres": {
 		Entity: "cadre",
 		StageDDL: `line int, national_id text, full_name text, gender text, birth_date date, si_months int, status text, left_on date,
-			si_total_months int, si_uncompensated_months int, decree29_paid bool, decree29_paid_on date, merged_unit_surplus bool`,
+			si_total_months int, si_uncompensated_months int, decree29_paid bool, decree29_paid_on date, merged_unit_surplus bool,
+			active_from date`,
 		StageCols: []string{"line", "national_id", "full_name", "gender", "birth_date", "si_months", "status", "left_on",
-			"si_total_months", "si_uncompensated_months", "decree29_paid", "decree29_paid_on", "merged_unit_surplus"},
+			"si_total_months", "si_uncompensated_months", "decree29_paid", "decree29_paid_on", "merged_unit_surplus", "active_from"},
 		Checks: []string{duplicateCheck("national_id", "national_id", "national ID")},
 		Upsert: naturalKeyUpsert("cadres", []string{"national_id"}, []string{"full_name", "gender", "birth_date", "si_months",
-			"status", "left_on", "si_total_months", "si_uncompensated_months", "decree29_paid", "decree29_paid_on", "merged_unit_surplus"}),
+			"status", "left_on", "si_total_months", "si_uncompensated_months", "decree29_paid", "decree29_paid_on", "merged_unit_surplus",
+			"active_from"}),
 	},
 	"assignments": assignmentImportSpec,
 }
