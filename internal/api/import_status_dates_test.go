@@ -14,7 +14,8 @@ func TestAPeopleImportDatesAReturnToWorkAsTheAPIDoes(t *testing.T) {
 	e, ed := importEnv(t)
 	const csvHead = "national_id,full_name,gender,birth_date,status,left_on,active_from\n"
 	mustSucceed(t, importJob(t, e.upload(ed, "kind=cadres", []byte(csvHead+
-		"001080000701,Nguyễn Văn Về,male,1980-05-17,left,2025-03-01,\n001080000702,Trần Văn Đi,male,1980-05-17,left,2025-03-01,\n"))))
+		"001080000701,Nguyễn Văn Về,male,1980-05-17,left,2025-03-01,\n001080000702,Trần Văn Đi,male,1980-05-17,left,2025-03-01,\n"+
+		"001080000703,Lê Văn Ba,male,1980-05-17,left,2025-03-01,\n"))))
 	// The return: by a Vietnamese file for one person, by PATCH for the other.
 	mustSucceed(t, importJob(t, e.upload(ed, "kind=cadres", []byte("Số CCCD,Họ và tên,Giới tính,Ngày sinh,Trạng thái,Ngày trở lại công tác\n"+
 		"001080000701,Nguyễn Văn Về,male,1980-05-17,active,2025-09-01\n"))))
@@ -48,6 +49,12 @@ func TestAPeopleImportDatesAReturnToWorkAsTheAPIDoes(t *testing.T) {
 	}
 	if got := history("001080000702"); got != want {
 		t.Fatalf("the API's return: %s, want %s", got, want)
+	}
+	// The commune sheet the same.
+	mustSucceed(t, importJob(t, e.upload(ed, "kind=commune-sheet", []byte("Số CCCD,Họ và tên,Giới tính,Ngày sinh,Trạng thái,Ngày trở lại công tác\n"+
+		"001080000703,Lê Văn Ba,Nam,17/05/1980,Đang công tác,01/09/2025\n"))))
+	if got := history("001080000703"); got != want {
+		t.Fatalf("the sheet's return: %s, want %s", got, want)
 	}
 	// A file without the column (or with the cell empty) leaves the return as recorded.
 	j := importJob(t, e.upload(ed, "kind=cadres", []byte("national_id,full_name,gender,birth_date,status\n001080000701,Nguyễn Văn Về,male,1980-05-17,active\n")))
