@@ -25,13 +25,13 @@ func cadreReturnRows(ctx context.Context, tx *Tx) ([]RowError, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, err = tx.Exec(ctx, `UPDATE import_stage s SET active_from = c.active_from FROM cadres c
-		WHERE c.province_code = $1 AND c.national_id = s.national_id AND s.active_from IS NULL AND c.active_from IS NOT NULL`, tx.P.Province)
+	_, err = tx.Exec(ctx, cadreReturnFillSQL, tx.P.Province)
 	return out, err
 }
 
-func cadreReturnChecks(ctx context.Context, tx *Tx) ([]RowError, error) {
-	rows, err := tx.Query(ctx, `
+// The statements of the checks ($1 = province), one hash join each over the file and the register.
+const (
+	cadreReturnSQL = `
 		WITH lv AS (SELECT h.cadre_id, max(h.valid_from) AS f FROM cadre_status_history h
 		  WHERE h.province_code = $1 AND h.status <> 'active' GROUP BY h.cadre_id)
 		SELECT s.line, lv.f FROM import_stage s
@@ -39,7 +39,16 @@ func cadreReturnChecks(ctx context.Context, tx *Tx) ([]RowError, error) {
 		LEFT JOIN lv ON lv.cadre_id = c.id
 		WHERE s.active_from IS NOT NULL AND c.active_from IS DISTINCT FROM s.active_from
 		  AND (lv.f IS NULL OR s.active_from <= lv.f)
-		ORDER BY s.line`, tx.P.Province)
+		ORDER BY s.line`
+	cadreLeftBeforeReturnSQL = `SELECT s.line, c.active_from FROM import_stage s
+		JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id
+		WHERE s.status <> 'active' AND s.left_on <= c.active_from ORDER BY s.line`
+	cadreReturnFillSQL = `UPDATE import_stage s SET active_from = c.active_from FROM cadres c
+		WHERE c.province_code = $1 AND c.national_id = s.national_id AND s.active_from IS NULL AND c.active_from IS NOT NULL`
+)
+
+func cadreReturnChecks(ctx context.Context, tx *Tx) ([]RowError, error) {
+	rows, err := tx.Query(ctx, cadreReturnSQL, tx.P.Province)
 	if err != nil {
 		return nil, err
 	}
@@ -47,9 +56,7 @@ func cadreReturnChecks(ctx context.Context, tx *Tx) ([]RowError, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err = tx.Query(ctx, `SELECT s.line, c.active_from FROM import_stage s
-		JOIN cadres c ON c.province_code = $1 AND c.national_id = s.national_id
-		WHERE s.status <> 'active' AND s.left_on <= c.active_from ORDER BY s.line`, tx.P.Province)
+	rows, err = tx.Query(ctx, cadreLeftBeforeReturnSQL, tx.P.Province)
 	if err != nil {
 		return nil, err
 	}
