@@ -20,16 +20,17 @@ func LifeRuleStatements(ctx context.Context, tx *Tx, kind string) ([]string, [][
 	}
 	var keys []int32
 	var codes, names []string
-	var froms, tos []any
+	var froms, tos, oldFroms, oldTos []any
 	for rows.Next() {
 		var u lifeUnit
-		if err := rows.Scan(&u.Key, &u.Code, &u.Name, &u.From, &u.To); err != nil {
+		if err := rows.Scan(&u.Key, &u.Code, &u.Name, &u.From, &u.To, &u.OldFrom, &u.OldTo); err != nil {
 			return nil, nil, err
 		}
 		keys, codes, names, froms, tos = append(keys, int32(u.Key)), append(codes, u.Code), append(names, u.Name), append(froms, u.From), append(tos, u.To)
+		oldFroms, oldTos = append(oldFroms, u.OldFrom), append(oldTos, u.OldTo)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	return []string{stagedPeriodsSQL[level], sql}, [][]any{{p}, {p, keys, codes, names, froms, tos}}, nil
+	return []string{stagedPeriodsSQL[level], sql}, [][]any{{p}, {p, keys, codes, names, froms, tos, oldFroms, oldTos}}, nil
 }

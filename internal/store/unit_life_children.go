@@ -21,12 +21,16 @@ import (
 // concurrently is either waited for and seen here, or waits and is checked against the new dates.
 
 // lifeUnit is a unit whose period a write sets: Key is what the caller reports on (an import's line),
-// Code and From the unit's key as its hamlets and posts reference it, [From, To] its period.
+// Code and From the unit's key as its hamlets and posts reference it, [From, To] its period, and
+// [OldFrom, OldTo] its period before the write: only a child the change puts outside is refused (a hamlet
+// or post recorded outside before the rules does not block the unit's other changes).
 type lifeUnit struct {
 	Key        int
 	Code, Name string
 	From       time.Time
 	To         *time.Time
+	OldFrom    time.Time
+	OldTo      *time.Time
 }
 
 // lifeChild is a hamlet or a post lying outside its unit's life.
@@ -48,26 +52,33 @@ type lifeChild struct {
 // A commune's hamlets may start with the units it continues (commune_life_from); its posts and a hamlet's
 // posts lie within the unit's own period.
 const communeChildrenSQL = `
-	WITH u AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::date[], $6::date[]) AS u(k, code, name, uf, ut)),
+	WITH u AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::date[], $6::date[], $7::date[], $8::date[])
+	  AS u(k, code, name, uf, ut, of, ot)),
 	ch AS (
 	  SELECT u.k, 'hamlet' AS kind, h.code || ' ' || h.name AS name, '' AS title_en, '' AS holder, h.effective_from AS f, h.effective_to AS t,
-	    u.code || ' ' || u.name AS unit, CASE WHEN h.effective_from < u.uf THEN commune_life_from($1, u.code, u.uf) ELSE u.uf END AS lf, u.ut
+	    u.code || ' ' || u.name AS unit, CASE WHEN h.effective_from < u.uf THEN commune_life_from($1, u.code, u.uf) ELSE u.uf END AS lf, u.ut,
+	    CASE WHEN h.effective_from < u.of THEN commune_life_from($1, u.code, u.of) ELSE u.of END AS olf, u.ot
 	  FROM u JOIN hamlets h ON h.province_code = $1 AND h.commune_code = u.code AND h.commune_from = u.uf
 	  UNION ALL
-	  SELECT u.k, 'post', p.title_vi, p.title_en, c.full_name, a.start_date, a.end_date, u.code || ' ' || u.name, u.uf, u.ut
+	  SELECT u.k, 'post', p.title_vi, p.title_en, c.full_name, a.start_date, a.end_date, u.code || ' ' || u.name, u.uf, u.ut, u.of, u.ot
 	  FROM u JOIN assignments a ON a.province_code = $1 AND a.commune_code = u.code AND a.commune_from = u.uf
 	  JOIN positions p ON p.code = a.position_code JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id)
-	SELECT * FROM ch WHERE f < lf OR (ut IS NOT NULL AND (f > ut OR t IS NULL OR t > ut))
+	SELECT k, kind, name, title_en, holder, f, t, unit, lf, ut FROM ch
+	WHERE (f < lf OR (ut IS NOT NULL AND (f > ut OR t IS NULL OR t > ut)))
+	  AND NOT (f < olf OR (ot IS NOT NULL AND (f > ot OR t IS NULL OR t > ot)))
 	ORDER BY k, kind, f, name`
 
 const hamletChildrenSQL = `
-	WITH u AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::date[], $6::date[]) AS u(k, code, name, uf, ut)),
+	WITH u AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::date[], $6::date[], $7::date[], $8::date[])
+	  AS u(k, code, name, uf, ut, of, ot)),
 	ch AS (
 	  SELECT u.k, 'post' AS kind, p.title_vi AS name, p.title_en, c.full_name AS holder, a.start_date AS f, a.end_date AS t,
-	    u.code || ' ' || u.name AS unit, u.uf AS lf, u.ut
+	    u.code || ' ' || u.name AS unit, u.uf AS lf, u.ut, u.of AS olf, u.ot
 	  FROM u JOIN assignments a ON a.province_code = $1 AND a.hamlet_code = u.code
 	  JOIN positions p ON p.code = a.position_code JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id)
-	SELECT * FROM ch WHERE f < lf OR (ut IS NOT NULL AND (f > ut OR t IS NULL OR t > ut))
+	SELECT k, kind, name, title_en, holder, f, t, unit, lf, ut FROM ch
+	WHERE (f < lf OR (ut IS NOT NULL AND (f > ut OR t IS NULL OR t > ut)))
+	  AND NOT (f < olf OR (ot IS NOT NULL AND (f > ot OR t IS NULL OR t > ot)))
 	ORDER BY k, kind, f, name`
 
 // childrenOutside returns the hamlets and posts of units (of level "commune" or "hamlet") that lie
@@ -78,14 +89,16 @@ func childrenOutside(ctx context.Context, tx *Tx, level string, units []lifeUnit
 	}
 	n := len(units)
 	keys, codes, names, froms, tos := make([]int32, n), make([]string, n), make([]string, n), make([]time.Time, n), make([]*time.Time, n)
+	oldFroms, oldTos := make([]time.Time, n), make([]*time.Time, n)
 	for i, u := range units {
 		keys[i], codes[i], names[i], froms[i], tos[i] = int32(u.Key), u.Code, u.Name, u.From, u.To
+		oldFroms[i], oldTos[i] = u.OldFrom, u.OldTo
 	}
 	sql := communeChildrenSQL
 	if level == "hamlet" {
 		sql = hamletChildrenSQL
 	}
-	rows, err := tx.Query(ctx, sql, tx.P.Province, keys, codes, names, froms, tos)
+	rows, err := tx.Query(ctx, sql, tx.P.Province, keys, codes, names, froms, tos, oldFroms, oldTos)
 	if err != nil {
 		return nil, err
 	}
@@ -138,11 +151,11 @@ func periodChanged(from time.Time, to *time.Time, newFrom time.Time, newTo *time
 // stagedPeriodsSQL locks (FOR UPDATE, in key order) and returns the recorded units an import's file gives
 // another period: the file's line, the unit's key and name, and its period as the file writes it.
 var stagedPeriodsSQL = map[string]string{
-	"commune": `SELECT s.line, c.code, coalesce(s.name, c.name), c.effective_from, s.effective_to
+	"commune": `SELECT s.line, c.code, coalesce(s.name, c.name), c.effective_from, s.effective_to, c.effective_from, c.effective_to
 		FROM communes c JOIN import_stage s ON s.code = c.code AND s.effective_from = c.effective_from
 		WHERE c.province_code = $1 AND s.effective_to IS DISTINCT FROM c.effective_to
 		ORDER BY c.code, c.effective_from FOR UPDATE OF c`,
-	"hamlet": `SELECT s.line, h.code, coalesce(s.name, h.name), s.effective_from, s.effective_to
+	"hamlet": `SELECT s.line, h.code, coalesce(s.name, h.name), s.effective_from, s.effective_to, h.effective_from, h.effective_to
 		FROM hamlets h JOIN import_stage s ON s.code = h.code
 		WHERE h.province_code = $1 AND s.effective_from IS NOT NULL
 		  AND (s.effective_from <> h.effective_from OR s.effective_to IS DISTINCT FROM h.effective_to)
@@ -185,9 +198,9 @@ func checkReorgChildren(ctx context.Context, tx *Tx, a ReorgActions) error {
 		level, sql string
 		closed     []ReorgClose
 	}{
-		{"commune", `SELECT 0, code, name, effective_from, effective_to FROM communes
+		{"commune", `SELECT 0, code, name, effective_from, effective_to, effective_from, NULL::date FROM communes
 			WHERE province_code = $1 AND (code, effective_from) IN (SELECT * FROM unnest($2::text[], $3::date[]))`, a.CloseUnits},
-		{"hamlet", `SELECT 0, code, name, effective_from, effective_to FROM hamlets
+		{"hamlet", `SELECT 0, code, name, effective_from, effective_to, effective_from, NULL::date FROM hamlets
 			WHERE province_code = $1 AND code = ANY($2) AND $3::date[] IS NOT NULL`, a.CloseHamlets},
 	}
 	for _, l := range levels {
