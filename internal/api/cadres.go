@@ -109,6 +109,11 @@ func (s *Server) listCadres(w http.ResponseWriter, r *http.Request) error {
 	if f.HamletCode != "" && !cadreHamletFilterPattern.MatchString(f.HamletCode) {
 		return queryError("hamlet_code", "format", "must be 1–32 letters, digits, '.', '_' or '-'", "phải gồm 1–32 chữ, số, '.', '_' hoặc '-'")
 	}
+	asOf, err := queryDate(r, "as_of")
+	if err != nil {
+		return err
+	}
+	f.AsOf = timePtr(asOf)
 	p := principalFrom(r.Context())
 	if cadreCCCDQuery.MatchString(f.Q) {
 		switch {
@@ -125,7 +130,12 @@ func (s *Server) listCadres(w http.ResponseWriter, r *http.Request) error {
 	out := cadreList{Items: make([]cadreResponse, 0, len(items))}
 	last := ""
 	for _, c := range items {
-		out.Items = append(out.Items, toCadreResponse(c, masksNationalID(p)))
+		item := toCadreResponse(c, masksNationalID(p))
+		if asOf != nil && c.StatusAt != nil { // status and left_on are those in force on as_of: say which period
+			sp := toStatusPeriod(*c.StatusAt)
+			item.AsOf, item.StatusPeriod = asOf, &sp
+		}
+		out.Items = append(out.Items, item)
 		last = c.ID
 	}
 	out.NextCursor = nextCursor(last, len(items), limit)

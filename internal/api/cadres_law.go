@@ -71,5 +71,5 @@ func cadreStageRow(c store.Cadre) *store.CadreStageRow {
 	return &store.CadreStageRow{NationalID: c.NationalID, FullName: c.FullName, Gender: c.Gender, BirthDate: c.BirthDate,
 		SIMonths: c.SIMonths, Status: c.Status, LeftOn: c.LeftOn, SITotalMonths: c.SITotalMonths,
 		SIUncompensatedMonths: c.SIUncompensatedMonths, Decree29Paid: c.Decree29Paid, Decree29PaidOn: c.Decree29PaidOn,
-		MergedUnitSurplus: c.MergedUnitSurplus}
+		MergedUnitSurplus: c.MergedUnitSurplus, ActiveFrom: c.ActiveFrom}
 }

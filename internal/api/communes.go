@@ -110,7 +110,7 @@ func (s *Server) listCommunes(w http.ResponseWriter, r *http.Request) error {
 		}
 		f.Class = n
 	}
-	on, err := queryDate(r, "active_on")
+	on, err := communeListDate(r)
 	if err != nil {
 		return err
 	}
@@ -129,6 +129,25 @@ func (s *Server) listCommunes(w http.ResponseWriter, r *http.Request) error {
 	}
 	out.NextCursor = nextCursor(last, len(items), limit)
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// communeListDate reads the date of a list of communes: as_of (as GET one reads it: the units in force on
+// the date, with the class, population and flags in force on it) or active_on, its earlier name; both
+// must then be the same date.
+func communeListDate(r *http.Request) (*Date, error) {
+	on, err := queryDate(r, "active_on")
+	if err != nil {
+		return nil, err
+	}
+	asOf, err := queryDate(r, "as_of")
+	if err != nil || asOf == nil {
+		return on, err
+	}
+	if on != nil && !on.Time.Equal(asOf.Time) {
+		return nil, queryError("as_of", "as_of_mismatch", "must be the same date as active_on when both are given",
+			"phải cùng ngày với active_on khi có cả hai")
+	}
+	return asOf, nil
 }
 
 func oneOf(v string, options ...string) bool {

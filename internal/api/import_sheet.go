@@ -24,7 +24,7 @@ import (
 // sheetPersonColumns and sheetPostColumns are the sheet's columns of each part (national_id is both's).
 var (
 	sheetPersonColumns = []string{"full_name", "gender", "birth_date", "si_months", "status", "left_on", "si_total_months",
-		"si_uncompensated_months", "decree29_paid", "decree29_paid_on", "merged_unit_surplus"}
+		"si_uncompensated_months", "decree29_paid", "decree29_paid_on", "merged_unit_surplus", "active_from"}
 	sheetPostColumns = []string{"position_code", "hamlet_code", "start_date", "end_date", "concurrent", "elected", "term_end",
 		"allowance_override"}
 )
@@ -51,6 +51,7 @@ var sheetKind = &importKind{name: store.SheetKind, row: sheetRow, carry: sheetCa
 	{"decree29_paid_on", false, []string{"ngày chi trả theo nđ 29", "ngày chi trả trợ cấp nghị định 29"}, ""},
 	{"merged_unit_surplus", false, []string{"dôi dư do sắp xếp đơn vị", "dôi dư do sáp nhập"}, ""},
 	{"commune_code", false, []string{"mã xã"}, ""},
+	{"active_from", false, []string{"ngày trở lại công tác", "ngày trở lại làm việc"}, ""},
 }}
 
 // sheetHeaders are the sheet template's Vietnamese headers (templateHeaders).
@@ -61,7 +62,7 @@ var sheetHeaders = map[string]string{
 	"si_months": "Số tháng đóng BHXH", "status": "Trạng thái", "left_on": "Ngày nghỉ việc",
 	"si_total_months": "Tổng số tháng đóng BHXH", "si_uncompensated_months": "Số tháng BHXH chưa hưởng trợ cấp",
 	"decree29_paid": "Đã chi trả theo NĐ 29", "decree29_paid_on": "Ngày chi trả theo NĐ 29",
-	"merged_unit_surplus": "Dôi dư do sắp xếp đơn vị", "commune_code": "Mã xã",
+	"merged_unit_surplus": "Dôi dư do sắp xếp đơn vị", "commune_code": "Mã xã", "active_from": "Ngày trở lại công tác",
 }
 
 func init() {

@@ -92,6 +92,7 @@ var importKinds = map[string]*importKind{
 		{"decree29_paid", false, []string{"đã chi trả theo nđ 29", "đã chi trả trợ cấp nghị định 29"}, ""},
 		{"decree29_paid_on", false, []string{"ngày chi trả theo nđ 29", "ngày chi trả trợ cấp nghị định 29"}, ""},
 		{"merged_unit_surplus", false, []string{"dôi dư do sắp xếp đơn vị", "dôi dư do sáp nhập"}, "false"},
+		{"active_from", false, []string{"ngày trở lại công tác", "ngày trở lại làm việc"}, ""},
 	}},
 	"assignments": {name: "assignments", row: typedRow(assignmentRow), columns: []importColumn{
 		{"national_id", true, []string{"số định danh", "cccd", "số cccd"}, "001080012345"},

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"communehr/internal/msg"
 	"communehr/internal/store"
 )
 
@@ -84,6 +85,7 @@ func cadreRow(rc *rowContext, cell func(string) string) (*store.CadreStageRow, [
 		req.BirthDate = *d
 	}
 	req.cadreLawFields = cadreLawCells(&p, cell)
+	activeFrom := p.date("active_from", cell("active_from"))
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
@@ -94,10 +96,13 @@ func cadreRow(rc *rowContext, cell func(string) string) (*store.CadreStageRow, [
 		req.Status = "active"
 	}
 	c := store.Cadre{NationalID: req.NationalID, FullName: req.FullName, Gender: req.Gender, BirthDate: req.BirthDate.Time,
-		SIMonths: req.SIMonths, Status: req.Status, LeftOn: timePtr(req.LeftOn)}
+		SIMonths: req.SIMonths, Status: req.Status, LeftOn: timePtr(req.LeftOn), ActiveFrom: timePtr(activeFrom)}
 	req.cadreLawFields.applyTo(&c)
 	if err := checkCadre(c, rc.today); err != nil {
 		return nil, fieldsOf(err)
+	}
+	if c.ActiveFrom != nil && c.Status != "active" { // the rest of checkReturn needs the register: store.cadreReturnRows
+		return nil, []FieldError{fieldMsg("/active_from", "active_only", msg.New("cadre.active_from_not_active"))}
 	}
 	return cadreStageRow(c), nil
 }

@@ -15,7 +15,7 @@ var templateHeaders = map[string]map[string]string{
 		"si_months": "Số tháng đóng BHXH", "status": "Trạng thái", "left_on": "Ngày nghỉ việc",
 		"si_total_months": "Tổng số tháng đóng BHXH", "si_uncompensated_months": "Số tháng BHXH chưa hưởng trợ cấp",
 		"decree29_paid": "Đã chi trả theo NĐ 29", "decree29_paid_on": "Ngày chi trả theo NĐ 29",
-		"merged_unit_surplus": "Dôi dư do sắp xếp đơn vị"},
+		"merged_unit_surplus": "Dôi dư do sắp xếp đơn vị", "active_from": "Ngày trở lại công tác"},
 	"assignments": {"national_id": "Số CCCD", "position_code": "Chức danh", "commune_code": "Mã xã",
 		"hamlet_code": "Mã thôn", "start_date": "Ngày bắt đầu", "end_date": "Ngày kết thúc", "concurrent": "Kiêm nhiệm",
 		"elected": "Do bầu cử", "term_end": "Ngày hết nhiệm kỳ", "allowance_override": "Phụ cấp riêng"},

@@ -52,6 +52,9 @@ type Cadre struct {
 	// StatusHistory is the person's status periods, oldest first (cadre_status_history, kept by the
 	// triggers of migration 0029); filled by the reads and writes of one person.
 	StatusHistory []StatusPeriod `json:"status_history,omitempty"`
+	// StatusAt is the period in force on the date of a list read as of a date (CadreFilter.AsOf); Status
+	// and LeftOn are then that period's.
+	StatusAt *StatusPeriod `json:"-"`
 }
 
 // StatusPeriod is a period of a person's status: From nil = since the record began, To nil = open
@@ -115,9 +118,10 @@ type CadreFilter struct {
 	// QNationalID widens Q to the CCCD: "exact" also matches a person whose national_id is Q, "part" one
 	// whose national_id contains Q (editors only: a viewer, who sees CCCDs masked, may not probe digits).
 	QNationalID string
-	CommuneCode string // has an assignment at this commune or at one of its hamlets
-	HamletCode  string // has an assignment at this hamlet
-	After       string // cursor: the last id of the previous page
+	CommuneCode string     // has an assignment at this commune or at one of its hamlets
+	HamletCode  string     // has an assignment at this hamlet
+	AsOf        *time.Time // status (and the Status filter) as in force on this date
+	After       string     // cursor: the last id of the previous page
 	Limit       int
 }
 
@@ -160,8 +164,13 @@ func scanCadre(r pgx.CollectableRow) (Cadre, error) {
 func (s *Store) ListCadres(ctx context.Context, p Principal, province string, f CadreFilter) ([]Cadre, error) {
 	q := newListQuery("c.province_code = $1", province)
 	add := q.add
+	cols, from, status, scan := prefixCols("c.", cadreCols), " FROM cadres c", "c.status", scanCadre
+	if f.AsOf != nil {
+		cols, from, status = cadreListAt(q.arg(*f.AsOf))
+		scan = func(r pgx.CollectableRow) (Cadre, error) { return scanCadreAt(r) }
+	}
 	if f.Status != "" {
-		add("c.status = ?", f.Status)
+		add(status+" = ?", f.Status)
 	}
 	if f.Q != "" {
 		switch f.QNationalID {
@@ -187,7 +196,7 @@ func (s *Store) ListCadres(ctx context.Context, p Principal, province string, f 
 	if f.After != "" {
 		add("c.id > ?::uuid", f.After)
 	}
-	sql := `SELECT ` + prefixCols("c.", cadreCols) + ` FROM cadres c WHERE ` + q.where() + q.page("c.id", f.Limit)
+	sql := `SELECT ` + cols + from + ` WHERE ` + q.where() + q.page("c.id", f.Limit)
 	args := q.args
 	var out []Cadre
 	err := s.InTx(ctx, p, func(tx *Tx) error {
@@ -195,7 +204,7 @@ func (s *Store) ListCadres(ctx context.Context, p Principal, province string, f 
 		if err != nil {
 			return err
 		}
-		out, err = pgx.AppendRows(make([]Cadre, 0, pageCap(f.Limit)), rows, scanCadre)
+		out, err = pgx.AppendRows(make([]Cadre, 0, pageCap(f.Limit)), rows, scan)
 		return err
 	})
 	return out, err

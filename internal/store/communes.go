@@ -313,6 +313,14 @@ func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code s
 		if err := recordCommuneVersion(ctx, tx, before, out, after.ChangesFrom); err != nil {
 			return err
 		}
+		if periodChanged(before.EffectiveFrom, before.EffectiveTo, out.EffectiveFrom, out.EffectiveTo) {
+			// Its hamlets and posts (locked out by the unit's FOR UPDATE above) must stay within its life.
+			u := lifeUnit{Code: out.Code, Name: out.Name, From: out.EffectiveFrom, To: out.EffectiveTo,
+				OldFrom: before.EffectiveFrom, OldTo: before.EffectiveTo}
+			if err := checkUnitChildren(ctx, tx, "commune", u); err != nil {
+				return err
+			}
+		}
 		if err := checkSuccessor(ctx, tx, "communes", province, code, out.SuccessorCode); err != nil {
 			return err
 		}

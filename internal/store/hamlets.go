@@ -253,6 +253,14 @@ func (s *Store) UpdateHamlet(ctx context.Context, p Principal, province, code st
 		if err := recordHamletVersion(ctx, tx, before, out, after.ChangesFrom); err != nil {
 			return err
 		}
+		if periodChanged(before.EffectiveFrom, before.EffectiveTo, out.EffectiveFrom, out.EffectiveTo) {
+			// Its posts (whose writers lock the hamlet FOR UPDATE, as above) must stay within its life.
+			u := lifeUnit{Code: out.Code, Name: out.Name, From: out.EffectiveFrom, To: out.EffectiveTo,
+				OldFrom: before.EffectiveFrom, OldTo: before.EffectiveTo}
+			if err := checkUnitChildren(ctx, tx, "hamlet", u); err != nil {
+				return err
+			}
+		}
 		if err := checkSuccessor(ctx, tx, "hamlets", province, code, out.SuccessorCode); err != nil {
 			return err
 		}

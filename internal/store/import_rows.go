@@ -67,6 +67,8 @@ type CadreStageRow struct {
 	Decree29Paid          *bool      `stage:"decree29_paid bool"`
 	Decree29PaidOn        *time.Time `stage:"decree29_paid_on date"`
 	MergedUnitSurplus     bool       `stage:"merged_unit_surplus bool"`
+	// ActiveFrom dates a return to work (issue 11 item 2); empty takes the register's (cadreReturnRows).
+	ActiveFrom *time.Time `stage:"active_from date"`
 }
 
 // AssignmentStageRow is a row of the posts import.

@@ -12,14 +12,25 @@ import (
 func ruleChecks(ctx context.Context, tx *Tx, kind string) ([]RowError, error) {
 	switch kind {
 	case "communes":
-		return successorCycleRows(ctx, tx, kind)
+		out, err := successorCycleRows(ctx, tx, kind)
+		if err != nil {
+			return nil, err
+		}
+		children, err := unitChildrenRows(ctx, tx, "commune") // its hamlets and posts stay within its life
+		return append(out, children...), err
 	case "hamlets":
 		out, err := successorCycleRows(ctx, tx, kind)
 		if err != nil {
 			return nil, err
 		}
 		life, err := hamletLifeRows(ctx, tx) // hamlets within their commune's life (unit_rules.go)
-		return append(out, life...), err
+		if err != nil {
+			return nil, err
+		}
+		children, err := unitChildrenRows(ctx, tx, "hamlet") // its posts stay within its life
+		return append(append(out, life...), children...), err
+	case "cadres":
+		return cadreReturnRows(ctx, tx) // a return to work (active_from) after the person's latest leaving
 	case "assignments":
 		return postRuleRows(ctx, tx) // posts within their unit's life; holders per unit (unit_rules.go)
 	}

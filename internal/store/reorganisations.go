@@ -230,6 +230,9 @@ func (s *Store) applyReorganisation(ctx context.Context, p Principal, req ReorgR
 		if err := checkReorgPosts(ctx, tx, req.Province, acts.SplitPosts); err != nil {
 			return err
 		}
+		if err := checkReorgChildren(ctx, tx, acts); err != nil {
+			return err
+		}
 		var id string
 		if err := tx.QueryRow(ctx, `SELECT gen_random_uuid()::text`).Scan(&id); err != nil {
 			return err
