@@ -77,7 +77,7 @@ func (s Service) Apply(ctx context.Context, p store.Principal, req *Request, vi 
 		return sum, nil
 	}
 	if err != nil {
-		return nil, busy(postRefused(err))
+		return nil, busy(lifeRefused(postRefused(err)))
 	}
 	return out.(*Summary), nil
 }
