@@ -15,17 +15,21 @@ func jsonText(v any) string {
 // together (migration 0046), whatever the path. A re-import after a dated change used to change the row
 // and no read (the open version won).
 
+// readAt reads path as of asOf ("" = today).
+func readAt[T any](e *env, ed, path, asOf string) T {
+	if asOf != "" {
+		path += "?as_of=" + asOf
+	}
+	r := e.do("GET", path, ed, nil)
+	mustStatus(e.t, r, 200)
+	var v T
+	r.json(e.t, &v)
+	return v
+}
+
 // hamletAt reads HL01 as of asOf ("" = today).
 func (e *env) hamletAt(ed, asOf string) hamletResponse {
-	q := ""
-	if asOf != "" {
-		q = "?as_of=" + asOf
-	}
-	r := e.do("GET", qnPath+"/hamlets/HL01"+q, ed, nil)
-	mustStatus(e.t, r, 200)
-	var h hamletResponse
-	r.json(e.t, &h)
-	return h
+	return readAt[hamletResponse](e, ed, qnPath+"/hamlets/HL01", asOf)
 }
 
 func TestAHamletImportAfterADatedChangeIsRead(t *testing.T) {
@@ -86,15 +90,7 @@ func reportHouseholds(rep allowanceReport, code string) int {
 
 // communeAt reads 07000's class and population as of asOf ("" = today).
 func (e *env) communeAt(ed, asOf string) communeResponse {
-	q := ""
-	if asOf != "" {
-		q = "?as_of=" + asOf
-	}
-	r := e.do("GET", qnPath+"/communes/07000"+q, ed, nil)
-	mustStatus(e.t, r, 200)
-	var c communeResponse
-	r.json(e.t, &c)
-	return c
+	return readAt[communeResponse](e, ed, qnPath+"/communes/07000", asOf)
 }
 
 func TestACommuneImportAfterADatedChangeIsRead(t *testing.T) {
