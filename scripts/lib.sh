@@ -23,12 +23,23 @@ throwaway_db() {
   [ -n "$PSQL" ] || PSQL=psql
 }
 
-# start_server LOGFILE: serve on a free port and wait for /healthz; sets port and server_pid.
+# start_server LOGFILE: serve on a free port and wait for /healthz; sets port and server_pid. A port can be
+# taken between the pick and the bind (the cluster's own port was once picked): then another is tried.
 start_server() {
-  port=$(( 20000 + RANDOM % 12000 )) # below the ephemeral range
-  ADDR=127.0.0.1:$port LOG_LEVEL=warn "$tmp/server" serve 2>"$1" &
-  server_pid=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return 0; sleep 0.1; done
+  local try
+  for try in 1 2 3 4 5; do
+    port=$(( 20000 + RANDOM % 12000 )) # below the ephemeral range
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+    ADDR=127.0.0.1:$port LOG_LEVEL=warn "$tmp/server" serve 2>"$1" &
+    server_pid=$!
+    for _ in $(seq 1 100); do
+      curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return 0
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$server_pid" 2>/dev/null || ! grep -q "address already in use" "$1" || continue
+    break
+  done
   echo "the server did not start; its log:" >&2
   tail -n 20 "$1" >&2
   return 1
