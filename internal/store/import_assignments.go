@@ -39,6 +39,10 @@ var assignmentImportSpec = ImportSpec{
 	// serialised). The file meets the posts on the whole natural key (person, post, start date), the
 	// person resolved once (import_posts): joined on post and start date alone (a plan that stale
 	// statistics make look cheap), every row of the file would meet thousands (issue 10 item 3).
+	// The new posts are inserted in the order of their person's id: two btree indexes of the table, the
+	// GiST of the no-overlap rule and the people's key that the foreign key looks up are ordered by it,
+	// and a random UUID taken in file order sent each insert to another page of each (about 7 % of the
+	// INSERT at 200,000 rows).
 	Upsert: []string{`UPDATE assignments AS t SET commune_code = f.commune_code, hamlet_code = f.hamlet_code, end_date = f.end_date,
 			concurrent = f.concurrent, elected = f.elected, term_end = f.term_end, allowance_override = f.allowance_override,
 			version = t.version + 1, updated_at = now()
@@ -52,7 +56,7 @@ var assignmentImportSpec = ImportSpec{
 			f.term_end, f.allowance_override
 		FROM import_posts f WHERE f.cadre_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assignments t WHERE t.province_code = $1
 			AND t.cadre_id = f.cadre_id AND t.position_code = f.position_code AND t.start_date = f.start_date)
-		ORDER BY f.line
+		ORDER BY f.cadre_id, f.line
 		RETURNING true`},
 }
 
