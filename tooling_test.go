@@ -1,6 +1,7 @@
 package communehr
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -158,6 +159,37 @@ func TestCommentPathsCheckSQLAndScripts(t *testing.T) {
 			if strings.Contains(got, filepath.Join(dir, name)+l) {
 				t.Errorf("%s line %s flagged:\n%s", name, l, got)
 			}
+		}
+	}
+}
+
+// No build output is tracked: four benchmark binaries (115 MB) built with `go build` in the repository root
+// were once committed and carried by every clone. Every tracked file is source or data: under 2 MB, and
+// not an executable (ELF).
+func TestNoBuildOutputsAreTracked(t *testing.T) {
+	if _, err := os.Stat(".git"); err != nil {
+		t.Skip("not a git checkout")
+	}
+	out, err := exec.Command("git", "ls-files", "-z").Output()
+	if err != nil {
+		t.Skipf("git ls-files: %v", err)
+	}
+	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+		f, err := os.Open(name)
+		if err != nil {
+			continue // deleted in the work tree, not yet committed
+		}
+		head := make([]byte, 4)
+		n, _ := f.Read(head)
+		st, err := f.Stat()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Equal(head[:n], []byte("\x7fELF")) {
+			t.Errorf("%s is an executable: build outputs belong in bin/ (ignored), not in the repository", name)
+		} else if st.Size() > 2<<20 {
+			t.Errorf("%s is %d bytes: is it a build output?", name, st.Size())
 		}
 	}
 }
