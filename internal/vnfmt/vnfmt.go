@@ -12,7 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Money writes an amount in whole đồng (rules.md: money is whole đồng, rounded half away from zero), its
+// Money writes an amount in whole đồng (the rules: money is whole đồng, rounded half away from zero), its
 // thousands grouped: -1234.5 → "-1.235". An amount that rounds to zero is "0", never "-0".
 func Money(d decimal.Decimal) string { return Number(d.Round(0)) }
 
