@@ -43,7 +43,16 @@ func TestAuditNamesCommuneUnitsByCodeAndPeriod(t *testing.T) {
 	if got := ids("entity_id=00001@2010-01-01"); got != "create 00001" {
 		t.Errorf("the earlier unit: %s", got)
 	}
-	for _, q := range []string{"entity_id=0000", "entity_id=00001@2020-01-02", "entity_id=00001@"} {
+	// A change of a unit's first day is filed under the new one, and found under both.
+	mustStatus(t, e.do("POST", "/v1/provinces/01/communes", ed, communeBody("00003", "Xã Ba")), 201)
+	mustStatus(t, e.do("PATCH", "/v1/provinces/01/communes/00003", ed, map[string]any{"effective_from": "2019-01-01"}, "If-Match", `"1"`), 200)
+	if got := ids("entity_id=00003@2020-01-01"); got != "update 00003@2019-01-01, create 00003@2020-01-01" {
+		t.Errorf("the unit before the move: %s", got)
+	}
+	if got := ids("entity_id=00003@2019-01-01"); got != "update 00003@2019-01-01" {
+		t.Errorf("the unit after the move: %s", got)
+	}
+	for _, q := range []string{"entity_id=0000", "entity_id=00001@2020-01-02", "entity_id=00001@", "entity_id=00003@2019-01-02"} {
 		if got := ids(q); got != "" {
 			t.Errorf("%s: %s", q, got)
 		}

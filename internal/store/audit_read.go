@@ -87,8 +87,10 @@ func (s *Store) ListAudit(ctx context.Context, p Principal, province string, f A
 
 // addEntityID selects the rows of one record. A commune-level unit is its code and its period: its rows
 // are named code@YYYY-MM-DD (UnitKey.String), rows written before that by the records API name the code
-// alone. A code@date id finds that unit's rows of both kinds (an old row by the period in its snapshot,
-// whichever spelling of effective_from the writer used); a bare code finds every unit of the code.
+// alone. A code@date id finds that unit's rows of both kinds: by the id, or by the code and the first day
+// in the row's snapshot before or after (an old row, whichever spelling of effective_from its writer used;
+// and the change that moved the unit's first day, filed under the new one). A bare code finds every
+// unit of the code.
 func addEntityID(q *listQuery, id string) {
 	code, day, unit := strings.Cut(id, "@")
 	if !unit {
@@ -99,6 +101,6 @@ func addEntityID(q *listQuery, id string) {
 		q.add("entity_id = ?", id)
 		return
 	}
-	q.add(`(entity_id = ? OR (entity = 'commune' AND entity_id = ? AND left(coalesce(after->>'EffectiveFrom', after->>'effective_from',
-		before->>'EffectiveFrom', before->>'effective_from'), 10) = ?))`, id, code, day)
+	q.add(`(entity_id = ? OR (entity = 'commune' AND split_part(entity_id, '@', 1) = ? AND ? IN (left(after->>'EffectiveFrom', 10),
+		left(after->>'effective_from', 10), left(before->>'EffectiveFrom', 10), left(before->>'effective_from', 10))))`, id, code, day)
 }

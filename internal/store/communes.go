@@ -324,6 +324,8 @@ func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code s
 		if err := checkSuccessor(ctx, tx, "communes", province, code, out.SuccessorCode); err != nil {
 			return err
 		}
+		// Filed under the unit's id after the change; a moved first day is in the before snapshot (ListAudit
+		// finds the row under either).
 		return tx.Audit(ctx, province, "update", "commune", out.Key().String(), before, out)
 	})
 	return out, err
