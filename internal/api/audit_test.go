@@ -32,7 +32,7 @@ func TestAuditLogListsWritesNewestFirst(t *testing.T) {
 	for _, it := range l.Items {
 		got = append(got, it.Action+" "+it.Entity+" "+it.EntityID)
 	}
-	if strings.Join(got, ", ") != "create hamlet T1, update commune 00001, create commune 00001" || l.NextCursor != nil {
+	if strings.Join(got, ", ") != "create hamlet T1, update commune 00001@2020-01-01, create commune 00001@2020-01-01" || l.NextCursor != nil {
 		t.Fatalf("audit log: %v", got)
 	}
 	if l.Items[0].KeyID == nil || l.Items[0].RequestID == "" || string(l.Items[0].Before) != "null" {

@@ -45,7 +45,7 @@ func TestCommuneCRUD(t *testing.T) {
 
 	// Audit rows for each write, in the same transactions.
 	var n int
-	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE entity = 'commune' AND entity_id = '00004'`).Scan(&n); err != nil {
+	if err := e.admin.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE entity = 'commune' AND entity_id = '00004@2020-01-01'`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != 2 {

@@ -65,6 +65,7 @@ var importKinds = map[string]*importKind{
 		{"successor_code", false, []string{"mã đơn vị kế thừa", "sáp nhập vào"}, ""},
 		{"mountainous", false, []string{"miền núi", "vùng cao", "miền núi vùng cao", "xã miền núi vùng cao"}, "false"},
 		{"ward_of_urban_district", false, []string{"phường thuộc quận"}, "false"},
+		{"old_province_code", false, []string{"mã tỉnh cũ", "mã tỉnh trước sắp xếp"}, ""},
 	}},
 	"hamlets": {name: "hamlets", row: hamletRow, columns: []importColumn{
 		{"code", true, []string{"mã", "mã thôn", "mã tổ dân phố"}, "00004-01"},

@@ -18,7 +18,8 @@ func communeRow(rc *rowContext, cell func(string) string) (store.StageRow, []Fie
 		Island:           boolOr(p.boolean("island", cell("island")), false),
 		EffectiveTo:      p.date("effective_to", cell("effective_to")), SuccessorCode: p.str(cell("successor_code")),
 		Mountainous:         boolOr(p.boolean("mountainous", cell("mountainous")), false),
-		WardOfUrbanDistrict: boolOr(p.boolean("ward_of_urban_district", cell("ward_of_urban_district")), false)}
+		WardOfUrbanDistrict: boolOr(p.boolean("ward_of_urban_district", cell("ward_of_urban_district")), false),
+		OldProvinceCode:     p.str(cell("old_province_code"))}
 	if n := p.integer("class", cell("class")); n != nil {
 		req.Class = *n
 	}
@@ -43,7 +44,7 @@ func communeRow(rc *rowContext, cell func(string) string) (store.StageRow, []Fie
 	return &store.CommuneStageRow{Code: req.Code, Name: req.Name, Kind: req.Kind, Class: req.Class, Population: req.Population,
 		AreaKm2: c.AreaKm2, KeySecurityOrder: req.KeySecurityOrder, Border: req.Border, Island: req.Island,
 		EffectiveFrom: req.EffectiveFrom.Time, EffectiveTo: c.EffectiveTo, SuccessorCode: req.SuccessorCode,
-		Mountainous: req.Mountainous, WardOfUrbanDistrict: req.WardOfUrbanDistrict}, nil
+		Mountainous: req.Mountainous, WardOfUrbanDistrict: req.WardOfUrbanDistrict, OldProvinceCode: req.OldProvinceCode}, nil
 }
 
 func hamletRow(rc *rowContext, cell func(string) string) (store.StageRow, []FieldError) {

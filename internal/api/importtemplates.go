@@ -99,7 +99,7 @@ var booleanColumns = map[string]bool{"key_security_order": true, "border": true,
 	"mountainous": true, "ward_of_urban_district": true}
 
 // textColumns hold codes and numbers that are not quantities: Excel must keep them as text.
-var textColumns = map[string]bool{"code": true, "commune_code": true, "hamlet_code": true, "national_id": true, "successor_code": true}
+var textColumns = map[string]bool{"code": true, "commune_code": true, "hamlet_code": true, "national_id": true, "successor_code": true, "old_province_code": true}
 
 type template struct {
 	kind      *importKind

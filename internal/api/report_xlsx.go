@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"communehr/internal/msg"
+	"communehr/internal/vnfmt"
 )
 
 // Exports in the reader's format and language (issue 13 item 4). Every table the API writes with
@@ -137,30 +138,9 @@ func (p exportPrefs) exportText(col, v string, viLabels bool) string {
 	return v
 }
 
-func viNumber(v string) string {
-	d, err := decimal.NewFromString(v)
-	if err != nil || !plainNumber.MatchString(v) {
-		return v
-	}
-	neg := d.IsNegative()
-	d = d.Abs()
-	intPart, frac, _ := strings.Cut(d.String(), ".")
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String()
-	if frac != "" {
-		out += "," + frac
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
+// viNumber writes a cell's number the Vietnamese way, as the console does (vnfmt.Text); a code with
+// leading zeros stays as it is.
+func viNumber(v string) string { return vnfmt.Text(v) }
 
 // write renders the table as the request asked: an xlsx workbook, or CSV with its delimiter and language.
 func (e *exportWriter) write(filename string, header []string, rows [][]string) error {

@@ -100,6 +100,7 @@ var catalogue = map[string]entry{
 	"field.start_date":           {"Ngày bắt đầu", "the start date"},
 	"field.status":               {"Trạng thái", "the status"},
 	"field.successor_code":       {"Mã đơn vị kế thừa", "the successor unit's code"},
+	"field.old_province_code":    {"Mã tỉnh cũ (trước sắp xếp năm 2025)", "the pre-2025 province code"},
 	"field.monthly_salary":       {"Tiền lương tháng hiện hưởng", "the current monthly salary"},
 
 	// Reports.

@@ -207,7 +207,8 @@ func choose(successors []string, answer string) (string, bool) {
 	return "", false
 }
 
-// questionWords is an open question as a reason: what is asked about, in which unit, and the choices.
+// questionWords is an open question as a reason: what is asked about (a hamlet by its name and code, a
+// post by its title, holder and period; never by an internal id), in which unit, and the choices.
 func questionWords(q Question) (en, vi string) {
 	unit, _, _ := strings.Cut(q.Unit, "@")
 	var units []string
@@ -224,31 +225,47 @@ func questionWords(q Question) (en, vi string) {
 		return fmt.Sprintf("hamlet %s (code %s) of unit %s: choose which of %s takes it", q.Name, q.ID, unit, choices),
 			fmt.Sprintf("thôn, tổ dân phố %s (mã %s) thuộc đơn vị %s: chọn đơn vị nhận trong số %s", q.Name, q.ID, unit, choices)
 	}
-	en = fmt.Sprintf("the post of %s in unit %s: choose which of %s takes it", q.Name, unit, choices)
-	vi = fmt.Sprintf("chức danh của %s tại đơn vị %s: chọn đơn vị nhận trong số %s", q.Name, unit, choices)
+	postEN, postVI := postWords(q)
+	en = fmt.Sprintf("%s in unit %s: choose which of %s takes it", postEN, unit, choices)
+	vi = fmt.Sprintf("%s tại đơn vị %s: chọn đơn vị nhận trong số %s", postVI, unit, choices)
 	if end {
 		en, vi = en+", or end the post", vi+", hoặc chấm dứt chức danh"
 	}
 	return en, vi
 }
 
-func (pl *planner) question(sum *Summary, kind, id, unit string, choices []string) {
-	sum.NeedsAnswer = append(sum.NeedsAnswer, Question{Kind: kind, ID: id, Unit: unit, Choices: choices,
-		Message: pl.t(fmt.Sprintf("%s splits: say which of %s takes %s.", unit, strings.Join(choices, ", "), id),
-			fmt.Sprintf("%s bị chia tách: cần chỉ rõ đơn vị nào trong %s nhận %s.", unit, strings.Join(choices, ", "), id))})
+// postWords names a question's post: its title (when known), its holder and its period.
+func postWords(q Question) (en, vi string) {
+	en, vi = "the post of "+q.Name, "chức danh của "+q.Name
+	if q.TitleEN != "" || q.TitleVI != "" {
+		en, vi = fmt.Sprintf("the post %s held by %s", q.TitleEN, q.Name), fmt.Sprintf("chức danh %s của %s", q.TitleVI, q.Name)
+	}
+	if q.Start.IsZero() {
+		return en, vi
+	}
+	if q.End == nil {
+		return fmt.Sprintf("%s (from %s)", en, q.Start.Format(time.DateOnly)), fmt.Sprintf("%s (từ %s)", vi, q.Start.Format(time.DateOnly))
+	}
+	from, to := q.Start.Format(time.DateOnly), q.End.Format(time.DateOnly)
+	return fmt.Sprintf("%s (%s to %s)", en, from, to), fmt.Sprintf("%s (từ %s đến %s)", vi, from, to)
+}
+
+// ask records an open question, its message worded by questionWords in the request's language.
+func (pl *planner) ask(sum *Summary, q Question) {
+	en, vi := questionWords(q)
+	q.Message = pl.t(en, vi)
+	sum.NeedsAnswer = append(sum.NeedsAnswer, q)
 }
 
 // hamletQuestion asks which new unit takes a hamlet, naming it.
 func (pl *planner) hamletQuestion(sum *Summary, h store.ReorgHamlet, unit string, choices []string) {
-	pl.question(sum, "hamlet", h.Code, unit, choices)
-	sum.NeedsAnswer[len(sum.NeedsAnswer)-1].Name = h.Name
+	pl.ask(sum, Question{Kind: "hamlet", ID: h.Code, Unit: unit, Choices: choices, Name: h.Name})
 }
 
-// postQuestion asks where a post goes, naming its holder.
+// postQuestion asks where a post goes, naming its holder, title and period.
 func (pl *planner) postQuestion(sum *Summary, p store.ReorgPost, unit string, choices []string) {
-	pl.question(sum, "post", p.AssignmentID, unit, choices)
-	q := &sum.NeedsAnswer[len(sum.NeedsAnswer)-1]
-	q.Name, q.PositionCode = p.FullName, p.PositionCode
+	pl.ask(sum, Question{Kind: "post", ID: p.AssignmentID, Unit: unit, Choices: choices, Name: p.FullName,
+		PositionCode: p.PositionCode, TitleEN: p.TitleEN, TitleVI: p.TitleVI, Start: p.Start, End: p.End})
 }
 
 func postItem(p store.ReorgPost, from, to string, end *time.Time) Post {

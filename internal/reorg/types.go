@@ -105,6 +105,10 @@ type Question struct {
 
 	Name         string `json:"-"` // the hamlet's name, or the post holder's (the console shows them)
 	PositionCode string `json:"-"`
+	// A post's title and period, so that the messages name the post as an officer knows it (not by its id).
+	TitleEN, TitleVI string     `json:"-"`
+	Start            time.Time  `json:"-"`
+	End              *time.Time `json:"-"`
 }
 
 // FundLine is the monthly fund of the units of one class (communes) or category (hamlets).

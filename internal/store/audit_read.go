@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,7 +27,7 @@ type AuditEntry struct {
 // inclusive.
 type AuditFilter struct {
 	Entity   string
-	EntityID string
+	EntityID string // a record's id; for a commune-level unit code@YYYY-MM-DD (that unit) or its code (every unit of the code)
 	From     *time.Time
 	To       *time.Time
 	Before   string // cursor: the public id of the last entry of the previous page ("": from the newest)
@@ -44,7 +45,7 @@ func (s *Store) ListAudit(ctx context.Context, p Principal, province string, f A
 		add("entity = ?", f.Entity)
 	}
 	if f.EntityID != "" {
-		add("entity_id = ?", f.EntityID)
+		addEntityID(q, f.EntityID)
 	}
 	if f.From != nil {
 		add("at >= ?", f.From.UTC())
@@ -82,4 +83,24 @@ func (s *Store) ListAudit(ctx context.Context, p Principal, province string, f A
 		return err
 	})
 	return out, err
+}
+
+// addEntityID selects the rows of one record. A commune-level unit is its code and its period: its rows
+// are named code@YYYY-MM-DD (UnitKey.String), rows written before that by the records API name the code
+// alone. A code@date id finds that unit's rows of both kinds: by the id, or by the code and the first day
+// in the row's snapshot before or after (an old row, whichever spelling of effective_from its writer used;
+// and the change that moved the unit's first day, filed under the new one). A bare code finds every
+// unit of the code.
+func addEntityID(q *listQuery, id string) {
+	code, day, unit := strings.Cut(id, "@")
+	if !unit {
+		q.add("(entity_id = ? OR (entity = 'commune' AND starts_with(entity_id, ? || '@')))", id)
+		return
+	}
+	if _, err := time.Parse(time.DateOnly, day); err != nil {
+		q.add("entity_id = ?", id)
+		return
+	}
+	q.add(`(entity_id = ? OR (entity = 'commune' AND split_part(entity_id, '@', 1) = ? AND ? IN (left(after->>'EffectiveFrom', 10),
+		left(after->>'effective_from', 10), left(before->>'EffectiveFrom', 10), left(before->>'effective_from', 10))))`, id, code, day)
 }

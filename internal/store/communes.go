@@ -239,7 +239,7 @@ func getCommune(ctx context.Context, tx *Tx, province, code string, sel UnitSel,
 	return c, translate(err)
 }
 
-// CreateCommune inserts a commune and audits it.
+// CreateCommune inserts a commune and audits it under its unit id (code@effective_from, as imports name it).
 func (s *Store) CreateCommune(ctx context.Context, p Principal, c Commune) (Commune, error) {
 	var out Commune
 	err := s.InTx(ctx, p, func(tx *Tx) error {
@@ -267,7 +267,7 @@ func (s *Store) CreateCommune(ctx context.Context, p Principal, c Commune) (Comm
 		if err := checkSuccessor(ctx, tx, "communes", out.Province, out.Code, out.SuccessorCode); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, c.Province, "create", "commune", out.Code, nil, out)
+		return tx.Audit(ctx, c.Province, "create", "commune", out.Key().String(), nil, out)
 	})
 	return out, err
 }
@@ -324,7 +324,9 @@ func (s *Store) UpdateCommune(ctx context.Context, p Principal, province, code s
 		if err := checkSuccessor(ctx, tx, "communes", province, code, out.SuccessorCode); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, province, "update", "commune", out.Code, before, out)
+		// Filed under the unit's id after the change; a moved first day is in the before snapshot (ListAudit
+		// finds the row under either).
+		return tx.Audit(ctx, province, "update", "commune", out.Key().String(), before, out)
 	})
 	return out, err
 }
@@ -432,6 +434,6 @@ func (s *Store) DeleteCommune(ctx context.Context, p Principal, province, code s
 			province, code, before.EffectiveFrom); err != nil {
 			return translate(err)
 		}
-		return tx.Audit(ctx, province, "delete", "commune", code, before, nil)
+		return tx.Audit(ctx, province, "delete", "commune", before.Key().String(), before, nil)
 	})
 }

@@ -36,6 +36,9 @@ type CommuneStageRow struct {
 	SuccessorCode       *string          `stage:"successor_code text"`
 	Mountainous         bool             `stage:"mountainous bool"`
 	WardOfUrbanDistrict bool             `stage:"ward_of_urban_district bool"`
+	// OldProvinceCode is the unit's pre-2025 province; empty (or no column) keeps the register's
+	// (keepOldProvinceCodes).
+	OldProvinceCode *string `stage:"old_province_code text"`
 }
 
 // HamletStageRow is a row of the hamlets import.

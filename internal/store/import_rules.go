@@ -12,6 +12,9 @@ import (
 func ruleChecks(ctx context.Context, tx *Tx, kind string) ([]RowError, error) {
 	switch kind {
 	case "communes":
+		if err := keepOldProvinceCodes(ctx, tx); err != nil {
+			return nil, err
+		}
 		out, err := successorCycleRows(ctx, tx, kind)
 		if err != nil {
 			return nil, err

@@ -78,7 +78,9 @@ func TestFormatting(t *testing.T) {
 	for _, c := range []struct {
 		in   string
 		want string
-	}{{"0", "0"}, {"999", "999"}, {"1000", "1.000"}, {"2340000", "2.340.000"}, {"744788125", "744.788.125"}, {"-1500", "-1.500"}, {"12.5", "12,5"}} {
+	}{{"0", "0"}, {"999", "999"}, {"1000", "1.000"}, {"2340000", "2.340.000"}, {"744788125", "744.788.125"}, {"-1500", "-1.500"},
+		// Money is whole đồng (rounded half away from zero), as in the exports: one function, vnfmt.Money.
+		{"12.5", "13"}, {"-1234.5", "-1.235"}, {"-0.4", "0"}, {"-123456789012345", "-123.456.789.012.345"}} {
 		if got := formatMoney(decimal.RequireFromString(c.in)); got != c.want {
 			t.Errorf("formatMoney(%s) = %q, want %q", c.in, got, c.want)
 		}

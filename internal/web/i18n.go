@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"communehr/internal/policy"
 	"communehr/internal/reorg"
+	"communehr/internal/vnfmt"
 )
 
 // languages of the console; Vietnamese is the reference catalogue and the default.
@@ -77,49 +77,27 @@ func formatDate(v any) string {
 	return ""
 }
 
-// formatMoney writes whole đồng with "." between thousands (2.340.000); amounts are whole đồng already,
-// any fraction is shown after a comma.
+// formatMoney writes an amount in whole đồng with "." between thousands (2.340.000; -1.500), as the
+// exports do: vnfmt.Money.
 func formatMoney(v any) string {
-	var d decimal.Decimal
 	switch x := v.(type) {
 	case decimal.Decimal:
-		d = x
+		return vnfmt.Money(x)
 	case *decimal.Decimal:
-		if x == nil {
-			return ""
+		if x != nil {
+			return vnfmt.Money(*x)
 		}
-		d = *x
-	default:
-		return ""
 	}
-	s := d.String()
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, ch := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(ch)
-	}
-	out := b.String()
-	if frac != "" {
-		out += "," + frac
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
+	return ""
 }
 
 // formatNumber writes a count with "." between thousands.
 func formatNumber(v any) string {
 	switch n := v.(type) {
 	case int:
-		return formatMoney(decimal.NewFromInt(int64(n)))
+		return vnfmt.Number(decimal.NewFromInt(int64(n)))
 	case int64:
-		return formatMoney(decimal.NewFromInt(n))
+		return vnfmt.Number(decimal.NewFromInt(n))
 	}
 	return fmt.Sprint(v)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"communehr/internal/vnfmt"
 )
 
 var (
@@ -17,7 +19,7 @@ var (
 func formulaVI(s string) string {
 	s = groupedNumber.ReplaceAllStringFunc(s, func(n string) string {
 		if strings.Trim(n, "0123456789") == "" { // a bare whole number: group its thousands
-			return formatMoney(decimal.RequireFromString(n))
+			return vnfmt.Number(decimal.RequireFromString(n))
 		}
 		return strings.NewReplacer(",", ".", ".", ",").Replace(n)
 	})
