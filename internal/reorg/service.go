@@ -47,7 +47,7 @@ func (s Service) Preview(ctx context.Context, p store.Principal, req *Request, v
 	}
 	out, err := s.Store.PreviewReorganisation(ctx, p, sreq, pl.plan)
 	if err != nil {
-		return nil, err
+		return nil, lifeRefused(err)
 	}
 	sum := out.(*Summary)
 	sum.Mode = "preview"

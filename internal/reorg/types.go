@@ -169,6 +169,8 @@ type Field struct {
 type Invalid struct {
 	DetailEN, DetailVI string
 	Fields             []Field
+
+	units []string // the mapping's unit each field is about, where the field's pointer does not say it
 }
 
 func (e *Invalid) Error() string { return "reorganisation: " + e.DetailEN }
