@@ -50,7 +50,7 @@ func decodeReorgRequest(r *http.Request) (*reorg.Request, error) {
 			return nil, queryError("effective_date", "date", "must be a date YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD")
 		}
 		req.Effective, req.Level = d.Time, q.Get("level")
-		if req.Entries, err = reorg.ReadMappingCSV(r.Body); err != nil {
+		if err = req.ReadCSV(r.Body); err != nil {
 			return nil, err
 		}
 	} else if err := decodeReorgJSON(r, req); err != nil {
@@ -112,6 +112,7 @@ func reorgError(err error) error {
 		fields := make([]FieldError, len(inv.Fields))
 		for i, f := range inv.Fields {
 			fields[i] = FieldError{Pointer: f.Pointer, Code: f.Code, MessageEN: f.EN, MessageVI: f.VI}
+			fields[i].Line, fields[i].Column, _ = f.Cell()
 		}
 		return errInvalid(inv.DetailEN, inv.DetailVI, fields...)
 	case errors.Is(err, reorg.ErrNoReferenceData):

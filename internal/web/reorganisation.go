@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -112,11 +113,9 @@ func (f reorgForm) request(province string) (*reorg.Request, error) {
 		}
 	}
 	if !req.National {
-		entries, err := reorg.ReadMappingCSV(strings.NewReader(f.MappingCSV))
-		if err != nil {
+		if err := req.ReadCSV(strings.NewReader(f.MappingCSV)); err != nil {
 			return nil, err
 		}
-		req.Entries = entries
 	}
 	return req, req.Validate()
 }
@@ -174,7 +173,7 @@ func (c *Console) refused(w http.ResponseWriter, r *http.Request, v *reorgView, 
 	case errors.As(err, &inv):
 		v.Refusal = plainDates(pickText(r, inv.DetailEN, inv.DetailVI))
 		for _, f := range inv.Fields {
-			v.Problems = append(v.Problems, problemText(c.views.catalogs[language(r)], pickText(r, f.EN, f.VI), f.Pointer))
+			v.Problems = append(v.Problems, problemText(c.views.catalogs[language(r)], pickText(r, f.EN, f.VI), f))
 		}
 		c.render(w, r, http.StatusUnprocessableEntity, "reorganisation.html", &page{Data: v})
 	case errors.Is(err, reorg.ErrNoReferenceData):
@@ -188,17 +187,23 @@ func (c *Console) refused(w http.ResponseWriter, r *http.Request, v *reorgView, 
 	return true
 }
 
-// problemText words one of the planner's reasons for an officer: the label of the form's field it is
-// about, dates as dd/mm/yyyy, never the request's pointer. A reason about a unit, a line of the
-// mapping, a hamlet or a post names it itself.
-func problemText(cat catalog, text, pointer string) string {
+// problemText words one of the planner's reasons for an officer: the line and column of the uploaded
+// file it is about, or the label of the form's field, dates as dd/mm/yyyy, never the request's pointer.
+// A reason about a unit, a hamlet or a post names it itself.
+func problemText(cat catalog, text string, f reorg.Field) string {
 	text = plainDates(text)
-	parts := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
+	if line, col, ok := f.Cell(); ok {
+		if col == "" {
+			return fmt.Sprintf(cat["reorg.cell_line"], line) + ": " + text
+		}
+		return fmt.Sprintf(cat["reorg.cell"], line, col) + ": " + text
+	}
+	parts := strings.Split(strings.TrimPrefix(f.Pointer, "/"), "/")
 	label := ""
 	switch {
-	case pointer == "/effective_date":
+	case f.Pointer == "/effective_date":
 		label = "reorg.effective_date"
-	case pointer == "/level":
+	case f.Pointer == "/level":
 		label = "reorg.level"
 	case parts[0] == "mapping" && len(parts) != 2: // the mapping as a whole, or an entry's value
 		label = "reorg.mapping"
