@@ -124,35 +124,61 @@ func reorgError(err error) error {
 	return err
 }
 
-// postReorganisation is POST /v1/provinces/{province}/reorganisations?mode=preview|apply.
+// postReorganisation is POST /v1/provinces/{province}/reorganisations?mode=preview|apply. What it echoes
+// (names and codes typed in a mapping, people's names, questions, refusals) reaches a viewer with every
+// 12-digit run masked (viewerText, as errors.csv); an editor gets it whole.
 func (s *Server) postReorganisation(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
+	mask := viewerText(p)
+	status, sum, err := s.reorganise(w, r, p)
+	if err != nil {
+		return maskedError(reorgError(err), mask)
+	}
+	return writeJSON(w, status, sum.Masked(mask))
+}
+
+// reorganise previews or applies the request: 201 for a new apply, 200 for a preview, a repeat, or an
+// apply the register already records whole (nothing written).
+func (s *Server) reorganise(w http.ResponseWriter, r *http.Request, p store.Principal) (int, *reorg.Summary, error) {
 	mode := r.URL.Query().Get("mode")
 	if mode != "preview" && mode != "apply" {
-		return queryError("mode", "oneof", "must be preview or apply", "phải là preview (xem trước) hoặc apply (thực hiện)")
+		return 0, nil, queryError("mode", "oneof", "must be preview or apply", "phải là preview (xem trước) hoặc apply (thực hiện)")
 	}
 	if mode == "apply" && p.Role != store.RoleProvinceEditor {
-		return errForbidden(p.Role)
+		return 0, nil, errForbidden(p.Role)
 	}
 	req, err := decodeReorgRequest(r)
 	if err != nil {
-		return reorgError(err)
+		return 0, nil, err
 	}
 	req.Province = chi.URLParam(r, "province")
 	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
 	if mode == "preview" {
 		sum, err := s.reorgService().Preview(r.Context(), p, req, vietnamese(r))
-		if err != nil {
-			return reorgError(err)
-		}
-		return writeJSON(w, http.StatusOK, sum)
+		return http.StatusOK, sum, err
 	}
 	sum, err := s.reorgService().Apply(r.Context(), p, req, vietnamese(r))
-	switch {
-	case err != nil:
-		return reorgError(err)
-	case sum.Repeated, sum.ID == "": // applied before, or the register already recorded all of it: nothing written
-		return writeJSON(w, http.StatusOK, sum)
+	if err != nil || sum.Repeated || sum.ID == "" {
+		return http.StatusOK, sum, err
 	}
-	return writeJSON(w, http.StatusCreated, sum)
+	return http.StatusCreated, sum, nil
 }
+
+// maskedError passes a refusal's texts and pointers through mask (any other error is returned as is).
+func maskedError(err error, mask func(string) string) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	out := *e
+	out.DetailEN, out.DetailVI = mask(e.DetailEN), mask(e.DetailVI)
+	out.Fields = make([]FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		f.Pointer, f.MessageEN, f.MessageVI, f.Column = mask(f.Pointer), mask(f.MessageEN), mask(f.MessageVI), mask(f.Column)
+		out.Fields[i] = f
+	}
+	return &out
+}
+
+// ViewerText is the masking p gets of what a reorganisation echoes (the console uses it too).
+func ViewerText(p store.Principal) func(string) string { return viewerText(p) }

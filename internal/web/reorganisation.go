@@ -98,6 +98,27 @@ func readReorgForm(r *http.Request) (reorgForm, map[string]string) {
 	return f, errs
 }
 
+// masked is the form as the page carries it back to a viewer: the uploaded file and the answers with
+// every 12-digit run masked (api.ViewerText: a viewer never receives a national ID, even one they typed).
+func (f reorgForm) masked(mask func(string) string) reorgForm {
+	f.MappingCSV = mask(f.MappingCSV)
+	answers := make(map[string]string, len(f.Answers))
+	for k, v := range f.Answers {
+		answers[mask(k)] = mask(v)
+	}
+	f.Answers = answers
+	return f
+}
+
+// maskedRefusal passes a planner's refusal through mask (any other error is returned as it is).
+func maskedRefusal(err error, mask func(string) string) error {
+	var inv *reorg.Invalid
+	if errors.As(err, &inv) {
+		return inv.Masked(mask)
+	}
+	return err
+}
+
 // request makes the planner's request from a checked form; a mapping that cannot be read is a
 // *reorg.Invalid naming its lines.
 func (f reorgForm) request(province string) (*reorg.Request, error) {
@@ -129,7 +150,8 @@ func (c *Console) plan(w http.ResponseWriter, r *http.Request) (*reorgView, *reo
 		return nil, nil, false
 	}
 	f, errs := readReorgForm(r)
-	v := newReorgView(province, base, f)
+	mask := api.ViewerText(principal(r))
+	v := newReorgView(province, base, f.masked(mask))
 	if len(errs) > 0 {
 		c.render(w, r, http.StatusUnprocessableEntity, "reorganisation.html", &page{Data: v, Errors: errs})
 		return nil, nil, false
@@ -138,9 +160,10 @@ func (c *Console) plan(w http.ResponseWriter, r *http.Request) (*reorgView, *reo
 	if err == nil {
 		v.Sum, err = c.reorgService().Preview(r.Context(), principal(r), req, language(r) == "vi")
 	}
-	if c.refused(w, r, v, err) {
+	if c.refused(w, r, v, maskedRefusal(err, mask)) {
 		return nil, nil, false
 	}
+	v.Sum = v.Sum.Masked(mask)
 	titles, err := c.positionTitles(r)
 	if err != nil {
 		c.serverError(w, r, err)
