@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"communehr/internal/exits"
+	"communehr/internal/msg"
 	"communehr/internal/policy"
 	"communehr/internal/reorg"
 	"communehr/internal/store"
@@ -33,6 +34,11 @@ type reorgJSON struct {
 	Mapping       json.RawMessage   `json:"mapping"`
 	Hamlets       map[string]string `json:"hamlets,omitempty"`
 	Posts         map[string]string `json:"posts,omitempty"`
+}
+
+// msgField is a field error worded by the msg catalogue.
+func msgField(pointer, code string, m msg.Message) FieldError {
+	return FieldError{Pointer: pointer, Code: code, MessageEN: m.EN(), MessageVI: m.VI()}
 }
 
 func reorgInvalid(fields ...FieldError) error {
@@ -72,21 +78,17 @@ func decodeReorgJSON(r *http.Request, req *reorg.Request) error {
 	var name string
 	switch {
 	case len(body.Mapping) == 0 || string(body.Mapping) == "null":
-		return reorgInvalid(FieldError{Pointer: "/mapping", Code: "required", MessageEN: "the mapping is required",
-			MessageVI: "cần có bảng chuyển đổi đơn vị"})
+		return reorgInvalid(msgField("/mapping", "required", msg.New("reorg.mapping_required")))
 	case json.Unmarshal(body.Mapping, &name) == nil:
 		if name != reorg.MappingNational2025 {
-			return reorgInvalid(FieldError{Pointer: "/mapping", Code: "unknown_mapping",
-				MessageEN: "the only built-in mapping is " + reorg.MappingNational2025, MessageVI: "bảng chuyển đổi có sẵn duy nhất là " + reorg.MappingNational2025})
+			return reorgInvalid(msgField("/mapping", "unknown_mapping", msg.New("reorg.mapping_unknown")))
 		}
 		req.National = true
 	default:
 		dec := json.NewDecoder(strings.NewReader(string(body.Mapping)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&req.Entries); err != nil {
-			return reorgInvalid(FieldError{Pointer: "/mapping", Code: "type",
-				MessageEN: "the mapping is a list of entries (old, new, coverage) or " + reorg.MappingNational2025,
-				MessageVI: "bảng chuyển đổi là danh sách (đơn vị cũ, đơn vị mới, phạm vi) hoặc " + reorg.MappingNational2025})
+			return reorgInvalid(msgField("/mapping", "type", msg.New("reorg.mapping_type")))
 		}
 	}
 	return nil

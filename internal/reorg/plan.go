@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"communehr/internal/exits"
+	"communehr/internal/msg"
 	"communehr/internal/policy"
 	"communehr/internal/store"
 )
@@ -207,7 +208,8 @@ func choose(successors []string, answer string) (string, bool) {
 	return "", false
 }
 
-// questionWords is an open question as a reason: what is asked about, in which unit, and the choices.
+// questionWords is an open question as a reason (msg catalogue): what is asked about — a hamlet by name
+// and code, a post by its holder — in which unit (by code), and the choices; never a record's id.
 func questionWords(q Question) (en, vi string) {
 	unit, _, _ := strings.Cut(q.Unit, "@")
 	var units []string
@@ -220,35 +222,35 @@ func questionWords(q Question) (en, vi string) {
 		units = append(units, c)
 	}
 	choices := strings.Join(units, ", ")
-	if q.Kind == "hamlet" {
-		return fmt.Sprintf("hamlet %s (code %s) of unit %s: choose which of %s takes it", q.Name, q.ID, unit, choices),
-			fmt.Sprintf("thôn, tổ dân phố %s (mã %s) thuộc đơn vị %s: chọn đơn vị nhận trong số %s", q.Name, q.ID, unit, choices)
+	var m msg.Message
+	switch {
+	case q.Kind == "hamlet":
+		m = msg.New("reorg.question_hamlet", q.Name, q.ID, unit, choices)
+	case end:
+		m = msg.New("reorg.question_post_or_end", q.Name, unit, choices)
+	default:
+		m = msg.New("reorg.question_post", q.Name, unit, choices)
 	}
-	en = fmt.Sprintf("the post of %s in unit %s: choose which of %s takes it", q.Name, unit, choices)
-	vi = fmt.Sprintf("chức danh của %s tại đơn vị %s: chọn đơn vị nhận trong số %s", q.Name, unit, choices)
-	if end {
-		en, vi = en+", or end the post", vi+", hoặc chấm dứt chức danh"
-	}
-	return en, vi
+	return m.EN(), m.VI()
 }
 
-func (pl *planner) question(sum *Summary, kind, id, unit string, choices []string) {
-	sum.NeedsAnswer = append(sum.NeedsAnswer, Question{Kind: kind, ID: id, Unit: unit, Choices: choices,
-		Message: pl.t(fmt.Sprintf("%s splits: say which of %s takes %s.", unit, strings.Join(choices, ", "), id),
-			fmt.Sprintf("%s bị chia tách: cần chỉ rõ đơn vị nào trong %s nhận %s.", unit, strings.Join(choices, ", "), id))})
+// question asks which of choices takes a hamlet or a post; name is the hamlet's, or the post holder's.
+func (pl *planner) question(sum *Summary, kind, id, name, unit string, choices []string) *Question {
+	q := Question{Kind: kind, ID: id, Unit: unit, Choices: choices, Name: name}
+	en, vi := questionWords(q)
+	q.Message = pl.t(en, vi)
+	sum.NeedsAnswer = append(sum.NeedsAnswer, q)
+	return &sum.NeedsAnswer[len(sum.NeedsAnswer)-1]
 }
 
 // hamletQuestion asks which new unit takes a hamlet, naming it.
 func (pl *planner) hamletQuestion(sum *Summary, h store.ReorgHamlet, unit string, choices []string) {
-	pl.question(sum, "hamlet", h.Code, unit, choices)
-	sum.NeedsAnswer[len(sum.NeedsAnswer)-1].Name = h.Name
+	pl.question(sum, "hamlet", h.Code, h.Name, unit, choices)
 }
 
 // postQuestion asks where a post goes, naming its holder.
 func (pl *planner) postQuestion(sum *Summary, p store.ReorgPost, unit string, choices []string) {
-	pl.question(sum, "post", p.AssignmentID, unit, choices)
-	q := &sum.NeedsAnswer[len(sum.NeedsAnswer)-1]
-	q.Name, q.PositionCode = p.FullName, p.PositionCode
+	pl.question(sum, "post", p.AssignmentID, p.FullName, unit, choices).PositionCode = p.PositionCode
 }
 
 func postItem(p store.ReorgPost, from, to string, end *time.Time) Post {
