@@ -33,6 +33,8 @@ type FieldError struct {
 	Code      string `json:"code"`
 	MessageEN string `json:"-"`
 	MessageVI string `json:"-"`
+	Line      int    `json:"-"` // an uploaded file's line (1 is the header), 0 for anything else
+	Column    string `json:"-"` // and its column as the file's header names it
 }
 
 // The closed set of error kinds, each a constructor with bilingual titles.
@@ -112,6 +114,8 @@ type problemField struct {
 	Pointer string `json:"pointer"`
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	Line    int    `json:"line,omitempty"`
+	Column  string `json:"column,omitempty"`
 }
 
 // vietnamese reports whether the client prefers Vietnamese: the first language of Accept-Language

@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"communehr/internal/exits"
+	"communehr/internal/msg"
 	"communehr/internal/policy"
 	"communehr/internal/reorg"
 	"communehr/internal/store"
@@ -35,6 +36,11 @@ type reorgJSON struct {
 	Posts         map[string]string `json:"posts,omitempty"`
 }
 
+// msgField is a field error worded by the msg catalogue.
+func msgField(pointer, code string, m msg.Message) FieldError {
+	return FieldError{Pointer: pointer, Code: code, MessageEN: m.EN(), MessageVI: m.VI()}
+}
+
 func reorgInvalid(fields ...FieldError) error {
 	return errInvalid("The reorganisation request is not valid.", "Yêu cầu sắp xếp đơn vị không hợp lệ.", fields...)
 }
@@ -50,7 +56,7 @@ func decodeReorgRequest(r *http.Request) (*reorg.Request, error) {
 			return nil, queryError("effective_date", "date", "must be a date YYYY-MM-DD", "phải là ngày dạng YYYY-MM-DD")
 		}
 		req.Effective, req.Level = d.Time, q.Get("level")
-		if req.Entries, err = reorg.ReadMappingCSV(r.Body); err != nil {
+		if err = req.ReadCSV(r.Body); err != nil {
 			return nil, err
 		}
 	} else if err := decodeReorgJSON(r, req); err != nil {
@@ -72,21 +78,17 @@ func decodeReorgJSON(r *http.Request, req *reorg.Request) error {
 	var name string
 	switch {
 	case len(body.Mapping) == 0 || string(body.Mapping) == "null":
-		return reorgInvalid(FieldError{Pointer: "/mapping", Code: "required", MessageEN: "the mapping is required",
-			MessageVI: "cần có bảng chuyển đổi đơn vị"})
+		return reorgInvalid(msgField("/mapping", "required", msg.New("reorg.mapping_required")))
 	case json.Unmarshal(body.Mapping, &name) == nil:
 		if name != reorg.MappingNational2025 {
-			return reorgInvalid(FieldError{Pointer: "/mapping", Code: "unknown_mapping",
-				MessageEN: "the only built-in mapping is " + reorg.MappingNational2025, MessageVI: "bảng chuyển đổi có sẵn duy nhất là " + reorg.MappingNational2025})
+			return reorgInvalid(msgField("/mapping", "unknown_mapping", msg.New("reorg.mapping_unknown")))
 		}
 		req.National = true
 	default:
 		dec := json.NewDecoder(strings.NewReader(string(body.Mapping)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&req.Entries); err != nil {
-			return reorgInvalid(FieldError{Pointer: "/mapping", Code: "type",
-				MessageEN: "the mapping is a list of entries (old, new, coverage) or " + reorg.MappingNational2025,
-				MessageVI: "bảng chuyển đổi là danh sách (đơn vị cũ, đơn vị mới, phạm vi) hoặc " + reorg.MappingNational2025})
+			return reorgInvalid(msgField("/mapping", "type", msg.New("reorg.mapping_type")))
 		}
 	}
 	return nil
@@ -112,6 +114,7 @@ func reorgError(err error) error {
 		fields := make([]FieldError, len(inv.Fields))
 		for i, f := range inv.Fields {
 			fields[i] = FieldError{Pointer: f.Pointer, Code: f.Code, MessageEN: f.EN, MessageVI: f.VI}
+			fields[i].Line, fields[i].Column, _ = f.Cell()
 		}
 		return errInvalid(inv.DetailEN, inv.DetailVI, fields...)
 	case errors.Is(err, reorg.ErrNoReferenceData):
@@ -123,35 +126,61 @@ func reorgError(err error) error {
 	return err
 }
 
-// postReorganisation is POST /v1/provinces/{province}/reorganisations?mode=preview|apply.
+// postReorganisation is POST /v1/provinces/{province}/reorganisations?mode=preview|apply. What it echoes
+// (names and codes typed in a mapping, people's names, questions, refusals) reaches a viewer with every
+// 12-digit run masked (viewerText, as errors.csv); an editor gets it whole.
 func (s *Server) postReorganisation(w http.ResponseWriter, r *http.Request) error {
 	p := principalFrom(r.Context())
+	mask := viewerText(p)
+	status, sum, err := s.reorganise(w, r, p)
+	if err != nil {
+		return maskedError(reorgError(err), mask)
+	}
+	return writeJSON(w, status, sum.Masked(mask))
+}
+
+// reorganise previews or applies the request: 201 for a new apply, 200 for a preview, a repeat, or an
+// apply the register already records whole (nothing written).
+func (s *Server) reorganise(w http.ResponseWriter, r *http.Request, p store.Principal) (int, *reorg.Summary, error) {
 	mode := r.URL.Query().Get("mode")
 	if mode != "preview" && mode != "apply" {
-		return queryError("mode", "oneof", "must be preview or apply", "phải là preview (xem trước) hoặc apply (thực hiện)")
+		return 0, nil, queryError("mode", "oneof", "must be preview or apply", "phải là preview (xem trước) hoặc apply (thực hiện)")
 	}
 	if mode == "apply" && p.Role != store.RoleProvinceEditor {
-		return errForbidden(p.Role)
+		return 0, nil, errForbidden(p.Role)
 	}
 	req, err := decodeReorgRequest(r)
 	if err != nil {
-		return reorgError(err)
+		return 0, nil, err
 	}
 	req.Province = chi.URLParam(r, "province")
 	w.Header().Set("Ruleset-Version", policy.RulesetVersion)
 	if mode == "preview" {
 		sum, err := s.reorgService().Preview(r.Context(), p, req, vietnamese(r))
-		if err != nil {
-			return reorgError(err)
-		}
-		return writeJSON(w, http.StatusOK, sum)
+		return http.StatusOK, sum, err
 	}
 	sum, err := s.reorgService().Apply(r.Context(), p, req, vietnamese(r))
-	switch {
-	case err != nil:
-		return reorgError(err)
-	case sum.Repeated, sum.ID == "": // applied before, or the register already recorded all of it: nothing written
-		return writeJSON(w, http.StatusOK, sum)
+	if err != nil || sum.Repeated || sum.ID == "" {
+		return http.StatusOK, sum, err
 	}
-	return writeJSON(w, http.StatusCreated, sum)
+	return http.StatusCreated, sum, nil
 }
+
+// maskedError passes a refusal's texts and pointers through mask (any other error is returned as is).
+func maskedError(err error, mask func(string) string) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	out := *e
+	out.DetailEN, out.DetailVI = mask(e.DetailEN), mask(e.DetailVI)
+	out.Fields = make([]FieldError, len(e.Fields))
+	for i, f := range e.Fields {
+		f.Pointer, f.MessageEN, f.MessageVI, f.Column = mask(f.Pointer), mask(f.MessageEN), mask(f.MessageVI), mask(f.Column)
+		out.Fields[i] = f
+	}
+	return &out
+}
+
+// ViewerText is the masking p gets of what a reorganisation echoes (the console uses it too).
+func ViewerText(p store.Principal) func(string) string { return viewerText(p) }

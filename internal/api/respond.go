@@ -139,7 +139,8 @@ func writeProblem(w http.ResponseWriter, r *http.Request, e *Error) {
 		Errors:    make([]problemField, 0, len(e.Fields)),
 	}
 	for _, f := range e.Fields {
-		p.Errors = append(p.Errors, problemField{Pointer: f.Pointer, Code: f.Code, Message: pick(vi, f.MessageEN, f.MessageVI)})
+		p.Errors = append(p.Errors, problemField{Pointer: f.Pointer, Code: f.Code, Message: pick(vi, f.MessageEN, f.MessageVI),
+			Line: f.Line, Column: f.Column})
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

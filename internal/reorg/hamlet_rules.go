@@ -140,16 +140,18 @@ func postRefused(err error) error {
 		"Phương án trả lời làm một thôn, tổ dân phố có nhiều người giữ chức danh hơn quy định.", f)
 }
 
-// lifeRefused turns the store's last-word refusal of an apply that would leave a hamlet or a post outside
-// the life of a unit it closes (a bare *store.RuleError: store.checkReorgChildren) into the planner's
-// 422, so that the API and the console word it as every other refusal of the plan (the console showed
-// its "system error" page); any other error is returned as it is.
+// lifeRefused turns the store's refusal of a reorganisation that would leave a hamlet or a post outside
+// the life of a unit it closes (*store.ReorgLifeError: the apply's last check, which the preview runs
+// too) into the planner's 422, so that the API and the console word it as every other refusal of the
+// plan; any other error is returned as it is.
 func lifeRefused(err error) error {
-	var re *store.RuleError
-	if !errors.As(err, &re) {
+	var le *store.ReorgLifeError
+	if !errors.As(err, &le) {
 		return err
 	}
-	return invalid("The reorganisation would leave a hamlet or a post outside the life of a unit it closes.",
+	inv := invalid("The reorganisation would leave a hamlet or a post outside the life of a unit it closes.",
 		"Phương án sắp xếp để lại thôn, tổ dân phố hoặc chức danh nằm ngoài thời gian tồn tại của đơn vị bị giải thể.",
-		Field{"/" + re.Field, re.Code, re.MessageEN, re.MessageVI})
+		Field{"/" + le.Err.Field, le.Err.Code, le.Err.MessageEN, le.Err.MessageVI})
+	inv.units = []string{le.Unit}
+	return inv
 }

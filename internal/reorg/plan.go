@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"communehr/internal/exits"
+	"communehr/internal/msg"
 	"communehr/internal/policy"
 	"communehr/internal/store"
 )
@@ -207,47 +208,48 @@ func choose(successors []string, answer string) (string, bool) {
 	return "", false
 }
 
-// questionWords is an open question as a reason: what is asked about (a hamlet by its name and code, a
-// post by its title, holder and period; never by an internal id), in which unit, and the choices.
+// questionWords is an open question as a reason (msg catalogue): what is asked about — a hamlet by its name
+// and code, a post by its title, holder and period; never a record's id — in which unit (by code), and the
+// choices.
 func questionWords(q Question) (en, vi string) {
 	unit, _, _ := strings.Cut(q.Unit, "@")
 	var units []string
 	end := false
 	for _, c := range q.Choices {
-		if c == "end" {
+		if c == "" {
 			end = true
 			continue
 		}
 		units = append(units, c)
 	}
 	choices := strings.Join(units, ", ")
-	if q.Kind == "hamlet" {
-		return fmt.Sprintf("hamlet %s (code %s) of unit %s: choose which of %s takes it", q.Name, q.ID, unit, choices),
-			fmt.Sprintf("thôn, tổ dân phố %s (mã %s) thuộc đơn vị %s: chọn đơn vị nhận trong số %s", q.Name, q.ID, unit, choices)
+	var m msg.Message
+	switch {
+	case q.Kind == "hamlet":
+		m = msg.New("reorg.question_hamlet", q.Name, q.ID, unit, choices)
+	case end:
+		m = msg.New("reorg.question_post_or_end", postWords(q), unit, choices)
+	default:
+		m = msg.New("reorg.question_post", postWords(q), unit, choices)
 	}
-	postEN, postVI := postWords(q)
-	en = fmt.Sprintf("%s in unit %s: choose which of %s takes it", postEN, unit, choices)
-	vi = fmt.Sprintf("%s tại đơn vị %s: chọn đơn vị nhận trong số %s", postVI, unit, choices)
-	if end {
-		en, vi = en+", or end the post", vi+", hoặc chấm dứt chức danh"
-	}
-	return en, vi
+	return m.EN(), m.VI()
 }
 
 // postWords names a question's post: its title (when known), its holder and its period.
-func postWords(q Question) (en, vi string) {
-	en, vi = "the post of "+q.Name, "chức danh của "+q.Name
+func postWords(q Question) msg.Text {
+	en, vi := "the post of "+q.Name, "chức danh của "+q.Name
 	if q.TitleEN != "" || q.TitleVI != "" {
 		en, vi = fmt.Sprintf("the post %s held by %s", q.TitleEN, q.Name), fmt.Sprintf("chức danh %s của %s", q.TitleVI, q.Name)
 	}
-	if q.Start.IsZero() {
-		return en, vi
+	switch {
+	case q.Start.IsZero():
+	case q.End == nil:
+		en, vi = fmt.Sprintf("%s (from %s)", en, q.Start.Format(time.DateOnly)), fmt.Sprintf("%s (từ %s)", vi, q.Start.Format(time.DateOnly))
+	default:
+		from, to := q.Start.Format(time.DateOnly), q.End.Format(time.DateOnly)
+		en, vi = fmt.Sprintf("%s (%s to %s)", en, from, to), fmt.Sprintf("%s (từ %s đến %s)", vi, from, to)
 	}
-	if q.End == nil {
-		return fmt.Sprintf("%s (from %s)", en, q.Start.Format(time.DateOnly)), fmt.Sprintf("%s (từ %s)", vi, q.Start.Format(time.DateOnly))
-	}
-	from, to := q.Start.Format(time.DateOnly), q.End.Format(time.DateOnly)
-	return fmt.Sprintf("%s (%s to %s)", en, from, to), fmt.Sprintf("%s (từ %s đến %s)", vi, from, to)
+	return msg.Text{VI: vi, EN: en}
 }
 
 // ask records an open question, its message worded by questionWords in the request's language.

@@ -1,17 +1,12 @@
 package reorg
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"io"
 	"sort"
-	"strings"
 	"time"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 
 	"communehr/internal/refdata"
 	"communehr/internal/store"
@@ -29,7 +24,9 @@ type Request struct {
 	Hamlets   map[string]string
 	Posts     map[string]string
 
-	standalone []Entry // new units without a predecessor (national-2025 only)
+	standalone []Entry           // new units without a predecessor (national-2025 only)
+	file       bool              // the mapping was uploaded as a file: errors point at its lines (ReadCSV)
+	header     map[string]string // the file's columns as its header names them, by the mapping's names
 }
 
 // readable reports whether s can be stored and compared as PostgreSQL text: valid UTF-8 without NUL or
@@ -71,7 +68,7 @@ func (req *Request) Validate() error {
 		fields = append(fields, Field{"/mapping", "required", "the mapping has no entry", "bảng chuyển đổi không có dòng nào"})
 	}
 	if len(fields) > 0 {
-		return requestInvalid(fields...)
+		return req.locate(requestInvalid(fields...))
 	}
 	return nil
 }
@@ -94,99 +91,6 @@ func (e Entry) problems(ptr string) []Field {
 		fields = append(fields, Field{ptr + "/new_name", "max", "at most 200 characters", "tối đa 200 ký tự"})
 	}
 	return fields
-}
-
-// ReadMappingCSV reads a mapping upload: a header naming old, new and coverage (new_name and new_kind,
-// or name and kind, optional), one entry a line. Errors point at the line and column.
-func ReadMappingCSV(body io.Reader) ([]Entry, error) {
-	sc := bufio.NewScanner(body)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	var cols []string
-	var out []Entry
-	var fields []Field
-	line := 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimSuffix(sc.Text(), "\r")
-		if line == 1 {
-			cols = strings.Split(strings.TrimPrefix(text, "\ufeff"), ",")
-			for i, c := range cols {
-				cols[i] = strings.ToLower(strings.TrimSpace(c))
-			}
-			if fields = missingColumns(cols); len(fields) > 0 {
-				return nil, requestInvalid(fields...)
-			}
-			continue
-		}
-		if strings.TrimSpace(text) == "" {
-			continue
-		}
-		e, bad := mappingLine(line, cols, strings.Split(text, ","))
-		fields = append(fields, bad...)
-		if e != nil {
-			out = append(out, *e)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, requestInvalid(Field{fmt.Sprintf("/lines/%d", line+1), "unreadable",
-			"the file could not be read past this line", "không đọc được tệp từ dòng này"})
-	}
-	if len(fields) > 0 {
-		return nil, requestInvalid(fields...)
-	}
-	return out, nil
-}
-
-func missingColumns(cols []string) []Field {
-	var fields []Field
-	for _, need := range []string{"old", "new", "coverage"} {
-		found := false
-		for _, c := range cols {
-			found = found || c == need
-		}
-		if !found {
-			fields = append(fields, Field{fmt.Sprintf("/lines/1/%s", need), "missing_column",
-				"line 1: the header lacks the column " + need, "dòng 1: thiếu cột " + need})
-		}
-	}
-	return fields
-}
-
-// mappingLine reads one line of a mapping; the entry is nil when the line has the wrong number of values.
-func mappingLine(line int, cols, vals []string) (*Entry, []Field) {
-	if len(vals) != len(cols) {
-		return nil, []Field{{fmt.Sprintf("/lines/%d", line), "field_count",
-			fmt.Sprintf("line %d: %d values, the header has %d", line, len(vals), len(cols)),
-			fmt.Sprintf("dòng %d: có %d giá trị, dòng tiêu đề có %d", line, len(vals), len(cols))}}
-	}
-	var e Entry
-	for i, c := range cols {
-		v := norm.NFC.String(strings.TrimSpace(vals[i]))
-		switch c {
-		case "old":
-			e.Old = v
-		case "new":
-			e.New = v
-		case "coverage":
-			e.Coverage = v
-		case "new_name", "name":
-			e.NewName = v
-		case "new_kind", "kind":
-			e.NewKind = v
-		}
-	}
-	var fields []Field
-	for col, v := range map[string]string{"old": e.Old, "new": e.New} {
-		if v == "" {
-			fields = append(fields, Field{fmt.Sprintf("/lines/%d/%s", line, col), "required",
-				fmt.Sprintf("line %d: the unit's code is empty", line), fmt.Sprintf("dòng %d: mã đơn vị bị bỏ trống", line)})
-		}
-	}
-	if e.Coverage != "full" && e.Coverage != "partial" {
-		fields = append(fields, Field{fmt.Sprintf("/lines/%d/coverage", line), "oneof",
-			fmt.Sprintf("line %d: coverage must be full or partial", line), fmt.Sprintf("dòng %d: phạm vi phải là full (toàn bộ) hoặc partial (một phần)", line)})
-	}
-	return &e, fields
 }
 
 // resolve fills the national mapping from the reference data (with the new units' names and kinds).

@@ -47,7 +47,7 @@ func (s Service) Preview(ctx context.Context, p store.Principal, req *Request, v
 	}
 	out, err := s.Store.PreviewReorganisation(ctx, p, sreq, pl.plan)
 	if err != nil {
-		return nil, err
+		return nil, req.locate(lifeRefused(err))
 	}
 	sum := out.(*Summary)
 	sum.Mode = "preview"
@@ -77,7 +77,7 @@ func (s Service) Apply(ctx context.Context, p store.Principal, req *Request, vi 
 		return sum, nil
 	}
 	if err != nil {
-		return nil, busy(lifeRefused(postRefused(err)))
+		return nil, req.locate(busy(lifeRefused(postRefused(err))))
 	}
 	return out.(*Summary), nil
 }

@@ -44,6 +44,8 @@ type Entry struct {
 	Coverage string `json:"coverage"`
 	NewName  string `json:"new_name,omitempty"`
 	NewKind  string `json:"new_kind,omitempty"`
+
+	Line int `json:"-"` // the line of an uploaded mapping file (ReadCSV), 0 for a JSON entry
 }
 
 // UnitRef names a unit (or hamlet) in a reorganisation's answer.
@@ -173,6 +175,8 @@ type Field struct {
 type Invalid struct {
 	DetailEN, DetailVI string
 	Fields             []Field
+
+	units []string // the mapping's unit each field is about, where the field's pointer does not say it
 }
 
 func (e *Invalid) Error() string { return "reorganisation: " + e.DetailEN }

@@ -159,8 +159,16 @@ func (s *Store) PreviewReorganisation(ctx context.Context, p Principal, req Reor
 			if err != nil {
 				return err
 			}
-			_, summary, err = plan(d, people)
-			return err
+			acts, sum, err := plan(d, people)
+			if err != nil {
+				return err
+			}
+			// The apply's last check, on the rows as they are: what it would refuse, the preview refuses.
+			if err := checkReorgChildren(ctx, tx, acts, plannedChildren(d)); err != nil {
+				return err
+			}
+			summary = sum
+			return nil
 		})
 	})
 	return summary, err
@@ -230,7 +238,7 @@ func (s *Store) applyReorganisation(ctx context.Context, p Principal, req ReorgR
 		if err := checkReorgPosts(ctx, tx, req.Province, acts.SplitPosts); err != nil {
 			return err
 		}
-		if err := checkReorgChildren(ctx, tx, acts); err != nil {
+		if err := checkReorgChildren(ctx, tx, acts, nil); err != nil {
 			return err
 		}
 		var id string

@@ -36,6 +36,7 @@ type lifeUnit struct {
 // lifeChild is a hamlet or a post lying outside its unit's life.
 type lifeChild struct {
 	Key      int
+	ID       string // the hamlet's code; the post's id
 	Kind     string // "hamlet" or "post"
 	Name     string // the hamlet's code and name; the post's title (Vietnamese)
 	TitleEN  string // the post's title (English)
@@ -55,15 +56,15 @@ const communeChildrenSQL = `
 	WITH u AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::date[], $6::date[], $7::date[], $8::date[])
 	  AS u(k, code, name, uf, ut, of, ot)),
 	ch AS (
-	  SELECT u.k, 'hamlet' AS kind, h.code || ' ' || h.name AS name, '' AS title_en, '' AS holder, h.effective_from AS f, h.effective_to AS t,
+	  SELECT u.k, h.code AS id, 'hamlet' AS kind, h.code || ' ' || h.name AS name, '' AS title_en, '' AS holder, h.effective_from AS f, h.effective_to AS t,
 	    u.code || ' ' || u.name AS unit, CASE WHEN h.effective_from < u.uf THEN commune_life_from($1, u.code, u.uf) ELSE u.uf END AS lf, u.ut,
 	    CASE WHEN h.effective_from < u.of THEN commune_life_from($1, u.code, u.of) ELSE u.of END AS olf, u.ot
 	  FROM u JOIN hamlets h ON h.province_code = $1 AND h.commune_code = u.code AND h.commune_from = u.uf
 	  UNION ALL
-	  SELECT u.k, 'post', p.title_vi, p.title_en, c.full_name, a.start_date, a.end_date, u.code || ' ' || u.name, u.uf, u.ut, u.of, u.ot
+	  SELECT u.k, a.id::text, 'post', p.title_vi, p.title_en, c.full_name, a.start_date, a.end_date, u.code || ' ' || u.name, u.uf, u.ut, u.of, u.ot
 	  FROM u JOIN assignments a ON a.province_code = $1 AND a.commune_code = u.code AND a.commune_from = u.uf
 	  JOIN positions p ON p.code = a.position_code JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id)
-	SELECT k, kind, name, title_en, holder, f, t, unit, lf, ut FROM ch
+	SELECT k, id, kind, name, title_en, holder, f, t, unit, lf, ut FROM ch
 	WHERE (f < lf OR (ut IS NOT NULL AND (f > ut OR t IS NULL OR t > ut)))
 	  AND NOT (f < olf OR (ot IS NOT NULL AND (f > ot OR t IS NULL OR t > ot)))
 	ORDER BY k, kind, f, name`
@@ -72,11 +73,11 @@ const hamletChildrenSQL = `
 	WITH u AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::date[], $6::date[], $7::date[], $8::date[])
 	  AS u(k, code, name, uf, ut, of, ot)),
 	ch AS (
-	  SELECT u.k, 'post' AS kind, p.title_vi AS name, p.title_en, c.full_name AS holder, a.start_date AS f, a.end_date AS t,
+	  SELECT u.k, a.id::text AS id, 'post' AS kind, p.title_vi AS name, p.title_en, c.full_name AS holder, a.start_date AS f, a.end_date AS t,
 	    u.code || ' ' || u.name AS unit, u.uf AS lf, u.ut, u.of AS olf, u.ot
 	  FROM u JOIN assignments a ON a.province_code = $1 AND a.hamlet_code = u.code
 	  JOIN positions p ON p.code = a.position_code JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id)
-	SELECT k, kind, name, title_en, holder, f, t, unit, lf, ut FROM ch
+	SELECT k, id, kind, name, title_en, holder, f, t, unit, lf, ut FROM ch
 	WHERE (f < lf OR (ut IS NOT NULL AND (f > ut OR t IS NULL OR t > ut)))
 	  AND NOT (f < olf OR (ot IS NOT NULL AND (f > ot OR t IS NULL OR t > ot)))
 	ORDER BY k, kind, f, name`
@@ -104,7 +105,7 @@ func childrenOutside(ctx context.Context, tx *Tx, level string, units []lifeUnit
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (lifeChild, error) {
 		var c lifeChild
-		err := r.Scan(&c.Key, &c.Kind, &c.Name, &c.TitleEN, &c.Holder, &c.From, &c.To, &c.Unit, &c.LifeFrom, &c.LifeTo)
+		err := r.Scan(&c.Key, &c.ID, &c.Kind, &c.Name, &c.TitleEN, &c.Holder, &c.From, &c.To, &c.Unit, &c.LifeFrom, &c.LifeTo)
 		return c, err
 	})
 }
@@ -187,45 +188,4 @@ func unitChildrenRows(ctx context.Context, tx *Tx, level string) ([]RowError, er
 		out = append(out, RowError{Line: b.Key, Column: e.Field, Code: e.Code, MessageEN: e.MessageEN, MessageVI: e.MessageVI})
 	}
 	return out, nil
-}
-
-// checkReorgChildren refuses a reorganisation's apply that would leave a hamlet or post of a unit it
-// closes outside that unit's life — one starting on or after the effective date, which the plan neither
-// moves nor ends — naming it and both periods on the effective date. It reads the closed units as the
-// apply left them; lockReorg holds them and their hamlets and posts.
-func checkReorgChildren(ctx context.Context, tx *Tx, a ReorgActions) error {
-	levels := []struct {
-		level, sql string
-		closed     []ReorgClose
-	}{
-		{"commune", `SELECT 0, code, name, effective_from, effective_to, effective_from, NULL::date FROM communes
-			WHERE province_code = $1 AND (code, effective_from) IN (SELECT * FROM unnest($2::text[], $3::date[]))`, a.CloseUnits},
-		{"hamlet", `SELECT 0, code, name, effective_from, effective_to, effective_from, NULL::date FROM hamlets
-			WHERE province_code = $1 AND code = ANY($2) AND $3::date[] IS NOT NULL`, a.CloseHamlets},
-	}
-	for _, l := range levels {
-		if len(l.closed) == 0 {
-			continue
-		}
-		codes, froms := make([]string, len(l.closed)), make([]time.Time, len(l.closed))
-		for i, c := range l.closed {
-			codes[i], froms[i] = c.Code, c.From
-		}
-		rows, err := tx.Query(ctx, l.sql, tx.P.Province, codes, froms)
-		if err != nil {
-			return err
-		}
-		units, err := pgx.CollectRows(rows, pgx.RowToStructByPos[lifeUnit])
-		if err != nil {
-			return err
-		}
-		bad, err := childrenOutside(ctx, tx, l.level, units)
-		if err != nil || len(bad) == 0 {
-			return err
-		}
-		e := bad[0].rule(l.level)
-		e.Field = "effective_date"
-		return e
-	}
-	return nil
 }

@@ -13,7 +13,8 @@ import (
 // Done when: an apply the register refuses at its last word — it would close a hamlet and leave in it a
 // post that starts after the effective date, which the plan neither moves nor ends — is shown to the
 // editor as the refusal, naming the post's unit and both periods, with a 422, not the "system error"
-// page; nothing is written.
+// page; the preview already shows the same refusal (brief reorgcsv item 3: never a clean preview and
+// then a refused apply); nothing is written.
 func TestReorganisationRefusalOfTheRegisterIsWordedInTheConsole(t *testing.T) {
 	s := newSite(t)
 	var h1, h2, cadre string
@@ -35,16 +36,20 @@ func TestReorganisationRefusalOfTheRegisterIsWordedInTheConsole(t *testing.T) {
 	answers := url.Values{"level": {"hamlet"}, "effective_date": {"01/01/2026"}, "mapping": {"csv"},
 		"mapping_csv": {"old,new,coverage\n" + h1 + "," + h2 + ",full\n"}}
 	p := b.post("/reorganisation/preview", answers)
-	mustStatus(t, p, 200)
+	mustStatus(t, p, 422)
+	preview := alertOf(p.Body)
 	for _, m := range postQuestionRe.FindAllStringSubmatch(p.Body, -1) {
 		answers.Set(m[1], "end")
 	}
 	answers.Set("confirm", "yes")
 	p = b.post("/reorganisation/apply", answers)
 	mustStatus(t, p, 422)
-	text := visibleText(p.Body)
+	text := alertOf(p.Body)
 	if !strings.Contains(text, h1) || !strings.Contains(text, "01/03/2026") {
 		t.Errorf("the refusal does not name the hamlet and the post's period: %s", text)
+	}
+	if preview != text {
+		t.Errorf("the preview says %q, the apply %q", preview, text)
 	}
 	if bad := msgcheck.DeveloperText(text); bad != "" {
 		t.Errorf("developer text %q", bad)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -97,6 +98,27 @@ func readReorgForm(r *http.Request) (reorgForm, map[string]string) {
 	return f, errs
 }
 
+// masked is the form as the page carries it back to a viewer: the uploaded file and the answers with
+// every 12-digit run masked (api.ViewerText: a viewer never receives a national ID, even one they typed).
+func (f reorgForm) masked(mask func(string) string) reorgForm {
+	f.MappingCSV = mask(f.MappingCSV)
+	answers := make(map[string]string, len(f.Answers))
+	for k, v := range f.Answers {
+		answers[mask(k)] = mask(v)
+	}
+	f.Answers = answers
+	return f
+}
+
+// maskedRefusal passes a planner's refusal through mask (any other error is returned as it is).
+func maskedRefusal(err error, mask func(string) string) error {
+	var inv *reorg.Invalid
+	if errors.As(err, &inv) {
+		return inv.Masked(mask)
+	}
+	return err
+}
+
 // request makes the planner's request from a checked form; a mapping that cannot be read is a
 // *reorg.Invalid naming its lines.
 func (f reorgForm) request(province string) (*reorg.Request, error) {
@@ -112,11 +134,9 @@ func (f reorgForm) request(province string) (*reorg.Request, error) {
 		}
 	}
 	if !req.National {
-		entries, err := reorg.ReadMappingCSV(strings.NewReader(f.MappingCSV))
-		if err != nil {
+		if err := req.ReadCSV(strings.NewReader(f.MappingCSV)); err != nil {
 			return nil, err
 		}
-		req.Entries = entries
 	}
 	return req, req.Validate()
 }
@@ -130,7 +150,8 @@ func (c *Console) plan(w http.ResponseWriter, r *http.Request) (*reorgView, *reo
 		return nil, nil, false
 	}
 	f, errs := readReorgForm(r)
-	v := newReorgView(province, base, f)
+	mask := api.ViewerText(principal(r))
+	v := newReorgView(province, base, f.masked(mask))
 	if len(errs) > 0 {
 		c.render(w, r, http.StatusUnprocessableEntity, "reorganisation.html", &page{Data: v, Errors: errs})
 		return nil, nil, false
@@ -139,9 +160,10 @@ func (c *Console) plan(w http.ResponseWriter, r *http.Request) (*reorgView, *reo
 	if err == nil {
 		v.Sum, err = c.reorgService().Preview(r.Context(), principal(r), req, language(r) == "vi")
 	}
-	if c.refused(w, r, v, err) {
+	if c.refused(w, r, v, maskedRefusal(err, mask)) {
 		return nil, nil, false
 	}
+	v.Sum = v.Sum.Masked(mask)
 	titles, err := c.positionTitles(r)
 	if err != nil {
 		c.serverError(w, r, err)
@@ -174,7 +196,7 @@ func (c *Console) refused(w http.ResponseWriter, r *http.Request, v *reorgView, 
 	case errors.As(err, &inv):
 		v.Refusal = plainDates(pickText(r, inv.DetailEN, inv.DetailVI))
 		for _, f := range inv.Fields {
-			v.Problems = append(v.Problems, problemText(c.views.catalogs[language(r)], pickText(r, f.EN, f.VI), f.Pointer))
+			v.Problems = append(v.Problems, problemText(c.views.catalogs[language(r)], pickText(r, f.EN, f.VI), f))
 		}
 		c.render(w, r, http.StatusUnprocessableEntity, "reorganisation.html", &page{Data: v})
 	case errors.Is(err, reorg.ErrNoReferenceData):
@@ -188,17 +210,23 @@ func (c *Console) refused(w http.ResponseWriter, r *http.Request, v *reorgView, 
 	return true
 }
 
-// problemText words one of the planner's reasons for an officer: the label of the form's field it is
-// about, dates as dd/mm/yyyy, never the request's pointer. A reason about a unit, a line of the
-// mapping, a hamlet or a post names it itself.
-func problemText(cat catalog, text, pointer string) string {
+// problemText words one of the planner's reasons for an officer: the line and column of the uploaded
+// file it is about, or the label of the form's field, dates as dd/mm/yyyy, never the request's pointer.
+// A reason about a unit, a hamlet or a post names it itself.
+func problemText(cat catalog, text string, f reorg.Field) string {
 	text = plainDates(text)
-	parts := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
+	if line, col, ok := f.Cell(); ok {
+		if col == "" {
+			return fmt.Sprintf(cat["reorg.cell_line"], line) + ": " + text
+		}
+		return fmt.Sprintf(cat["reorg.cell"], line, col) + ": " + text
+	}
+	parts := strings.Split(strings.TrimPrefix(f.Pointer, "/"), "/")
 	label := ""
 	switch {
-	case pointer == "/effective_date":
+	case f.Pointer == "/effective_date":
 		label = "reorg.effective_date"
-	case pointer == "/level":
+	case f.Pointer == "/level":
 		label = "reorg.level"
 	case parts[0] == "mapping" && len(parts) != 2: // the mapping as a whole, or an entry's value
 		label = "reorg.mapping"

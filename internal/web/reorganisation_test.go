@@ -200,7 +200,7 @@ func TestReorganisationCSVMappingErrors(t *testing.T) {
 		"mapping_csv": {"old,new,coverage\n99001,99901,all\n"}}
 	p := b.post("/reorganisation/preview", form)
 	mustStatus(t, p, http.StatusUnprocessableEntity)
-	mustContain(t, p, "dòng 2")
+	mustContain(t, p, "Dòng 2, cột coverage")
 	form.Set("mapping_csv", "")
 	p = b.post("/reorganisation/preview", form)
 	mustStatus(t, p, http.StatusUnprocessableEntity)

@@ -52,3 +52,32 @@ func TestReorganisationRefusalReadsAsWords(t *testing.T) {
 		t.Errorf("in English: %s", text)
 	}
 }
+
+// Done when (brief reorgcsv item 1): every error found in an uploaded mapping file names its line and the
+// column as the file's header names it, in the officer's language, and nothing else of the request.
+func TestReorganisationFileErrorsNameLineAndColumn(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	b := s.browser()
+	b.login("bien.tap", s.user("bien.tap", store.RoleProvinceEditor, "99"), "một mật khẩu đủ dài")
+	cases := []struct{ lang, mapping, want string }{
+		{"vi", "old,new,coverage\n99999,99901,full\n", "Dòng 2, cột old:"},
+		{"vi", "old,new,coverage,Name,kind\n\n99001,99901,full,,xa\n", "Dòng 3, cột Name:"},
+		{"vi", "old,new,coverage\n99001,99901,most\n", "Dòng 2, cột coverage:"},
+		{"en", "old,new,coverage\n99001,99901\n", "Line 2:"},
+		{"en", "old,new,coverage\n99999,99901,full\n", "Line 2, column old:"},
+	}
+	for _, c := range cases {
+		mustStatus(t, b.post("/lang", url.Values{"lang": {c.lang}, "back": {"/reorganisation"}}), http.StatusSeeOther)
+		p := b.post("/reorganisation/preview", url.Values{"level": {"commune"}, "effective_date": {"01/07/2026"}, "mapping": {"csv"},
+			"mapping_csv": {c.mapping}})
+		mustStatus(t, p, http.StatusUnprocessableEntity)
+		text := alertOf(p.Body)
+		if !strings.Contains(text, c.want) {
+			t.Errorf("%q: the refusal lacks %q: %s", c.mapping, c.want, text)
+		}
+		if bad := msgcheck.DeveloperText(text); bad != "" || strings.Contains(text, "/lines") || strings.Contains(text, "/mapping") {
+			t.Errorf("%q: developer text %q: %s", c.mapping, bad, text)
+		}
+	}
+}
