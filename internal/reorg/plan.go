@@ -216,7 +216,7 @@ func questionWords(q Question) (en, vi string) {
 	var units []string
 	end := false
 	for _, c := range q.Choices {
-		if c == "" {
+		if c == "end" {
 			end = true
 			continue
 		}

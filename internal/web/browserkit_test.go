@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,13 +87,20 @@ func (c *chrome) body(t *testing.T, ctx context.Context) string {
 	return html
 }
 
+// text reads the text of sel. A page that refreshes itself (a run's progress) can be replaced between
+// finding the node and reading it ("No node with given id found"): the read is then tried again.
 func (c *chrome) text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		t.Fatal(err)
+	for try := 0; ; try++ {
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err == nil {
+			return s
+		}
+		if try == 5 || !strings.Contains(err.Error(), "No node with given id found") {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
-	return s
 }
 
 // firstLogin logs in a province's officer with a one-time password and sets newPW, ending on the
