@@ -1,16 +1,11 @@
 package store
 
-import (
-	"context"
-	"time"
-
-	"github.com/jackc/pgx/v5"
-)
-
-// postHoldersSQL finds, in an assignments import's check phase, the lines that would give a post more
-// holders at once in one unit than positions.max_per_unit allows (checkMaxHolders is the records API's
-// side of the rule): each row against the register (other than the row itself, same person, post and
-// start) and the earlier rows of the file, on the row's first day and on each later start in its period.
+// postHoldersSQL: no more people hold a post in one unit at once than positions.max_per_unit allows (one
+// Trưởng thôn per hamlet, Decree 33/2023/NĐ-CP; issue 11 item 3). It finds the lines of a source of posts
+// (post_rules.go: an import's file, or the one post of POST/PATCH …/assignments) that would break it: each
+// row against the register (other than the held post it updates) and the earlier lines of the source, on
+// the row's first day and on each later start in its period. Only the register's posts of the source's
+// units are read.
 //
 // Only where two periods of one post and unit are ever in force on the same day can a row break the rule
 // (every post allows at least one holder). So one sweep first finds those posts and units ("crowded"):
@@ -19,23 +14,26 @@ import (
 // integers, not text (two that share a hash are swept together, which can only find more). The exact
 // count of holders on each day (days, counted: joins on (post, unit) equality) then runs on the crowded
 // ones alone: none in a file that breaks nothing, where it joined and sorted the whole file four times and
-// grew faster than the file (issue 10 item 3). The file's rows come from import_posts, their people and
-// the held posts they update resolved once (preparePosts).
+// grew faster than the file (issue 10 item 3). Columns: line, post code and titles, max_per_unit, unit
+// code, day, the holders in force then (name and period).
 const postHoldersSQL = `
 	WITH cand AS MATERIALIZED (
 	  SELECT s.line, s.position_code, s.hamlet_code, s.commune_code,
-	    coalesce('h:' || s.hamlet_code, 'c:' || s.commune_code || '@' || x.commune_from) AS unit_key,
+	    coalesce('h:' || s.hamlet_code, 'c:' || s.commune_code || '@' || s.commune_from) AS unit_key,
 	    s.start_date, s.end_date, s.cadre_id, s.post_id, p.max_per_unit, p.title_vi, p.title_en
-	  FROM import_posts s JOIN positions p ON p.code = s.position_code AND p.max_per_unit IS NOT NULL
-	  CROSS JOIN LATERAL (SELECT CASE WHEN s.commune_code IS NOT NULL AND s.hamlet_code IS NULL
-	    THEN resolve_commune_from($1, s.commune_code, s.start_date) END AS commune_from) x
+	  FROM {src} s JOIN positions p ON p.code = s.position_code AND p.max_per_unit IS NOT NULL
 	  WHERE s.cadre_id IS NOT NULL),
 	held AS MATERIALIZED (
 	  SELECT a.position_code, coalesce('h:' || a.hamlet_code, 'c:' || a.commune_code || '@' || a.commune_from) AS unit_key,
 	    a.start_date, a.end_date, a.cadre_id, NULL::int AS line
 	  FROM assignments a
-	  WHERE a.province_code = $1 AND a.position_code IN (SELECT position_code FROM cand)
-	    AND NOT EXISTS (SELECT 1 FROM cand WHERE cand.post_id = a.id)
+	  WHERE a.province_code = $1 AND a.hamlet_code IN (SELECT hamlet_code FROM cand)
+	    AND a.position_code IN (SELECT position_code FROM cand) AND NOT EXISTS (SELECT 1 FROM cand WHERE cand.post_id = a.id)
+	  UNION ALL
+	  SELECT a.position_code, 'c:' || a.commune_code || '@' || a.commune_from, a.start_date, a.end_date, a.cadre_id, NULL
+	  FROM assignments a
+	  WHERE a.province_code = $1 AND a.commune_code IN (SELECT commune_code FROM cand) AND a.hamlet_code IS NULL
+	    AND a.position_code IN (SELECT position_code FROM cand) AND NOT EXISTS (SELECT 1 FROM cand WHERE cand.post_id = a.id)
 	  UNION ALL SELECT position_code, unit_key, start_date, end_date, cadre_id, line FROM cand),
 	ev AS (
 	  SELECT hashtext(position_code || unit_key) AS g, start_date AS day, 1 AS delta FROM held
@@ -65,29 +63,3 @@ const postHoldersSQL = `
 	FROM cc c JOIN counted k ON k.line = c.line
 	WHERE k.n >= c.max_per_unit
 	ORDER BY c.line, k.day`
-
-// postHolderRows runs postHoldersSQL and words each line found with MaxHoldersRule, as the API does.
-func postHolderRows(ctx context.Context, tx *Tx) ([]RowError, error) {
-	rows, err := tx.Query(ctx, postHoldersSQL, tx.P.Province)
-	if err != nil {
-		return nil, err
-	}
-	type holderRow struct {
-		Line                   int
-		Code, TitleVI, TitleEN string
-		Max                    int
-		Unit                   string
-		Day                    time.Time
-		Names                  []string
-	}
-	over, err := pgx.CollectRows(rows, pgx.RowToStructByPos[holderRow])
-	if err != nil {
-		return nil, err
-	}
-	out := make([]RowError, 0, len(over))
-	for _, h := range over {
-		e := MaxHoldersRule(Position{Code: h.Code, TitleVI: h.TitleVI, TitleEN: h.TitleEN}, h.Max, h.Unit, h.Day, h.Names)
-		out = append(out, RowError{Line: h.Line, Column: e.Field, Code: e.Code, MessageEN: e.MessageEN, MessageVI: e.MessageVI})
-	}
-	return out, nil
-}
