@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -94,19 +93,6 @@ func checkOverlap(ctx context.Context, tx *Tx, a Assignment, pos Position) error
 	return &AssignmentRuleError{Rule: RuleOverlap, Field: "start_date", Position: pos,
 		Overlaps: &Assignment{Province: a.Province, CadreID: a.CadreID, PositionCode: a.PositionCode, StartDate: h.OtherStart, EndDate: h.OtherEnd},
 		Words:    OverlapRule(pos, h.OtherStart, h.OtherEnd, h.Other)}
-}
-
-// ruleOf is the RuleError of a rule of posts broken, whichever error type carries it; nil for any other.
-func ruleOf(err error) *RuleError {
-	var re *RuleError
-	var ae *AssignmentRuleError
-	switch {
-	case errors.As(err, &re):
-		return re
-	case errors.As(err, &ae) && ae.Words != nil:
-		return ae.Words
-	}
-	return nil
 }
 
 // hamletPostsHit is a hit of hamletPostsSQL.
