@@ -1,7 +1,8 @@
 package store
 
 // postHoldersSQL: no more people hold a post in one unit at once than positions.max_per_unit allows (one
-// Trưởng thôn per hamlet, Decree 33/2023/NĐ-CP; issue 11 item 3). It finds the lines of a source of posts
+// holder of each of a hamlet's 3 paid posts, Decree 33/2023/NĐ-CP: docs/legal-basis.md §2.2; issue 11
+// item 3). It finds the lines of a source of posts
 // (post_rules.go: an import's file, or the one post of POST/PATCH …/assignments) that would break it: each
 // row against the register (other than the held post it updates) and the earlier lines of the source, on
 // the row's first day and on each later start in its period. Only the register's posts of the source's
