@@ -211,6 +211,9 @@ func assignmentProblem(err error) error {
 	case store.RuleUnitNotAllowed:
 		return refuse(false, "not_allowed_by_level", msg.New("post.unit_not_allowed", field, title, level))
 	case store.RuleOverlap, store.RuleHamletPosts: // worded by the store, as an import words them
+		if re.Words == nil {
+			return err
+		}
 		f := FieldError{Pointer: ptr, Code: re.Words.Code, MessageEN: re.Words.MessageEN, MessageVI: re.Words.MessageVI}
 		if re.Rule == store.RuleOverlap {
 			return errConflict(f.MessageEN, f.MessageVI, f)
