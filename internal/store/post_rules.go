@@ -159,10 +159,14 @@ var hamletPostsSQL = fmt.Sprintf(`WITH cand AS MATERIALIZED (
 
 // hamletPostsInForceSQL lists, for the hits of hamletPostsSQL ({h1}.. as arrays: line, hamlet, day), the
 // hamlet and the other paid posts in force there on that day (held ones the source does not update, and
-// the source's other lines), with their holders. It runs only when hamletPostsSQL found something.
-const hamletPostsInForceSQL = `WITH h AS (
+// the source's other lines), with their holders. It runs only when hamletPostsSQL found something. It
+// names at most MaxPaidHamletPosts of them a line, the earliest to start: the posts that fill the hamlet
+// (a line is refused as the 4th, so 3 are in force in a register kept by the rule). A file that piles
+// thousands of paid posts onto one hamlet made every refused line list every other (2,500 lines: 10 s of
+// this statement and messages of 2,500 names each).
+var hamletPostsInForceSQL = fmt.Sprintf(`WITH h AS (
 	  SELECT * FROM unnest({h1}::int[], {h2}::text[], {h3}::date[]) AS h(line, hamlet_code, day)),
-	 posts AS (
+	 posts AS MATERIALIZED (
 	  SELECT '' AS id, s.line, s.hamlet_code, s.position_code, s.cadre_id, s.start_date, s.end_date
 	  FROM {src} s WHERE s.hamlet_code IN (SELECT hamlet_code FROM h) AND s.cadre_id IS NOT NULL
 	  UNION ALL
@@ -172,11 +176,13 @@ const hamletPostsInForceSQL = `WITH h AS (
 	SELECT h.line, h.day, t.code, t.name, t.effective_from, t.effective_to, x.id, p.code, p.level, p.title_vi, p.title_en,
 	  p.elected_default, p.paid_hamlet_post, c.full_name, x.start_date, x.end_date
 	FROM h JOIN hamlets t ON t.province_code = $1 AND t.code = h.hamlet_code
-	JOIN posts x ON x.hamlet_code = h.hamlet_code AND x.line <> h.line AND x.start_date <= h.day
-	  AND (x.end_date IS NULL OR x.end_date >= h.day)
-	JOIN positions p ON p.code = x.position_code AND p.paid_hamlet_post
+	CROSS JOIN LATERAL (
+	  SELECT x.* FROM posts x JOIN positions q ON q.code = x.position_code AND q.paid_hamlet_post
+	  WHERE x.hamlet_code = h.hamlet_code AND x.line <> h.line AND x.start_date <= h.day AND (x.end_date IS NULL OR x.end_date >= h.day)
+	  ORDER BY x.start_date, x.line, x.id LIMIT %d) x
+	JOIN positions p ON p.code = x.position_code
 	JOIN cadres c ON c.province_code = $1 AND c.id = x.cadre_id
-	ORDER BY h.line, x.start_date, x.line, x.id`
+	ORDER BY h.line, x.start_date, x.line, x.id`, MaxPaidHamletPosts)
 
 // HamletPostsRule is the error of a paid post that would be the 4th in force in hamlet on day on: inForce
 // are the paid posts in force there that day, with their holders (Decree 33/2023/NĐ-CP Art. 33 cl. 6).
