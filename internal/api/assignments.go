@@ -2,10 +2,8 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/shopspring/decimal"
@@ -212,34 +210,17 @@ func assignmentProblem(err error) error {
 		return refuse(false, "required_by_level", msg.New("post.unit_required", field, title, level))
 	case store.RuleUnitNotAllowed:
 		return refuse(false, "not_allowed_by_level", msg.New("post.unit_not_allowed", field, title, level))
-	case store.RuleOverlap:
-		o := re.Overlaps
-		end := msg.Text{VI: "nay", EN: "the present"}
-		if o.EndDate != nil {
-			end = msg.Text{VI: o.EndDate.Format(dateLayout), EN: o.EndDate.Format(dateLayout)}
+	case store.RuleOverlap, store.RuleHamletPosts: // worded by the store, as an import words them
+		if re.Words == nil {
+			return err
 		}
-		return refuse(true, "overlap", msg.New("post.overlap", title, o.StartDate.Format(dateLayout), end))
-	case store.RuleHamletPosts:
-		var postsEN, postsVI []string
-		for _, h := range re.InForce {
-			period := h.StartDate.Format(dateLayout) + "–" + dateOrOpen(h.EndDate, "")
-			postsEN = append(postsEN, fmt.Sprintf("%s (%s, %s)", h.Position.TitleEN, h.CadreName, period))
-			postsVI = append(postsVI, fmt.Sprintf("%s (%s, %s)", h.Position.TitleVI, h.CadreName, period))
+		f := FieldError{Pointer: ptr, Code: re.Words.Code, MessageEN: re.Words.MessageEN, MessageVI: re.Words.MessageVI}
+		if re.Rule == store.RuleOverlap {
+			return errConflict(f.MessageEN, f.MessageVI, f)
 		}
-		en := fmt.Sprintf("hamlet %s (%s) already has %d paid posts in force on %s: %s; at most %d (Decree 33/2023/NĐ-CP)",
-			re.Hamlet.Name, re.Hamlet.Code, len(re.InForce), re.On.Format(dateLayout), strings.Join(postsEN, "; "), store.MaxPaidHamletPosts)
-		vn := fmt.Sprintf("thôn/tổ dân phố %s (%s) đã có %d chức danh hưởng phụ cấp vào ngày %s: %s; tối đa %d (Nghị định 33/2023/NĐ-CP)",
-			re.Hamlet.Name, re.Hamlet.Code, len(re.InForce), re.On.Format(dateLayout), strings.Join(postsVI, "; "), store.MaxPaidHamletPosts)
-		return errInvalid(en, vn, FieldError{Pointer: ptr, Code: "too_many_hamlet_posts", MessageEN: en, MessageVI: vn})
+		return errInvalid(f.MessageEN, f.MessageVI, f)
 	}
 	return err
-}
-
-func dateOrOpen(t *time.Time, open string) string {
-	if t == nil {
-		return open
-	}
-	return t.Format(dateLayout)
 }
 
 type assignmentPatch struct {

@@ -82,3 +82,46 @@ func TestImportHoldersAcrossFileAndDatabase(t *testing.T) {
 		})
 	}
 }
+
+// A file that piles more holders onto one post in one unit than store.exactGroup periods is judged by the
+// sweep alone (the exact count per line grew as the cube of such a file: 2,500 lines took 158 s and 49 GB
+// of temporary files, issue 10 item 3): every line that starts while the post is held is reported, naming
+// the holder in force who stays longest, here the line before it.
+func TestImportHoldersOnACrowdedPost(t *testing.T) {
+	t.Parallel()
+	e, ed := importEnv(t)
+	importJob(t, e.upload(ed, "kind=communes", []byte(communesCSV)))
+	const n = 80
+	people := "national_id,full_name,gender,birth_date\n"
+	posts := "national_id,position_code,commune_code,hamlet_code,start_date,end_date\n"
+	day := func(i int) string { return fmt.Sprintf("2021-%02d-%02d", 1+i/28, 1+i%28) }
+	name := func(i int) string { return fmt.Sprintf("Người %c%c", 'A'+i/26, 'a'+i%26) }
+	for i := 1; i <= n; i++ {
+		people += fmt.Sprintf("%s,%s,male,1980-05-17\n", nidP(i), name(i))
+		posts += fmt.Sprintf("%s,truong_thon_to_truong,,HB,%s,\n", nidP(i), day(i))
+	}
+	for _, f := range []struct{ kind, body string }{
+		{"hamlets", "code,commune_code,name,kind,households,effective_from\nHB,00100,Thôn B,thon,300,2020-01-01\n"},
+		{"cadres", people}} {
+		if j := importJob(t, e.upload(ed, "kind="+f.kind, []byte(f.body))); j.Status != "succeeded" {
+			t.Fatalf("%s: %+v", f.kind, j)
+		}
+	}
+	j := importJob(t, e.upload(ed, "kind=assignments&mode=validate", []byte(posts)))
+	var holders []importErrorResponse // the paid-posts rule (3 a hamlet) refuses the lines from the fourth on too
+	for _, er := range j.Errors {
+		if er.Code == "too_many_holders" {
+			holders = append(holders, er)
+		}
+	}
+	if j.RowsFailed != n-1 || len(holders) != n-1 {
+		t.Fatalf("%d lines failed, %d on the holders rule, want %d: %+v", j.RowsFailed, len(holders), n-1, j.Errors)
+	}
+	for i, er := range holders {
+		person := i + 2 // line i+3 holds person i+2; the line before it person i+1
+		want := fmt.Sprintf("in HB on %s it is already held by %s (%s..)", day(person), name(person-1), day(person-1))
+		if er.Line != i+3 || er.Code != "too_many_holders" || !strings.HasSuffix(er.Message, want) {
+			t.Fatalf("error %d: line %d %s %q, want line %d ending %q", i, er.Line, er.Code, er.Message, i+3, want)
+		}
+	}
+}

@@ -51,9 +51,9 @@ func TestImportPostRulesAcrossFileAndDatabase(t *testing.T) {
 			nidP(4) + ",truong_ban_cong_tac_mat_tran,,HB,2020-01-01,",
 			nidP(4) + ",bi_thu_chi_bo,,HB,2020-01-01,"}, nil},
 		{"overlap with a held period", []string{nidP(3) + ",van_phong_dang_uy,00100,,2022-06-01,"},
-			[]want{{2, "overlap", "overlapping period"}}},
+			[]want{{2, "overlap", "already holds Commune Party committee office from 2020-01-01 to 2022-12-31"}}},
 		{"a held period that starts inside the file's", []string{nidP(3) + ",van_phong_dang_uy,00100,,2019-01-01,2020-03-31"},
-			[]want{{2, "overlap", "overlapping period"}}},
+			[]want{{2, "overlap", "already holds Commune Party committee office from 2020-01-01 to 2022-12-31"}}},
 		{"the held period itself, updated", []string{nidP(3) + ",van_phong_dang_uy,00100,,2020-01-01,2023-06-30"}, nil},
 		{"a held period closed in the file and the next one added", []string{
 			nidP(3) + ",van_phong_dang_uy,00100,,2020-01-01,2021-12-31",

@@ -16,6 +16,12 @@ func init() {
 		"post.overlap": {
 			"Người này đã giữ chức danh %[1]s từ %[2]s đến %[3]s; các thời kỳ của cùng một chức danh không được trùng nhau",
 			"This person already holds %[1]s from %[2]s to %[3]s; periods of the same post may not overlap"},
+		"post.overlap_in_file": {
+			"Người này đã giữ chức danh %[1]s từ %[2]s đến %[3]s (dòng %[4]s của tệp); các thời kỳ của cùng một chức danh không được trùng nhau",
+			"This person already holds %[1]s from %[2]s to %[3]s (line %[4]s of this file); periods of the same post may not overlap"},
+		"post.hamlet_posts": {
+			"Thôn/tổ dân phố %[1]s (%[2]s) đã có %[3]s chức danh hưởng phụ cấp vào ngày %[4]s: %[5]s; tối đa %[6]s (Nghị định 33/2023/NĐ-CP)",
+			"Hamlet %[1]s (%[2]s) already has %[3]s paid posts in force on %[4]s: %[5]s; at most %[6]s (Decree 33/2023/NĐ-CP)"},
 		"post.end_before_start": {
 			"Ngày kết thúc không được trước ngày bắt đầu",
 			"The end date must not be before the start date"},

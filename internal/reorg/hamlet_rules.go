@@ -81,7 +81,8 @@ func (hp *hamletPlan) hamletName(code string) string {
 
 // firstCrowdedDay returns the first day of [start, end] on which limit or more of held are in force, and
 // who holds them (name and period), or nil names. The most in force at once is reached on the first day
-// of some period, so only those days are counted (as store.checkHamletPosts does).
+// of some period, so only those days are counted (the days store's hamletPostsSQL sweeps; the apply's
+// last word, store.checkReorgPosts, runs that statement itself).
 func firstCrowdedDay(held []movedPost, start time.Time, end *time.Time, limit int) (time.Time, []string) {
 	days := []time.Time{start}
 	for _, h := range held {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -73,10 +72,11 @@ type AssignmentRuleError struct {
 	Rule     string
 	Field    string      // the JSON field it concerns
 	Position Position    // the post being assigned (when known)
-	Overlaps *Assignment // RuleOverlap: the existing assignment
+	Overlaps *Assignment // RuleOverlap: the period it overlaps (its dates)
 	Hamlet   UnitRef     // RuleHamletPosts: the hamlet
 	On       time.Time   // RuleHamletPosts: a day on which the posts below are all in force
 	InForce  []HeldPost  // RuleHamletPosts: the paid posts in force on that day
+	Words    *RuleError  // RuleOverlap, RuleHamletPosts: the rule's message, as an import words it (post_rules.go)
 }
 
 func (e *AssignmentRuleError) Error() string {
@@ -266,9 +266,11 @@ func (s *Store) DeleteAssignment(ctx context.Context, p Principal, province, cad
 }
 
 // checkAssignment enforces the rules that need the database: the post exists and its level decides which
-// unit is named; the person does not hold the same post twice over overlapping periods; and a hamlet never
-// has more than MaxPaidHamletPosts paid posts in force at one time. The hamlet row is locked first, so
-// concurrent assignments to one hamlet are checked one after the other.
+// unit is named (UnitRule); then the four rules of posts an import checks too, each by its one statement
+// (post_rules.go): the post lies within its unit's life, a hamlet never has more than MaxPaidHamletPosts
+// paid posts in force at one time, a post has no more holders at once in one unit than the catalogue
+// allows, and the person does not hold the same post twice over overlapping periods. The hamlet row is
+// locked first, so concurrent assignments to one hamlet are checked one after the other.
 func checkAssignment(ctx context.Context, tx *Tx, a Assignment) error {
 	var pos Position
 	err := tx.QueryRow(ctx, `SELECT code, level, title_vi, title_en, elected_default, paid_hamlet_post FROM positions WHERE code = $1`,
@@ -290,70 +292,10 @@ func checkAssignment(ctx context.Context, tx *Tx, a Assignment) error {
 			return err
 		}
 	}
-	if err := checkMaxHolders(ctx, tx, a, pos); err != nil {
+	if err := checkMaxHolders(ctx, tx, a); err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, `SELECT `+assignmentCols+` FROM assignments a JOIN positions p ON p.code = a.position_code
-		WHERE a.province_code = $1 AND a.cadre_id = $2::uuid AND a.position_code = $3 AND a.id::text <> $4
-		  AND daterange(a.start_date, a.end_date, '[]') && daterange($5::date, $6::date, '[]')
-		ORDER BY a.start_date LIMIT 1`, a.Province, a.CadreID, a.PositionCode, a.ID, a.StartDate, a.EndDate)
-	if err != nil {
-		return err
-	}
-	same, err := pgx.CollectRows(rows, scanAssignment)
-	if err != nil {
-		return err
-	}
-	if len(same) > 0 {
-		return &AssignmentRuleError{Rule: RuleOverlap, Field: "start_date", Position: pos, Overlaps: &same[0]}
-	}
-	return nil
-}
-
-// checkHamletPosts locks the hamlet and refuses a paid post that would be the fourth in force on any day
-// of the new period. The most posts in force at once is reached on the first day of some period, so only
-// those days are counted.
-func checkHamletPosts(ctx context.Context, tx *Tx, a Assignment, pos Position) error {
-	locked, err := lockHamlets(ctx, tx, a.Province, []string{*a.HamletCode})
-	if err != nil {
-		return err
-	}
-	if len(locked) == 0 {
-		return &ConstraintError{Kind: "reference", Constraint: "assignments_hamlet_fkey", Field: "hamlet_code", Err: pgx.ErrNoRows}
-	}
-	hamlet := locked[0]
-	rows, err := tx.Query(ctx, `SELECT a.id::text, p.code, p.level, p.title_vi, p.title_en, p.elected_default, p.paid_hamlet_post,
-		c.full_name, a.start_date, a.end_date
-		FROM assignments a JOIN positions p ON p.code = a.position_code
-		JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
-		WHERE a.province_code = $1 AND a.hamlet_code = $2 AND p.paid_hamlet_post AND a.id::text <> $3
-		  AND daterange(a.start_date, a.end_date, '[]') && daterange($4::date, $5::date, '[]')
-		ORDER BY a.start_date, a.id`, a.Province, *a.HamletCode, a.ID, a.StartDate, a.EndDate)
-	if err != nil {
-		return err
-	}
-	held, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (HeldPost, error) {
-		var h HeldPost
-		err := r.Scan(&h.AssignmentID, &h.Position.Code, &h.Position.Level, &h.Position.TitleVI, &h.Position.TitleEN,
-			&h.Position.ElectedDefault, &h.Position.PaidHamletPost, &h.CadreName, &h.StartDate, &h.EndDate)
-		return h, err
-	})
-	if err != nil {
-		return err
-	}
-	for _, day := range candidateDays(a.StartDate, held) {
-		var inForce []HeldPost
-		for _, h := range held {
-			if !h.StartDate.After(day) && (h.EndDate == nil || !h.EndDate.Before(day)) {
-				inForce = append(inForce, h)
-			}
-		}
-		if len(inForce) >= MaxPaidHamletPosts {
-			return &AssignmentRuleError{Rule: RuleHamletPosts, Field: "hamlet_code", Position: pos, Hamlet: hamlet,
-				On: day, InForce: inForce}
-		}
-	}
-	return nil
+	return checkOverlap(ctx, tx, a, pos)
 }
 
 // lockHamlets locks the named hamlets of a province (FOR UPDATE, in code order) and returns those that
@@ -389,17 +331,4 @@ func lockStagedHamlets(ctx context.Context, tx *Tx) error {
 	}
 	_, err = lockHamlets(ctx, tx, tx.P.Province, codes)
 	return err
-}
-
-// candidateDays are the days of the new period on which a period starts (the new one's first day, and each
-// overlapping period's first day that falls after it), in order.
-func candidateDays(start time.Time, held []HeldPost) []time.Time {
-	days := []time.Time{start}
-	for _, h := range held {
-		if h.StartDate.After(start) {
-			days = append(days, h.StartDate)
-		}
-	}
-	sort.Slice(days, func(i, j int) bool { return days[i].Before(days[j]) })
-	return days
 }

@@ -58,26 +58,21 @@ func ImportSteps(kind, job string) []ImportStep {
 			err = fmt.Errorf("%d rule errors, first %+v", len(errs), errs[0])
 		}
 		return err
-	}}, ImportStep{"rule: life", func(ctx context.Context, tx *Tx) error {
-		if kind != "assignments" {
-			return nil
-		}
-		rows, err := tx.Query(ctx, postLifeSQL, tx.P.Province)
-		if err != nil {
-			return err
-		}
-		rows.Close()
-		return rows.Err()
-	}}, ImportStep{"rule: holders", func(ctx context.Context, tx *Tx) error {
-		if kind != "assignments" {
-			return nil
-		}
-		errs, err := postHolderRows(ctx, tx)
-		if err == nil && len(errs) > 0 {
-			err = fmt.Errorf("%d rule errors, first %+v", len(errs), errs[0])
-		}
-		return err
-	}}, ImportStep{"write", func(ctx context.Context, tx *Tx) error {
+	}})
+	for _, name := range []string{"life", "overlap", "hamlet posts", "holders"} {
+		steps = append(steps, ImportStep{"rule: " + name, func(ctx context.Context, tx *Tx) error {
+			if kind != "assignments" {
+				return nil
+			}
+			rows, err := tx.Query(ctx, PostRuleSQL[name], tx.P.Province)
+			if err != nil {
+				return err
+			}
+			rows.Close()
+			return rows.Err()
+		}})
+	}
+	steps = append(steps, ImportStep{"write", func(ctx context.Context, tx *Tx) error {
 		if err := auditImportRecords(ctx, tx, ImportJob{ID: job, Mode: "apply"}); err != nil {
 			return err
 		}
@@ -95,4 +90,11 @@ func ImportSteps(kind, job string) []ImportStep {
 }
 
 // PostRuleSQL are the statements of the posts' shared rules ($1 = province), for EXPLAIN.
-var PostRuleSQL = map[string]string{"life": postLifeSQL, "holders": postHoldersSQL}
+var PostRuleSQL = map[string]string{}
+
+func init() {
+	for name, stmt := range map[string]string{"life": postLifeSQL, "overlap": overlapSQL, "hamlet posts": hamletPostsSQL,
+		"holders": postHoldersSQL} {
+		PostRuleSQL[name], _ = importPostSource.sql(stmt, "")
+	}
+}

@@ -108,7 +108,7 @@ func profilePosts(t *testing.T, n int) {
 
 // explainRules prints the plans of the posts' shared rules as they run (PROFILE_EXPLAIN set).
 func explainRules(ctx context.Context, tx *store.Tx, n int, mode string) error {
-	for _, name := range []string{"life", "holders"} {
+	for _, name := range []string{"life", "overlap", "hamlet posts", "holders"} {
 		rows, err := tx.Query(ctx, `EXPLAIN (ANALYZE, BUFFERS) `+store.PostRuleSQL[name], "01")
 		if err != nil {
 			return err

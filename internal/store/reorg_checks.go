@@ -64,7 +64,7 @@ func checkReorgPosts(ctx context.Context, tx *Tx, province string, splits []Reor
 		return err
 	}
 	for _, m := range list {
-		err := checkMaxHolders(ctx, tx, m.a, m.pos)
+		err := checkMaxHolders(ctx, tx, m.a)
 		if err == nil && m.pos.PaidHamletPost {
 			err = checkHamletPosts(ctx, tx, m.a, m.pos)
 		}

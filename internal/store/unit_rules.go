@@ -13,8 +13,8 @@ import (
 )
 
 // Posts live inside their unit's life, and no more people hold a post in one unit at once than the
-// catalogue allows (issue 11 item 3). One implementation of each rule: the records API calls these
-// functions; an import runs postLifeCheck / postHoldersCheck, which word the same errors row by row.
+// catalogue allows (issue 11 item 3). Each rule's one statement (postLifeSQL, postHoldersSQL) runs for the
+// records API and an import alike (post_rules.go); these word what it finds.
 
 // UnitLifeRule is the error of a post whose period does not lie within its unit's: it names both periods.
 func UnitLifeRule(field, unitEN, unitVI string, postFrom time.Time, postTo *time.Time, unitFrom time.Time, unitTo *time.Time) *RuleError {
@@ -25,51 +25,6 @@ func UnitLifeRule(field, unitEN, unitVI string, postFrom time.Time, postTo *time
 			periodVI(postFrom, postTo), unitVI, periodVI(unitFrom, unitTo))}
 }
 
-// checkPostInUnitLife refuses a post whose period is not within its unit's: the commune unit it names (by
-// CommuneFrom, else the unit of that code in force on the post's first day) or its hamlet.
-// The unit is locked as it is read, so that a reorganisation applying to it (which locks it FOR UPDATE
-// first) is waited for and the unit is then read as the reorganisation left it: a commune-level unit FOR
-// KEY SHARE (what the post's foreign key takes anyway), a hamlet FOR UPDATE, as lockHamlets takes it
-// later for a paid post (a KEY SHARE first would deadlock two writers upgrading it).
-func checkPostInUnitLife(ctx context.Context, tx *Tx, a Assignment) error {
-	var (
-		code, name string
-		from       time.Time
-		to         *time.Time
-		unitEN     = "commune-level unit"
-		unitVI     = "đơn vị cấp xã"
-	)
-	var err error
-	if a.CommuneCode != nil {
-		err = tx.QueryRow(ctx, `SELECT code, name, effective_from, effective_to FROM communes
-			WHERE province_code = $1 AND code = $2 AND effective_from = coalesce($3::date, resolve_commune_from($1, $2, $4))
-			FOR KEY SHARE`,
-			a.Province, *a.CommuneCode, a.CommuneFrom, a.StartDate).Scan(&code, &name, &from, &to)
-	} else if a.HamletCode != nil {
-		unitEN, unitVI = "hamlet", "thôn, tổ dân phố"
-		err = tx.QueryRow(ctx, `SELECT code, name, effective_from, effective_to FROM hamlets WHERE province_code = $1 AND code = $2 FOR UPDATE`,
-			a.Province, *a.HamletCode).Scan(&code, &name, &from, &to)
-	} else {
-		return nil
-	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil // the foreign key reports an unknown unit on its field
-	}
-	if err != nil {
-		return err
-	}
-	field := ""
-	switch {
-	case a.StartDate.Before(from) || (to != nil && a.StartDate.After(*to)):
-		field = "start_date"
-	case to != nil && (a.EndDate == nil || a.EndDate.After(*to)):
-		field = "end_date"
-	default:
-		return nil
-	}
-	return UnitLifeRule(field, unitEN+" "+code+" "+name, unitVI+" "+code+" "+name, a.StartDate, a.EndDate, from, to)
-}
-
 // MaxHoldersRule is the error of a post that would have more holders at once in one unit than the
 // catalogue allows (one Trưởng thôn per hamlet): it names who holds it and when.
 func MaxHoldersRule(pos Position, max int, unit string, on time.Time, holders []string) *RuleError {
@@ -78,111 +33,6 @@ func MaxHoldersRule(pos Position, max int, unit string, on time.Time, holders []
 			pos.TitleEN, max, unit, on.Format(time.DateOnly), strings.Join(holders, "; ")),
 		MessageVI: fmt.Sprintf("chức danh %s chỉ được tối đa %d người giữ cùng lúc trong một đơn vị; tại %s vào ngày %s đã có %s giữ",
 			pos.TitleVI, max, unit, on.Format(time.DateOnly), strings.Join(holders, "; "))}
-}
-
-// checkMaxHolders refuses a post that, on some day of its period, would be held by more people in its unit
-// than positions.max_per_unit allows. The most holders at once is reached on the first day of some
-// period, so only those days are counted (as for the 3-paid-posts rule).
-func checkMaxHolders(ctx context.Context, tx *Tx, a Assignment, pos Position) error {
-	var max *int
-	if err := tx.QueryRow(ctx, `SELECT max_per_unit FROM positions WHERE code = $1`, pos.Code).Scan(&max); err != nil {
-		return err
-	}
-	if max == nil {
-		return nil
-	}
-	rows, err := tx.Query(ctx, `SELECT a.id::text, p.code, p.level, p.title_vi, p.title_en, p.elected_default, p.paid_hamlet_post,
-		c.full_name, a.start_date, a.end_date
-		FROM assignments a JOIN positions p ON p.code = a.position_code
-		JOIN cadres c ON c.province_code = a.province_code AND c.id = a.cadre_id
-		WHERE a.province_code = $1 AND a.position_code = $2 AND a.id::text <> $3
-		  AND ((a.hamlet_code = $4) OR (a.commune_code = $5 AND a.commune_from = coalesce($6::date, resolve_commune_from($1, $5, $7))))
-		  AND daterange(a.start_date, a.end_date, '[]') && daterange($7::date, $8::date, '[]')
-		ORDER BY a.start_date, a.id`, a.Province, a.PositionCode, a.ID, a.HamletCode, a.CommuneCode, a.CommuneFrom, a.StartDate, a.EndDate)
-	if err != nil {
-		return err
-	}
-	held, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (HeldPost, error) {
-		var h HeldPost
-		err := r.Scan(&h.AssignmentID, &h.Position.Code, &h.Position.Level, &h.Position.TitleVI, &h.Position.TitleEN,
-			&h.Position.ElectedDefault, &h.Position.PaidHamletPost, &h.CadreName, &h.StartDate, &h.EndDate)
-		return h, err
-	})
-	if err != nil {
-		return err
-	}
-	unit := ""
-	if a.HamletCode != nil {
-		unit = *a.HamletCode
-	} else if a.CommuneCode != nil {
-		unit = *a.CommuneCode
-	}
-	for _, day := range candidateDays(a.StartDate, held) {
-		if a.EndDate != nil && day.After(*a.EndDate) {
-			continue
-		}
-		var names []string
-		for _, h := range held {
-			if !h.StartDate.After(day) && (h.EndDate == nil || !h.EndDate.Before(day)) {
-				names = append(names, fmt.Sprintf("%s (%s)", h.CadreName, PeriodText(h.StartDate, h.EndDate)))
-			}
-		}
-		if len(names) >= *max {
-			return MaxHoldersRule(pos, *max, unit, day, names)
-		}
-	}
-	return nil
-}
-
-// postLifeSQL finds the lines of an assignments import whose period lies outside their unit's life.
-const postLifeSQL = `
-		WITH u AS (
-		  SELECT s.line, s.start_date, s.end_date, 'c' AS lvl, c.code, c.name, c.effective_from AS uf, c.effective_to AS ut
-		  FROM import_stage s JOIN communes c ON c.province_code = $1 AND c.code = s.commune_code
-		    AND c.effective_from = resolve_commune_from($1, s.commune_code, s.start_date)
-		  WHERE s.commune_code IS NOT NULL
-		  UNION ALL
-		  SELECT s.line, s.start_date, s.end_date, 'h', h.code, h.name, h.effective_from, h.effective_to
-		  FROM import_stage s JOIN hamlets h ON h.province_code = $1 AND h.code = s.hamlet_code
-		  WHERE s.hamlet_code IS NOT NULL AND s.commune_code IS NULL)
-		SELECT line, start_date, end_date, lvl, code, name, uf, ut FROM u
-		WHERE start_date < uf OR (ut IS NOT NULL AND (start_date > ut OR end_date IS NULL OR end_date > ut))
-		ORDER BY line`
-
-// postRuleRows runs, in an assignments import's check phase, the two rules above over the file and the
-// register, and words each broken one with UnitLifeRule / MaxHoldersRule, as the API does.
-func postRuleRows(ctx context.Context, tx *Tx) ([]RowError, error) {
-	var out []RowError
-	rows, err := tx.Query(ctx, postLifeSQL, tx.P.Province)
-	if err != nil {
-		return nil, err
-	}
-	type lifeRow struct {
-		Line             int
-		Start            time.Time
-		End              *time.Time
-		Level, Code, Nam string
-		From             time.Time
-		To               *time.Time
-	}
-	life, err := pgx.CollectRows(rows, pgx.RowToStructByPos[lifeRow])
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range life {
-		field := "end_date"
-		if l.Start.Before(l.From) || (l.To != nil && l.Start.After(*l.To)) {
-			field = "start_date"
-		}
-		unitEN, unitVI := "commune-level unit", "đơn vị cấp xã"
-		if l.Level == "h" {
-			unitEN, unitVI = "hamlet", "thôn, tổ dân phố"
-		}
-		e := UnitLifeRule(field, unitEN+" "+l.Code+" "+l.Nam, unitVI+" "+l.Code+" "+l.Nam, l.Start, l.End, l.From, l.To)
-		out = append(out, RowError{Line: l.Line, Column: e.Field, Code: e.Code, MessageEN: e.MessageEN, MessageVI: e.MessageVI})
-	}
-	holders, err := postHolderRows(ctx, tx) // holders at once (import_holders.go)
-	return append(out, holders...), err
 }
 
 // A hamlet lives inside its commune's life, as a post inside its unit's: one rule for POST/PATCH hamlets
