@@ -22,8 +22,12 @@ import (
 // with how long to wait.
 var ErrBusy = errors.New("store: too much heavy work is running at once")
 
-// BusyError is ErrBusy with the advice to retry after RetryAfter.
-type BusyError struct{ RetryAfter time.Duration }
+// BusyError is ErrBusy with the advice to retry after RetryAfter. Requests is set when what was refused
+// is a place among the requests' connections of a province (provinceconns.go), not heavy work.
+type BusyError struct {
+	RetryAfter time.Duration
+	Requests   bool
+}
 
 func (e *BusyError) Error() string {
 	return fmt.Sprintf("%s; retry after %s", ErrBusy, e.RetryAfter)
@@ -59,7 +63,9 @@ type heavyGate struct {
 	mu      sync.Mutex
 	running int
 	byKey   map[string]int
-	changed chan struct{} // closed (and replaced) whenever a place is freed
+	// requests marks the gate of the requests' connections (provinceconns.go) in its BusyError.
+	requests bool
+	changed  chan struct{} // closed (and replaced) whenever a place is freed
 }
 
 func newHeavyGate(l HeavyLimits) *heavyGate {
@@ -84,7 +90,7 @@ func (g *heavyGate) acquire(ctx context.Context, key string) (release func(), er
 		select {
 		case <-changed:
 		case <-timer.C:
-			return nil, &BusyError{RetryAfter: g.lim.Wait}
+			return nil, &BusyError{RetryAfter: g.lim.Wait, Requests: g.requests}
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
