@@ -412,6 +412,7 @@ func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) err
 	if len(errs) > MaxJobErrors {
 		errs = errs[:MaxJobErrors]
 	}
+	boundRowErrors(errs)
 	job.Errors = errs
 	if job.Errors == nil {
 		job.Errors = []RowError{}
@@ -461,6 +462,7 @@ func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, errs
 		errs = errs[:MaxJobErrors] // a header of 130,000 unknown columns: the first ones, and the count
 	}
 	job.Errors = append([]RowError{}, errs...)
+	boundRowErrors(job.Errors)
 	if job.Header == nil {
 		job.Header = []string{}
 	}
