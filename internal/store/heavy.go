@@ -63,9 +63,7 @@ type heavyGate struct {
 	mu      sync.Mutex
 	running int
 	byKey   map[string]int
-	// requests marks the gate of the requests' connections (provinceconns.go) in its BusyError.
-	requests bool
-	changed  chan struct{} // closed (and replaced) whenever a place is freed
+	changed chan struct{} // closed (and replaced) whenever a place is freed
 }
 
 func newHeavyGate(l HeavyLimits) *heavyGate {
@@ -90,7 +88,7 @@ func (g *heavyGate) acquire(ctx context.Context, key string) (release func(), er
 		select {
 		case <-changed:
 		case <-timer.C:
-			return nil, &BusyError{RetryAfter: g.lim.Wait, Requests: g.requests}
+			return nil, &BusyError{RetryAfter: g.lim.Wait}
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}

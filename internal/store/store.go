@@ -55,7 +55,7 @@ type Store struct {
 	replica *Store     // DATABASE_READ_URL: reads of callers that never write (readpool.go); nil without one
 	gate    *heavyGate // admits heavy synchronous work (heavy.go)
 	// conns admits the transactions of one province to the requests' pool (provinceconns.go).
-	conns *heavyGate
+	conns *provinceConns
 }
 
 // Options tune Open.
