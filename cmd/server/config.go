@@ -38,6 +38,9 @@ type Config struct {
 	// RejectsJanitorInterval (REJECTS_JANITOR_INTERVAL, default 1h).
 	RejectsRetention       time.Duration
 	RejectsJanitorInterval time.Duration
+	// IdempotencyRetention is how long a stored Idempotency-Key response is kept (IDEMPOTENCY_RETENTION,
+	// default 24h, at least 1h); the janitor deletes older ones.
+	IdempotencyRetention time.Duration
 
 	// readHeaderTimeout bounds how long a client may take to send its request headers (slow-loris);
 	// not configurable from the environment, shortened by tests.
@@ -57,6 +60,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 
 		RejectsRetention:       30 * 24 * time.Hour,
 		RejectsJanitorInterval: time.Hour,
+		IdempotencyRetention:   24 * time.Hour,
 
 		readHeaderTimeout: 10 * time.Second,
 	}
@@ -140,6 +144,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			return cfg, fmt.Errorf("REJECTS_JANITOR_INTERVAL %q: a duration of at least 1s (e.g. 1h)", v)
 		}
 		cfg.RejectsJanitorInterval = d
+	}
+	if v := getenv("IDEMPOTENCY_RETENTION"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Hour {
+			return cfg, fmt.Errorf("IDEMPOTENCY_RETENTION %q: a duration of at least 1h (e.g. 24h)", v)
+		}
+		cfg.IdempotencyRetention = d
 	}
 	return cfg, nil
 }

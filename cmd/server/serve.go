@@ -57,7 +57,8 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, ready func(addr st
 
 	// The retention janitor (import rejects), stopped before the store closes.
 	janitorCtx, stopJanitor := context.WithCancel(ctx)
-	waitJanitor := startJanitor(janitorCtx, st, cfg.RejectsJanitorInterval, cfg.RejectsRetention, logger)
+	waitJanitor := startJanitor(janitorCtx, st, cfg.RejectsJanitorInterval,
+		retention{rejects: cfg.RejectsRetention, idempotency: cfg.IdempotencyRetention}, logger)
 	defer func() { stopJanitor(); waitJanitor() }()
 
 	runner := jobs.New(context.WithoutCancel(ctx), cfg.Jobs)

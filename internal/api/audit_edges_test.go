@@ -95,11 +95,18 @@ func TestImportWritesPerRecordAudit(t *testing.T) {
 	if before["national_id"] != "0010*****456" || after["national_id"] != "0010*****456" {
 		t.Fatalf("national ID in the audit log: %v / %v", before["national_id"], after["national_id"])
 	}
-	// A validation run writes nothing.
+	// A validation run writes nothing to the register: its only audit rows are its job's (its creation and
+	// its end).
 	n := len(auditItems(t, e, "/v1/provinces/01/audit?limit=500", ed).Items)
 	mustStatus(t, e.upload(ed, "kind=cadres&mode=validate", []byte(strings.ReplaceAll(first, "Ba", "Chín"))), 201)
-	if m := len(auditItems(t, e, "/v1/provinces/01/audit?limit=500", ed).Items); m != n {
-		t.Fatalf("a validation run wrote %d audit rows", m-n)
+	items := auditItems(t, e, "/v1/provinces/01/audit?limit=500", ed).Items
+	if m := len(items); m != n+2 {
+		t.Fatalf("a validation run wrote %d audit rows, want its job's 2", m-n)
+	}
+	for _, it := range items[:2] {
+		if it.Entity != "import_job" {
+			t.Fatalf("a validation run audited a %s", it.Entity)
+		}
 	}
 }
 

@@ -207,7 +207,7 @@ func (u *sheetUnits) hamlet(commune, v, start string) (string, *FieldError) {
 	case 1:
 		return named[0].Code, nil
 	case 0:
-		fe := fieldMsg("/hamlet_code", "invalid_reference", msg.New("sheet.hamlet_not_found", commune, v))
+		fe := fieldMsg("/hamlet_code", "invalid_reference", msg.New("sheet.hamlet_not_found", commune, tabular.Excerpt(v)))
 		return "", &fe
 	}
 	codes := make([]string, len(named))
@@ -215,7 +215,7 @@ func (u *sheetUnits) hamlet(commune, v, start string) (string, *FieldError) {
 		codes[i] = h.Code
 	}
 	sort.Strings(codes)
-	fe := fieldMsg("/hamlet_code", "ambiguous", msg.New("sheet.hamlet_ambiguous", commune, v, strings.Join(codes, ", ")))
+	fe := fieldMsg("/hamlet_code", "ambiguous", msg.New("sheet.hamlet_ambiguous", commune, tabular.Excerpt(v), strings.Join(codes, ", ")))
 	return "", &fe
 }
 

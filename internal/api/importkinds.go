@@ -161,7 +161,7 @@ func (p *cellParser) integer(field, v string) *int {
 	}
 	n, err := strconv.Atoi(strings.ReplaceAll(v, " ", ""))
 	if err != nil {
-		p.fail(field, "integer", fmt.Sprintf("%q is not a whole number", v), fmt.Sprintf("%q không phải số nguyên", v))
+		p.fail(field, "integer", fmt.Sprintf("%q is not a whole number", tabular.Excerpt(v)), fmt.Sprintf("%q không phải số nguyên", tabular.Excerpt(v)))
 		return nil
 	}
 	if !p.cellInRange(field, decimal.NewFromInt(int64(n))) {
@@ -182,8 +182,8 @@ func (p *cellParser) boolean(field, v string) *bool {
 		b := false
 		return &b
 	}
-	p.fail(field, "boolean", fmt.Sprintf("%q is not true/false (also có/không, 1/0, x)", v),
-		fmt.Sprintf("%q không phải true/false (hoặc có/không, 1/0, x)", v))
+	p.fail(field, "boolean", fmt.Sprintf("%q is not true/false (also có/không, 1/0, x)", tabular.Excerpt(v)),
+		fmt.Sprintf("%q không phải true/false (hoặc có/không, 1/0, x)", tabular.Excerpt(v)))
 	return nil
 }
 
@@ -198,8 +198,8 @@ func (p *cellParser) date(field, v string) *Date {
 			return &Date{Time: t}
 		}
 	}
-	p.fail(field, "date", fmt.Sprintf("%q is not a date (YYYY-MM-DD or DD/MM/YYYY)", v),
-		fmt.Sprintf("%q không phải ngày (YYYY-MM-DD hoặc DD/MM/YYYY)", v))
+	p.fail(field, "date", fmt.Sprintf("%q is not a date (YYYY-MM-DD or DD/MM/YYYY)", tabular.Excerpt(v)),
+		fmt.Sprintf("%q không phải ngày (YYYY-MM-DD hoặc DD/MM/YYYY)", tabular.Excerpt(v)))
 	return nil
 }
 
@@ -208,13 +208,13 @@ func (p *cellParser) decimal(field, v string) *Decimal {
 		return nil
 	}
 	if len(v) > 40 || strings.ContainsAny(v, "eE") {
-		p.fail(field, "decimal", fmt.Sprintf("%q is not a decimal number", v), fmt.Sprintf("%q không phải số thập phân", v))
+		p.fail(field, "decimal", fmt.Sprintf("%q is not a decimal number", tabular.Excerpt(v)), fmt.Sprintf("%q không phải số thập phân", tabular.Excerpt(v)))
 		return nil
 	}
 	d, err := decimal.NewFromString(v)
 	if err != nil {
-		p.fail(field, "decimal", fmt.Sprintf("%q is not a decimal number (use . for decimals)", v),
-			fmt.Sprintf("%q không phải số thập phân (dùng dấu . cho phần thập phân)", v))
+		p.fail(field, "decimal", fmt.Sprintf("%q is not a decimal number (use . for decimals)", tabular.Excerpt(v)),
+			fmt.Sprintf("%q không phải số thập phân (dùng dấu . cho phần thập phân)", tabular.Excerpt(v)))
 		return nil
 	}
 	if !p.cellInRange(field, d) {

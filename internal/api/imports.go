@@ -137,7 +137,7 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	// An .xlsx workbook (by its media type or its ZIP signature, as a multipart file named .xlsx is) is
 	// converted to the CSV the pipeline reads, row N on line N (importxlsx.go).
-	if sp, err = workbookUpload(r, sp); err != nil {
+	if sp, err = workbookUpload(r, sp, s.cfg.ImportMaxBytes); err != nil {
 		return err
 	}
 	p := principalFrom(r.Context())

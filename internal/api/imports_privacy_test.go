@@ -34,6 +34,14 @@ func TestMaskIDRuns(t *testing.T) {
 		"2147483648":                  "2147483648",
 		"2025-07-01 1250000.50":       "2025-07-01 1250000.50",
 		"":                            "",
+		// Issue 10 item 10 (review): digits of another script, and an ID written in groups.
+		"００１０８００１２３４５":           "００１０*****３４５",
+		"Lê Văn Ba ００１０８００１２３４５": "Lê Văn Ba ００１０*****３４５",
+		"001 080 012 345":        "001 0** *** 345",
+		"0010.8001.2345":         "0010.****.*345",
+		"CCCD: 001-080-012-345.": "CCCD: 001-0**-***-345.",
+		"Thôn 12 - 350 hộ":       "Thôn 12 - 350 hộ",
+		"2025-07-01 2025-12-31":  "2025-07-01 2025-12-31",
 	} {
 		if got := maskIDRuns(in); got != want {
 			t.Errorf("maskIDRuns(%q) = %q, want %q", in, got, want)

@@ -70,8 +70,8 @@ func officerValues(kind string, inner rowFunc) rowFunc {
 			switch {
 			case name == "national_id" && scientific.MatchString(v):
 				sci = append(sci, FieldError{Pointer: "/national_id", Code: "scientific_notation",
-					MessageEN: fmt.Sprintf("%q is a number Excel shortened to scientific notation; the digits of the CCCD are lost. Format the column as Text, type the 12 digits again and save", v),
-					MessageVI: fmt.Sprintf("%q là số đã bị Excel rút gọn dạng khoa học; các chữ số của CCCD đã mất. Hãy định dạng cột là Text (Văn bản), nhập lại đủ 12 chữ số rồi lưu", v)})
+					MessageEN: fmt.Sprintf("%q is a number Excel shortened to scientific notation; the digits of the CCCD are lost. Format the column as Text, type the 12 digits again and save", tabular.Excerpt(v)),
+					MessageVI: fmt.Sprintf("%q là số đã bị Excel rút gọn dạng khoa học; các chữ số của CCCD đã mất. Hãy định dạng cột là Text (Văn bản), nhập lại đủ 12 chữ số rồi lưu", tabular.Excerpt(v))})
 				return v
 			case integerColumns[name]:
 				if rc.viNumbers && viThousands.MatchString(v) {

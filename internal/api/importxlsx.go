@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
 	"math"
 	"mime"
 	"net/http"
@@ -47,7 +50,11 @@ var columnNumbering = regexp.MustCompile(`^\(?([0-9]{1,2}|[A-Za-z])\)?$`)
 // is read as one; a date typed as a date (a serial number) becomes YYYY-MM-DD in a date column; a number
 // stored as a number loses its floating-point form ("1.23456789012E+11" → "123456789012"); line breaks
 // within a cell become spaces.
-func xlsxSpool(src *spool, kind *importKind, sheet string) (*spool, error) {
+//
+// What it writes is bounded by limit (the size a CSV upload may have): a small workbook can name one long
+// shared string from every cell and unpack to terabytes; past limit the conversion stops and the upload
+// is refused (errSheetTooLarge), its spool removed.
+func xlsxSpool(src *spool, kind *importKind, sheet string, limit int64) (*spool, error) {
 	wb, err := excelize.OpenFile(src.Name(), xlsxLimits)
 	if err != nil {
 		return nil, errNotWorkbook()
@@ -67,13 +74,43 @@ func xlsxSpool(src *spool, kind *importKind, sheet string) (*spool, error) {
 	if err != nil {
 		return nil, err
 	}
-	bw := bufio.NewWriterSize(dst, 256<<10)
+	bw := bufio.NewWriterSize(&cappedWriter{w: dst, left: limit}, 256<<10)
 	x := &sheetConv{rows: rows, dst: dst, bw: bw, w: csv.NewWriter(bw)}
 	if err := x.convert(kind); err != nil {
 		dst.Close()
+		if errors.Is(err, errOverCap) {
+			return nil, errSheetTooLarge(limit)
+		}
 		return nil, err
 	}
 	return dst, nil
+}
+
+// errOverCap is a cappedWriter's refusal to go past its limit.
+var errOverCap = errors.New("the converted sheet is over the upload limit")
+
+// cappedWriter writes to w until left bytes are used, then refuses (errOverCap) without writing.
+type cappedWriter struct {
+	w    io.Writer
+	left int64
+}
+
+func (c *cappedWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) > c.left {
+		return 0, errOverCap
+	}
+	n, err := c.w.Write(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+// errSheetTooLarge refuses a workbook whose sheet, once unpacked, holds more than a CSV upload may.
+func errSheetTooLarge(limit int64) *Error {
+	mb := max(1, limit>>20)
+	return &Error{Status: http.StatusRequestEntityTooLarge, Code: "sheet_too_large",
+		TitleEN: "The sheet is too large", TitleVI: "Trang tính quá lớn",
+		DetailEN: fmt.Sprintf("Once unpacked, the sheet holds more than the %d MB a file may hold. Split it into smaller files, or remove the very long cells, and upload them one by one.", mb),
+		DetailVI: fmt.Sprintf("Khi giải nén, trang tính chứa nhiều hơn %d MB mà một tệp được phép. Hãy tách thành các tệp nhỏ hơn, hoặc bỏ các ô quá dài, rồi tải lên lần lượt.", mb)}
 }
 
 // sheetConv writes the rows of a sheet, read one at a time, as the lines of a CSV spool.
@@ -421,7 +458,7 @@ func xlsxCell(v string, date bool) string {
 // workbookUpload converts a spooled .xlsx upload (sent with the xlsx media type, or recognised by its ZIP
 // signature) to CSV, and refuses a legacy .xls; any other upload is returned as it is. The spool given
 // is closed when it is replaced or refused.
-func workbookUpload(r *http.Request, sp *spool) (*spool, error) {
+func workbookUpload(r *http.Request, sp *spool, limit int64) (*spool, error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch {
 	case isOLE2(sp.Sniffed):
@@ -440,7 +477,7 @@ func workbookUpload(r *http.Request, sp *spool) (*spool, error) {
 		return out, err
 	}
 	kind := importKinds[r.URL.Query().Get("kind")]
-	out, err := xlsxSpool(sp, kind, r.URL.Query().Get("sheet"))
+	out, err := xlsxSpool(sp, kind, r.URL.Query().Get("sheet"), limit)
 	sp.Close()
 	return out, err
 }

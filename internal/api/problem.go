@@ -154,6 +154,9 @@ func asError(err error) (*Error, bool) {
 	}
 	var busy *store.BusyError
 	if errors.As(err, &busy) {
+		if busy.Requests {
+			return errProvinceBusy(busy.RetryAfter), true
+		}
 		return errBusy(busy.RetryAfter), true
 	}
 	var mbe *http.MaxBytesError
@@ -171,6 +174,17 @@ func errBusy(retry time.Duration) *Error {
 		TitleEN: "Too many large computations at once", TitleVI: "Quá nhiều phép tính lớn cùng lúc",
 		DetailEN: "Too many large computations (reorganisations, province-wide reports, national summaries) are running at this moment. Try again in a few seconds; nothing was changed.",
 		DetailVI: "Đang có quá nhiều phép tính lớn (sắp xếp đơn vị, báo cáo toàn tỉnh, tổng hợp toàn quốc) chạy cùng lúc. Hãy thử lại sau ít giây; chưa có gì thay đổi.",
+		Header:   http.Header{"Retry-After": {strconv.Itoa(secs)}}}
+}
+
+// errProvinceBusy is a request refused because its province already has as many requests in the database
+// as it may have at once (store.BusyError.Requests), most often waiting for records a large import holds.
+func errProvinceBusy(retry time.Duration) *Error {
+	secs := max(1, int(retry.Seconds()))
+	return &Error{Status: http.StatusTooManyRequests, Code: "busy",
+		TitleEN: "Too many requests of this province at once", TitleVI: "Quá nhiều yêu cầu của tỉnh cùng lúc",
+		DetailEN: "Too many requests of this province are being processed at this moment, some of them waiting for records that a large import is changing. Try again in a few seconds; nothing was changed.",
+		DetailVI: "Đang có quá nhiều yêu cầu của tỉnh được xử lý cùng lúc, một số đang chờ các bản ghi mà một lần nhập dữ liệu lớn đang thay đổi. Hãy thử lại sau ít giây; chưa có gì thay đổi.",
 		Header:   http.Header{"Retry-After": {strconv.Itoa(secs)}}}
 }
 

@@ -22,8 +22,12 @@ import (
 // with how long to wait.
 var ErrBusy = errors.New("store: too much heavy work is running at once")
 
-// BusyError is ErrBusy with the advice to retry after RetryAfter.
-type BusyError struct{ RetryAfter time.Duration }
+// BusyError is ErrBusy with the advice to retry after RetryAfter. Requests is set when what was refused
+// is a place among the requests' connections of a province (provinceconns.go), not heavy work.
+type BusyError struct {
+	RetryAfter time.Duration
+	Requests   bool
+}
 
 func (e *BusyError) Error() string {
 	return fmt.Sprintf("%s; retry after %s", ErrBusy, e.RetryAfter)

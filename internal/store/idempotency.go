@@ -194,3 +194,11 @@ func newToken() string {
 	h := hex.EncodeToString(b[:])
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
+
+// PurgeIdempotencyKeys deletes the Idempotency-Key records made more than age ago, in every province,
+// except a claim still in progress (the server's janitor; a SECURITY DEFINER function, migration 0057).
+func (s *Store) PurgeIdempotencyKeys(ctx context.Context, age time.Duration) (int64, error) {
+	var n int64
+	err := s.pool.QueryRow(ctx, `SELECT purge_idempotency_keys(make_interval(secs => $1))`, age.Seconds()).Scan(&n)
+	return n, err
+}

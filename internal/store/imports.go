@@ -233,7 +233,6 @@ func (s *Store) runImportConn(ctx context.Context, p Principal, job ImportJob, w
 		p.Province, p.Role, fmt.Sprint(p.KeyID), lockClassImportJob, job.ID); err != nil {
 		return job, fmt.Errorf("begin import: %w", err)
 	}
-	tx := &Tx{Tx: ptx, P: p, Now: s.now().UTC()}
 
 	// The job row, committed on its own (on a second connection of the jobs' pool, which always has one
 	// more than the jobs that may run) so that GET shows it running while the data loads; the job's
@@ -245,15 +244,25 @@ func (s *Store) runImportConn(ctx context.Context, p Principal, job ImportJob, w
 			if err == nil && tag.RowsAffected() == 0 {
 				err = ErrJobNotQueued
 			}
-			return err
+			if err != nil {
+				return err
+			}
+			return auditJobStatus(ctx, jtx, job, "queued", "running", nil, nil)
 		}
-		return jtx.QueryRow(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, delimiter, api_key_id, request_id, started_at)
+		err := jtx.QueryRow(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, delimiter, api_key_id, request_id, started_at)
 			VALUES ($1, $2::uuid, $3, $4, 'running', $5, $6, $7, $8, clock_timestamp()) RETURNING started_at`,
 			job.Province, job.ID, job.Kind, job.Mode, job.Header, delimiterOf(job), p.KeyID, p.RequestID).Scan(&job.StartedAt)
+		if err != nil {
+			return err
+		}
+		return auditJobCreate(ctx, jtx, job, "running")
 	})
 	if err != nil {
 		return job, translate(err)
 	}
+	// The data transaction's clock (its audit rows' time) is read once the job row is written, so that
+	// the job's creation comes first in the audit log and its end after it.
+	tx := &Tx{Tx: ptx, P: p, Now: s.now().UTC()}
 	job.Status = "running"
 	if w.Started != nil {
 		w.Started(job)
@@ -412,6 +421,7 @@ func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) err
 	if len(errs) > MaxJobErrors {
 		errs = errs[:MaxJobErrors]
 	}
+	boundRowErrors(errs)
 	job.Errors = errs
 	if job.Errors == nil {
 		job.Errors = []RowError{}
@@ -439,7 +449,12 @@ func finishJob(ctx context.Context, tx *Tx, job *ImportJob, o importOutcome) err
 		job.Province, job.ID, job.Status, job.FailureReason, job.RowsTotal, job.RowsInserted, job.RowsUpdated,
 		job.RowsUnchanged, job.RowsFailed, ej, job.ErrorsTotal).Scan(&finished)
 	job.FinishedAt = &finished
-	return err
+	if err != nil {
+		return err
+	}
+	return auditJobStatus(ctx, tx, *job, "running", job.Status, job.FailureReason, map[string]any{"rows_total": job.RowsTotal,
+		"rows_inserted": job.RowsInserted, "rows_updated": job.RowsUpdated, "rows_unchanged": job.RowsUnchanged,
+		"rows_failed": job.RowsFailed, "errors_total": job.ErrorsTotal})
 }
 
 func strPtr(s string) *string { return &s }
@@ -461,6 +476,7 @@ func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, errs
 		errs = errs[:MaxJobErrors] // a header of 130,000 unknown columns: the first ones, and the count
 	}
 	job.Errors = append([]RowError{}, errs...)
+	boundRowErrors(job.Errors)
 	if job.Header == nil {
 		job.Header = []string{}
 	}
@@ -473,8 +489,14 @@ func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, errs
 				errors_total = $6, header = $4, delimiter = $5, finished_at = clock_timestamp()
 				WHERE province_code = $1 AND id = $2::uuid AND status = 'queued' RETURNING started_at, finished_at`,
 				job.Province, job.ID, ej, job.Header, delimiterOf(job), job.ErrorsTotal).Scan(&job.StartedAt, &finished)
-			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			switch {
+			case errors.Is(err, pgx.ErrNoRows): // cancelled meanwhile
+			case err != nil:
 				return err
+			default:
+				if err := auditJobStatus(ctx, tx, job, "queued", "failed", job.FailureReason, map[string]any{"errors_total": job.ErrorsTotal}); err != nil {
+					return err
+				}
 			}
 			return replaceValidateRejects(ctx, tx, job)
 		}
@@ -483,6 +505,9 @@ func (s *Store) FailImport(ctx context.Context, p Principal, job ImportJob, errs
 			statement_timestamp(), statement_timestamp()) RETURNING started_at, finished_at`,
 			job.Province, job.ID, job.Kind, job.Mode, ej, job.Header, delimiterOf(job), p.KeyID, p.RequestID, job.ErrorsTotal).Scan(&job.StartedAt, &finished)
 		if err != nil {
+			return err
+		}
+		if err := auditJobCreate(ctx, tx, job, "failed"); err != nil {
 			return err
 		}
 		return replaceValidateRejects(ctx, tx, job)

@@ -146,10 +146,14 @@ func (s *Store) QueueImport(ctx context.Context, p Principal, job ImportJob) (Im
 	}
 	err := s.InTx(ctx, p, func(tx *Tx) error {
 		job.Status, job.Errors = "queued", []RowError{}
-		return tx.QueryRow(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, delimiter, api_key_id, request_id,
+		err := tx.QueryRow(ctx, `INSERT INTO import_jobs (province_code, id, kind, mode, status, header, delimiter, api_key_id, request_id,
 			started_at, queued_seen_at) VALUES ($1, $2::uuid, $3, $4, 'queued', $5, $6, $7, $8, statement_timestamp(), statement_timestamp())
 			RETURNING started_at`,
 			job.Province, job.ID, job.Kind, job.Mode, job.Header, delimiterOf(job), p.KeyID, p.RequestID).Scan(&job.StartedAt)
+		if err != nil {
+			return err
+		}
+		return auditJobCreate(ctx, tx, job, "queued")
 	})
 	return job, translate(err)
 }
@@ -175,4 +179,29 @@ func (s *Store) QueueEntitlementRun(ctx context.Context, p Principal, run Entitl
 	run.Status, run.RulesetVersion = "queued", rulesetVersion
 	run.ByPolicy, run.ByCommune = []PolicyTotal{}, []CommuneTotal{}
 	return run, nil
+}
+
+// auditJobCreate audits the creation of an import job with the status it starts in (queued, running, or
+// failed for a file refused before its rows). With auditJobStatus, EndJob and the interrupted-job trigger,
+// every state of an import job is in the audit log, as every state of an entitlement run is (issue 10
+// item 12).
+func auditJobCreate(ctx context.Context, tx *Tx, job ImportJob, status string) error {
+	after := map[string]any{"kind": job.Kind, "mode": job.Mode, "status": status}
+	if status == "failed" {
+		after["failure_reason"], after["errors_total"] = "invalid_file", job.ErrorsTotal
+	}
+	return tx.Audit(ctx, job.Province, "create", "import_job", job.ID, nil, after)
+}
+
+// auditJobStatus audits an import job's change of status from before to status, with its failure reason
+// and the figures of its end (extra, may be nil).
+func auditJobStatus(ctx context.Context, tx *Tx, job ImportJob, before, status string, reason *string, extra map[string]any) error {
+	after := map[string]any{"status": status}
+	if reason != nil {
+		after["failure_reason"] = *reason
+	}
+	for k, v := range extra {
+		after[k] = v
+	}
+	return tx.Audit(ctx, job.Province, "update", "import_job", job.ID, map[string]any{"status": before}, after)
 }

@@ -54,6 +54,8 @@ type Store struct {
 	now     func() time.Time
 	replica *Store     // DATABASE_READ_URL: reads of callers that never write (readpool.go); nil without one
 	gate    *heavyGate // admits heavy synchronous work (heavy.go)
+	// conns admits the transactions of one province to the requests' pool (provinceconns.go).
+	conns *provinceConns
 }
 
 // Options tune Open.
@@ -67,6 +69,10 @@ type Options struct {
 	// Heavy bounds heavy synchronous work (reorganisations, province reports, the national summary): see
 	// heavy.go. Zero values take the defaults.
 	Heavy HeavyLimits
+	// ProvinceConns bounds the connections of the requests' pool one province may hold at once (and
+	// how long its next transaction waits for one of them): see provinceconns.go. Zero values take the
+	// defaults.
+	ProvinceConns HeavyLimits
 }
 
 // Open connects with the default options (see OpenWith).
@@ -105,7 +111,8 @@ func OpenWith(ctx context.Context, databaseURL string, opt Options) (*Store, err
 		pool.Close()
 		return nil, fmt.Errorf("connect the jobs' pool: %w", err)
 	}
-	s := &Store{pool: pool, jobPool: jobPool, now: time.Now, gate: newHeavyGate(opt.Heavy)}
+	s := &Store{pool: pool, jobPool: jobPool, now: time.Now, gate: newHeavyGate(opt.Heavy),
+		conns: newProvinceConns(cfg.MaxConns, opt.ProvinceConns)}
 	if err := s.checkNoBypass(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -177,6 +184,13 @@ func (s *Store) InTx(ctx context.Context, p Principal, fn func(tx *Tx) error) er
 
 // inTxOn is InTx on the given pool (the requests' or the jobs').
 func (s *Store) inTxOn(ctx context.Context, pool *pgxpool.Pool, p Principal, fn func(tx *Tx) error) error {
+	if pool == s.pool && s.conns != nil {
+		release, err := s.conns.acquire(ctx, heavyKey(p.Province))
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
 	const attempts = 3
 	var err error
 	for i := 0; i < attempts; i++ {

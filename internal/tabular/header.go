@@ -96,8 +96,8 @@ func (s Schema) MapHeader(header []string) (map[string]int, []Problem) {
 				MessageEN: fmt.Sprintf("column %d has no header", i+1), MessageVI: fmt.Sprintf("cột %d không có tiêu đề", i+1)})
 		case !ok:
 			errs = append(errs, Problem{Line: 1, Column: h, Code: "unknown_column",
-				MessageEN: fmt.Sprintf("unknown column %q (expected: %s)", h, s.columnList()),
-				MessageVI: fmt.Sprintf("cột %q không hợp lệ (các cột: %s)", h, s.columnListVI())})
+				MessageEN: fmt.Sprintf("unknown column %q (expected: %s)", Excerpt(h), s.columnList()),
+				MessageVI: fmt.Sprintf("cột %q không hợp lệ (các cột: %s)", Excerpt(h), s.columnListVI())})
 		default:
 			if _, dup := idx[name]; dup {
 				errs = append(errs, Problem{Line: 1, Column: h, Code: "duplicate_column",

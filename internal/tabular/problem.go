@@ -9,3 +9,19 @@ type Problem struct {
 	MessageEN string
 	MessageVI string
 }
+
+// excerptRunes is how much of a cell a message quotes.
+const excerptRunes = 40
+
+// Excerpt is what a message quotes of a cell: the cell, or its first excerptRunes characters and "…"
+// when it is longer. A message quoting a whole cell made a job of a thousand 60 KB cells answer 60 MB.
+func Excerpt(s string) string {
+	n := 0
+	for i := range s {
+		if n == excerptRunes {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
