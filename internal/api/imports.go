@@ -147,15 +147,27 @@ func (s *Server) createImport(w http.ResponseWriter, r *http.Request) error {
 		sp.Close()
 		return err
 	}
-	status, job, err := s.startImport(r, p, province, kind, mode, sp)
-	if err != nil {
-		if idemKey != "" {
+	// Until the answer is recorded, a failure — an error or a panic (which the router turns into a 500) —
+	// releases the key, so that the client's retry is served rather than told "still being processed"
+	// for as long as the process lives (issue 10 item 7).
+	answered := false
+	defer func() {
+		if !answered && idemKey != "" {
 			_ = s.store.ReleaseIdempotencyKey(context.WithoutCancel(r.Context()), p, province, idemKey)
 		}
+	}()
+	afterImportClaim()
+	status, job, err := s.startImport(r, p, province, kind, mode, sp)
+	if err != nil {
 		return err
 	}
+	answered = true
 	return s.answerImport(w, r, p, idemKey, status, job)
 }
+
+// afterImportClaim runs between an upload's claim of its Idempotency-Key and the start of its job: a test
+// makes it panic there.
+var afterImportClaim = func() {}
 
 // importParams reads ?kind= and ?mode= (apply by default) of an upload.
 func importParams(r *http.Request) (*importKind, string, error) {

@@ -408,3 +408,31 @@ func TestImportHintsAtExcelDroppingLeadingZerosAndKeepsTheDelimiter(t *testing.T
 		t.Fatalf("errors.csv is not in the upload's ';' format:\n%s", r.Body)
 	}
 }
+
+// An upload that panics after claiming its Idempotency-Key (the router answers 500) releases the key: the
+// retry with the same key is served, not told "still being processed" until the process restarts.
+// Not parallel: it sets the package's afterImportClaim.
+func TestAnUploadThatPanicsReleasesItsIdempotencyKey(t *testing.T) {
+	e, ed := importEnv(t)
+	afterImportClaim = func() { panic("injected after the claim") }
+	t.Cleanup(func() { afterImportClaim = func() {} })
+	// A plain request: the 500 is not in openapi.yaml (the service promises never to answer one).
+	req, _ := http.NewRequest("POST", e.srv.URL+"/v1/provinces/01/imports?kind=communes", strings.NewReader(communesCSV))
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Authorization", "Bearer "+ed)
+	req.Header.Set("Idempotency-Key", "panic-1")
+	res, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	afterImportClaim = func() {}
+	if res.StatusCode != 500 {
+		t.Fatalf("the panicking upload answered %d, want 500", res.StatusCode)
+	}
+	retry := e.upload(ed, "kind=communes", []byte(communesCSV), "Idempotency-Key", "panic-1")
+	mustStatus(t, retry, 201)
+	if j := importJob(t, retry); j.Status != "succeeded" || j.RowsInserted != 3 {
+		t.Fatalf("the retry's job: %+v", j)
+	}
+}
