@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"communehr/internal/store"
 	"communehr/internal/testdb"
 )
@@ -46,6 +48,16 @@ func TestComposeServesAsThePlainLoginRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	u.User = url.UserPassword(role, pw)
+	conn, err := pgx.Connect(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var limit string
+	err = conn.QueryRow(context.Background(), `SHOW temp_file_limit`).Scan(&limit)
+	conn.Close(context.Background())
+	if err != nil || limit != "8GB" {
+		t.Fatalf("the role's temp_file_limit is %q (%v), want 8GB: a hostile query must not fill the shared disk", limit, err)
+	}
 	_, token := testdb.Key(t, testdb.Admin(t, dbURL), store.RoleOperator, "")
 
 	ctx, stop := context.WithCancel(context.Background())
