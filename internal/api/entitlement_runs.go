@@ -269,13 +269,7 @@ func storedText(t msg.Text) string {
 }
 
 // reasonIn reads a stored reason in l; a reason stored before reasons were bilingual is shown as it is.
-func reasonIn(stored string, l msg.Lang) string {
-	var t msg.Text
-	if strings.HasPrefix(stored, "{") && json.Unmarshal([]byte(stored), &t) == nil {
-		return t.In(l)
-	}
-	return stored
-}
+func reasonIn(stored string, l msg.Lang) string { return msg.FromStored(stored).In(l) }
 
 // runReason is why no policy could be computed for a person, in Vietnamese and English.
 func runReason(err error) string {

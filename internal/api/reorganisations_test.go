@@ -40,6 +40,7 @@ type reorgBody struct {
 		BestExit struct {
 			Policy string          `json:"policy"`
 			Total  decimal.Decimal `json:"total"`
+			Reason string          `json:"reason"`
 		} `json:"best_exit"`
 	} `json:"people_affected"`
 	NeedsAnswer []struct {
@@ -156,6 +157,9 @@ func TestCommuneReorganisationPreviewAndApply(t *testing.T) {
 	}
 	if !pv.ExitCostTotal.Equal(pv.PeopleAffected[0].BestExit.Total) || pv.PeopleAffected[0].BestExit.Policy == "" {
 		t.Errorf("exit cost %s, best exit %+v", pv.ExitCostTotal, pv.PeopleAffected[0].BestExit)
+	}
+	if reason := pv.PeopleAffected[0].BestExit.Reason; reason == "" || strings.HasPrefix(reason, "{") || strings.Contains(reason, `"vi"`) {
+		t.Errorf("the best exit's reason %q is not a sentence in the request's language", reason)
 	}
 	if pv.FundsBefore.CommuneFund.IsZero() || len(pv.FundsBefore.Communes) != 3 || len(pv.FundsAfter.Communes) != 2 {
 		t.Errorf("funds before %+v after %+v", pv.FundsBefore, pv.FundsAfter)

@@ -8,8 +8,10 @@
 package msg
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Lang is a language the catalogue speaks.
@@ -36,6 +38,16 @@ type Text struct {
 }
 
 // In returns the text in l.
+// FromStored reads a text stored in both languages as JSON ({"vi":…,"en":…}, as the entitlement runs and
+// the exit computations keep their reasons); any other string is taken as it is, in both.
+func FromStored(stored string) Text {
+	var t Text
+	if strings.HasPrefix(stored, "{") && json.Unmarshal([]byte(stored), &t) == nil && (t.VI != "" || t.EN != "") {
+		return t
+	}
+	return Text{VI: stored, EN: stored}
+}
+
 func (t Text) In(l Lang) string {
 	if l == VI && t.VI != "" {
 		return t.VI

@@ -27,6 +27,13 @@ type planner struct {
 	exit  ExitFunc
 }
 
+// stored is a reason stored in both languages (msg.FromStored) in the request's language: the preview
+// answered the raw {"vi":…,"en":…} to API readers.
+func (pl *planner) stored(reason string) string {
+	t := msg.FromStored(reason)
+	return pl.t(t.EN, t.VI)
+}
+
 func (pl *planner) t(en, vi string) string {
 	if pl.vi {
 		return vi
@@ -113,7 +120,7 @@ func (pl *planner) people(ends []ended, read store.PeopleReader, sum *Summary) e
 			res := pl.exit(p, x, calc)
 			e := first[p.CadreID]
 			sum.PeopleAffected = append(sum.PeopleAffected, Person{CadreID: p.CadreID, FullName: p.FullName, Post: e.item,
-				ExitDate: Date{x}, BestExit: BestExit{Policy: res.Policy, Total: res.Total, Eligible: res.Eligible, Reason: res.Reason}})
+				ExitDate: Date{x}, BestExit: BestExit{Policy: res.Policy, Total: res.Total, Eligible: res.Eligible, Reason: pl.stored(res.Reason)}})
 			total = total.Add(res.Total)
 		}
 	}
