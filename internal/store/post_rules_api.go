@@ -55,12 +55,7 @@ func checkHamletPosts(ctx context.Context, tx *Tx, a Assignment, pos Position) e
 		return &ConstraintError{Kind: "reference", Constraint: "assignments_hamlet_fkey", Field: "hamlet_code", Err: pgx.ErrNoRows}
 	}
 	src := onePostSource(a)
-	sql, args := src.sql(hamletPostsSQL, a.Province)
-	rows, err := tx.Query(ctx, sql, args...)
-	if err != nil {
-		return err
-	}
-	hits, err := pgx.CollectRows(rows, pgx.RowToStructByPos[hamletPostsHit])
+	hits, err := hamletPostsHits(ctx, tx, src, a.Province)
 	if err != nil || len(hits) == 0 {
 		return err
 	}
@@ -100,6 +95,16 @@ type hamletPostsHit struct {
 	Line   int
 	Hamlet string
 	Day    time.Time
+}
+
+// hamletPostsHits runs hamletPostsSQL over src.
+func hamletPostsHits(ctx context.Context, tx *Tx, src postSource, province string) ([]hamletPostsHit, error) {
+	sql, args := src.sql(hamletPostsSQL, province)
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[hamletPostsHit])
 }
 
 // hamletInForce is what a hamletPostsSQL hit is worded with: the hamlet and the posts in force that day.

@@ -47,12 +47,7 @@ func postRuleRows(ctx context.Context, tx *Tx) ([]RowError, error) {
 
 // hamletPostRows words the hits of hamletPostsSQL over src with HamletPostsRule.
 func hamletPostRows(ctx context.Context, tx *Tx, src postSource, province string, add func(int, *RuleError)) error {
-	sql, args := src.sql(hamletPostsSQL, province)
-	rows, err := tx.Query(ctx, sql, args...)
-	if err != nil {
-		return err
-	}
-	hits, err := pgx.CollectRows(rows, pgx.RowToStructByPos[hamletPostsHit])
+	hits, err := hamletPostsHits(ctx, tx, src, province)
 	if err != nil || len(hits) == 0 {
 		return err
 	}

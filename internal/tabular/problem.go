@@ -15,13 +15,16 @@ const excerptRunes = 40
 
 // Excerpt is what a message quotes of a cell: the cell, or its first excerptRunes characters and "…"
 // when it is longer. A message quoting a whole cell made a job of a thousand 60 KB cells answer 60 MB.
-func Excerpt(s string) string {
-	n := 0
+func Excerpt(s string) string { return Cut(s, excerptRunes) }
+
+// Cut is s, or its first n characters and "…" when it is longer.
+func Cut(s string, n int) string {
+	k := 0
 	for i := range s {
-		if n == excerptRunes {
+		if k == n {
 			return s[:i] + "…"
 		}
-		n++
+		k++
 	}
 	return s
 }
